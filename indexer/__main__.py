@@ -1,0 +1,102 @@
+"""Command line: `python -m indexer build|parse|search` (the contract in DESIGN.md)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+
+from indexer.errors import OfstedSearchError
+
+DEFAULT_INDEX = os.environ.get("OFSTED_INDEX", "index")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="build or update the index")
+    build.add_argument("paths", nargs="*", default=["seeds"], metavar="PATH")
+    build.add_argument("--index", default=DEFAULT_INDEX)
+    build.add_argument("--json", action="store_true", help="print the summary as JSON")
+    build.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parse = commands.add_parser("parse", help="parse one file and print the report")
+    parse.add_argument("file")
+    parse.add_argument("--json", action="store_true")
+    search = commands.add_parser("search", help="search the index")
+    search.add_argument("query", nargs="?", default="")
+    for name in ("year", "authority", "type", "section", "judgement"):
+        search.add_argument(f"--{name}", action="append", default=[])
+    search.add_argument("--page", default="1")
+    search.add_argument("--per-page", dest="per_page", default="20")
+    search.add_argument("--sort", default="relevance")
+    search.add_argument("--no-expand", dest="expand", action="store_const", const="0", default="1")
+    search.add_argument("--index", default=DEFAULT_INDEX)
+    search.add_argument("--json", action="store_true")
+    return parser
+
+
+def cmd_build(args) -> int:
+    from indexer.build import build
+
+    progress = sys.stderr.isatty() and not args.json
+    summary = build(args.paths, args.index, workers=args.workers, progress=progress)
+    if args.json:
+        print(json.dumps(asdict(summary), indent=2))
+        return 0
+    print(f"index: {summary.index}")
+    print(f"added {summary.added}, updated {summary.updated}, removed {summary.removed}, "
+          f"unchanged {summary.unchanged}, skipped {len(summary.skipped)}")
+    for skipped in summary.skipped:
+        if skipped["reason"] != "unsupported file type":
+            print(f"  skipped {skipped['path']}: {skipped['reason']}")
+    print(f"{summary.reports} reports, {summary.chunks} passages, {summary.pages} pages "
+          f"in {summary.seconds:.1f} s")
+    return 0
+
+
+def cmd_parse(args) -> int:
+    from indexer.parse import parse_file
+
+    report = parse_file(args.file)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{report.report_id}: {report.title}")
+    for section in report.sections:
+        print(f"  [{section.key}] {section.heading!r}: {len(section.passages)} passages")
+    return 0
+
+
+def cmd_search(args) -> int:
+    from indexer.request import ArgParams, parse_params
+    from indexer.search import SearchIndex
+
+    request = parse_params(ArgParams({
+        "q": args.query, "year": args.year, "authority": args.authority, "type": args.type,
+        "section": args.section, "judgement": args.judgement, "page": args.page,
+        "per_page": args.per_page, "sort": args.sort, "expand": args.expand}))
+    results = SearchIndex(args.index).search(request)
+    if args.json:
+        print(json.dumps(results.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{results.total} passages in {results.reports} reports")
+    for hit in results.hits:
+        print(f"- {hit.title} [{hit.section}] {hit.heading}")
+        for passage in hit.passages:
+            print(f"    {passage.url}\n    {passage.text[:200]}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = {"build": cmd_build, "parse": cmd_parse, "search": cmd_search}[args.command]
+    try:
+        return handler(args)
+    except OfstedSearchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""Build or update an index from files and folders, incrementally by content hash.
+
+The index mirrors the files under the given paths: new files are added, changed files
+replace their old passages, files no longer there leave the index, unreadable files are
+skipped with their reason. Parsing runs in worker processes; the result is published as a
+new generation (indexer.store) only when complete.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+from whoosh import index as whoosh_index
+
+from indexer import store
+from indexer.errors import OfstedSearchError
+from indexer.models import Report
+from indexer.parse import chunk_report, parse_file
+from indexer.readers import is_supported
+from indexer.schema import make_schema
+
+
+@dataclass
+class BuildSummary:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: list[dict] = field(default_factory=list)
+    reports: int = 0
+    chunks: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    index: str = ""
+
+
+def collect_files(paths: list[str], summary: BuildSummary) -> list[str]:
+    """Every supported file under the paths, sorted; others are reported as skipped."""
+    found: list[str] = []
+    for given in paths:
+        if os.path.isfile(given):
+            found.append(os.path.abspath(given))
+        elif os.path.isdir(given):
+            for root, dirs, files in os.walk(given):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    path = os.path.abspath(os.path.join(root, name))
+                    if name.startswith("."):
+                        continue
+                    if is_supported(name):
+                        found.append(path)
+                    else:
+                        summary.skipped.append({"path": path, "reason": "unsupported file type"})
+        else:
+            summary.skipped.append({"path": given, "reason": "no such file or folder"})
+    return sorted(set(found))
+
+
+def sha256_of(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _parse_worker(path: str) -> tuple[str, dict | None, str | None]:
+    """Runs in a worker process: never raises for a bad file, returns its reason."""
+    try:
+        return path, parse_file(path).to_dict(), None
+    except OfstedSearchError as exc:
+        return path, None, str(exc)
+    except (OSError, ValueError, RuntimeError, IndexError, KeyError) as exc:
+        return path, None, f"could not be read: {type(exc).__name__}: {exc}"
+
+
+def _parse_all(paths: list[str], workers: int, progress: bool):
+    if not paths:
+        return []
+    bar = tqdm(total=len(paths), desc="parsing", unit="file", disable=not progress,
+               file=sys.stderr)
+    results = []
+    if workers <= 1 or len(paths) < 4:
+        for path in paths:
+            results.append(_parse_worker(path))
+            bar.update()
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(_parse_worker, paths, chunksize=1):
+                results.append(result)
+                bar.update()
+    bar.close()
+    return results
+
+
+def _unique_id(report_id: str, taken: set[str]) -> str:
+    candidate, n = report_id, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{report_id}-{n}"
+    return candidate
+
+
+def _chunk_documents(report: Report):
+    date = (report.inspection_start or report.published or f"{report.year}-01-01").replace("-", "")
+    for chunk in chunk_report(report):
+        yield dict(
+            chunk_id=chunk.chunk_id, report_id=report.report_id, passage_ids=chunk.passage_ids,
+            position=chunk.position, text=chunk.text, heading=chunk.heading, title=report.title,
+            authority=report.authority_key, authority_label=report.authority, year=report.year,
+            inspection_type=report.inspection_type, section=chunk.section_key,
+            judgement=report.overall_judgement or "none", date=int(date), source=report.source,
+        )
+
+
+def build(paths: list[str], index_dir: str, workers: int = 2, progress: bool = False) -> BuildSummary:
+    started = time.perf_counter()
+    summary = BuildSummary(index=str(index_dir))
+    with store.build_lock(index_dir):
+        store.remove_stale_builds(Path(index_dir))
+        _build_locked(paths, index_dir, workers, progress, summary)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _build_locked(paths, index_dir, workers, progress, summary: BuildSummary) -> None:
+    try:
+        old_gen = store.current_generation(index_dir)
+    except OfstedSearchError:
+        old_gen = None
+    manifest = store.read_json(old_gen / "manifest.json", {}) if old_gen else {}
+    reports = store.read_json(old_gen / "reports.json", {}) if old_gen else {}
+    files = collect_files(paths, summary)
+    hashes = {path: sha256_of(path) for path in files}
+    changed = [p for p in files if manifest.get(p, {}).get("sha256") != hashes[p]]
+    gone = [p for p in manifest if p not in hashes]
+    summary.unchanged = len(files) - len(changed)
+    for path in changed:  # a changed or new file that was skipped before is retried
+        manifest.pop(path, None)
+    kept = {p: manifest[p] for p in files if p in manifest}
+    new_manifest, delete_ids, add_reports = dict(kept), set(), []
+    for path in gone:
+        delete_ids.add(manifest[path]["report_id"])
+    old_ids = {p: e["report_id"] for p, e in store.read_json(
+        old_gen / "manifest.json", {}).items()} if old_gen else {}
+    delete_ids.update(old_ids[p] for p in changed if p in old_ids)
+    taken = {e["report_id"] for e in kept.values()}
+    seen_sha = {e["sha256"]: p for p, e in kept.items()}
+    for path, data, reason in _parse_all(changed, workers, progress):
+        if data is None:
+            summary.skipped.append({"path": path, "reason": reason})
+            continue
+        if data["sha256"] in seen_sha:
+            summary.skipped.append({"path": path, "reason": f"same content as {seen_sha[data['sha256']]}"})
+            continue
+        seen_sha[data["sha256"]] = path
+        data["report_id"] = _unique_id(data["report_id"], taken)
+        taken.add(data["report_id"])
+        new_manifest[path] = {"sha256": data["sha256"], "report_id": data["report_id"]}
+        add_reports.append(Report.from_dict(data))
+        summary.updated += path in old_ids
+        summary.added += path not in old_ids
+    summary.removed = len(gone)
+    if not (delete_ids or add_reports) and old_gen is not None:
+        _count(summary, reports)
+        return
+    for report_id in delete_ids:
+        reports.pop(report_id, None)
+    for report in add_reports:
+        reports[report.report_id] = report.to_dict()
+    _write_generation(index_dir, old_gen, delete_ids, add_reports, reports, new_manifest, progress)
+    _count(summary, reports)
+
+
+def _count(summary: BuildSummary, reports: dict) -> None:
+    summary.reports = len(reports)
+    summary.chunks = sum(len(s["passages"]) for r in reports.values() for s in r["sections"])
+    summary.pages = sum(r.get("pages", 0) for r in reports.values())
+
+
+def _write_generation(index_dir, old_gen, delete_ids, add_reports, reports, manifest, progress):
+    building = store.new_generation(index_dir)
+    try:
+        if old_gen is not None:
+            shutil.copytree(old_gen / "whoosh", building / "whoosh")
+            ix = whoosh_index.open_dir(str(building / "whoosh"))
+        else:
+            (building / "whoosh").mkdir()
+            ix = whoosh_index.create_in(str(building / "whoosh"), make_schema())
+        writer = ix.writer(limitmb=256)
+        for report_id in delete_ids:
+            writer.delete_by_term("report_id", report_id)
+        for report in tqdm(add_reports, desc="indexing", unit="report", disable=not progress,
+                           file=sys.stderr):
+            for doc in _chunk_documents(report):
+                writer.add_document(**doc)
+        writer.commit()
+        ix.close()
+        store.write_json(building / "reports.json", reports)
+        store.write_json(building / "manifest.json", manifest)
+        store.publish(index_dir, building)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise

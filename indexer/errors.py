@@ -1,0 +1,21 @@
+"""Named exceptions of the project; the web app maps them to HTTP statuses."""
+
+
+class OfstedSearchError(Exception):
+    """Base class of every error we raise on purpose."""
+
+
+class UnreadableFile(OfstedSearchError):
+    """A source file that cannot be read; the message says why."""
+
+
+class BadRequest(OfstedSearchError):
+    """A search request that cannot be answered as asked; the message says why."""
+
+
+class IndexMissing(OfstedSearchError):
+    """No index has been built at the configured location."""
+
+
+class NotFound(OfstedSearchError):
+    """A report id that is not in the index."""

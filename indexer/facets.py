@@ -1,0 +1,71 @@
+"""Facet counting over Whoosh column data held as numpy arrays, loaded once per searcher.
+
+Count rule (docs/decisions/0005-facet-counts.md): a facet value's count is the number of
+passages that match the query and every selected filter of the *other* facets; values of
+one facet combine with OR, different facets with AND. Boilerplate passages are excluded
+unless the section facet selects them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.schema import FACETS
+
+
+@dataclass
+class Column:
+    """One facet field: per-document value codes plus the code -> value table."""
+
+    codes: np.ndarray  # int32, one per document number
+    values: list  # value of each code
+
+    def code_of(self, value) -> int | None:
+        try:
+            return self.values.index(value)
+        except ValueError:
+            return None
+
+
+class FacetTable:
+    """Columns of every facet field plus report ids and the live-document mask."""
+
+    def __init__(self, reader):
+        size = reader.doc_count_all()
+        self.size = size
+        self.live = np.zeros(size, dtype=bool)
+        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.columns = {name: self._load(reader, field, size) for name, field in FACETS.items()}
+        self.report = self._load(reader, "report_id", size)
+
+    @staticmethod
+    def _load(reader, field: str, size: int) -> Column:
+        column = reader.column_reader(field)
+        raw = [column[i] for i in range(size)]
+        values, codes = np.unique(np.array(raw, dtype=object), return_inverse=True)
+        return Column(codes.astype(np.int32), list(values))
+
+    def mask_for(self, name: str, selected: list) -> np.ndarray | None:
+        """Documents whose facet value is one of the selected values (None: no filter)."""
+        if not selected:
+            return None
+        column = self.columns[name]
+        codes = [c for c in (column.code_of(v) for v in selected) if c is not None]
+        return np.isin(column.codes, np.array(codes, dtype=np.int32))
+
+    def counts(self, name: str, mask: np.ndarray) -> list[tuple[object, int]]:
+        column = self.columns[name]
+        tally = np.bincount(column.codes[mask], minlength=len(column.values))
+        return [(column.values[i], int(tally[i])) for i in np.nonzero(tally)[0]]
+
+    def distinct_reports(self, mask: np.ndarray) -> int:
+        return int(np.unique(self.report.codes[mask]).size)
+
+
+def combine(masks: list[np.ndarray | None], base: np.ndarray) -> np.ndarray:
+    result = base.copy()
+    for mask in masks:
+        if mask is not None:
+            result &= mask
+    return result

@@ -1,0 +1,99 @@
+"""Highlight a passage for a query: escape the text, wrap matches in <mark>, sanitise.
+
+Matches come from the same analyzer that indexed the text, so stems, apostrophes and
+case variants light up; a phrase lights up only where its words stand together.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import bleach
+
+from indexer.analysis import make_analyzer
+
+SNIPPET_CHARS = 420  # passages up to this length are shown whole
+WINDOW = 150  # characters either side of a match in a longer passage
+MAX_FRAGMENTS = 3
+_ANALYZER = make_analyzer()
+
+
+@dataclass
+class Highlighter:
+    """What to mark: single stemmed terms, prefixes and phrases (stemmed word lists)."""
+
+    terms: set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
+    phrases: list[list[str]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.prefixes or self.phrases)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans to mark, merged and in order."""
+        tokens = [(t.text, t.pos, t.startchar, t.endchar)
+                  for t in _ANALYZER(text, positions=True, chars=True, mode="index")]
+        spans = [(start, end) for word, _, start, end in tokens
+                 if word in self.terms or any(word.startswith(p) for p in self.prefixes)]
+        by_position = {pos: (word, start, end) for word, pos, start, end in tokens}
+        for phrase in self.phrases:
+            for word, pos, start, _ in tokens:
+                if word != phrase[0]:
+                    continue
+                run = [by_position.get(pos + i) for i in range(len(phrase))]
+                if all(r and r[0] == w for r, w in zip(run, phrase)):
+                    spans.append((start, run[-1][2]))
+        return _merge(sorted(spans))
+
+    def snippet(self, text: str) -> str:
+        """Safe HTML: the passage (or up to three windows of it) with <mark>ed matches."""
+        spans = self.spans(text) if self else []
+        if len(text) <= SNIPPET_CHARS or not spans:
+            windows = [(0, min(len(text), SNIPPET_CHARS))]
+        else:
+            windows = _windows(text, spans)
+        parts = []
+        for start, end in windows:
+            inner = [(max(s, start), min(e, end)) for s, e in spans if s < end and e > start]
+            body = mark(text[start:end], [(s - start, e - start) for s, e in inner])
+            parts.append(("… " if start > 0 else "") + body + (" …" if end < len(text) else ""))
+        return sanitise(" ".join(parts))
+
+
+def mark(text: str, spans: list[tuple[int, int]]) -> str:
+    out, last = [], 0
+    for start, end in spans:
+        out.append(html.escape(text[last:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        last = end
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def sanitise(fragment: str) -> str:
+    """Allow <mark> and nothing else (the escaped text stays escaped)."""
+    return bleach.clean(fragment, tags={"mark"}, attributes={}, strip=True)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _windows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for start, end in spans:
+        lo, hi = max(0, start - WINDOW), min(len(text), end + WINDOW)
+        lo = text.rfind(" ", 0, lo) + 1 if lo > 0 else 0
+        hi_space = text.find(" ", hi)
+        hi = len(text) if hi_space == -1 else hi_space
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], hi)
+        elif len(windows) < MAX_FRAGMENTS:
+            windows.append((lo, hi))
+    return windows

@@ -1,0 +1,328 @@
+"""Metadata of one report from its cleaned blocks and file name: title, authority and its
+key, inspection type, inspection and publication dates, year, judgements and lead
+inspector. Type patterns and judgement vocabulary live in indexer.inspection_types.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from indexer import dates
+from indexer import inspection_types as types
+from indexer.models import Block
+
+HEAD_BLOCKS = 60  # blocks searched for the title, cover lines and dates
+SHORT_ILACS_MAX_DAYS = 7
+_NAME = (r"(?-i:(?:[A-Z][a-z]+[A-Za-z'\-]*)(?:\s+[A-Z]\.?)?"
+         r"(?:\s+(?:Mc|Mac|O')?[A-Z][A-Za-z'\-]+){1,2})")
+_HMI = r"(?:,?\s*(?:HMI\b|(?:Her|His) Majesty's Inspector\b(?!s|ate)))"
+_NOT_NAME = re.compile(r"\b(Majesty|Inspector|Ofsted|Council|Children|Services|Director|"
+                       r"Care|Social|Quality|Commission|Yours|Dear)\b")
+_INSPECTOR_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
+    rf"({_NAME}),?\s+(?:HMI,?\s+)?Ofsted,?\s+(?:HMI\s+)?lead inspector",  # area SEND
+    rf"(?<!Ofsted )(?<!CQC )(?<!HMI )\b(?:lead|reporting) inspector\s*:?\s*({_NAME})",
+    rf"(?:inspectors?(?:\s+for\s+(?:this|the)\s+visit)?\s+were|carried out by|conducted by)"
+    rf"\s+(?:(?:(?:Her|His) Majesty's Inspectors?|HMI|\(HMI\)|Social Care|two of)[,\s]*)*"
+    rf"({_NAME})",
+    rf"Yours?\s+sincerely,?\s+(?:[^\n]*\n\s*){{0,3}}?({_NAME}){_HMI}",
+    rf"(?m)^\s*({_NAME}){_HMI}\s*$",
+))
+_PUBLISHED = re.compile(r"\bpublished\s*:\s*", re.IGNORECASE)
+_INSPECTION_TRIGGERS = tuple(re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
+    r"\binspection dates?\s*:?\s*",
+    r"\b(?:took place|was conducted|were conducted|conducted|carried out)\s+"
+    r"(?:on|from|between)\s+",
+    r"\bvisit to\b[^.]{0,160}?\s(?:on|between|from)\s+(?=\d)",
+    r"(?:^|[.]\s+)between\s+(?=\d)",
+    r"\(\s*(?=\d{1,2}\s+[A-Za-z]+\s)",
+))
+
+
+def extract_metadata(blocks: list[Block], source: str) -> dict:
+    """Read the metadata fields of one report (see the module docstring)."""
+    texts = [_normalise(b.text) for b in blocks]
+    head, full = texts[:HEAD_BLOCKS], "\n".join(texts)
+    key, title, authority = _identify(head)
+    published = _published(head, source)
+    span = _inspection_span(head, published)
+    if key == "ilacs_standard" and span and (span[1] - span[0]).days <= SHORT_ILACS_MAX_DAYS:
+        key = "ilacs_short"
+    authority = _council_area(authority, full)
+    overall, judgements = _judgements(key, head, full)
+    year = (span[0].year if span else None) or (published.year if published else None)
+    return {
+        "title": title,
+        "authority": authority,
+        "authority_key": authority_key(authority),
+        "inspection_type": key,
+        "inspection_type_label": title if key == "other" and title else types.label_for(key),
+        "inspection_start": dates.iso(span[0]) if span else None,
+        "inspection_end": dates.iso(span[1]) if span else None,
+        "published": dates.iso(published),
+        "year": year or _any_year(head, full, source),
+        "overall_judgement": overall,
+        "judgements": judgements,
+        "lead_inspector": lead_inspector(full),
+    }
+
+
+def _normalise(text: str) -> str:
+    """Straight apostrophes, plain spaces, no private-use glyphs; lines kept."""
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"[\u2018\u2019\u02bc`\u00b4]", "'", text)
+    text = re.sub(r"[\ue000-\uf8ff\u0080-\u009f\u0336]", " ", text)
+    text = re.sub(r"[ \t\u00a0\u2000-\u200b\u202f]+", " ", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# ---- title, type and authority -------------------------------------------------------
+
+def _segments(head: list[str]):
+    """(block index, offset, text, prefix) for each block and each line of a block."""
+    for index, text in enumerate(head):
+        yield index, 0, _collapse(text), ""
+        lines = [line for line in text.split("\n") if line.strip()]
+        for number in range(1, len(lines)):
+            prefix = _collapse(" ".join(lines[:number]))
+            yield index, len(prefix) + 1, _collapse(" ".join(lines[number:])), prefix
+
+
+def _find_title(head: list[str]):
+    """Earliest title match: (block index, type key, match, text before it in its block)."""
+    best = None
+    for order, itype in enumerate(types.INSPECTION_TYPES):
+        for pattern in types.compiled(itype.key):
+            for index, offset, text, prefix in _segments(head):
+                for match in pattern.finditer(text):
+                    before = _collapse(prefix + " " + text[:match.start()])
+                    if len(before) > 100 or re.search(r"[.!?;]$", before):
+                        continue
+                    rank = (index, offset + match.start(), order)
+                    if best is None or rank < best[0]:
+                        best = (rank, itype.key, match, before)
+                    break
+    return (best[0][0],) + best[1:] if best else None
+
+
+def _identify(head: list[str]) -> tuple[str, str, str]:
+    found = _find_title(head)
+    if not found:
+        return "other", _first_heading(head), _authority_mention("\n".join(head))
+    index, key, match, before = found
+    title = _clean_title(match.group(0))
+    if key == "sif" and re.search(r"Review of the effectiveness of the Local Safeguarding",
+                                  " ".join(head[index:index + 3])):
+        title += " and Review of the effectiveness of the Local Safeguarding Children Board"
+    authority = match.groupdict().get("authority") or before or _cover_line(head, index)
+    return ("ilacs_standard" if key == "ilacs_short" else key), title, authority or ""
+
+
+def _clean_title(text: str) -> str:
+    return re.sub(r"(?<=[a-z])\d\b", "", _collapse(text)).strip(" ,.")
+
+
+def _first_heading(head: list[str]) -> str:
+    for text in head:
+        text = _collapse(text)
+        if 10 < len(text) < 160 and not dates.whole_date(text) and text[0].isupper():
+            return _clean_title(text)
+    return ""
+
+
+def _looks_like_name(text: str) -> bool:
+    text = _collapse(text)
+    return (2 < len(text) <= 80 and not re.search(r"\d|@|www\.", text)
+            and text[0].isupper() and not re.match(
+                r"(Inspection|Dear|Age group|Published|Local area partnership report|Ofsted"
+                r"|Care Quality|and$|Report)", text, re.IGNORECASE))
+
+
+def _cover_line(head: list[str], index: int) -> str:
+    """The authority printed on its own line just before (else just after) the title."""
+    before = [t for t in head[max(0, index - 3):index] if _collapse(t) and
+              not re.fullmatch(r"\d+", _collapse(t))]
+    if before and _looks_like_name(before[-1]):
+        return _collapse(before[-1])
+    for text in head[index + 1:index + 3]:
+        if _looks_like_name(text):
+            return _collapse(text)
+    return ""
+
+
+def _authority_mention(text: str) -> str:
+    match = re.search(r"(?:London Borough of|Royal Borough of) [A-Z][\w\-]+(?: (?:and|upon) "
+                      r"[A-Z][\w\-]+)*|(?:[A-Z][\w\-]+ ){1,3}(?:County |City |Borough )?"
+                      r"Council\b", text)
+    return match.group(0) if match else ""
+
+
+def _council_area(name: str, full: str) -> str:
+    """The council area behind a trust, board or partnership name; tidied."""
+    name = _clean_title(re.sub(r"^(?:the|a)\s+", "", _collapse(name), flags=re.I))
+    name = re.sub(r",?\s*(?:Local Area Partnership|(?:Local )?Safeguarding Children'?s? "
+                  r"(?:Board|Partnership))$", "", name, flags=re.I)
+    trust = re.match(r"(.+?)\s+(?:Children(?:'s)?(?: and Families)?|Children'?s Services)"
+                     r"\s+Trust$", name, re.I)
+    if trust:
+        return trust.group(1)
+    if re.search(r"\b(?:for Children|Trust)$", name):
+        behalf = re.search(r"on behalf of (?:the\s+)?((?:[A-Z][\w\-]+\s+){1,4}?)Council", full)
+        return behalf.group(1).strip() if behalf else name
+    return name
+
+
+_ALIASES = {"hull": "kingston-upon-hull", "newcastle": "newcastle-upon-tyne",
+            "london-corporation": "city-of-london", "corporation-of-london": "city-of-london"}
+_LEADING = r"^(?:the|council of the|(?:london |royal )?borough of|metropolitan borough of|" \
+           r"city and county of|city of|county of|county)\s+"
+_TRAILING = r"\s+(?:local area partnership|local authority|children'?s services|children " \
+            r"services|(?:metropolitan |county )?(?:borough|district|city|county)? ?council|" \
+            r"unitary authority|metropolitan borough|borough|city of|city|county)$"
+
+
+def authority_key(name: str) -> str:
+    """Normalised authority slug: "Bournemouth, Christchurch & Poole Council" ->
+    "bournemouth-christchurch-and-poole"; "City of London" -> "city-of-london"."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = _collapse(text.replace("&", " and ").replace(".", " ").replace("'", ""))
+    if text in ("city of london", "london corporation", "corporation of london"):
+        return "city-of-london"
+    previous = None
+    while previous != text:
+        previous = text
+        text = re.sub(_TRAILING, "", re.sub(_LEADING, "", text)).strip(" ,")
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return _ALIASES.get(slug, slug) or "unknown"
+
+
+# ---- dates ---------------------------------------------------------------------------
+
+def _published(head: list[str], source: str) -> date | None:
+    """Printed publication date, else the file name's date, else the letter's date."""
+    found = dates.find_run("\n".join(head), _PUBLISHED)
+    if found:
+        return found[0]
+    return dates.date_in_name(source) or _letter_date(head)
+
+
+def _letter_date(head: list[str]) -> date | None:
+    for text in head[:15]:
+        found = dates.whole_date(_collapse(text))
+        if found:
+            return found
+    return None
+
+
+def _inspection_span(head: list[str], published: date | None):
+    text = "\n".join(head)
+    for trigger in _INSPECTION_TRIGGERS:
+        found = dates.find_run(text, trigger, published)
+        if found:
+            return found
+    return None
+
+
+def _any_year(head: list[str], full: str, source: str) -> int:
+    year = dates.first_year("\n".join(head)) or dates.first_year(full)
+    year = year or dates.first_year(source)
+    if year is None:
+        raise ValueError("no year anywhere in the document or its file name")
+    return year
+
+
+# ---- lead inspector ------------------------------------------------------------------
+
+def lead_inspector(full: str) -> str | None:
+    """The lead inspector's name, without "HMI"; patterns in order of trust."""
+    for pattern in _INSPECTOR_PATTERNS:
+        for match in pattern.finditer(full):
+            name = _collapse(match.group(1))
+            if not _NOT_NAME.search(name):
+                return name
+    return None
+
+
+# ---- judgements ----------------------------------------------------------------------
+
+def _judgements(key: str, head: list[str], full: str) -> tuple[str | None, dict]:
+    if key.startswith("ilacs"):
+        found = _cover_grades(head, types.ILACS_AREAS)
+        return found.pop("overall", None), found
+    if key == "sif":
+        return _sif_judgements(head, full)
+    if key == "lscb_review":
+        lscb = _lscb_grade(full)
+        return lscb, ({"lscb": lscb} if lscb else {})
+    if key in ("lac_2013", "safeguarding_lac"):
+        return _graded_sections(full)
+    if key == "area_send":
+        text = _collapse("\n".join(head))
+        return next((o for o, p in types.SEND_OUTCOMES if re.search(p, text, re.I)), None), {}
+    return None, {}
+
+
+def _cover_grades(head: list[str], areas) -> dict:
+    """Pair area labels with the grades that follow them on the cover, in order."""
+    lines = []
+    for text in head:
+        if len(_collapse(text)) > 300:
+            break
+        lines.extend(line for line in text.split("\n") if line.strip())
+    text = "\n".join(lines)
+    marks = [(m.start(), m.end(), area) for area, label in areas
+             for m in re.finditer(r"(?m)^\s*(?:\d\.)?\s*" + label, text, re.I)]
+    marks += [(m.start(), m.end(), None) for m in
+              re.finditer(types.GRADE_PATTERN, text, re.I)]
+    found, pending, last_end = {}, [], -1
+    for start, end, area in sorted(marks):
+        if start < last_end:
+            continue
+        last_end = end
+        if area:
+            pending.append(area)
+        elif pending:
+            found.setdefault(pending.pop(0), types.canonical_grade(text[start:end]))
+    return found
+
+
+def _sif_judgements(head: list[str], full: str) -> tuple[str | None, dict]:
+    found = _cover_grades(head, types.SIF_AREAS)
+    if not found:  # cover labels lost (seed 004): five bare grade lines in area order
+        bare = [line for text in head for line in text.split("\n")
+                if re.fullmatch(r"\s*" + types.GRADE_PATTERN + r"\s*", line, re.I)]
+        if len(bare) == len(types.SIF_AREAS):
+            found = {area: types.canonical_grade(line)
+                     for (area, _), line in zip(types.SIF_AREAS, bare)}
+    lscb = _lscb_grade(full)
+    if lscb:
+        found["lscb"] = lscb
+    overall = re.search(r"overall judgement is (?:that children's services are\s+)?|"
+                        r"Children'?s services in [^.\n]{2,80}?\s+(?:are|is)\s+(?=\S)|"
+                        r"Children'?s services in [^.\n]{2,80}?\s+(?=require)", full, re.I)
+    grade = types.canonical_grade(full[overall.end():overall.end() + 40]) if overall else None
+    return grade, found
+
+
+def _lscb_grade(full: str) -> str | None:
+    match = re.search(r"(?:effectiveness of the (?:Local Safeguarding Children\s+Board|LSCB)"
+                      r"(?:\s*\(LSCB\))?|The Local Safeguarding Children Board)\s+(?:is\s+)?"
+                      r"(?=" + types.GRADE_PATTERN + ")", full, re.I)
+    return types.canonical_grade(full[match.end():match.end() + 40], lscb=True) \
+        if match else None
+
+
+def _graded_sections(full: str) -> tuple[str | None, dict]:
+    """2009-2013 reports: "Overall effectiveness ... Grade 4 (inadequate)"."""
+    grades = {}
+    for area, label in (("overall", r"Overall effectiveness"),
+                        ("capacity_to_improve", r"Capacity to improve")):
+        match = re.search(label + r"[^\n]{0,80}(?:\n[^\n]{0,80}){0,2}?\s*Grade\s*\d\s*\(("
+                          + types.GRADE_PATTERN + r")\)", full, re.I)
+        if match:
+            grades[area] = types.canonical_grade(match.group(1))
+    return grades.pop("overall", None), grades

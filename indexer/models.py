@@ -1,0 +1,160 @@
+"""Typed records passed between the indexer's pipeline stages.
+
+file -> reader -> list[Block] -> clean -> sections -> Report (metadata + Sections of
+Passages) -> Chunks -> Whoosh index; request -> SearchRequest -> SearchResults.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Block:
+    """One structural unit a reader found: a heading, a paragraph or a bullet.
+
+    `level` is a heading-strength hint (1 = document title, 2 = section heading,
+    3 = sub-heading); readers that cannot tell use 2. `page` is 1-based, None for text.
+    """
+
+    kind: str  # "heading" | "paragraph" | "bullet"
+    text: str
+    level: int = 2
+    page: int | None = None
+
+
+@dataclass
+class RawDocument:
+    """What a reader returns: the blocks in reading order plus file facts."""
+
+    blocks: list[Block]
+    source: str  # file name (not the full path)
+    sha256: str
+    pages: int = 0
+    path: str = ""
+
+
+@dataclass
+class Passage:
+    passage_id: str
+    text: str
+
+
+@dataclass
+class Section:
+    key: str  # canonical key from indexer.taxonomy
+    heading: str  # as printed ("" for the untitled opening)
+    passages: list[Passage] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    report_id: str
+    title: str
+    authority: str
+    authority_key: str
+    inspection_type: str
+    inspection_type_label: str
+    inspection_start: str | None
+    inspection_end: str | None
+    published: str | None
+    year: int
+    overall_judgement: str | None
+    judgements: dict[str, str]
+    lead_inspector: str | None
+    source: str
+    sha256: str
+    sections: list[Section] = field(default_factory=list)
+    pages: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Report":
+        data = dict(data)
+        data["sections"] = [
+            Section(s["key"], s["heading"], [Passage(**p) for p in s["passages"]])
+            for s in data.get("sections", [])
+        ]
+        return cls(**data)
+
+    def passages(self):
+        """Yield (section, passage) pairs in document order."""
+        for section in self.sections:
+            for passage in section.passages:
+                yield section, passage
+
+
+@dataclass
+class Chunk:
+    """The unit stored in the Whoosh index: never crosses a section boundary."""
+
+    chunk_id: str
+    report_id: str
+    section_key: str
+    heading: str
+    passage_ids: list[str]
+    text: str
+    position: int  # order of the chunk inside its report
+
+
+@dataclass
+class SearchRequest:
+    query: str = ""
+    years: list[int] = field(default_factory=list)
+    authorities: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    judgements: list[str] = field(default_factory=list)
+    page: int = 1
+    per_page: int = 20
+    sort: str = "relevance"
+    expand: bool = True
+
+
+@dataclass
+class PassageHit:
+    passage_id: str
+    url: str
+    text: str
+    snippet_html: str
+
+
+@dataclass
+class Hit:
+    report_id: str
+    title: str
+    authority: str
+    year: int
+    inspection_type: str
+    inspection_type_label: str
+    date: str | None
+    section: str
+    heading: str
+    score: float
+    source: str
+    passages: list[PassageHit]
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int  # matching passages
+    reports: int  # distinct reports among them
+    page: int
+    per_page: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    suggestion: str | None = None
+    expansions: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)

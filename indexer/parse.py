@@ -1,0 +1,74 @@
+"""Parse one file into a Report: read -> clean -> metadata -> sections -> report id.
+
+`parse_file` is what `python -m indexer parse FILE --json` prints and what the build
+runs, in worker processes, on every new or changed file.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from indexer.errors import UnreadableFile
+from indexer.metadata import extract_metadata
+from indexer.models import Chunk, Report
+from indexer.readers import read_path
+from indexer.sections import split_sections
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def make_report_id(meta: dict) -> str:
+    """Human-readable and stable: authority, type and the inspection (or publication) date."""
+    when = meta.get("inspection_start") or meta.get("published") or str(meta["year"])
+    parts = [meta.get("authority_key") or "unknown", meta["inspection_type"], when]
+    return slug("-".join(p.replace("_", "-") for p in parts))
+
+
+def parse_file(path: str) -> Report:
+    raw = read_path(path)
+    if not any(b.text.strip() for b in raw.blocks):
+        raise UnreadableFile("no text found in file")
+    meta = extract_metadata(raw.blocks, raw.source)
+    title, sections = split_sections(raw.blocks)
+    if not any(s.passages for s in sections):
+        raise UnreadableFile("no passages found in file")
+    meta = dict(meta)
+    meta["title"] = meta.get("title") or title or raw.source
+    return Report(
+        report_id=make_report_id(meta),
+        title=meta["title"],
+        authority=meta.get("authority") or "Unknown authority",
+        authority_key=meta.get("authority_key") or "unknown",
+        inspection_type=meta["inspection_type"],
+        inspection_type_label=meta["inspection_type_label"],
+        inspection_start=meta.get("inspection_start"),
+        inspection_end=meta.get("inspection_end"),
+        published=meta.get("published"),
+        year=int(meta["year"]),
+        overall_judgement=meta.get("overall_judgement"),
+        judgements=dict(meta.get("judgements") or {}),
+        lead_inspector=meta.get("lead_inspector"),
+        source=raw.source,
+        sha256=raw.sha256,
+        sections=sections,
+        pages=raw.pages,
+    )
+
+
+def chunk_report(report: Report) -> list[Chunk]:
+    """One chunk per passage (docs/decisions/0004-chunks-are-passages.md)."""
+    chunks = []
+    for position, (section, passage) in enumerate(report.passages()):
+        chunks.append(Chunk(
+            chunk_id=f"{report.report_id}/{passage.passage_id}",
+            report_id=report.report_id,
+            section_key=section.key,
+            heading=section.heading,
+            passage_ids=[passage.passage_id],
+            text=passage.text,
+            position=position,
+        ))
+    return chunks

@@ -1,0 +1,116 @@
+"""Split a document's blocks into Sections of Passages, each with a canonical key.
+
+Headings open sections (keys from indexer.taxonomy); a letter's address block, closing
+formulas, signatures and copy lists go to `boilerplate`; passage ids are content hashes,
+so a passage keeps its id when anything else in the report changes.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from indexer import taxonomy
+from indexer.models import Block, Passage, Section
+
+TITLE_RE = re.compile(
+    r"^(annual unannounced inspection|focused visit|(joint|area|single)? ?.{0,40}inspection of"
+    r"|joint targeted area inspection|area send|review of the effectiveness|monitoring visit"
+    r"|inspection of|.{0,60}council inspection of)", re.IGNORECASE)
+_WORDS_RE = re.compile(r"[^\w]+")
+
+
+def passage_id(text: str, seen: dict[str, int]) -> str:
+    """A stable id from the passage's own words; repeats in one report get -2, -3, ..."""
+    words = _WORDS_RE.sub(" ", text.lower()).strip()
+    digest = hashlib.sha1(words.encode("utf-8")).hexdigest()[:10]
+    seen[digest] = seen.get(digest, 0) + 1
+    return f"p-{digest}" if seen[digest] == 1 else f"p-{digest}-{seen[digest]}"
+
+
+def find_title(blocks: list[Block]) -> int | None:
+    """Index of the block that is the document's title, if one is recognisable."""
+    for index, block in enumerate(blocks[:40]):
+        if block.kind == "heading" and block.level == 1:
+            return index
+    for index, block in enumerate(blocks[:40]):
+        if len(block.text) < 260 and TITLE_RE.match(block.text) and block.kind != "bullet":
+            return index
+    return None
+
+
+def opening_end(blocks: list[Block]) -> int:
+    """Number of blocks that form a letter's opening (date, address, 'Dear ...')."""
+    for index, block in enumerate(blocks[:30]):
+        if taxonomy.OPENING_END.match(block.text):
+            return index + 1
+    return 0
+
+
+class _Sectioner:
+    def __init__(self) -> None:
+        self.sections: list[Section] = []
+        self.last_key = taxonomy.OPENING_KEY
+        self.closing = False
+
+    def heading(self, text: str) -> None:
+        key = taxonomy.classify_heading(text)
+        current = self.sections[-1] if self.sections else None
+        if current is not None and not current.passages:
+            if current.heading.endswith("?") and key != "boilerplate":
+                text = f"{current.heading} {text}"
+                key = key or taxonomy.classify_heading(current.heading)
+            self.sections.pop()
+        if key is None:
+            key = taxonomy.DEFAULT_KEY if self.last_key == "boilerplate" else self.last_key
+        if key != "boilerplate":
+            self.closing = False
+        self.last_key = key
+        self.sections.append(Section(key, text))
+
+    def passage(self, text: str) -> None:
+        if taxonomy.BOILERPLATE_PASSAGES.match(text.replace("’", "'")):
+            self.closing = True
+            if not self.sections or self.sections[-1].key != "boilerplate":
+                self.sections.append(Section("boilerplate", ""))
+        elif not self.sections:
+            self.sections.append(Section(taxonomy.OPENING_KEY, ""))
+        self.sections[-1].passages.append(Passage("", text))
+
+
+def _lead_in(block: Block, following: Block | None) -> bool:
+    """A paragraph ending in ':' right before a heading introduces it: not a passage."""
+    return (block.kind == "paragraph" and block.text.endswith(":") and len(block.text) < 300
+            and following is not None and following.kind == "heading")
+
+
+def split_sections(blocks: list[Block]) -> tuple[str | None, list[Section]]:
+    """Return (title as printed or None, sections in document order, empty ones dropped)."""
+    title_at = find_title(blocks)
+    opening = opening_end(blocks)
+    sectioner = _Sectioner()
+    pending_context = bool(opening)  # text between "Dear ..." and the first heading
+    if opening:
+        sectioner.sections.append(Section("boilerplate", ""))
+    for index, block in enumerate(blocks):
+        if index == title_at:
+            continue
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if index < opening:
+            sectioner.sections[0].passages.append(Passage("", block.text))
+            continue
+        if pending_context and not (block.kind == "heading" or _lead_in(block, following)):
+            sectioner.sections.append(Section("context", ""))
+        pending_context = False
+        if block.kind == "heading" or _lead_in(block, following):
+            sectioner.heading(block.text)
+        elif sectioner.closing and sectioner.sections[-1].key == "boilerplate":
+            sectioner.sections[-1].passages.append(Passage("", block.text))
+        else:
+            sectioner.passage(block.text)
+    sections = [s for s in sectioner.sections if s.passages]
+    seen: dict[str, int] = {}
+    for section in sections:
+        for passage in section.passages:
+            passage.passage_id = passage_id(passage.text, seen)
+    title = blocks[title_at].text if title_at is not None else None
+    return title, sections

@@ -1,0 +1,116 @@
+"""The on-disk layout of an index directory and its atomic generations.
+
+    DIR/current -> gen-<stamp>/      symlink, swapped atomically with os.replace
+    DIR/gen-<stamp>/whoosh/          the Whoosh index of chunks
+    DIR/gen-<stamp>/reports.json     every Report (metadata, sections, passages)
+    DIR/gen-<stamp>/manifest.json    source path -> sha256, report id (for incremental builds)
+
+A build writes a new generation beside the served one and swaps the link only when the
+generation is complete, so a crash mid-build leaves the old index serving.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from indexer.errors import IndexMissing, OfstedSearchError
+
+CURRENT = "current"
+GEN_PREFIX = "gen-"
+KEEP_GENERATIONS = 2  # the served one and its predecessor (still open in old readers)
+
+
+def current_generation(index_dir: str | os.PathLike) -> Path:
+    """The directory of the generation being served; IndexMissing if there is none."""
+    link = Path(index_dir) / CURRENT
+    if not link.is_symlink() and not link.is_dir():
+        raise IndexMissing(
+            f"no index at {index_dir}: build one with `python -m indexer build --index {index_dir}`")
+    target = link.resolve()
+    if not (target / "whoosh").is_dir() or not (target / "reports.json").is_file():
+        raise IndexMissing(f"the index at {index_dir} is incomplete: rebuild it")
+    return target
+
+
+def new_generation(index_dir: str | os.PathLike) -> Path:
+    root = Path(index_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{time.monotonic_ns() % 10**9:09d}-{os.getpid()}"
+    path = root / f".building-{stamp}"
+    path.mkdir()
+    return path
+
+
+def publish(index_dir: str | os.PathLike, building: Path) -> Path:
+    """Move a finished generation into place and point `current` at it atomically."""
+    root = Path(index_dir)
+    final = root / (GEN_PREFIX + building.name.removeprefix(".building-"))
+    os.replace(building, final)
+    tmp_link = root / f".current-{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    os.symlink(final.name, tmp_link)
+    os.replace(tmp_link, root / CURRENT)
+    _fsync_dir(root)
+    prune(root)
+    return final
+
+
+def prune(root: Path) -> None:
+    """Delete old generations and leftovers of crashed builds (never the served one)."""
+    served = (root / CURRENT).resolve() if (root / CURRENT).exists() else None
+    generations = sorted(p for p in root.glob(GEN_PREFIX + "*") if p.is_dir())
+    for old in generations[:-KEEP_GENERATIONS]:
+        if old != served:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_stale_builds(root: Path) -> None:
+    """Called under the build lock: any .building-* left is from a crashed build."""
+    for stale in root.glob(".building-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def build_lock(index_dir: str | os.PathLike):
+    """One build at a time per index directory."""
+    root = Path(index_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".build.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise OfstedSearchError(f"another build is running on {index_dir}") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_json(path: Path, default):
+    if not path.is_file():
+        return default
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def write_json(path: Path, data) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)

@@ -1,0 +1,144 @@
+"""The section taxonomy: which printed headings map to which canonical section key.
+
+This is data, kept in one place. Each key has a label, a description and the regular
+expressions (matched case-insensitively against the whole cleaned heading) that select it.
+The first key whose pattern matches wins, so more specific keys come first.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SectionKind:
+    key: str
+    label: str
+    description: str
+    patterns: tuple[str, ...]
+
+
+SECTION_KINDS: tuple[SectionKind, ...] = (
+    SectionKind(
+        "boilerplate", "Boilerplate",
+        "Address blocks, signatures, copy lists, contents, standard 'what the judgements "
+        "mean' text and Ofsted footers. Never returned unless asked for.",
+        (r"contents", r"what the inspection judge?ments mean.*", r"yours sincerely",
+         r"copy(:| to).*", r"letter", r"signature", r"(t|e|w|textphone|telephone|tel)\s*:.*",
+         r".*www\.\S+.*", r".*@ofsted\.gov\.uk.*", r"(her|his) majesty'?s inspector.*"),
+    ),
+    SectionKind(
+        "priority_action", "Priority action",
+        "Areas for priority action; priority and immediate action.",
+        (r"(areas? for )?priority (and immediate )?action.*", r"immediate action.*"),
+    ),
+    SectionKind(
+        "areas_for_development", "Areas for development",
+        "Areas for development (2009-2012 letters).",
+        (r"areas? (for|of) development.*",),
+    ),
+    SectionKind(
+        "areas_for_improvement", "Areas for improvement",
+        "What needs to improve, areas for improvement, recommendations, next steps.",
+        (r"(the )?(local authority'?s? |lscb'?s? )?areas? for improvement.*",
+         r"what needs to improve.*", r"what does the .{0,60}need to (improve|do better).*",
+         r"recommendations?", r"next steps", r"what needs to be better.*"),
+    ),
+    SectionKind(
+        "strengths", "Strengths",
+        "Strengths, key strengths, what the partnership does well.",
+        (r"(key |main )?strengths", r"what is the area partnership doing that is effective.*",
+         r"areas? of strength.*"),
+    ),
+    SectionKind(
+        "meets_requirements", "Meets requirements",
+        "Practice that meets statutory requirements: 'satisfactory practice', 'meets the "
+        "requirements of statutory guidance', 'delivered satisfactorily'.",
+        (r"satisfactory practice", r".*meets? the requirements of statutory guidance.*",
+         r".*delivered satisfactorily.*"),
+    ),
+    SectionKind(
+        "key_findings", "Key findings",
+        "Summary of key findings, headline findings, executive summary, inspection outcome.",
+        (r"(summary of )?key findings.*", r"headline findings", r"executive summary",
+         r"summary", r"record of main findings", r"inspection outcome", r"main judgements?",
+         r"overall effectiveness.*", r"this local authority is .*because.*"),
+    ),
+    SectionKind(
+        "overview", "Overview",
+        "Overview, and the summary for children and young people.",
+        (r"overview", r"summary for children and young people", r"introduction"),
+    ),
+    SectionKind(
+        "context", "Context",
+        "About the inspection and the area: information about this inspection / area, "
+        "children living in this area, the inspection team, previous inspections.",
+        (r"information about th(is|e) .*", r"about this inspection", r"inspection team",
+         r"the inspection team", r"children (living|looked after) in this area",
+         r"child protection in this area", r"other ofsted inspections",
+         r"other information about this area", r"previous ofsted inspections?",
+         r"service information", r"local area partnership details",
+         r"(the )?local (area|authority) (area )?(context|details)", r"context"),
+    ),
+    SectionKind(
+        "findings", "Findings",
+        "Findings and judgement narratives: findings, main / inspection findings, the "
+        "experiences and progress of ..., the impact of leaders, leadership, management "
+        "and governance, the LSCB, case studies.",
+        (r"(main |inspection |detailed )?findings.*", r"the experiences and progress of.*",
+         r"the impact of leaders.*", r"leadership,? management and governance.*",
+         r"(the )?(local safeguarding children board|lscb).*",
+         r"inspection judge?ments about.*", r"(case|practice) study.*",
+         r"(children|young people) who need help and protection.*",
+         r"(children|young people) looked after.*", r"care leavers.*",
+         r"quality of provision", r"capacity to improve", r"local leadership",
+         r"what is it like to be a child.*", r"outcomes for .*", r"safeguarding.*",
+         r"the graded judge?ment (about|for).*", r"help and protection.*",
+         r"the effectiveness of .*", r"key strengths and weaknesses.*"),
+    ),
+)
+
+DEFAULT_KEY = "findings"  # untitled text between the letter opening and a known heading
+OPENING_KEY = "overview"  # the untitled opening paragraphs of a letter or report
+
+SECTION_KEYS: tuple[str, ...] = tuple(k.key for k in SECTION_KINDS)
+SECTION_LABELS: dict[str, str] = {k.key: k.label for k in SECTION_KINDS}
+HIDDEN_BY_DEFAULT: frozenset[str] = frozenset({"boilerplate"})
+
+_COMPILED = [
+    (kind.key, re.compile("|".join(f"(?:{p})" for p in kind.patterns), re.IGNORECASE))
+    for kind in SECTION_KINDS
+]
+
+
+# Passages that are standard text whatever section they sit in: they open a boilerplate
+# section that lasts until the next heading (closing formulas, signatures, copy lists).
+BOILERPLATE_PASSAGES = re.compile(
+    r"^(yours sincerely|yours faithfully|copy:|cc:|a handwritten signature"
+    r"|any areas for (development|priority action)( and priority action)? identified above"
+    r"|ofsted will take the findings .* into account"
+    r"|ofsted will take the findings from this"
+    r"|this letter will be published on the ofsted website"
+    r"|if you would like a copy of this document in a different format"
+    r"|the office for standards in education, children's services and skills \(ofsted\) regulates"
+    r"|© crown copyright|piccadilly gate|you may reuse this information"
+    r"|interested in our work\? you can subscribe|(t|e|w|textphone|telephone|tel)\s*:"
+    r"|.*enquiries@ofsted\.gov\.uk|www\.(gov\.uk/)?ofsted)",
+    re.IGNORECASE)
+OPENING_END = re.compile(r"^dear\b", re.IGNORECASE)  # a letter's address block ends here
+
+
+def _normalise(heading: str) -> str:
+    text = heading.replace("’", "'").strip()
+    text = re.sub(r"(?<=[a-z?:)])\d{1,2}$", "", text)  # glued footnote marker
+    text = re.sub(r"^(section \d+:?|\d+\.)\s*", "", text, flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", text).strip(" :?.")
+
+
+def classify_heading(heading: str) -> str | None:
+    """Return the section key whose pattern matches the whole heading, or None."""
+    text = _normalise(heading)
+    for key, pattern in _COMPILED:
+        if pattern.fullmatch(text):
+            return key
+    return None
