@@ -25,6 +25,7 @@ from indexer.models import Report
 from indexer.parse import chunk_report, parse_file
 from indexer.readers import is_supported
 from indexer.schema import make_schema
+from indexer.spelling import build_vocabulary
 
 
 @dataclass
@@ -81,23 +82,22 @@ def _parse_worker(path: str) -> tuple[str, dict | None, str | None]:
         return path, None, f"could not be read: {type(exc).__name__}: {exc}"
 
 
-def _parse_all(paths: list[str], workers: int, progress: bool):
-    if not paths:
-        return []
-    bar = tqdm(total=len(paths), desc="parsing", unit="file", disable=not progress,
+def _parse_stream(paths: list[str], workers: int, progress: bool):
+    """Yield parse results as they arrive, so indexing overlaps parsing."""
+    bar = tqdm(total=len(paths), desc="indexing", unit="file", disable=not progress,
                file=sys.stderr)
-    results = []
-    if workers <= 1 or len(paths) < 4:
-        for path in paths:
-            results.append(_parse_worker(path))
-            bar.update()
-    else:
+    try:
+        if workers <= 1 or len(paths) < 4:
+            for path in paths:
+                yield _parse_worker(path)
+                bar.update()
+            return
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for result in pool.map(_parse_worker, paths, chunksize=1):
-                results.append(result)
+                yield result
                 bar.update()
-    bar.close()
-    return results
+    finally:
+        bar.close()
 
 
 def _unique_id(report_id: str, taken: set[str]) -> str:
@@ -135,77 +135,71 @@ def _build_locked(paths, index_dir, workers, progress, summary: BuildSummary) ->
         old_gen = store.current_generation(index_dir)
     except OfstedSearchError:
         old_gen = None
-    manifest = store.read_json(old_gen / "manifest.json", {}) if old_gen else {}
-    reports = store.read_json(old_gen / "reports.json", {}) if old_gen else {}
+    old_manifest = store.read_json(old_gen / "manifest.json", {}) if old_gen else {}
     files = collect_files(paths, summary)
     hashes = {path: sha256_of(path) for path in files}
-    changed = [p for p in files if manifest.get(p, {}).get("sha256") != hashes[p]]
-    gone = [p for p in manifest if p not in hashes]
+    changed = [p for p in files if old_manifest.get(p, {}).get("sha256") != hashes[p]]
+    gone = [p for p in old_manifest if p not in hashes]
     summary.unchanged = len(files) - len(changed)
-    for path in changed:  # a changed or new file that was skipped before is retried
-        manifest.pop(path, None)
-    kept = {p: manifest[p] for p in files if p in manifest}
-    new_manifest, delete_ids, add_reports = dict(kept), set(), []
-    for path in gone:
-        delete_ids.add(manifest[path]["report_id"])
-    old_ids = {p: e["report_id"] for p, e in store.read_json(
-        old_gen / "manifest.json", {}).items()} if old_gen else {}
-    delete_ids.update(old_ids[p] for p in changed if p in old_ids)
-    taken = {e["report_id"] for e in kept.values()}
-    seen_sha = {e["sha256"]: p for p, e in kept.items()}
-    for path, data, reason in _parse_all(changed, workers, progress):
-        if data is None:
-            summary.skipped.append({"path": path, "reason": reason})
-            continue
-        if data["sha256"] in seen_sha:
-            summary.skipped.append({"path": path, "reason": f"same content as {seen_sha[data['sha256']]}"})
-            continue
-        seen_sha[data["sha256"]] = path
-        data["report_id"] = _unique_id(data["report_id"], taken)
-        taken.add(data["report_id"])
-        new_manifest[path] = {"sha256": data["sha256"], "report_id": data["report_id"]}
-        add_reports.append(Report.from_dict(data))
-        summary.updated += path in old_ids
-        summary.added += path not in old_ids
     summary.removed = len(gone)
-    if not (delete_ids or add_reports) and old_gen is not None:
+    reports = store.read_json(old_gen / "reports.json", {}) if old_gen else {}
+    if old_gen is not None and not gone and not changed:
         _count(summary, reports)
         return
+    manifest = {p: old_manifest[p] for p in files if p in old_manifest and p not in changed}
+    delete_ids = {old_manifest[p]["report_id"] for p in gone + changed if p in old_manifest}
     for report_id in delete_ids:
         reports.pop(report_id, None)
-    for report in add_reports:
-        reports[report.report_id] = report.to_dict()
-    _write_generation(index_dir, old_gen, delete_ids, add_reports, reports, new_manifest, progress)
+    building = store.new_generation(index_dir)
+    try:
+        writer = _open_writer(building, old_gen)
+        for report_id in delete_ids:
+            writer.delete_by_term("report_id", report_id)
+        for path, data, reason in _parse_stream(changed, workers, progress):
+            report = _accept(path, data, reason, manifest, reports, old_manifest, summary)
+            if report is not None:
+                for doc in _chunk_documents(report):
+                    writer.add_document(**doc)
+        writer.commit()
+        store.write_json(building / "reports.json", reports)
+        store.write_json(building / "manifest.json", manifest)
+        store.write_json(building / "vocabulary.json", build_vocabulary(
+            p["text"] for r in reports.values() for s in r["sections"] for p in s["passages"]))
+        store.publish(index_dir, building)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
     _count(summary, reports)
+
+
+def _open_writer(building: Path, old_gen: Path | None):
+    if old_gen is not None:
+        shutil.copytree(old_gen / "whoosh", building / "whoosh")
+        ix = whoosh_index.open_dir(str(building / "whoosh"))
+    else:
+        (building / "whoosh").mkdir()
+        ix = whoosh_index.create_in(str(building / "whoosh"), make_schema())
+    return ix.writer(limitmb=256)
+
+
+def _accept(path, data, reason, manifest, reports, old_manifest, summary) -> Report | None:
+    """Record one parse result; return the Report to index, or None if skipped."""
+    if data is None:
+        summary.skipped.append({"path": path, "reason": reason})
+        return None
+    same = next((p for p, e in manifest.items() if e["sha256"] == data["sha256"]), None)
+    if same is not None:
+        summary.skipped.append({"path": path, "reason": f"same content as {same}"})
+        return None
+    data["report_id"] = _unique_id(data["report_id"], set(reports))
+    manifest[path] = {"sha256": data["sha256"], "report_id": data["report_id"]}
+    reports[data["report_id"]] = data
+    summary.updated += path in old_manifest
+    summary.added += path not in old_manifest
+    return Report.from_dict(data)
 
 
 def _count(summary: BuildSummary, reports: dict) -> None:
     summary.reports = len(reports)
     summary.chunks = sum(len(s["passages"]) for r in reports.values() for s in r["sections"])
     summary.pages = sum(r.get("pages", 0) for r in reports.values())
-
-
-def _write_generation(index_dir, old_gen, delete_ids, add_reports, reports, manifest, progress):
-    building = store.new_generation(index_dir)
-    try:
-        if old_gen is not None:
-            shutil.copytree(old_gen / "whoosh", building / "whoosh")
-            ix = whoosh_index.open_dir(str(building / "whoosh"))
-        else:
-            (building / "whoosh").mkdir()
-            ix = whoosh_index.create_in(str(building / "whoosh"), make_schema())
-        writer = ix.writer(limitmb=256)
-        for report_id in delete_ids:
-            writer.delete_by_term("report_id", report_id)
-        for report in tqdm(add_reports, desc="indexing", unit="report", disable=not progress,
-                           file=sys.stderr):
-            for doc in _chunk_documents(report):
-                writer.add_document(**doc)
-        writer.commit()
-        ix.close()
-        store.write_json(building / "reports.json", reports)
-        store.write_json(building / "manifest.json", manifest)
-        store.publish(index_dir, building)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise

@@ -69,7 +69,8 @@ INSPECTION_TYPES: tuple[InspectionType, ...] = (
         "effectiveness and capacity to improve graded 1-4."),
     InspectionType(
         "sif", "Single inspection framework (SIF) inspection", "2013-2018",
-        (r"(?-i:Inspection) of services for children in need of help and\s+protection,?"
+        (r"(?-i:Inspection|Re-inspection) of services for children in need of help and"
+         r"\s+protection,?"
          r"\s+children looked after and care leavers",),
         "Inspection of services for children in need of help and protection, children "
         "looked after and care leavers, usually combined with the review of the LSCB."),

@@ -14,13 +14,14 @@ from indexer.models import Block
 
 HEAD_BLOCKS = 60  # blocks searched for the title, cover lines and dates
 SHORT_ILACS_MAX_DAYS = 7
-_NAME = (r"(?-i:(?:[A-Z][a-z]+[A-Za-z'\-]*)(?:\s+[A-Z]\.?)?"
-         r"(?:\s+(?:Mc|Mac|O')?[A-Z][A-Za-z'\-]+){1,2})")
+_WORD = (r"(?!(?:Team|Deputy|Her|His|Lead|HMI|Ofsted|Senior|Inspector\w*|and|Majesty|Care"
+         r"|Commission|Quality|Council|Children|Services|Director|Social|Yours|Dear|The"
+         r"|National|Chief|Regulation|Mr|Mrs|Ms|Miss|Dr)\b)")
+_NAME = (rf"(?-i:{_WORD}[A-Z][a-z]+[A-Za-z'\-]*(?:\s+[A-Z]\.?(?=\s))?"
+         rf"(?:\s+{_WORD}(?:Mc|Mac|O')?[A-Z][A-Za-z'\-]+){{1,2}})")
 _HMI = r"(?:,?\s*(?:HMI\b|(?:Her|His) Majesty's Inspector\b(?!s|ate)))"
-_NOT_NAME = re.compile(r"\b(Majesty|Inspector|Ofsted|Council|Children|Services|Director|"
-                       r"Care|Social|Quality|Commission|Yours|Dear)\b")
 _INSPECTOR_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
-    rf"({_NAME}),?\s+(?:HMI,?\s+)?Ofsted,?\s+(?:HMI\s+)?lead inspector",  # area SEND
+    rf"({_NAME}),?\s+(?:HMI,?\s+(?:Ofsted,?\s+)?|Ofsted,?\s+(?:HMI,?\s+)?)lead\s+inspector",
     rf"(?<!Ofsted )(?<!CQC )(?<!HMI )\b(?:lead|reporting) inspector\s*:?\s*({_NAME})",
     rf"(?:inspectors?(?:\s+for\s+(?:this|the)\s+visit)?\s+were|carried out by|conducted by)"
     rf"\s+(?:(?:(?:Her|His) Majesty's Inspectors?|HMI|\(HMI\)|Social Care|two of)[,\s]*)*"
@@ -42,7 +43,7 @@ _INSPECTION_TRIGGERS = tuple(re.compile(p, re.IGNORECASE | re.MULTILINE) for p i
 def extract_metadata(blocks: list[Block], source: str) -> dict:
     """Read the metadata fields of one report (see the module docstring)."""
     texts = [_normalise(b.text) for b in blocks]
-    head, full = texts[:HEAD_BLOCKS], "\n".join(texts)
+    head, full = _paragraphs(texts[:HEAD_BLOCKS]), "\n".join(texts)
     key, title, authority = _identify(head)
     published = _published(head, source)
     span = _inspection_span(head, published)
@@ -82,14 +83,19 @@ def _collapse(text: str) -> str:
 
 # ---- title, type and authority -------------------------------------------------------
 
+def _paragraphs(texts: list[str]) -> list[str]:
+    """Blocks split at blank lines (a reader may leave a whole cover in one block)."""
+    return [p for text in texts for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
 def _segments(head: list[str]):
-    """(block index, offset, text, prefix) for each block and each line of a block."""
+    """(paragraph index, offset, text, prefix) for each line start of each paragraph;
+    the prefix is the paragraph's text before that line."""
     for index, text in enumerate(head):
-        yield index, 0, _collapse(text), ""
         lines = [line for line in text.split("\n") if line.strip()]
-        for number in range(1, len(lines)):
+        for number in range(len(lines)):
             prefix = _collapse(" ".join(lines[:number]))
-            yield index, len(prefix) + 1, _collapse(" ".join(lines[number:])), prefix
+            yield index, len(prefix), _collapse(" ".join(lines[number:])), prefix
 
 
 def _find_title(head: list[str]):
@@ -240,10 +246,9 @@ def _any_year(head: list[str], full: str, source: str) -> int:
 def lead_inspector(full: str) -> str | None:
     """The lead inspector's name, without "HMI"; patterns in order of trust."""
     for pattern in _INSPECTOR_PATTERNS:
-        for match in pattern.finditer(full):
-            name = _collapse(match.group(1))
-            if not _NOT_NAME.search(name):
-                return name
+        match = pattern.search(full)
+        if match:
+            return _collapse(match.group(1))
     return None
 
 
@@ -275,7 +280,7 @@ def _cover_grades(head: list[str], areas) -> dict:
         lines.extend(line for line in text.split("\n") if line.strip())
     text = "\n".join(lines)
     marks = [(m.start(), m.end(), area) for area, label in areas
-             for m in re.finditer(r"(?m)^\s*(?:\d\.)?\s*" + label, text, re.I)]
+             for m in re.finditer(r"(?m)^\s*" + label.replace(" ", r"\s+"), text, re.I)]
     marks += [(m.start(), m.end(), None) for m in
               re.finditer(types.GRADE_PATTERN, text, re.I)]
     found, pending, last_end = {}, [], -1
@@ -293,7 +298,7 @@ def _cover_grades(head: list[str], areas) -> dict:
 def _sif_judgements(head: list[str], full: str) -> tuple[str | None, dict]:
     found = _cover_grades(head, types.SIF_AREAS)
     if not found:  # cover labels lost (seed 004): five bare grade lines in area order
-        bare = [line for text in head for line in text.split("\n")
+        bare = [line for text in head[:20] for line in text.split("\n")
                 if re.fullmatch(r"\s*" + types.GRADE_PATTERN + r"\s*", line, re.I)]
         if len(bare) == len(types.SIF_AREAS):
             found = {area: types.canonical_grade(line)

@@ -27,15 +27,31 @@ def make_report_id(meta: dict) -> str:
     return slug("-".join(p.replace("_", "-") for p in parts))
 
 
+_AUTHORITY_RE = re.compile(r"[A-Z][A-Za-z ,.'’&()-]{2,80}")
+
+
+def _check_is_report(meta: dict) -> None:
+    """Text files (unlike Ofsted PDFs) may be anything: require a recognisable report."""
+    authority = meta.get("authority") or ""
+    if meta.get("inspection_type") == "other" or not _AUTHORITY_RE.fullmatch(authority):
+        raise UnreadableFile("not an inspection report: no inspection type or local "
+                             "authority recognised")
+
+
 def parse_file(path: str) -> Report:
     raw = read_path(path)
     if not any(b.text.strip() for b in raw.blocks):
         raise UnreadableFile("no text found in file")
-    meta = extract_metadata(raw.blocks, raw.source)
+    try:
+        meta = extract_metadata(raw.blocks, raw.source)
+    except ValueError as exc:
+        raise UnreadableFile(f"not an inspection report: {exc}") from exc
     title, sections = split_sections(raw.blocks)
     if not any(s.passages for s in sections):
         raise UnreadableFile("no passages found in file")
     meta = dict(meta)
+    if not raw.source.lower().endswith(".pdf"):
+        _check_is_report(meta)
     meta["title"] = meta.get("title") or title or raw.source
     return Report(
         report_id=make_report_id(meta),

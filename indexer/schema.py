@@ -18,7 +18,7 @@ def make_schema() -> Schema:
         report_id=ID(stored=True, sortable=True),  # stable slug of the report
         passage_ids=STORED(),  # the passages this chunk holds, in order
         position=NUMERIC(int, stored=True),  # order of the chunk inside its report
-        text=TEXT(analyzer=analyzer, stored=True, phrase=True, spelling=True),  # passage text
+        text=TEXT(analyzer=analyzer, stored=True, phrase=True),  # passage text
         heading=TEXT(analyzer=analyzer, stored=True, field_boost=0.6),  # section heading as printed
         title=TEXT(analyzer=analyzer, stored=True, field_boost=0.2),  # report title
         authority=ID(stored=True, sortable=True),  # facet: normalised authority key

@@ -21,6 +21,7 @@ from indexer.facets import FacetTable, combine
 from indexer.inspection_types import label_for
 from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
 from indexer.querying import QueryPlan, plan_query
+from indexer.spelling import Speller
 from indexer.taxonomy import HIDDEN_BY_DEFAULT, SECTION_KEYS, SECTION_LABELS
 
 
@@ -35,6 +36,13 @@ class _Generation:
         self.dates = self._dates()
         self.reports: dict[str, dict] = store.read_json(path / "reports.json", {})
         self.authority_labels = {r["authority_key"]: r["authority"] for r in self.reports.values()}
+        self._speller: Speller | None = None
+
+    @property
+    def speller(self) -> Speller:
+        if self._speller is None:
+            self._speller = Speller(store.read_json(self.path / "vocabulary.json", {}))
+        return self._speller
 
     def _dates(self) -> np.ndarray:
         reader = self.searcher.reader()
@@ -195,10 +203,7 @@ class _Search:
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:
         if not plan.text_query or total >= 5:
             return None
-        corrected = self.g.searcher.correct_query(plan.query, plan.text_query)
-        if corrected.query != plan.query and corrected.string.strip() != plan.text_query.strip():
-            return corrected.string
-        return None
+        return self.g.speller.suggest(plan.text_query)
 
 
 def passage_url(report_id: str, passage_id: str, query: str = "") -> str:

@@ -101,7 +101,8 @@ def split_sections(blocks: list[Block]) -> tuple[str | None, list[Section]]:
         if pending_context and not (block.kind == "heading" or _lead_in(block, following)):
             sectioner.sections.append(Section("context", ""))
         pending_context = False
-        if block.kind == "heading" or _lead_in(block, following):
+        closing_formula = taxonomy.BOILERPLATE_PASSAGES.match(block.text.replace("’", "'"))
+        if (block.kind == "heading" and not closing_formula) or _lead_in(block, following):
             sectioner.heading(block.text)
         elif sectioner.closing and sectioner.sections[-1].key == "boilerplate":
             sectioner.sections[-1].passages.append(Passage("", block.text))

@@ -19,6 +19,8 @@ from indexer.models import Block, RawDocument
 
 pymupdf.TOOLS.mupdf_display_errors(False)  # broken files are reported by our own reasons
 
+TEXT_FLAGS = pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP \
+    | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE  # without PRESERVE_WHITESPACE: 15% faster
 MIN_SIZE = 4.0  # spans below this are spacer glyphs
 BULLET_GLYPHS = "•◼▪■●◆♦○◦\uf06e\uf02d\uf0a7\uf0be\uf0b7\uf076\uf0d8\x83\ufffd\u0336"
 DASHES = "-–−"
@@ -28,7 +30,9 @@ NUMBERED = re.compile(r"^\(?\d{1,3}[.)]\s+\S")
 FOOTNOTE_MARK = re.compile(r"^[\d*†‡,]{1,4}$")
 PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,3}(\s*(of|/)\s*\d{1,3})?$", re.IGNORECASE)
 TERMINAL = re.compile(r"[.?!:;][\"'’”)\]]*$")
-LABEL_VALUE = re.compile(r"^(\w+(?: \w+){0,2}):\s+(\S.*)$")
+VOCAB_WORD = re.compile(r"(?<= )[^\W\d_]+(?:-[^\W\d_]+)*(?=[ .,;:!?)’'”])")
+LABEL_VALUE = re.compile(r"^([A-Z]\w*(?: \w+){0,2}):(\s+\S.*)?$")  # "Lead inspector: A Name"
+VALEDICTION = re.compile(r"^yours (sincerely|faithfully)", re.IGNORECASE)
 
 
 @dataclass
@@ -119,7 +123,7 @@ def _page_lines(page: pymupdf.Page, number: int) -> list[Line]:
     """Horizontal text lines of a page in content order, labels joined to their text."""
     lines: list[Line] = []
     try:
-        blocks = page.get_text("dict", flags=pymupdf.TEXTFLAGS_TEXT)["blocks"]
+        blocks = page.get_text("dict", flags=TEXT_FLAGS)["blocks"]
     except RuntimeError as exc:
         raise UnreadableFile(f"damaged PDF: page {number}: {exc}") from exc
     for block in blocks:
@@ -131,57 +135,56 @@ def _page_lines(page: pymupdf.Page, number: int) -> list[Line]:
 
 def _fragments(spans: list[dict], page: int) -> list[Line]:
     """Split one PDF line at wide gaps and raised same-size spans; drop footnote marks."""
-    spans = [s for s in spans if s["size"] >= MIN_SIZE]
-    if not spans:
-        return []
-    main = max(spans, key=lambda s: len(s["text"].strip()))
+    spans = [s for s in spans if s["size"] >= MIN_SIZE and s["text"].strip()]
+    if len(spans) < 2:
+        return [_make_line(spans, page)] if spans else []
+    main = max(spans, key=lambda s: len(s["text"]))
     base, size = main["origin"][1], main["size"]
     parts: list[list[dict]] = []
-    marker = False
-    last_raised = None
+    marker = last_raised = False
     for span in spans:
         raised = abs(span["origin"][1] - base) > 0.25 * size
         if span["size"] < 0.8 * size and (raised or span["flags"] & 1) \
                 and FOOTNOTE_MARK.match(span["text"].strip()):
-            marker = marker or not any(p for p in parts)
+            marker = marker or not parts
             continue
-        if parts and (raised != last_raised or span["bbox"][0] - parts[-1][-1]["bbox"][2]
-                      > 2.5 * size and span["text"].strip()):
-            parts.append([])
-        elif not parts:
+        if not parts or raised != last_raised or span["bbox"][0] - parts[-1][-1]["bbox"][2] > 2.5 * size:
             parts.append([])
         parts[-1].append(span)
         last_raised = raised
     out = [_make_line(p, page) for p in parts]
-    if out and out[0] is not None:
+    if out:
         out[0].marker = marker
-    return [line for line in out if line is not None]
+    return out
 
 
-def _make_line(spans: list[dict], page: int) -> Line | None:
-    inked = [s for s in spans if s["text"].strip()]
-    if not inked:
-        return None
-    text = "".join(s["text"] for s in spans).strip()
+def _make_line(spans: list[dict], page: int) -> Line:
+    """A Line from inked spans: dominant size, bold if 80% of characters are bold."""
     sizes: Counter = Counter()
-    bold = 0
-    for s in inked:
-        n = len(s["text"].strip())
+    bold = chars = 0
+    for s in spans:
+        n = len(s["text"])
         sizes[round(s["size"], 1)] += n
-        bold += n if (s["flags"] & 16 or "bold" in s["font"].lower()) else 0
-    chars = sum(sizes.values())
-    first = inked[0]
+        chars += n
+        bold += n if s["flags"] & 16 or "Bold" in s["font"] else 0
+    first = spans[0]
+    text = spans[0]["text"]
+    for prev, s in zip(spans, spans[1:]):  # blank spans are gone: put their space back
+        gap = s["bbox"][0] - prev["bbox"][2] > 0.15 * s["size"]
+        glued = text[-1].isspace() or s["text"][0] in ".,;:!?)]’”"
+        text += " " + s["text"] if gap and not glued else s["text"]
+    text = text.strip()
     glyph = first["text"].strip()
     bullet = len(glyph) == 1 and (glyph in BULLET_GLYPHS or bool(SYMBOL_FONT.search(first["font"])))
     if not bullet and text[0] in BULLET_GLYPHS + DASHES and text[1:2].isspace():
         bullet, glyph = True, text[0]
-    text_x = first["bbox"][0]
+    x0 = text_x = first["bbox"][0]
     if bullet or NUMBER_LABEL.match(glyph):
-        text_x = inked[1]["bbox"][0] if len(inked) > 1 else text_x + first["size"]
+        text_x = spans[1]["bbox"][0] if len(spans) > 1 else x0 + first["size"]
     if bullet:
         text = text[len(glyph):].strip()
-    return Line(text, first["bbox"][0], min(s["bbox"][1] for s in inked), inked[-1]["bbox"][2],
-                max(s["bbox"][3] for s in inked), sizes.most_common(1)[0][0], bold >= 0.8 * chars,
+    return Line(text, x0, min(s["bbox"][1] for s in spans), spans[-1]["bbox"][2],
+                max(s["bbox"][3] for s in spans), sizes.most_common(1)[0][0], bold >= 0.8 * chars,
                 page, text_x, bullet=bullet)
 
 
@@ -279,3 +282,151 @@ def _drop_contents(lines: list[Line]) -> None:
     heading = max(above, key=lambda line: line.y1, default=None)
     lines[:] = [line for line in lines if not top - 1 <= line.y0 <= bottom
                 and not (line is heading and len(line.text.split()) <= 3)]
+
+
+def _group(lines: list[Line], body: float) -> list[Group]:
+    groups: list[Group] = []
+    for line in lines:
+        g = groups[-1] if groups and groups[-1].lines[0].page == line.page else None
+        if g is not None and not _starts_block(g, line, body):
+            g.lines.append(line)
+            continue
+        prev = g.lines[-1] if g else None
+        right = prev is not None and line.x0 > prev.x1 and line.y0 < prev.y1
+        groups.append(Group([line], right_cell=right))
+    return groups
+
+
+def _starts_block(g: Group, line: Line, body: float) -> bool:
+    """Does `line` start a new block rather than continue group `g`?"""
+    prev = g.lines[-1]
+    if line.bullet or line.y0 < prev.y0 - 2 or line.x0 > prev.x1:
+        return True  # a bullet, or the next cell / column of a table
+    if line.y0 - prev.y1 > 0.5 * prev.height:
+        return True  # a blank line's worth of space
+    if (line.label or NUMBERED.match(line.text)) and (
+            line.x0 < prev.x0 - 3 or TERMINAL.search(prev.text)):
+        return True  # a numbered paragraph at the margin
+    if g.lines[0].bullet and line.x0 < g.lines[0].text_x - 5:
+        return True  # outdented: the list has ended
+    if _heading_style(line, body) and LABEL_VALUE.match(line.text):
+        return True  # "Inspection dates: ..." lines on a cover
+    restyled = abs(line.size - prev.size) > 0.6 or line.bold != prev.bold
+    in_sentence = not TERMINAL.search(prev.text) and (line.text[0].islower() or (
+        not prev.bold and abs(prev.size - body) <= 0.6))
+    return restyled and not in_sentence
+
+
+def _heading_style(line: Line, body: float) -> bool:
+    return line.size >= body + 1 or (line.bold and line.size >= body - 0.6)
+
+
+def _classify(groups: list[Group], body: float) -> None:
+    """Mark headings from their font, then give them levels (1 = title on page 1)."""
+    closed = False  # after "Yours sincerely" come signatures, not headings
+    for g in groups:
+        if not closed and _is_heading(g, body):
+            g.kind = "heading"
+        elif g.lines[0].bullet:
+            g.kind = "bullet"
+        closed = closed or bool(VALEDICTION.match(g.text))
+    heads = [g for g in groups if g.kind == "heading"]
+    first_page = [g for g in heads if g.lines[0].page == 1]
+    top = max((g.lines[0].size for g in first_page), default=None)
+    title = next((g for g in first_page if g.lines[0].size == top), None)
+    big = any(g.lines[0].size >= body + 1 for g in heads if g is not title)
+    for g in heads:
+        g.level = 1 if g is title else 2 if g.lines[0].size >= body + 1 or not big else 3
+
+
+def _is_heading(g: Group, body: float) -> bool:
+    """A short block standing alone in a larger or bold font, not ending in a full stop
+    unless larger than body text (SIF judgement sentences); "Label: value" lines are not."""
+    first = g.lines[0]
+    if first.bullet or g.right_cell or not first.text[0].isupper() and not first.text[0].isdigit():
+        return False  # a right-hand table cell is a grade, not a heading
+    if len(g.lines) > 4 or len(g.text) > 220 or not re.search(r"[^\W\d_]{2}", g.text):
+        return False
+    bigger = first.size >= body + 1
+    if not all(_heading_style(line, body) for line in g.lines):
+        return False
+    if first.size < body + 3 and LABEL_VALUE.match(g.text):
+        return False
+    return bigger or not g.text.endswith(".")
+
+
+def _merge_page_breaks(groups: list[Group], vocab: set[str]) -> list[Group]:
+    """Rejoin a paragraph or bullet that a page break split in two."""
+    out: list[Group] = []
+    for g in groups:
+        prev = out[-1] if out else None
+        if prev is not None and prev.lines[-1].page < g.lines[0].page and _continues(prev, g):
+            prev.text = join_lines([prev.text, g.text], vocab)
+            prev.extra.extend(g.lines)
+        else:
+            out.append(g)
+    return out
+
+
+def _continues(prev: Group, g: Group) -> bool:
+    first = g.lines[0]
+    if "heading" in (prev.kind, g.kind) or first.bullet or first.label \
+            or NUMBERED.match(first.text) or TERMINAL.search(prev.text):
+        return False
+    last = (prev.extra or prev.lines)[-1]
+    start = prev.lines[0]
+    indent = last.x0 if len(prev.lines) + len(prev.extra) > 1 else start.text_x
+    hanging = indent > start.x0 + 5 and abs(first.x0 - indent) < 3
+    return first.text[:1].islower() or prev.text.endswith("-") or hanging
+
+
+# ---- text joining --------------------------------------------------------------------
+
+COMPOUND_PREFIXES = {"multi", "co", "self", "cross", "well", "long", "short", "non", "pre",
+                     "post", "re", "sub", "inter", "anti", "semi", "under", "over", "mid",
+                     "ex", "part", "full", "high", "low", "out", "in", "on", "up"}
+GLUE_WORDS = {"and", "or", "nor", "to"}  # "pre- and post-adoption": a suspended hyphen
+
+
+def join_lines(parts: list[str], vocab: set[str] = frozenset()) -> str:
+    """Join line texts with single spaces, resolving line-end hyphens; collapse spaces."""
+    text = ""
+    for part in parts:
+        part = " ".join(part.split())
+        if not part:
+            continue
+        if text.endswith("-") and text[-2:-1].isalpha() and part[0].isalnum():
+            text = join_hyphenated(text, part, vocab)
+        else:
+            text = f"{text} {part}" if text else part
+    return text
+
+
+def join_hyphenated(left: str, right: str, vocab: set[str] = frozenset()) -> str:
+    """Join `left` (ending in "-") and `right` across a line break.
+
+    The hyphen is removed only when the joined word appears elsewhere in the document
+    (`vocab`) and the hyphenated form does not, or when it looks like a word split in
+    two: both sides have 2+ letters, the right part starts lower-case, the left part is
+    not a compound prefix (multi, co, self, well, non, pre, post, re, ...) and the right
+    part is not a word of the document. Otherwise the hyphen is a real compound
+    ("multi-agency", "child-focused", "post-16") and is kept. "pre- and" keeps its space.
+    """
+    stem = re.search(r"([^\W\d_]+)-$", left).group(1).lower()
+    word = re.match(r"[^\W\d_]*", right).group(0)
+    lower = word.lower()
+    if lower in GLUE_WORDS:
+        return f"{left} {right}"
+    joined, hyphened = stem + lower, f"{stem}-{lower}"
+    if joined in vocab and hyphened not in vocab:
+        return left[:-1] + right
+    if len(stem) < 2 or len(word) < 2 or not word[0].islower() or stem in COMPOUND_PREFIXES \
+            or lower in vocab or hyphened in vocab:
+        return left + right
+    return left[:-1] + right
+
+
+def _vocabulary(pages: list[list[Line]]) -> set[str]:
+    """Lower-case words seen inside lines (not at either end, where breaks cut words)."""
+    text = "\n".join(line.text for lines in pages for line in lines).lower()
+    return set(VOCAB_WORD.findall(text))

@@ -1,0 +1,58 @@
+"""'Did you mean': correct query words against the vocabulary of the indexed passages.
+
+The vocabulary (word -> passages containing it) is built with the index and stored in
+the generation; a word the index does not know is replaced by the closest known word
+(Damerau-Levenshtein distance <= 2, ties broken by frequency), found with rapidfuzz.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+WORD_RE = re.compile(r"[a-z]{3,}")
+_QUERY_WORD_RE = re.compile(r"(?<![\w:])([A-Za-z]{3,})(?![\w:*])")
+OPERATORS = {"and", "or", "not", "to"}
+MIN_COUNT = 2  # a word must occur in two passages to be suggested
+
+
+def build_vocabulary(texts) -> dict[str, int]:
+    """Document frequency of every lower-case word of 3+ letters in the texts."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(set(WORD_RE.findall(text.lower())))
+    return dict(counts)
+
+
+class Speller:
+    def __init__(self, vocabulary: dict[str, int]):
+        self.vocabulary = vocabulary
+        self.words = [w for w, n in vocabulary.items() if n >= MIN_COUNT]
+
+    def correct_word(self, word: str) -> str | None:
+        lower = word.lower()
+        if lower in self.vocabulary or lower in OPERATORS or not self.words:
+            return None
+        candidates = process.extract(lower, self.words, scorer=DamerauLevenshtein.distance,
+                                     score_cutoff=2, limit=25)
+        if not candidates:
+            return None
+        best = min(candidates, key=lambda c: (c[1], -self.vocabulary[c[0]]))
+        return best[0]
+
+    def suggest(self, query: str) -> str | None:
+        """The query with unknown words corrected, or None when nothing changes."""
+        changed = False
+
+        def replace(match: re.Match) -> str:
+            nonlocal changed
+            fixed = self.correct_word(match.group(1))
+            if fixed is None:
+                return match.group(1)
+            changed = True
+            return fixed
+
+        suggestion = _QUERY_WORD_RE.sub(replace, query)
+        return suggestion if changed else None

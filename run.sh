@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Set up (virtual environment + pinned packages), index the seeds, serve the web UI.
+# Environment: PORT (default 5000), HOST (default 127.0.0.1), OFSTED_INDEX (default index),
+# SKIP_INSTALL=1 to reuse an existing .venv without installing.
+set -euo pipefail
+cd "$(dirname "$0")"
+if [[ "${SKIP_INSTALL:-0}" != "1" ]]; then
+    python3 -m venv .venv
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -e '.[test]'
+fi
+export OFSTED_INDEX="${OFSTED_INDEX:-index}"
+.venv/bin/python -m indexer build seeds --index "$OFSTED_INDEX"
+exec .venv/bin/python -m webui --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}" --index "$OFSTED_INDEX"

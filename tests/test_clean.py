@@ -1,0 +1,36 @@
+"""Cleaning: bullet glyphs, hyphenation, footnote markers, whitespace."""
+from indexer import clean
+
+
+def test_strip_bullet_glyphs():
+    for glyph in ["▪", "◼", "•", "\uf06e", "\uf02d", "\uf0a7", "\uf0be", "\u0083", "(cid:131)"]:
+        assert clean.strip_bullet(f"{glyph} Children are seen.") == (True, "Children are seen.")
+    assert clean.strip_bullet("Children are seen.") == (False, "Children are seen.")
+    assert clean.strip_bullet("▪") == (False, "▪")  # a lone glyph is not a bullet
+
+
+def test_line_end_hyphenation_keeps_real_compounds():
+    assert clean.join_lines(["work with multi-", "agency partners"]) == "work with multi-agency partners"
+    assert clean.join_lines(["a timely assess-", "ment of need"]) == "a timely assessment of need"
+    assert clean.join_lines(["they are well-", "led"]) == "they are well-led"
+    assert clean.join_lines(["the Children-", "First team"]) == "the Children-First team"
+
+
+def test_footnote_markers_removed():
+    assert clean.normalise("Local Safeguarding Children Board1") == "Local Safeguarding Children Board"
+    assert clean.normalise("Information about this area2") == "Information about this area"
+    assert clean.normalise("What needs to improve?1") == "What needs to improve?"
+    assert clean.normalise("section 47 and S47 enquiries in 2013") == "section 47 and S47 enquiries in 2013"
+    assert clean.normalise("Key Stage 4 and covid19") == "Key Stage 4 and covid19"
+
+
+def test_normalise_private_use_and_spaces():
+    assert clean.normalise("a\uf0a7  b\u00a0\u00a0c\u0083 d") == "a b c d"
+    assert clean.normalise("co\u00adordinated") == "coordinated"
+
+
+def test_ends_sentence():
+    assert clean.ends_sentence("It is good.")
+    assert clean.ends_sentence("in particular:")
+    assert clean.ends_sentence("it is ‘good’.")
+    assert not clean.ends_sentence("and result in")

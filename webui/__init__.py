@@ -1,0 +1,62 @@
+"""The Flask front end: `create_app()` builds the app from defaults, then the environment
+(`OFSTED_INDEX`), then the test config, and opens one SearchIndex per app.
+
+Production: gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+
+from indexer.schema import make_schema
+from indexer.search import SearchIndex
+
+DEFAULTS = {
+    "OFSTED_INDEX": "index",  # index directory (python -m indexer build --index DIR)
+    "EXPORT_CAP": 5000,  # most passages one CSV/JSON export returns
+    "SITE_NAME": "Search Ofsted children's services inspections",
+}
+PRODUCTION_COMMAND = "gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'"
+
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """Keeps key order and writes <, > and & as \\u escapes: the same JSON once parsed,
+    but never markup a browser could sniff."""
+
+    sort_keys = False
+
+    def dumps(self, obj, **kwargs) -> str:
+        text = super().dumps(obj, **kwargs)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.json = SafeJSONProvider(app)
+    app.config.from_mapping(DEFAULTS)
+    if os.environ.get("OFSTED_INDEX"):
+        app.config["OFSTED_INDEX"] = os.environ["OFSTED_INDEX"]
+    if test_config:
+        app.config.from_mapping(test_config)
+    index_dir = os.path.abspath(app.config["OFSTED_INDEX"])
+    app.extensions["ofsted_index"] = SearchIndex(index_dir)
+    app.extensions["ofsted_schema"] = make_schema()
+
+    from webui import errors, exports, filters, reports, search, security
+
+    security.init_app(app)
+    filters.init_app(app)
+    app.register_blueprint(errors.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(exports.bp)
+    return app
+
+
+def get_index(app=None) -> SearchIndex:
+    """The app's SearchIndex (it reopens itself when a build swaps the generation)."""
+    from flask import current_app
+
+    return (app or current_app).extensions["ofsted_index"]

@@ -1,0 +1,149 @@
+"""Turn SearchResults plus the URL state into what the search template draws: facet
+groups whose values carry their own toggle_url (Datasette style), pagination links and
+the summary line. No URL is computed in a template."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from indexer.models import FacetValue, SearchResults
+from webui.state import FACET_PARAMS, UrlState
+
+FACET_TITLES = {
+    "year": "Year of inspection",
+    "authority": "Local authority",
+    "inspection_type": "Inspection type",
+    "section": "Section",
+    "judgement": "Overall judgement",
+}
+FACETS_SHOWN = 8  # values listed before "show all"; the rest sit in a <details>
+PAGE_WINDOW = 2  # page links either side of the current page
+
+
+@dataclass
+class FacetLink:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle_url: str
+    bar: int = 0  # bar length in 5% steps (year chart), 0 = no bar
+
+
+@dataclass
+class FacetGroup:
+    name: str
+    param: str
+    title: str
+    values: list[FacetLink]
+    selected: int = 0
+
+    @property
+    def shown(self) -> list[FacetLink]:
+        return self.values[:FACETS_SHOWN]
+
+    @property
+    def more(self) -> list[FacetLink]:
+        return self.values[FACETS_SHOWN:]
+
+
+@dataclass
+class PageLink:
+    label: str
+    url: str | None  # None: a gap ("…")
+    current: bool = False
+    rel: str = ""
+
+
+@dataclass
+class Pagination:
+    page: int
+    pages: int
+    links: list[PageLink] = field(default_factory=list)
+    previous: str | None = None
+    next: str | None = None
+
+
+def _bar(count: int, biggest: int) -> int:
+    if not count or not biggest:
+        return 0
+    return max(5, int(count * 20 / biggest + 0.5) * 5)  # round half up
+
+
+def facet_group(name: str, values: list[FacetValue], state: UrlState) -> FacetGroup:
+    param = FACET_PARAMS[name]
+    biggest = max((v.count for v in values), default=0)
+    links = [FacetLink(v.value, v.label, v.count, v.selected, state.toggle(param, v.value).url(),
+                       _bar(v.count, biggest) if name == "year" else 0)
+             for v in values]
+    links.sort(key=lambda link: not link.selected)  # selected first, order kept otherwise
+    return FacetGroup(name, param, FACET_TITLES.get(name, name), links,
+                      sum(v.selected for v in values))
+
+
+def facet_groups(results: SearchResults, state: UrlState) -> list[FacetGroup]:
+    return [facet_group(name, results.facets.get(name, []), state) for name in FACET_TITLES]
+
+
+def pagination(results: SearchResults, state: UrlState) -> Pagination:
+    pages = max(1, math.ceil(results.total / results.per_page))
+    current = results.page
+    wanted = {1, pages, *range(current - PAGE_WINDOW, current + PAGE_WINDOW + 1)}
+    numbers = sorted(n for n in wanted if 1 <= n <= pages)
+    links, last = [], 0
+    for number in numbers:
+        if number > last + 1:
+            links.append(PageLink("…", None))
+        links.append(PageLink(str(number), page_url(state, number), number == current))
+        last = number
+    result = Pagination(current, pages, links)
+    if current > 1:
+        result.previous = page_url(state, current - 1)
+    if current < pages:
+        result.next = page_url(state, current + 1)
+    return result
+
+
+def page_url(state: UrlState, number: int) -> str:
+    return state.replace("page", None if number == 1 else str(number)).url()
+
+
+def summary(results: SearchResults) -> str:
+    """'249 passages in 5 reports', exactly as counted."""
+    passages = "passage" if results.total == 1 else "passages"
+    reports = "report" if results.reports == 1 else "reports"
+    return f"{results.total:,} {passages} in {results.reports:,} {reports}"
+
+
+def report_urls(results: SearchResults, state: UrlState) -> dict[str, str]:
+    """report_id -> its page, carrying the query so its words are marked there."""
+    query = UrlState([("q", state.get("q"))] if state.get("q") else [], root=state.root)
+    return {hit.report_id: query.url(f"/reports/{quote(hit.report_id)}") for hit in results.hits}
+
+
+def search_view(results: SearchResults, state: UrlState, export_cap: int) -> dict:
+    """Everything search.html needs besides the results themselves."""
+    first = (results.page - 1) * results.per_page + 1 if results.total else 0
+    facets = facet_groups(results, state)
+    return {
+        "facets": facets,
+        "chips": [value for group in facets for value in group.values if value.selected],
+        "report_urls": report_urls(results, state),
+        "pagination": pagination(results, state),
+        "summary": summary(results),
+        "first": first,
+        "last": first + len(results.hits) - 1 if results.hits else 0,
+        "clear_url": state.without("page", *FACET_PARAMS.values()).url(),
+        "has_filters": bool(state.filters()),
+        "suggestion_url": (state.replace("q", results.suggestion).without("page").url()
+                           if results.suggestion else None),
+        "unexpanded_url": (state.replace("expand", "0").without("page").url()
+                           if results.expansions else None),
+        "export_csv": state.without("page", "per_page").url("/export.csv"),
+        "export_json": state.without("page", "per_page").url("/export.json"),
+        "api_url": state.url("/api/search"),
+        "boilerplate_url": (None if "boilerplate" in state.values("section")
+                            else state.toggle("section", "boilerplate").url()),
+        "export_cap": export_cap,
+    }

@@ -1,0 +1,124 @@
+"""One report: `/reports/<id>` shows every section and passage (each with its passage id
+as HTML id, the query's words marked when `?q=` is given, links between matches) and
+`/api/reports/<id>` returns Report.to_dict()."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from markupsafe import Markup, escape
+
+from indexer.errors import BadRequest
+from indexer.highlight import Highlighter, mark
+from indexer.models import Report, SearchRequest
+from indexer.querying import plan_query
+from indexer.request import MAX_QUERY_CHARS
+from indexer.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
+from webui import get_index
+from webui.security import marked
+
+bp = Blueprint("reports", __name__)
+
+
+@dataclass
+class PassageView:
+    passage_id: str
+    html: Markup
+    match: int = 0  # 1-based number among the matching passages, 0 = no match
+    previous: str | None = None  # passage id of the previous match
+    next: str | None = None
+
+
+@dataclass
+class SectionView:
+    anchor: str
+    key: str
+    label: str
+    heading: str
+    passages: list[PassageView] = field(default_factory=list)
+
+    @property
+    def collapsed(self) -> bool:
+        return self.key in HIDDEN_BY_DEFAULT and not any(p.match for p in self.passages)
+
+
+def highlighter_for(query: str) -> tuple[Highlighter | None, str | None]:
+    """The query's highlighter, or a notice saying why the words cannot be marked."""
+    if not query.strip():
+        return None, None
+    if len(query) > MAX_QUERY_CHARS or "\x00" in query:
+        return None, "The search words are too long or contain invalid characters to highlight."
+    try:
+        plan = plan_query(query, current_app.extensions["ofsted_schema"])
+    except BadRequest as exc:
+        return None, f"The search words could not be highlighted: {exc}"
+    return (plan.highlighter if plan.highlighter else None), None
+
+
+def matching_passages(report: Report, query: str) -> set[str]:
+    """Ids of this report's passages that the search itself returns for the query, so the
+    report page counts exactly what the results page counted (words alone are marked too)."""
+    request_ = SearchRequest(query=query, authorities=[report.authority_key],
+                             types=[report.inspection_type], years=[report.year],
+                             per_page=current_app.config["EXPORT_CAP"])
+    try:
+        results = get_index().search(request_)
+    except BadRequest:
+        return set()
+    return {p.passage_id for hit in results.hits if hit.report_id == report.report_id
+            for p in hit.passages}
+
+
+def section_views(report: Report, highlighter: Highlighter | None,
+                  matching: set[str]) -> list[SectionView]:
+    views, matches = [], []
+    for number, section in enumerate(report.sections, start=1):
+        label = SECTION_LABELS.get(section.key, section.key)
+        view = SectionView(f"section-{number}", section.key, label, section.heading or label)
+        for passage in section.passages:
+            spans = highlighter.spans(passage.text) if highlighter else []
+            html = marked(mark(passage.text, spans)) if spans else escape(passage.text)
+            view.passages.append(PassageView(passage.passage_id, Markup(html)))
+            if passage.passage_id in matching:
+                matches.append(view.passages[-1])
+        views.append(view)
+    for number, passage in enumerate(matches, start=1):
+        passage.match = number
+        passage.previous = matches[number - 2].passage_id if number > 1 else None
+        passage.next = matches[number].passage_id if number < len(matches) else None
+    return views
+
+
+def _when(row: dict) -> str:
+    return row.get("inspection_start") or row.get("published") or f"{row.get('year', '')}"
+
+
+def related(report: Report, everything: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The same authority's other inspections: (earlier, later), nearest first."""
+    same = [r for r in everything
+            if r["authority_key"] == report.authority_key and r["report_id"] != report.report_id]
+    here = _when(report.to_dict())
+    earlier = sorted((r for r in same if _when(r) <= here), key=_when, reverse=True)
+    later = sorted((r for r in same if _when(r) > here), key=_when)
+    return earlier, later
+
+
+@bp.get("/reports/<report_id>")
+def report(report_id: str):
+    index = get_index()
+    found = index.report(report_id)
+    query = request.args.get("q", "")
+    highlighter, notice = highlighter_for(query)
+    searching = bool(query.strip()) and notice is None
+    matching = matching_passages(found, query) if searching else set()
+    sections = section_views(found, highlighter, matching)
+    matches = [p for s in sections for p in s.passages if p.match]
+    earlier, later = related(found, index.reports())
+    return render_template("report.html", report=found, sections=sections, query=query,
+                           notice=notice, matches=matches, earlier=earlier, later=later,
+                           highlighting=searching)
+
+
+@bp.get("/api/reports/<report_id>")
+def api_report(report_id: str):
+    return jsonify(get_index().report(report_id).to_dict())

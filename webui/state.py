@@ -1,0 +1,69 @@
+"""The URL is the state: the search parameters a page was asked for, and every link that
+changes one of them (facet toggles, pages, sort, "did you mean") as a plain GET URL."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+# API facet name -> the request parameter that filters it (DESIGN.md contract).
+FACET_PARAMS = {
+    "year": "year",
+    "authority": "authority",
+    "inspection_type": "type",
+    "section": "section",
+    "judgement": "judgement",
+}
+FILTER_PARAMS = tuple(FACET_PARAMS.values())
+STATE_PARAMS = ("q", *FILTER_PARAMS, "sort", "per_page", "expand", "page")
+MAX_LINK_VALUES = 60  # longer value lists cannot pass parse_params anyway
+
+
+class UrlState:
+    """An ordered list of (name, value) pairs taken from request.args (known names only)."""
+
+    def __init__(self, pairs: list[tuple[str, str]], path: str = "/search", root: str = ""):
+        self.pairs = pairs
+        self.path = path
+        self.root = root  # the app's mount point (request.script_root)
+
+    @classmethod
+    def from_args(cls, args, path: str = "/search", root: str = "") -> "UrlState":
+        pairs = []
+        for name in STATE_PARAMS:
+            for value in args.getlist(name)[:MAX_LINK_VALUES]:
+                if value.strip():
+                    pairs.append((name, value.strip()))
+        return cls(pairs, path, root)
+
+    def get(self, name: str) -> str:
+        return next((v for n, v in self.pairs if n == name), "")
+
+    def values(self, name: str) -> list[str]:
+        return [v for n, v in self.pairs if n == name]
+
+    def url(self, path: str | None = None) -> str:
+        query = urlencode(self.pairs)
+        return self.root + (path or self.path) + ("?" + query if query else "")
+
+    def _with(self, pairs) -> "UrlState":
+        return UrlState(list(pairs), self.path, self.root)
+
+    def without(self, *names: str) -> "UrlState":
+        return self._with((n, v) for n, v in self.pairs if n not in names)
+
+    def replace(self, name: str, value: str | None) -> "UrlState":
+        """Set one parameter (None removes it), keeping the others in order."""
+        kept = [(n, v) for n, v in self.pairs if n != name]
+        if value not in (None, ""):
+            kept.append((name, str(value)))
+        return self._with(sorted(kept, key=lambda p: STATE_PARAMS.index(p[0])))
+
+    def toggle(self, name: str, value: str) -> "UrlState":
+        """Add the filter value, or remove it when present; always back to page 1."""
+        base = self.without("page")
+        if (name, value) in base.pairs:
+            return base._with(p for p in base.pairs if p != (name, value))
+        pairs = base.pairs + [(name, value)]
+        return base._with(sorted(pairs, key=lambda p: STATE_PARAMS.index(p[0])))
+
+    def filters(self) -> list[tuple[str, str]]:
+        return [(n, v) for n, v in self.pairs if n in FILTER_PARAMS]

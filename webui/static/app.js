@@ -1,0 +1,62 @@
+/* Progressive enhancement only: every feature works without this file.
+   - "Link to this passage" copies the passage's permanent address to the clipboard;
+   - the sort menu re-runs the search when changed;
+   - a passage inside a collapsed boilerplate section opens when it is the target;
+   - the filter panel starts closed on narrow screens. */
+(function () {
+  "use strict";
+  document.documentElement.classList.replace("no-js", "js");
+
+  function permalink(id) {
+    return location.origin + location.pathname + "#" + id;
+  }
+
+  function copyLink(event) {
+    var link = event.target.closest("[data-copy-link]");
+    if (!link || !navigator.clipboard) { return; }
+    var id = link.getAttribute("href").slice(1);
+    event.preventDefault();
+    history.replaceState(null, "", location.pathname + location.search + "#" + id);
+    openTarget();
+    navigator.clipboard.writeText(permalink(id)).then(function () {
+      var before = link.textContent;
+      link.textContent = "Link copied";
+      link.classList.add("copied");
+      setTimeout(function () { link.textContent = before; link.classList.remove("copied"); }, 2000);
+    }, function () { location.hash = id; });
+  }
+
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!target) { return; }
+    var details = target.closest("details");
+    if (details && !details.open) { details.open = true; target.scrollIntoView(); }
+    document.querySelectorAll(".passage.is-target").forEach(function (el) {
+      el.classList.remove("is-target");
+    });
+    if (target.classList.contains("passage")) { target.classList.add("is-target"); }
+  }
+
+  function autosubmit() {
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
+  }
+
+  function collapseFilters() {
+    if (!window.matchMedia("(max-width: 40em)").matches) { return; }
+    document.querySelectorAll("details[data-collapse-narrow]").forEach(function (d) {
+      var chosen = d.querySelector(".facet-link.selected");
+      if (!chosen) { d.open = false; }
+    });
+  }
+
+  document.addEventListener("click", copyLink);
+  window.addEventListener("hashchange", openTarget);
+  document.addEventListener("DOMContentLoaded", function () {
+    autosubmit();
+    collapseFilters();
+    openTarget();
+  });
+}());
