@@ -16,10 +16,10 @@ HEAD_BLOCKS = 60  # blocks searched for the title, cover lines and dates
 SHORT_ILACS_MAX_DAYS = 7
 _WORD = (r"(?!(?:Team|Deputy|Her|His|Lead|HMI|Ofsted|Senior|Inspector\w*|and|Majesty|Care"
          r"|Commission|Quality|Council|Children|Services|Director|Social|Yours|Dear|The"
-         r"|National|Chief|Regulation|Mr|Mrs|Ms|Miss|Dr)\b)")
+         r"|National|Chief|Regulation|Mr|Mrs|Ms|Miss|Dr|Professor)\b)")
 _NAME = (rf"(?-i:{_WORD}[A-Z][a-z]+[A-Za-z'\-]*(?:\s+[A-Z]\.?(?=\s))?"
          rf"(?:\s+{_WORD}(?:Mc|Mac|O')?[A-Z][A-Za-z'\-]+){{1,2}})")
-_HMI = r"(?:,?\s*(?:HMI\b|(?:Her|His) Majesty's Inspector\b(?!s|ate)))"
+_HMI = r"(?:,?\s*(?:HMI\b|(?:Her|His) Majesty's Inspector\b(?!s|ate|\s+of\b)))"
 _INSPECTOR_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
     rf"({_NAME}),?\s+(?:HMI,?\s+(?:Ofsted,?\s+)?|Ofsted,?\s+(?:HMI,?\s+)?)lead\s+inspector",
     rf"(?<!Ofsted )(?<!CQC )(?<!HMI )\b(?:lead|reporting) inspector\s*:?\s*({_NAME})",

@@ -68,6 +68,9 @@ class _Sectioner:
         self.sections.append(Section(key, text))
 
     def passage(self, text: str) -> None:
+        text = taxonomy.strip_letterhead(text)
+        if not text:
+            return
         if taxonomy.BOILERPLATE_PASSAGES.match(text.replace("’", "'")):
             self.closing = True
             if not self.sections or self.sections[-1].key != "boilerplate":

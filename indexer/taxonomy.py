@@ -111,8 +111,8 @@ _COMPILED = [
 ]
 
 
-# Passages that are standard text whatever section they sit in: they open a boilerplate
-# section that lasts until the next heading (closing formulas, signatures, copy lists).
+# Closing formulas: from one of these to the next heading everything is boilerplate
+# (closing sentences, "Yours sincerely", signatures, copy lists).
 BOILERPLATE_PASSAGES = re.compile(
     r"^(yours sincerely|yours faithfully|copy:|cc:|a handwritten signature"
     r"|any areas for (development|priority action)( and priority action)? identified above"
@@ -121,10 +121,28 @@ BOILERPLATE_PASSAGES = re.compile(
     r"|this letter will be published on the ofsted website"
     r"|if you would like a copy of this document in a different format"
     r"|the office for standards in education, children's services and skills \(ofsted\) regulates"
-    r"|© crown copyright|piccadilly gate|you may reuse this information"
-    r"|interested in our work\? you can subscribe|(t|e|w|textphone|telephone|tel)\s*:"
-    r"|.*enquiries@ofsted\.gov\.uk|www\.(gov\.uk/)?ofsted)",
+    r"|© crown copyright|you may reuse this information"
+    r"|interested in our work\? you can subscribe)",
     re.IGNORECASE)
+# Letterhead and contact lines: removed wherever they appear outside a letter's opening
+# (PDF extraction sometimes places the first page's letterhead mid-text, even glued to
+# the start of a paragraph).
+LETTERHEAD = re.compile(
+    r"^(?:(?:ofsted\s+)?(?:piccadilly gate|agora)\b[\w ,]*?(?:m1 2wd|ng1 6hj)\s*"
+    r"|(?:t:?\s*0300 ?123 ?(?:1231|4234)\s*)?(?:textphone:?\s*0161 ?618 ?8524\s*)?"
+    r"(?:e:\s*)?enquiries@ofsted\.gov\.uk\s*(?:w:\s*)?(?:www\.gov\.uk/ofsted|www\.ofsted\.gov\.uk)?\s*"
+    r"|(?:t|w|e|textphone|telephone|tel):?\s*(?:0300 ?123 ?(?:1231|4234)|0161 ?618 ?8524"
+    r"|www\.\S*ofsted\S*|enquiries@ofsted\.gov\.uk)\s*"
+    r"|(?:ofsted|piccadilly gate|store st(?:reet)?|manchester|m1 2wd)\s*$)+",
+    re.IGNORECASE)
+
+
+def strip_letterhead(text: str) -> str:
+    """The text without a leading Ofsted letterhead or contact line ("" if that was all)."""
+    match = LETTERHEAD.match(text)
+    return text[match.end():].strip() if match else text
+
+
 OPENING_END = re.compile(r"^dear\b", re.IGNORECASE)  # a letter's address block ends here
 
 

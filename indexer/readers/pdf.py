@@ -143,11 +143,12 @@ def _fragments(spans: list[dict], page: int) -> list[Line]:
     parts: list[list[dict]] = []
     marker = last_raised = False
     for span in spans:
+        small = span["size"] < 0.8 * size
         raised = abs(span["origin"][1] - base) > 0.25 * size
-        if span["size"] < 0.8 * size and (raised or span["flags"] & 1) \
-                and FOOTNOTE_MARK.match(span["text"].strip()):
+        if small and (raised or span["flags"] & 1) and FOOTNOTE_MARK.match(span["text"].strip()):
             marker = marker or not parts
             continue
+        raised = raised and not small  # a small raised "th" stays with its number
         if not parts or raised != last_raised or span["bbox"][0] - parts[-1][-1]["bbox"][2] > 2.5 * size:
             parts.append([])
         parts[-1].append(span)

@@ -1,0 +1,127 @@
+"""Builds: incremental by content hash, bad files skipped with reasons, atomic swaps
+that survive a killed build, and the whole real corpus."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer import store
+from indexer.build import build
+from indexer.models import SearchRequest
+from indexer.search import SearchIndex
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def seed_copy(tmp_path, seeds_dir) -> Path:
+    folder = tmp_path / "docs"
+    shutil.copytree(seeds_dir, folder)
+    return folder
+
+
+def total(index_dir, query, **filters) -> int:
+    return SearchIndex(index_dir).search(SearchRequest(query=query, **filters)).total
+
+
+def test_incremental_rebuilds(tmp_path, seed_copy):
+    index_dir = tmp_path / "index"
+    first = build([str(seed_copy)], str(index_dir), workers=1)
+    assert (first.added, first.updated, first.removed, first.skipped) == (5, 0, 0, [])
+    generation = store.current_generation(index_dir)
+
+    again = build([str(seed_copy)], str(index_dir), workers=1)
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
+    assert store.current_generation(index_dir) == generation  # nothing rewritten
+
+    focused = next(seed_copy.glob("002_*"))
+    focused.write_text(focused.read_text(encoding="utf-8").replace(
+        "Senior leaders understand their service well.",
+        "Senior leaders understand their service thoroughly."), encoding="utf-8")
+    changed = build([str(seed_copy)], str(index_dir), workers=1)
+    assert (changed.added, changed.updated, changed.removed, changed.unchanged) == (0, 1, 0, 4)
+    assert total(index_dir, '"understand their service thoroughly"') == 1
+    assert total(index_dir, '"understand their service well"') == 0
+    assert changed.chunks == first.chunks
+
+    next(seed_copy.glob("003_*")).unlink()
+    removed = build([str(seed_copy)], str(index_dir), workers=1)
+    assert (removed.added, removed.updated, removed.removed, removed.reports) == (0, 0, 1, 4)
+    assert total(index_dir, "Staffordshire") == 0
+    assert total(index_dir, "Durham") > 0
+
+
+def test_bad_files_are_skipped_with_reasons(tmp_path, seed_copy, corpus_dir):
+    (seed_copy / "empty.txt").write_bytes(b"")
+    (seed_copy / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (seed_copy / "random.pdf").write_bytes(os.urandom(4096))
+    real_pdf = next((corpus_dir / "d2i-ofsted-focused-visits").rglob("*.pdf"))
+    data = real_pdf.read_bytes()
+    (seed_copy / "truncated.pdf").write_bytes(data[: len(data) // 3])
+    quirk = next((corpus_dir / "jt39-ofsted-ilacs" / "quirks").rglob("*.pdf"))
+    shutil.copy(quirk, seed_copy / "html-saved-as.pdf")
+    (seed_copy / "notes.csv").write_text("a,b\n")
+    summary = build([str(seed_copy)], str(tmp_path / "index"), workers=2)
+    reasons = {Path(s["path"]).name: s["reason"] for s in summary.skipped}
+    assert summary.added == 5 and summary.reports == 5
+    assert reasons["empty.txt"] == "empty file"
+    assert "binary" in reasons["binary.txt"]
+    assert "HTML" in reasons["html-saved-as.pdf"]
+    assert reasons["notes.csv"] == "unsupported file type"
+    assert reasons["random.pdf"] and reasons["truncated.pdf"]
+    assert set(reasons) == {"empty.txt", "binary.txt", "random.pdf", "truncated.pdf",
+                            "html-saved-as.pdf", "notes.csv"}
+
+
+def test_killed_build_leaves_old_index_serving(tmp_path, seeds_dir, corpus_dir):
+    index_dir = tmp_path / "index"
+    build([str(seeds_dir)], str(index_dir), workers=1)
+    served = store.current_generation(index_dir)
+    before = total(index_dir, "oversight")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "build", str(corpus_dir / "d2i-ofsted-focused-visits"),
+         "--index", str(index_dir)], cwd=ROOT, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list(index_dir.glob(".building-*")) and time.monotonic() < deadline:
+        assert process.poll() is None, "the build ended before it could be killed"
+        time.sleep(0.05)
+    time.sleep(1.0)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert list(index_dir.glob(".building-*")), "the kill came after the build finished"
+    assert store.current_generation(index_dir) == served
+    assert total(index_dir, "oversight") == before
+
+    summary = build([str(seeds_dir)], str(index_dir), workers=1)
+    assert summary.reports == 5
+    assert not list(index_dir.glob(".building-*"))
+
+
+def test_missing_index_is_reported(tmp_path):
+    from indexer.errors import IndexMissing
+
+    with pytest.raises(IndexMissing, match="python -m indexer build"):
+        SearchIndex(tmp_path / "nothing").search(SearchRequest(query="x"))
+
+
+@pytest.mark.corpus
+def test_whole_corpus_builds(corpus_build):
+    _, summary = corpus_build
+    reasons = {Path(s["path"]).name: s["reason"] for s in summary.skipped
+               if s["reason"] != "unsupported file type"}
+    pdf_reasons = {n: r for n, r in reasons.items() if n.endswith(".pdf")}
+    assert list(pdf_reasons) == ["children's services inspection - 19 october 2012.pdf"]
+    assert "HTML" in pdf_reasons["children's services inspection - 19 october 2012.pdf"]
+    assert all(r.startswith("not an inspection report") for n, r in reasons.items()
+               if n.endswith(".md"))
+    assert summary.reports == 235
+    assert summary.pages > 2500
+    assert summary.chunks > 15000

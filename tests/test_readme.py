@@ -1,0 +1,51 @@
+"""The README's commands are the ones that work: run what it says."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS = re.findall(r"```\n(.*?)\n```", README, flags=re.DOTALL)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_readme_names_the_two_commands_and_ci_runs_the_test_one():
+    assert "./run.sh" in COMMANDS and "./test.sh" in COMMANDS
+    assert "./test.sh" in (ROOT / ".ci" / "run").read_text()
+    assert "pytest" in (ROOT / "test.sh").read_text()
+
+
+def test_run_command_indexes_the_seeds_and_serves_the_ui(tmp_path):
+    """`./run.sh` as written (the install step is skipped: this suite runs inside it)."""
+    port = free_port()
+    env = dict(os.environ, SKIP_INSTALL="1", PORT=str(port), OFSTED_INDEX=str(tmp_path / "ix"))
+    process = subprocess.Popen(["./run.sh"], cwd=ROOT, env=env, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        body = None
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and body is None:
+            assert process.poll() is None, process.stdout.read().decode()
+            try:
+                with urllib.request.urlopen(
+                        f"http://127.0.0.1:{port}/search?q=%22drift+and+delay%22", timeout=5) as r:
+                    body = r.read().decode()
+            except OSError:
+                time.sleep(0.3)
+        assert body is not None, "the server never answered"
+        assert "<mark>drift and delay</mark>" in body
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
