@@ -21,6 +21,16 @@ _TOKEN = re.compile(r"\d+(?:st|nd|rd|th)?|[A-Za-z]+|\S")
 _FILE_DATE = re.compile(r"(\d{1,2})\s+([a-z]+)\s+((?:19|20)\d{2})", re.IGNORECASE)
 _YEAR = re.compile(r"\b(200[5-9]|20[12]\d|2030)\b")
 MIN_YEAR, MAX_YEAR = 2000, 2035
+_PUBLISHED = re.compile(r"\bpublished\s*:\s*", re.IGNORECASE)
+# Phrases that introduce the inspection dates, most explicit first.
+_INSPECTION_TRIGGERS = tuple(re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
+    r"\binspection dates?\s*:?\s*",
+    r"\b(?:took place|was conducted|were conducted|conducted|carried out)\s+"
+    r"(?:on|from|between)\s+",
+    r"\bvisit to\b[^.]{0,160}?\s(?:on|between|from)\s+(?=\d)",
+    r"(?:^|[.]\s+)between\s+(?=\d)",
+    r"\(\s*(?=\d{1,2}\s+[A-Za-z]+\s)",
+))
 
 
 def _date_parts(text: str) -> list[list[int | None]]:
@@ -113,6 +123,33 @@ def first_year(text: str) -> int | None:
     """The first plausible report year (2005-2030) in `text`, else None."""
     match = _YEAR.search(text)
     return int(match.group(1)) if match else None
+
+
+def published_date(paragraphs: list[str], source: str) -> date | None:
+    """Printed "Published:" date, else the file name's date (Ofsted's publication date),
+    else the date a letter opens with."""
+    found = find_run("\n".join(paragraphs), _PUBLISHED)
+    if found:
+        return found[0]
+    return date_in_name(source) or letter_date(paragraphs)
+
+
+def letter_date(paragraphs: list[str]) -> date | None:
+    """The first opening paragraph that is nothing but a date."""
+    for text in paragraphs[:15]:
+        found = whole_date(" ".join(text.split()))
+        if found:
+            return found
+    return None
+
+
+def inspection_span(text: str, reference: date | None) -> tuple[date, date] | None:
+    """First and last day of the inspection, from the first trigger phrase that has one."""
+    for trigger in _INSPECTION_TRIGGERS:
+        found = find_run(text, trigger, reference)
+        if found:
+            return found
+    return None
 
 
 def iso(value: date | None) -> str | None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
 
 from indexer import dates
 from indexer import inspection_types as types
+from indexer.errors import UnreadableFile
 from indexer.models import Block
 
 HEAD_BLOCKS = 60  # blocks searched for the title, cover lines and dates
+HEAD_LINES = 300
 SHORT_ILACS_MAX_DAYS = 7
 _WORD = (r"(?!(?:Team|Deputy|Her|His|Lead|HMI|Ofsted|Senior|Inspector\w*|and|Majesty|Care"
          r"|Commission|Quality|Council|Children|Services|Director|Social|Yours|Dear|The"
@@ -29,24 +30,15 @@ _INSPECTOR_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
     rf"Yours?\s+sincerely,?\s+(?:[^\n]*\n\s*){{0,3}}?({_NAME}){_HMI}",
     rf"(?m)^\s*({_NAME}){_HMI}\s*$",
 ))
-_PUBLISHED = re.compile(r"\bpublished\s*:\s*", re.IGNORECASE)
-_INSPECTION_TRIGGERS = tuple(re.compile(p, re.IGNORECASE | re.MULTILINE) for p in (
-    r"\binspection dates?\s*:?\s*",
-    r"\b(?:took place|was conducted|were conducted|conducted|carried out)\s+"
-    r"(?:on|from|between)\s+",
-    r"\bvisit to\b[^.]{0,160}?\s(?:on|between|from)\s+(?=\d)",
-    r"(?:^|[.]\s+)between\s+(?=\d)",
-    r"\(\s*(?=\d{1,2}\s+[A-Za-z]+\s)",
-))
 
 
 def extract_metadata(blocks: list[Block], source: str) -> dict:
     """Read the metadata fields of one report (see the module docstring)."""
     texts = [_normalise(b.text) for b in blocks]
-    head, full = _paragraphs(texts[:HEAD_BLOCKS]), "\n".join(texts)
+    head, full = _head(texts), "\n".join(texts)
     key, title, authority = _identify(head)
-    published = _published(head, source)
-    span = _inspection_span(head, published)
+    published = dates.published_date(head, source)
+    span = dates.inspection_span("\n".join(head), published)
     if key == "ilacs_standard" and span and (span[1] - span[0]).days <= SHORT_ILACS_MAX_DAYS:
         key = "ilacs_short"
     authority = _council_area(authority, full)
@@ -61,7 +53,7 @@ def extract_metadata(blocks: list[Block], source: str) -> dict:
         "inspection_start": dates.iso(span[0]) if span else None,
         "inspection_end": dates.iso(span[1]) if span else None,
         "published": dates.iso(published),
-        "year": year or _any_year(head, full, source),
+        "year": year or _any_year("\n".join(head), full, source),
         "overall_judgement": overall,
         "judgements": judgements,
         "lead_inspector": lead_inspector(full),
@@ -83,9 +75,24 @@ def _collapse(text: str) -> str:
 
 # ---- title, type and authority -------------------------------------------------------
 
-def _paragraphs(texts: list[str]) -> list[str]:
-    """Blocks split at blank lines (a reader may leave a whole cover in one block)."""
-    return [p for text in texts for p in re.split(r"\n\s*\n", text) if p.strip()]
+def _head(texts: list[str]) -> list[str]:
+    """The opening paragraphs: the first blocks split at blank lines (a reader may leave
+    a whole cover page in one block), at most HEAD_LINES lines in all."""
+    head, lines = [], 0
+    for text in texts[:HEAD_BLOCKS]:
+        for paragraph in re.split(r"\n\s*\n", text):
+            if paragraph.strip() and lines < HEAD_LINES:
+                head.append("\n".join(paragraph.split("\n")[:HEAD_LINES - lines]))
+                lines += paragraph.count("\n") + 1
+    return head
+
+
+def _any_year(head: str, full: str, source: str) -> int:
+    """Last resort for `year`: any plausible year in the opening, the text, the name."""
+    year = dates.first_year(head) or dates.first_year(full) or dates.first_year(source)
+    if year is None:
+        raise UnreadableFile("no inspection date, publication date or year in the document")
+    return year
 
 
 def _segments(head: list[str]):
@@ -204,41 +211,6 @@ def authority_key(name: str) -> str:
         text = re.sub(_TRAILING, "", re.sub(_LEADING, "", text)).strip(" ,")
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     return _ALIASES.get(slug, slug) or "unknown"
-
-
-# ---- dates ---------------------------------------------------------------------------
-
-def _published(head: list[str], source: str) -> date | None:
-    """Printed publication date, else the file name's date, else the letter's date."""
-    found = dates.find_run("\n".join(head), _PUBLISHED)
-    if found:
-        return found[0]
-    return dates.date_in_name(source) or _letter_date(head)
-
-
-def _letter_date(head: list[str]) -> date | None:
-    for text in head[:15]:
-        found = dates.whole_date(_collapse(text))
-        if found:
-            return found
-    return None
-
-
-def _inspection_span(head: list[str], published: date | None):
-    text = "\n".join(head)
-    for trigger in _INSPECTION_TRIGGERS:
-        found = dates.find_run(text, trigger, published)
-        if found:
-            return found
-    return None
-
-
-def _any_year(head: list[str], full: str, source: str) -> int:
-    year = dates.first_year("\n".join(head)) or dates.first_year(full)
-    year = year or dates.first_year(source)
-    if year is None:
-        raise ValueError("no year anywhere in the document or its file name")
-    return year
 
 
 # ---- lead inspector ------------------------------------------------------------------

@@ -18,11 +18,14 @@ from whoosh import query as wq
 from indexer import store
 from indexer.errors import BadRequest, NotFound
 from indexer.facets import FacetTable, combine
-from indexer.inspection_types import label_for
+from indexer.inspection_types import INSPECTION_TYPES, label_for
 from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
 from indexer.querying import QueryPlan, plan_query
 from indexer.spelling import Speller
 from indexer.taxonomy import HIDDEN_BY_DEFAULT, SECTION_KEYS, SECTION_LABELS
+
+
+TYPE_KEYS = frozenset(t.key for t in INSPECTION_TYPES)
 
 
 class _Generation:
@@ -125,7 +128,7 @@ class _Search:
             if value not in SECTION_KEYS:
                 errors.append(f"unknown section {value[:60]!r} (known: {', '.join(SECTION_KEYS)})")
         for value in r.types:
-            if label_for(value) is None:
+            if value not in TYPE_KEYS:
                 errors.append(f"unknown inspection type {value[:60]!r}")
         known_judgements = set(self.table.columns["judgement"].values)
         for value in r.judgements:
@@ -170,6 +173,8 @@ class _Search:
     def _ranked_docnums(self, plan: QueryPlan, final: np.ndarray) -> list[tuple[int, float]]:
         r = self.request
         wanted = r.page * r.per_page
+        if not final.any():
+            return []
         if r.sort == "relevance" and not isinstance(plan.query, wq.Every):
             allowed = set(np.nonzero(final)[0].tolist())
             results = self.g.searcher.search(plan.query, filter=allowed, limit=wanted)

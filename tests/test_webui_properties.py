@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest_webui import app, client, seed_index  # noqa: F401
@@ -42,8 +42,16 @@ def _check(response) -> None:
             assert data["status"] == response.status_code and data["error"]
 
 
+PARSER_CRASHES = ["NOT AND ", "( NOT NOT \" } ’", "oversight 2018 ANDMAYBE ANDNOT AND",
+                  "/ ANDNOT ANDMAYBE ~2"]  # made Whoosh's parser raise IndexError/AssertionError
+
+
 @FAST
 @given(query=queries, extra=params)
+@example(query=PARSER_CRASHES[0], extra=[]).via("found by hypothesis")
+@example(query=PARSER_CRASHES[1], extra=[])
+@example(query=PARSER_CRASHES[2], extra=[])
+@example(query=PARSER_CRASHES[3], extra=[])
 def test_api_search_never_fails(client, query, extra):
     _check(client.get("/api/search", query_string=[("q", query), *extra]))
 
@@ -74,6 +82,8 @@ def test_report_pages_never_fail(client, report_id, query):
 
 @FAST
 @given(query=queries)
+@example(query=PARSER_CRASHES[0]).via("found by hypothesis")
+@example(query=PARSER_CRASHES[2])
 def test_real_report_with_any_query_is_200(client, query):
     response = client.get("/reports/derbyshire-focused-visit-2018-02-27",
                           query_string={"q": query})

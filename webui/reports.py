@@ -11,10 +11,10 @@ from markupsafe import Markup, escape
 from indexer.errors import BadRequest
 from indexer.highlight import Highlighter, mark
 from indexer.models import Report, SearchRequest
-from indexer.querying import plan_query
 from indexer.request import MAX_QUERY_CHARS
 from indexer.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from webui import get_index
+from webui.search import plan
 from webui.security import marked
 
 bp = Blueprint("reports", __name__)
@@ -49,10 +49,10 @@ def highlighter_for(query: str) -> tuple[Highlighter | None, str | None]:
     if len(query) > MAX_QUERY_CHARS or "\x00" in query:
         return None, "The search words are too long or contain invalid characters to highlight."
     try:
-        plan = plan_query(query, current_app.extensions["ofsted_schema"])
+        highlighter = plan(query).highlighter
     except BadRequest as exc:
         return None, f"The search words could not be highlighted: {exc}"
-    return (plan.highlighter if plan.highlighter else None), None
+    return (highlighter if highlighter else None), None
 
 
 def matching_passages(report: Report, query: str) -> set[str]:

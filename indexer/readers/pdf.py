@@ -246,7 +246,7 @@ def _body_size(pages: list[list[Line]]) -> float:
 def _drop_furniture(pages: list[list[Line]], heights: list[float]) -> None:
     """Drop page numbers and lines repeated in the top or bottom band of the pages."""
     def band(line: Line, height: float) -> str | None:
-        return "top" if line.y1 < 0.1 * height else "bottom" if line.y0 > 0.9 * height else None
+        return "top" if line.y1 < 0.1 * height else "bottom" if line.y0 > 0.86 * height else None
 
     def key(line: Line, height: float) -> tuple:
         return band(line, height), re.sub(r"\d+", "#", " ".join(line.text.lower().split()))

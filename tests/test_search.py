@@ -1,0 +1,122 @@
+"""Search over a real index of the seeds: counts, facets, highlighting, sorting, errors."""
+from __future__ import annotations
+
+import pytest
+
+from indexer.errors import BadRequest
+from indexer.models import SearchRequest
+from indexer.search import SearchIndex
+
+
+@pytest.fixture(scope="module")
+def index(seed_index):
+    return SearchIndex(seed_index)
+
+
+def search(index, query="", **kwargs):
+    return index.search(SearchRequest(query=query, **kwargs))
+
+
+def facet(results, name):
+    return {f.value: (f.count, f.selected) for f in results.facets[name]}
+
+
+def test_phrase_matches_and_highlights_exactly(index):
+    results = search(index, '"drift and delay"')
+    assert (results.total, results.reports) == (1, 1)
+    passage = results.hits[0].passages[0]
+    assert passage.snippet_html == (
+        "Management oversight and the supervision of staff does not consistently review "
+        "progress of plans to avoid <mark>drift and delay</mark> for all children.")
+    assert passage.url == ("/reports/derbyshire-focused-visit-2018-02-27"
+                           "?q=%22drift+and+delay%22#" + passage.passage_id)
+
+
+def test_phrase_does_not_light_up_its_words_elsewhere(index):
+    results = search(index, '"management oversight"', per_page=50)
+    assert (results.total, results.reports) == (5, 2)
+    for hit in results.hits:
+        html = hit.passages[0].snippet_html
+        assert html.lower().count("<mark>management oversight</mark>") >= 1
+        assert "<mark>management</mark>" not in html.lower()
+
+
+def test_words_are_all_required_and_stemmed(index):
+    assert search(index, "management oversight").total == 9
+    assert search(index, "oversight").total == 12
+    assert search(index, "oversight NOT management").total == 3
+    assert search(index, "childrens").total == search(index, "children’s").total
+
+
+def test_facet_counts_follow_the_documented_rule(index):
+    everything = search(index, "oversight")
+    assert facet(everything, "authority") == {
+        "derbyshire": (10, False), "durham": (1, False), "staffordshire": (1, False)}
+    only = search(index, "oversight", authorities=["derbyshire"])
+    assert only.total == 10 and only.reports == 2
+    # the selected facet still counts its other values (OR within a facet) ...
+    assert facet(only, "authority") == {
+        "derbyshire": (10, True), "durham": (1, False), "staffordshire": (1, False)}
+    # ... while other facets count only within the selection (AND across facets)
+    assert sum(c for c, _ in facet(only, "year").values()) == 10
+    both = search(index, "oversight", authorities=["derbyshire", "durham"])
+    assert both.total == 11
+
+
+def test_boilerplate_is_hidden_unless_asked_for(index):
+    assert search(index, "sincerely").total == 0
+    assert search(index, "sincerely").hits == []
+    assert search(index, "sincerely", sections=["boilerplate"]).total > 0
+    assert search(index, "Matlock").total == 0
+
+
+def test_fielded_queries(index):
+    strengths = search(index, "section:strengths", per_page=50)
+    assert strengths.total == 6 and {h.section for h in strengths.hits} == {"strengths"}
+    ranged = search(index, "year:2009-2011 assessments", per_page=100)
+    assert {h.year for h in ranged.hits} == {2009, 2010, 2011}
+    assert search(index, "authority:Derbyshire oversight").total == 10
+
+
+def test_sorting_by_date(index):
+    newest = search(index, "assessment", sort="newest", per_page=100)
+    dates = [h.date for h in newest.hits]
+    assert dates == sorted(dates, reverse=True)
+    oldest = search(index, "assessment", sort="oldest", per_page=100)
+    assert [h.date for h in oldest.hits] == sorted(dates)
+
+
+def test_paging_is_exact(index):
+    first = search(index, "children", per_page=10)
+    second = search(index, "children", per_page=10, page=2)
+    assert len(first.hits) == len(second.hits) == 10
+    ids = {p.passage_id for h in first.hits + second.hits for p in h.passages}
+    assert len(ids) == 20
+    last_page = -(-first.total // 10)
+    assert len(search(index, "children", per_page=10, page=last_page).hits) == (
+        first.total - 10 * (last_page - 1))
+    with pytest.raises(BadRequest, match="beyond the last page"):
+        search(index, "children", per_page=10, page=last_page + 1)
+
+
+def test_spelling_suggestions(index):
+    assert search(index, "saftey").suggestion == "safety"
+    assert search(index, "chronolgies").suggestion == "chronologies"
+    assert search(index, "chronologies").suggestion is None
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"authorities": ["atlantis"]}, "unknown authority"),
+    ({"sections": ["nonsense"]}, "unknown section"),
+    ({"types": ["nonsense"]}, "unknown inspection type"),
+])
+def test_unknown_filter_values_are_refused(index, kwargs, message):
+    with pytest.raises(BadRequest, match=message):
+        search(index, "children", **kwargs)
+
+
+def test_script_in_query_is_escaped(index):
+    results = search(index, "<script>alert(1)</script> children")
+    assert results.total >= 0
+    for hit in results.hits:
+        assert "<script" not in hit.passages[0].snippet_html
