@@ -256,9 +256,10 @@ def _drop_furniture(pages: list[list[Line]], heights: list[float]) -> None:
         for line in lines:
             if band(line, height):
                 pages_of.setdefault(key(line, height), set()).add(number)
+    repeats = max(2, len(pages) // 4)
     for lines, height in zip(pages, heights):
         lines[:] = [line for line in lines if not band(line, height) or not (
-            PAGE_NUMBER.match(line.text) or len(pages_of[key(line, height)]) > 1)]
+            PAGE_NUMBER.match(line.text) or len(pages_of[key(line, height)]) >= repeats)]
 
 
 def _drop_footnotes(lines: list[Line], body: float, height: float) -> None:
