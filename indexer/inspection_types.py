@@ -3,8 +3,9 @@ document (key, display label, years in use, title patterns, description), plus t
 judgement vocabulary (grades and graded areas) that the metadata extractor reads.
 
 How the patterns are used (see indexer.metadata): each pattern is searched, case-
-insensitively, in the whitespace-collapsed text of one of the document's first blocks,
-with curly apostrophes made straight. Its first word is written case-sensitive
+insensitively, in the whitespace-collapsed text of one opening paragraph (from each of
+its line starts), with curly apostrophes made straight; at most a short cover line may
+precede the match in its paragraph. Its first word is written case-sensitive
 (``(?-i:Focused)``) so that the same words inside a sentence ("the findings of a
 focused visit to ...") do not count as a title. The earliest match in the document wins;
 ties go to the type listed first. A named group ``authority`` captures the authority

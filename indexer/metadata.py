@@ -9,11 +9,11 @@ import unicodedata
 
 from indexer import dates
 from indexer import inspection_types as types
-from indexer.errors import UnreadableFile
 from indexer.models import Block
 
 HEAD_BLOCKS = 60  # blocks searched for the title, cover lines and dates
 HEAD_LINES = 300
+MAX_PREFIX = 100  # a title may follow a cover line in its paragraph, not a sentence
 SHORT_ILACS_MAX_DAYS = 7
 _WORD = (r"(?!(?:Team|Deputy|Her|His|Lead|HMI|Ofsted|Senior|Inspector\w*|and|Majesty|Care"
          r"|Commission|Quality|Council|Children|Services|Director|Social|Yours|Dear|The"
@@ -36,7 +36,8 @@ def extract_metadata(blocks: list[Block], source: str) -> dict:
     """Read the metadata fields of one report (see the module docstring)."""
     texts = [_normalise(b.text) for b in blocks]
     head, full = _head(texts), "\n".join(texts)
-    key, title, authority = _identify(head)
+    key, title, authority = _identify(head, [b.text for b in blocks[:HEAD_BLOCKS]
+                                             if b.kind == "heading"])
     published = dates.published_date(head, source)
     span = dates.inspection_span("\n".join(head), published)
     if key == "ilacs_standard" and span and (span[1] - span[0]).days <= SHORT_ILACS_MAX_DAYS:
@@ -91,29 +92,31 @@ def _any_year(head: str, full: str, source: str) -> int:
     """Last resort for `year`: any plausible year in the opening, the text, the name."""
     year = dates.first_year(head) or dates.first_year(full) or dates.first_year(source)
     if year is None:
-        raise UnreadableFile("no inspection date, publication date or year in the document")
+        raise ValueError("no inspection date, publication date or year in the document")
     return year
 
 
 def _segments(head: list[str]):
-    """(paragraph index, offset, text, prefix) for each line start of each paragraph;
-    the prefix is the paragraph's text before that line."""
+    """(paragraph index, offset, text, prefix) for each line start of each paragraph
+    that is at most MAX_PREFIX characters in; the prefix is the text before that line."""
     for index, text in enumerate(head):
         lines = [line for line in text.split("\n") if line.strip()]
         for number in range(len(lines)):
             prefix = _collapse(" ".join(lines[:number]))
+            if len(prefix) > MAX_PREFIX:
+                break
             yield index, len(prefix), _collapse(" ".join(lines[number:])), prefix
 
 
 def _find_title(head: list[str]):
     """Earliest title match: (block index, type key, match, text before it in its block)."""
-    best = None
+    best, segments = None, list(_segments(head))
     for order, itype in enumerate(types.INSPECTION_TYPES):
         for pattern in types.compiled(itype.key):
-            for index, offset, text, prefix in _segments(head):
+            for index, offset, text, prefix in segments:
                 for match in pattern.finditer(text):
                     before = _collapse(prefix + " " + text[:match.start()])
-                    if len(before) > 100 or re.search(r"[.!?;]$", before):
+                    if len(before) > MAX_PREFIX or re.search(r"[.!?;]$", before):
                         continue
                     rank = (index, offset + match.start(), order)
                     if best is None or rank < best[0]:
@@ -122,10 +125,12 @@ def _find_title(head: list[str]):
     return (best[0][0],) + best[1:] if best else None
 
 
-def _identify(head: list[str]) -> tuple[str, str, str]:
+def _identify(head: list[str], headings: list[str]) -> tuple[str, str, str]:
+    """(type key, printed title, authority as printed) from the opening paragraphs."""
     found = _find_title(head)
     if not found:
-        return "other", _first_heading(head), _authority_mention("\n".join(head))
+        title = _first_heading(headings) or _first_heading(head)
+        return "other", title, _authority_mention("\n".join(head))
     index, key, match, before = found
     title = _clean_title(match.group(0))
     if key == "sif" and re.search(r"Review of the effectiveness of the Local Safeguarding",
@@ -139,8 +144,8 @@ def _clean_title(text: str) -> str:
     return re.sub(r"(?<=[a-z])\d\b", "", _collapse(text)).strip(" ,.")
 
 
-def _first_heading(head: list[str]) -> str:
-    for text in head:
+def _first_heading(texts: list[str]) -> str:
+    for text in texts:
         text = _collapse(text)
         if 10 < len(text) < 160 and not dates.whole_date(text) and text[0].isupper():
             return _clean_title(text)

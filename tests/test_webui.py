@@ -203,6 +203,7 @@ def test_query_with_script_is_escaped_everywhere(client):
     ("q=management&page=99", "page 99 is beyond the last page (3)"),
     ("q=" + "x" * 501, "the query is too long (501 characters; at most 500)"),
     ("sort=sideways", "sort must be one of relevance, newest, oldest"),
+    ("q=NOT+AND+", "the query could not be understood"),
 ])
 def test_bad_parameters_get_400_with_the_message(client, query, message):
     api = client.get("/api/search?" + query)

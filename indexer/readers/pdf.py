@@ -304,7 +304,7 @@ def _starts_block(g: Group, line: Line, body: float) -> bool:
     prev = g.lines[-1]
     if line.bullet or line.y0 < prev.y0 - 2 or line.x0 > prev.x1:
         return True  # a bullet, or the next cell / column of a table
-    if line.y0 - prev.y1 > 0.5 * prev.height:
+    if line.y0 - prev.y1 > 0.3 * prev.height:
         return True  # a blank line's worth of space
     if (line.label or NUMBERED.match(line.text)) and (
             line.x0 < prev.x0 - 3 or TERMINAL.search(prev.text)):
