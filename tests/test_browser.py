@@ -160,7 +160,8 @@ def test_tab_reaches_the_search_box_with_a_visible_focus(page, server):
             break
     assert page.evaluate("document.activeElement.id") == "q"
     style = page.locator("#q").evaluate(
-        "el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth, s.boxShadow]; }")
+        "el => { const s = getComputedStyle(el);"
+        " return [s.outlineStyle, s.outlineWidth, s.boxShadow]; }")
     assert style[0] == "solid" and style[1] == "3px" and "inset" in style[2]
 
 

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest_webui import app, client, links, result_count, script_index, seed_index  # noqa: F401
+from conftest_webui import (SCRIPT_LETTER, app, client, links, result_count,  # noqa: F401
+                            script_index, seed_index)
+from indexer.build import build
 from indexer.request import parse_params
 from indexer.search import SearchIndex
 from webui import create_app
@@ -26,8 +28,8 @@ from werkzeug.datastructures import MultiDict
 
 ROOT = Path(__file__).resolve().parent.parent
 FOCUSED = "derbyshire-focused-visit-2018-02-27"
-DRIFT_SNIPPET = ("Management oversight and the supervision of staff does not consistently "
-                 "review progress of plans to avoid <mark>drift and delay</mark> for all children.")
+DRIFT_SNIPPET = ("Management oversight and the supervision of staff does not consistently review "
+                 "progress of plans to avoid <mark>drift and delay</mark> for all children.")
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -74,7 +76,8 @@ def test_html_and_json_state_the_same_counts(client):
         page = client.get("/search", query_string={"q": query}).get_data(as_text=True)
         passages = "passage" if data["total"] == 1 else "passages"
         reports = "report" if data["reports"] == 1 else "reports"
-        assert result_count(page) == f"{data['total']:,} {passages} in {data['reports']:,} {reports}"
+        expected = f"{data['total']:,} {passages} in {data['reports']:,} {reports}"
+        assert result_count(page) == expected
 
 
 def test_home_page_is_the_search_page_over_everything(client):
@@ -181,7 +184,8 @@ def test_script_in_a_report_is_escaped_in_html_and_json(script_client):
     raw = script_client.get(f"/api/reports/{report_id}").get_data(as_text=True)
     assert "<script>" not in raw and "\\u003cscript\\u003e" in raw
     texts = [p["text"] for s in json.loads(raw)["sections"] for p in s["passages"]]
-    assert "Inspectors found <script>alert(1)</script> in case records about zebra crossings." in texts
+    assert ("Inspectors found <script>alert(1)</script> in case records about zebra crossings."
+            in texts)
 
 
 def test_query_with_script_is_escaped_everywhere(client):
@@ -203,7 +207,7 @@ def test_query_with_script_is_escaped_everywhere(client):
     ("q=management&page=99", "page 99 is beyond the last page (3)"),
     ("q=" + "x" * 501, "the query is too long (501 characters; at most 500)"),
     ("sort=sideways", "sort must be one of relevance, newest, oldest"),
-    ("q=NOT+AND+", "the query could not be understood"),
+    ("q=oversight+ANDMAYBE+ANDNOT+AND", "the query could not be understood"),
 ])
 def test_bad_parameters_get_400_with_the_message(client, query, message):
     api = client.get("/api/search?" + query)
@@ -274,7 +278,8 @@ def test_csv_export_has_one_row_per_passage_and_states_the_cap(client):
     assert len(rows) == 56
     assert len({(r["report_id"], r["passage_id"]) for r in rows}) == 56
     first = rows[0]
-    assert first["permalink"] == f"http://localhost/reports/{first['report_id']}#{first['passage_id']}"
+    permalink = f"http://localhost/reports/{first['report_id']}#{first['passage_id']}"
+    assert first["permalink"] == permalink
     report = client.get(f"/reports/{first['report_id']}").get_data(as_text=True)
     assert f'id="{first["passage_id"]}"' in report
 
@@ -324,12 +329,29 @@ def test_report_page_marks_the_query_and_links_the_matches(client):
     assert "1 passage matches" in page
     assert '<a href="#p-5e0981f645">Go to the first match</a>' in page
     several = client.get(f"/reports/{FOCUSED}?q=management oversight").get_data(as_text=True)
-    api = client.get("/api/search?q=management oversight&authority=derbyshire&year=2018").get_json()
+    api = client.get("/api/search?q=management oversight&authority=derbyshire&year=2018")
+    api = api.get_json()
     ids = [p["passage_id"] for h in api["hits"] for p in h["passages"]]
     assert re.findall(r"Match (\d+) of (\d+)", several) == [
         (str(n), str(len(ids))) for n in range(1, len(ids) + 1)]
     nexts = re.findall(r'<a href="#(p-[0-9a-f]+)" rel="next">', several)
     assert set(nexts) < set(ids) and len(nexts) == len(ids) - 1
+
+
+def test_report_page_counts_title_only_hits_apart(client):
+    url = "/reports/durham-aui-cra-2011-02-08?q=contact referral"
+    page = client.get(url).get_data(as_text=True)
+    api = client.get("/api/search?q=contact referral&authority=durham&per_page=100").get_json()
+    with_words = [p for h in api["hits"] for p in h["passages"] if "<mark>" in p["snippet_html"]]
+    assert f"{len(with_words)} passages match" in page
+    assert f"The search counted {api['total']} passages here" in page
+    assert len(re.findall(r"Match \d+ of", page)) == len(with_words) < api["total"]
+
+
+def test_bad_parameters_are_listed_together(client):
+    data = client.get("/api/search?authority=nowhere&type=nope").get_json()
+    assert data == {"error": "unknown authority 'nowhere'; unknown inspection type 'nope'",
+                    "status": 400}
 
 
 def test_every_search_hit_links_to_a_passage_that_exists(client):
@@ -370,6 +392,20 @@ def test_create_app_reads_the_environment_then_the_test_config(monkeypatch, seed
     assert create_app({"OFSTED_INDEX": "/elsewhere"}).config["OFSTED_INDEX"] == "/elsewhere"
     monkeypatch.delenv("OFSTED_INDEX")
     assert create_app().config["OFSTED_INDEX"] == "index"
+
+
+def test_a_rebuilt_index_is_served_without_a_restart(tmp_path):
+    letters, index_dir = tmp_path / "letters", tmp_path / "index"
+    letters.mkdir()
+    (letters / "a.txt").write_text(SCRIPT_LETTER, encoding="utf-8")
+    build([str(letters)], str(index_dir), workers=1)
+    web = create_app({"OFSTED_INDEX": str(index_dir)}).test_client()
+    assert web.get("/api/search?q=zebra").get_json()["total"] == 1
+    (letters / "b.txt").write_text(SCRIPT_LETTER.replace("Exampleshire", "Otherton"),
+                                   encoding="utf-8")
+    build([str(letters)], str(index_dir), workers=1)
+    data = web.get("/api/search?q=zebra").get_json()
+    assert (data["total"], data["reports"]) == (2, 2)
 
 
 def test_webui_help_prints_the_production_command():

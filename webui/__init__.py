@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask
+from flask import Flask, current_app
 from flask.json.provider import DefaultJSONProvider
 
 from indexer.schema import make_schema
@@ -55,8 +55,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def get_index(app=None) -> SearchIndex:
+def get_index() -> SearchIndex:
     """The app's SearchIndex (it reopens itself when a build swaps the generation)."""
-    from flask import current_app
-
-    return (app or current_app).extensions["ofsted_index"]
+    return current_app.extensions["ofsted_index"]

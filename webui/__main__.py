@@ -18,7 +18,8 @@ def _parser() -> argparse.ArgumentParser:
         epilog=f"Production: OFSTED_INDEX=DIR {PRODUCTION_COMMAND}\n"
                "The index directory comes from --index, else $OFSTED_INDEX, else ./index.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=5000, help="port (default 5000)")
     parser.add_argument("--index", default=None,
                         help="index directory (default: $OFSTED_INDEX or ./index)")

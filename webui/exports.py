@@ -4,14 +4,12 @@ the total are stated in X-Export-* headers and in the JSON)."""
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from indexer.models import SearchResults
-from webui import get_index
-from webui.search import parse_request
+from webui.search import run_search
 
 bp = Blueprint("exports", __name__)
 
@@ -22,8 +20,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # spreadsheet formula injecti
 
 def _results() -> tuple[SearchResults, int]:
     cap = current_app.config["EXPORT_CAP"]
-    search_request = dataclasses.replace(parse_request(request.args), page=1, per_page=cap)
-    return get_index().search(search_request), cap
+    return run_search(request.args, page=1, per_page=cap), cap
 
 
 def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:

@@ -18,6 +18,13 @@ from webui.search import plan
 from webui.security import marked
 
 bp = Blueprint("reports", __name__)
+# Headings for untitled sections: (section key, is it the first section?) -> heading.
+UNTITLED = {
+    ("boilerplate", True): "Address and date",
+    ("boilerplate", False): "Sign-off and standard text",
+    ("context", True): "About this inspection",
+    ("context", False): "About this inspection",
+}
 
 
 @dataclass
@@ -74,12 +81,14 @@ def section_views(report: Report, highlighter: Highlighter | None,
     views, matches = [], []
     for number, section in enumerate(report.sections, start=1):
         label = SECTION_LABELS.get(section.key, section.key)
-        view = SectionView(f"section-{number}", section.key, label, section.heading or label)
+        heading = section.heading or UNTITLED.get((section.key, number == 1), label)
+        view = SectionView(f"section-{number}", section.key, label, heading)
         for passage in section.passages:
             spans = highlighter.spans(passage.text) if highlighter else []
             html = marked(mark(passage.text, spans)) if spans else escape(passage.text)
             view.passages.append(PassageView(passage.passage_id, Markup(html)))
-            if passage.passage_id in matching:
+            # a passage the search found only through the title or heading is not a match here
+            if passage.passage_id in matching and (spans or not highlighter):
                 matches.append(view.passages[-1])
         views.append(view)
     for number, passage in enumerate(matches, start=1):
@@ -115,7 +124,8 @@ def report(report_id: str):
     matches = [p for s in sections for p in s.passages if p.match]
     earlier, later = related(found, index.reports())
     return render_template("report.html", report=found, sections=sections, query=query,
-                           notice=notice, matches=matches, earlier=earlier, later=later,
+                           notice=notice, matches=matches, searched=len(matching),
+                           earlier=earlier, later=later,
                            highlighting=searching)
 
 

@@ -120,17 +120,34 @@ def _open(data: bytes) -> pymupdf.Document:
 # ---- lines from one page -------------------------------------------------------------
 
 def _page_lines(page: pymupdf.Page, number: int) -> list[Line]:
-    """Horizontal text lines of a page in content order, labels joined to their text."""
-    lines: list[Line] = []
+    """Horizontal text lines of a page in reading order, labels joined to their text."""
     try:
         blocks = page.get_text("dict", flags=TEXT_FLAGS)["blocks"]
     except RuntimeError as exc:
         raise UnreadableFile(f"damaged PDF: page {number}: {exc}") from exc
+    chunks = []
     for block in blocks:
-        for line in block.get("lines", ()):
-            if abs(line["dir"][1]) < 0.05 and line["dir"][0] > 0:
-                lines.extend(_fragments(line["spans"], number))
-    return _join_labels(lines)
+        lines = [frag for line in block.get("lines", ()) if abs(line["dir"][1]) < 0.05
+                 and line["dir"][0] > 0 for frag in _fragments(line["spans"], number)]
+        if lines:
+            chunks.append([min(x.y0 for x in lines), max(x.y1 for x in lines), lines])
+    return _join_labels([line for chunk in _reading_order(chunks, page.rect.height)
+                        for line in chunk[2]])
+
+
+def _reading_order(chunks: list[list], height: float) -> list[list]:
+    """Content order, except that a block lying above all the text written before it
+    (Word may write a letter's address block last) moves to the front."""
+    front, flow = [], []
+    top = height
+    for chunk in chunks:
+        if chunk[1] <= top + 1 < height:
+            front.append(chunk)
+            continue
+        flow.append(chunk)
+        if not _margin_band(chunk[0], chunk[1], height):  # running headers do not count
+            top = min(top, chunk[0])
+    return front + flow
 
 
 def _fragments(spans: list[dict], page: int) -> list[Line]:
@@ -223,7 +240,7 @@ def lines_to_blocks(pages: list[list[Line]], heights: list[float]) -> list[Block
     for lines, height in zip(pages, heights):
         _drop_footnotes(lines, body, height)
         _drop_contents(lines)
-    if len(pages) > 1 and sum(len(line.text) for line in pages[-1]) < 40:
+    if len(pages) > 1 and sum(len(line.text) for line in pages[-1]) < 20:
         pages[-1] = []  # the near-empty last page some documents end with
     vocab = _vocabulary(pages)
     groups = [g for lines in pages for g in _group(lines, body)]
@@ -246,7 +263,7 @@ def _body_size(pages: list[list[Line]]) -> float:
 def _drop_furniture(pages: list[list[Line]], heights: list[float]) -> None:
     """Drop page numbers and lines repeated in the top or bottom band of the pages."""
     def band(line: Line, height: float) -> str | None:
-        return "top" if line.y1 < 0.1 * height else "bottom" if line.y0 > 0.86 * height else None
+        return _margin_band(line.y0, line.y1, height)
 
     def key(line: Line, height: float) -> tuple:
         return band(line, height), re.sub(r"\d+", "#", " ".join(line.text.lower().split()))
@@ -260,6 +277,11 @@ def _drop_furniture(pages: list[list[Line]], heights: list[float]) -> None:
     for lines, height in zip(pages, heights):
         lines[:] = [line for line in lines if not band(line, height) or not (
             PAGE_NUMBER.match(line.text) or len(pages_of[key(line, height)]) >= repeats)]
+
+
+def _margin_band(y0: float, y1: float, height: float) -> str | None:
+    """Which margin band (where running headers and footers live) holds this text."""
+    return "top" if y1 < 0.1 * height else "bottom" if y0 > 0.86 * height else None
 
 
 def _drop_footnotes(lines: list[Line], body: float, height: float) -> None:
