@@ -56,8 +56,13 @@ class Highlighter:
         for start, end in windows:
             inner = [(max(s, start), min(e, end)) for s, e in spans if s < end and e > start]
             body = mark(text[start:end], [(s - start, e - start) for s, e in inner])
-            parts.append(("… " if start > 0 else "") + body + (" …" if end < len(text) else ""))
-        return sanitise(" ".join(parts))
+            parts.append(body)
+        html_text = " … ".join(parts)
+        if windows[0][0] > 0:
+            html_text = "… " + html_text
+        if windows[-1][1] < len(text):
+            html_text += " …"
+        return sanitise(html_text)
 
 
 def mark(text: str, spans: list[tuple[int, int]]) -> str:

@@ -14,8 +14,10 @@ from whoosh.qparser import FieldAliasPlugin, MultifieldParser, QueryParserError
 from indexer.errors import BadRequest
 from indexer.highlight import Highlighter
 
-SEARCH_FIELDS = ("text", "heading", "title")
-FIELD_BOOSTS = {"text": 1.0, "heading": 0.6, "title": 0.2}
+# The title is not searched by default: copied onto every passage, it would make every
+# passage of a report match the report's title words (title: searches it on purpose).
+SEARCH_FIELDS = ("text", "heading")
+FIELD_BOOSTS = {"text": 1.0, "heading": 0.6}
 ALIASES = {"inspection_type": ["type"], "authority": ["la", "council"], "year": ["years"]}
 _KEYED = re.compile(r"\b(authority|la|council|section|type|inspection_type|judgement):"
                     r"(\"[^\"]*\"|\S+)", re.IGNORECASE)
@@ -33,6 +35,8 @@ class QueryPlan:
 
 def _slug_value(match: re.Match) -> str:
     value = match.group(2).strip('"').lower()
+    if not value.strip():
+        raise BadRequest(f"{match.group(1)}: needs a value, e.g. {match.group(1)}:derbyshire")
     value = re.sub(r"[^a-z0-9_]+", "-" if match.group(1).lower() in ("authority", "la", "council")
                    else "_", value).strip("-_")
     return f"{match.group(1).lower()}:{value}"
@@ -55,7 +59,8 @@ def plan_query(text: str, schema, expand: bool = True) -> QueryPlan:
     normalised = normalise_query(text)
     try:
         parsed = make_parser(schema).parse(normalised)
-    except (QueryParserError, ValueError, TypeError) as exc:
+    except (QueryParserError, ValueError, TypeError, IndexError, AssertionError,
+            AttributeError) as exc:  # Whoosh's parser fails in all these ways on odd input
         raise BadRequest(f"the query could not be understood: {exc}") from exc
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise BadRequest("the query has no searchable words")

@@ -180,9 +180,9 @@ class _Search:
             results = self.g.searcher.search(plan.query, filter=allowed, limit=wanted)
             return [(hit.docnum, float(hit.score)) for hit in results]
         docnums = np.nonzero(final)[0]
-        order = np.argsort(self.g.dates[docnums], kind="stable")
-        if r.sort != "oldest":
-            order = order[::-1]
+        dates = self.g.dates[docnums]
+        # newest (or oldest) report first; inside a report, passages in document order
+        order = np.lexsort((docnums, dates if r.sort == "oldest" else -dates))
         return [(int(d), 0.0) for d in docnums[order[:wanted]]]
 
     def _hits(self, plan: QueryPlan, final: np.ndarray) -> list[Hit]:

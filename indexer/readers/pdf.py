@@ -48,6 +48,7 @@ class Line:
     bold: bool
     page: int
     text_x: float  # where the words start, after a bullet glyph or paragraph number
+    italic: bool = False  # italic font, or upright font slanted by a skewed text matrix
     bullet: bool = False
     label: bool = False  # the paragraph number stood apart from the text (a tab)
     marker: bool = False  # began with a superscript footnote number
@@ -179,12 +180,15 @@ def _fragments(spans: list[dict], page: int) -> list[Line]:
 def _make_line(spans: list[dict], page: int) -> Line:
     """A Line from inked spans: dominant size, bold if 80% of characters are bold."""
     sizes: Counter = Counter()
-    bold = chars = 0
+    bold = chars = italic = 0
     for s in spans:
         n = len(s["text"])
         sizes[round(s["size"], 1)] += n
         chars += n
         bold += n if s["flags"] & 16 or "Bold" in s["font"] else 0
+        # a skewed matrix widens the glyph box to the left of the pen position
+        slanted = s["flags"] & 2 or s["origin"][0] - s["bbox"][0] > 0.04 * s["size"]
+        italic += n if slanted else 0
     first = spans[0]
     text = spans[0]["text"]
     for prev, s in zip(spans, spans[1:]):  # blank spans are gone: put their space back
@@ -203,7 +207,7 @@ def _make_line(spans: list[dict], page: int) -> Line:
         text = text[len(glyph):].strip()
     return Line(text, x0, min(s["bbox"][1] for s in spans), spans[-1]["bbox"][2],
                 max(s["bbox"][3] for s in spans), sizes.most_common(1)[0][0], bold >= 0.8 * chars,
-                page, text_x, bullet=bullet)
+                page, text_x, italic=italic == chars, bullet=bullet)
 
 
 def _join_labels(lines: list[Line]) -> list[Line]:
@@ -335,7 +339,7 @@ def _starts_block(g: Group, line: Line, body: float) -> bool:
         return True  # outdented: the list has ended
     if _heading_style(line, body) and LABEL_VALUE.match(line.text):
         return True  # "Inspection dates: ..." lines on a cover
-    restyled = abs(line.size - prev.size) > 0.6 or line.bold != prev.bold
+    restyled = abs(line.size - prev.size) > 0.6 or (line.bold, line.italic) != (prev.bold, prev.italic)
     in_sentence = not TERMINAL.search(prev.text) and (line.text[0].islower() or (
         not prev.bold and abs(prev.size - body) <= 0.6))
     return restyled and not in_sentence
@@ -361,6 +365,7 @@ def _classify(groups: list[Group], body: float) -> None:
     big = any(g.lines[0].size >= body + 1 for g in heads if g is not title)
     for g in heads:
         g.level = 1 if g is title else 2 if g.lines[0].size >= body + 1 or not big else 3
+        g.level = 3 if _italic_heading(g, body) else g.level
 
 
 def _is_heading(g: Group, body: float) -> bool:
@@ -373,10 +378,17 @@ def _is_heading(g: Group, body: float) -> bool:
         return False
     bigger = first.size >= body + 1
     if not all(_heading_style(line, body) for line in g.lines):
-        return False
+        return _italic_heading(g, body)
     if first.size < body + 3 and LABEL_VALUE.match(g.text):
         return False
     return bigger or not g.text.endswith(".")
+
+
+def _italic_heading(g: Group, body: float) -> bool:
+    """One short italic line at body size (some sub-headings are slanted, not bold)."""
+    line = g.lines[0]
+    return len(g.lines) == 1 and line.italic and abs(line.size - body) <= 0.6 \
+        and len(line.text) <= 80 and not TERMINAL.search(line.text) and "‘" not in line.text
 
 
 def _merge_page_breaks(groups: list[Group], vocab: set[str]) -> list[Group]:
