@@ -52,7 +52,7 @@ class _Sectioner:
         self.last_key = taxonomy.OPENING_KEY
         self.closing = False
 
-    def heading(self, text: str) -> None:
+    def heading(self, text: str, level: int = 2) -> None:
         key = taxonomy.classify_heading(text)
         current = self.sections[-1] if self.sections else None
         if current is not None and not current.passages:
@@ -61,11 +61,20 @@ class _Sectioner:
                 key = key or taxonomy.classify_heading(current.heading)
             self.sections.pop()
         if key is None:
-            key = taxonomy.DEFAULT_KEY if self.last_key == "boilerplate" else self.last_key
+            key = self._inherited_key(level)
         if key != "boilerplate":
             self.closing = False
         self.last_key = key
         self.sections.append(Section(key, text))
+
+    def _inherited_key(self, level: int) -> str:
+        """Key of an unrecognised heading: a sub-heading stays in its section; a heading
+        of section rank after a list section (strengths, areas for ...) starts findings."""
+        if self.last_key == "boilerplate":
+            return taxonomy.DEFAULT_KEY
+        if level <= 2 and self.last_key in taxonomy.LIST_KEYS:
+            return taxonomy.DEFAULT_KEY
+        return self.last_key
 
     def passage(self, text: str) -> None:
         text = taxonomy.strip_letterhead(text)
@@ -106,7 +115,7 @@ def split_sections(blocks: list[Block]) -> tuple[str | None, list[Section]]:
         pending_context = False
         closing_formula = taxonomy.BOILERPLATE_PASSAGES.match(block.text.replace("’", "'"))
         if (block.kind == "heading" and not closing_formula) or _lead_in(block, following):
-            sectioner.heading(block.text)
+            sectioner.heading(block.text, block.level)
         elif sectioner.closing and sectioner.sections[-1].key == "boilerplate":
             sectioner.sections[-1].passages.append(Passage("", block.text))
         else:

@@ -48,7 +48,7 @@ SECTION_KINDS: tuple[SectionKind, ...] = (
         "strengths", "Strengths",
         "Strengths, key strengths, what the partnership does well.",
         (r"(key |main )?strengths", r"what is the area partnership doing that is effective.*",
-         r"areas? of strength.*"),
+         r"areas? of strength.*", r".*\bhas the following strengths.*", r"[\w ]{0,40} strengths"),
     ),
     SectionKind(
         "meets_requirements", "Meets requirements",
@@ -67,7 +67,9 @@ SECTION_KINDS: tuple[SectionKind, ...] = (
     SectionKind(
         "overview", "Overview",
         "Overview, and the summary for children and young people.",
-        (r"overview", r"summary for children and young people", r"introduction"),
+        (r"overview", r"summary for children and young people", r"introduction",
+         r"(key )?judge?ments?", r"grade \d.*", r"the overall judge?ment is .*",
+         r"children.s services in .* (are|is|require|requires) .*"),
     ),
     SectionKind(
         "context", "Context",
@@ -98,6 +100,8 @@ SECTION_KINDS: tuple[SectionKind, ...] = (
     ),
 )
 
+LIST_KEYS = frozenset({"strengths", "areas_for_development", "areas_for_improvement",
+                       "priority_action", "meets_requirements"})  # sections that are lists
 DEFAULT_KEY = "findings"  # untitled text between the letter opening and a known heading
 OPENING_KEY = "overview"  # the untitled opening paragraphs of a letter or report
 
