@@ -18,6 +18,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
 
 from indexer import store
 from indexer.errors import OfstedSearchError
@@ -179,7 +180,32 @@ def _open_writer(building: Path, old_gen: Path | None):
     else:
         (building / "whoosh").mkdir()
         ix = whoosh_index.create_in(str(building / "whoosh"), make_schema())
-    return ix.writer(limitmb=256)
+    return _Writer(ix, limitmb=256)
+
+
+class _Writer(SegmentWriter):
+    """Whoosh's SegmentWriter, minus a cost that dominates big builds: when it writes the
+    postings it asks the per-document reader for every posting's field length, and for a
+    field that keeps no lengths (every ID field) that reader checks the disk each time.
+    Here the per-document reader remembers which fields have lengths."""
+
+    def per_document_reader(self):
+        return _KnownLengths(super().per_document_reader())
+
+
+class _KnownLengths:
+    def __init__(self, reader):
+        self._reader, self._has = reader, {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
+        if fieldname not in self._has:
+            self._has[fieldname] = self._reader.has_column(f"_{fieldname}_len")
+        if not self._has[fieldname]:
+            return default
+        return self._reader.doc_field_length(docnum, fieldname, default)
+
+    def __getattr__(self, name):  # everything else: the wrapped reader
+        return getattr(self._reader, name)
 
 
 def _accept(path, data, reason, manifest, reports, old_manifest, summary) -> Report | None:

@@ -60,7 +60,24 @@ class FacetTable:
         return [(column.values[i], int(tally[i])) for i in np.nonzero(tally)[0]]
 
     def distinct_reports(self, mask: np.ndarray) -> int:
-        return int(np.unique(self.report.codes[mask]).size)
+        tally = np.bincount(self.report.codes[mask], minlength=len(self.report.values))
+        return int(np.count_nonzero(tally))
+
+    def range_mask(self, q) -> np.ndarray | None:
+        """Documents of a numeric range query on a facet field (None: not a facet range)."""
+        name = next((n for n, f in FACETS.items() if f == getattr(q, "fieldname", None)), None)
+        if name is None or not hasattr(q, "startexcl"):
+            return None
+        column = self.columns[name]
+        if not all(isinstance(v, int) for v in column.values):
+            return None
+        values = np.array(column.values, dtype=np.int64)
+        inside = np.ones(len(values), bool)
+        if q.start is not None:
+            inside &= values > q.start if q.startexcl else values >= q.start
+        if q.end is not None:
+            inside &= values < q.end if q.endexcl else values <= q.end
+        return inside[column.codes]
 
 
 def combine(masks: list[np.ndarray | None], base: np.ndarray) -> np.ndarray:

@@ -6,6 +6,7 @@ case variants light up; a phrase lights up only where its words stand together.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 import bleach
@@ -16,6 +17,12 @@ SNIPPET_CHARS = 420  # passages up to this length are shown whole
 WINDOW = 150  # characters either side of a match in a longer passage
 MAX_FRAGMENTS = 3
 _ANALYZER = make_analyzer()
+# A fragment made only of html.escape()d text and <mark> tags, with none of the characters
+# an HTML parser rewrites (controls, CR, noncharacters, astral): bleach returns it as it is.
+_ALREADY_CLEAN = re.compile(
+    r"(?:[^<>&\x00-\x08\x0b-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff\U00010000-\U0010ffff]"
+    r"|&(?:amp|lt|gt|quot|#x27);|</?mark>)*")
+_TAG = re.compile(r"</?mark>")
 
 
 @dataclass
@@ -76,8 +83,17 @@ def mark(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def sanitise(fragment: str) -> str:
-    """Allow <mark> and nothing else (the escaped text stays escaped)."""
+    """Allow <mark> and nothing else (the escaped text stays escaped). A fragment that is
+    already clean (what snippet() builds) is returned as bleach would return it: unchanged."""
+    if _ALREADY_CLEAN.fullmatch(fragment) and _balanced(fragment):
+        return fragment
     return bleach.clean(fragment, tags={"mark"}, attributes={}, strip=True)
+
+
+def _balanced(fragment: str) -> bool:
+    """<mark> and </mark> alternate, starting with <mark>: no stray or nested tags."""
+    tags = _TAG.findall(fragment)
+    return tags == ["<mark>", "</mark>"] * (len(tags) // 2)
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -4,21 +4,26 @@ Whoosh stays the index: postings, statistics (idf, average field length), the sc
 formula (whoosh.scoring.bm25) and stored fields all come from it. What this replaces is
 its per-document Python matcher loop, which at 100,000 passages costs seconds for a
 common word. Each term's postings are read once into numpy arrays (an LRU cache per
-index generation); a query tree made of terms, AND, OR, NOT, slop-1 phrases, prefixes,
-ranges and field terms is then evaluated over dense per-document arrays: the exact set
-of matching documents and the score Whoosh gives each. Any other node raises
-Unsupported and the caller asks Whoosh instead.
+index generation); a query tree made of terms, AND, OR, NOT, ANDMAYBE, phrases (any
+slop), prefixes, ranges and field terms is then evaluated over dense per-document
+arrays: the exact set of matching documents and the score Whoosh's matchers give each
+(bench/scale/exactness.py checks both). Any other node raises Unsupported and the
+caller asks Whoosh instead.
 """
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from itertools import chain
+from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching import FilterMatcher
 from whoosh.scoring import BM25F
+from whoosh.system import _INT_SIZE
+from whoosh.util.numeric import byte_to_length
 
 CACHED_TERMS = 4096  # postings arrays kept per generation (a common term: ~1 MB)
 POSITION_BITS = 32  # phrase keys are (docnum << 32) | position
@@ -41,13 +46,36 @@ class Postings:
         self._cache: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
+    @classmethod
+    def open(cls, searcher) -> "Postings | None":
+        """Postings of the searcher's index, or None if its weighting is not plain BM25F."""
+        try:
+            return cls(searcher)
+        except Unsupported:
+            return None
+
     def lengths(self, field: str) -> np.ndarray:
         """Field length of every document, as Whoosh's scorer reads it."""
         if field not in self._lengths:
-            length = self.reader.doc_field_length
-            self._lengths[field] = np.fromiter(
-                (length(d, field, 1) or 0 for d in range(self.size)), np.float64, self.size)
+            parts = [self._leaf_lengths(leaf, field) for leaf, _ in self.reader.leaf_readers()]
+            self._lengths[field] = np.concatenate(parts) if parts else np.zeros(0)
         return self._lengths[field]
+
+    @staticmethod
+    def _leaf_lengths(leaf, field: str) -> np.ndarray:
+        """One segment's lengths: its length column (one byte a document) decoded with
+        Whoosh's own byte_to_length table (a missing length reads as 0)."""
+        size = leaf.doc_count_all()
+        if not leaf._perdoc.has_column(f"_{field}_len"):
+            return np.zeros(size)
+        column = leaf._perdoc.column_reader(f"_{field}_len", LENGTHS_COLUMN)
+        codes = np.zeros(size, np.uint8)  # the column's default: 0
+        if getattr(column, "_fixedlen", None) == 1:  # one byte a document, read at once
+            raw = column._dbfile.get(column._basepos, min(column._count, size))
+            codes[:len(raw)] = np.frombuffer(raw, np.uint8)
+        else:
+            codes[:] = np.asarray(column.load(), np.uint8)
+        return _LENGTH_OF_BYTE[codes]
 
     def term(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, weights) of one term, docnums ascending."""
@@ -78,33 +106,65 @@ class Postings:
             if isinstance(m, FilterMatcher):  # deleted documents: the live mask drops them
                 m = m.child
             if not isinstance(m, W3LeafMatcher):  # short, inlined posting list
-                items = list(zip(*_walk(m, values)))
-                yield offset, items[0], items[1], items[2] if values else ()
+                ids, weights, found = zip(*_walk(m, values))
+                yield offset, np.array(ids, np.int64), np.array(weights, np.float64), found
                 continue
             while m.is_active():  # one posting block at a time, as stored
-                m._read_ids()
-                m._read_weights()
-                if values:
-                    m._read_values()
-                yield offset, m._ids, m._weights, m._values if values else ()
+                yield (offset,) + _block_arrays(m) + (_block_values(m) if values else (),)
                 m._next_block()
 
     def _read_weights(self, field: str, btext: bytes):
         ids, weights = [], []
         for offset, block_ids, block_weights, _ in self._blocks(field, btext, False):
-            ids.append(np.asarray(block_ids, dtype=np.int64) + offset)
-            weights.append(np.asarray(block_weights, dtype=np.float64))
+            ids.append((block_ids + offset).astype(np.int32))
+            weights.append(block_weights.astype(np.float32))
         if not ids:
-            return np.zeros(0, np.int64), np.zeros(0, np.float64)
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
         return np.concatenate(ids), np.concatenate(weights)
 
+    def nbytes(self) -> int:
+        """Memory held by the cached arrays."""
+        with self._lock:
+            arrays = [a for v in self._cache.values() for a in (v if isinstance(v, tuple) else (v,))]
+        return sum(a.nbytes for a in arrays) + sum(a.nbytes for a in self._lengths.values())
+
     def _read_positions(self, field: str, btext: bytes) -> np.ndarray:
-        decode, keys = self.schema[field].format.decode_positions, []
-        for offset, block_ids, _, values in self._blocks(field, btext, True):
-            for docnum, value in zip(block_ids, values):
-                base = (docnum + offset) << POSITION_BITS
-                keys.extend(base + p for p in decode(value))
-        return np.array(sorted(keys), dtype=np.int64)
+        keys = [_position_keys(block_ids + offset, values)
+                for offset, block_ids, _, values in self._blocks(field, btext, True)]
+        return np.sort(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+
+
+def _block_arrays(m) -> tuple[np.ndarray, np.ndarray]:
+    """Docnums and weights of the matcher's current block, decoded with numpy (Whoosh
+    stores the docnums as deltas, the weights as floats, None for all 1.0)."""
+    m._read_data()
+    raw_ids, raw_weights = m._data[0], m._data[1]
+    ids = np.asarray(raw_ids, np.int64) if m._byteids else np.cumsum(raw_ids, dtype=np.int64)
+    if raw_weights is None or isinstance(raw_weights, float):
+        weights = np.full(ids.size, 1.0 if raw_weights is None else raw_weights)
+    else:
+        weights = np.asarray(raw_weights, np.float64)
+    return ids, weights
+
+
+def _block_values(m):
+    m._read_values()
+    return m._values
+
+
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def _position_keys(docnums: np.ndarray, values) -> np.ndarray:
+    """Keys (docnum << 32 | position) from Whoosh Positions values (a length, then the
+    pickled position deltas), as formats.Positions.decode_positions reads them."""
+    deltas = [loads(v[_INT_SIZE:] if v.endswith(b".") else v[_INT_SIZE:] + b".") for v in values]
+    counts = np.fromiter(map(len, deltas), np.int64, len(deltas))
+    flat = np.fromiter(chain.from_iterable(deltas), np.int64, int(counts.sum()))
+    running = np.cumsum(flat)
+    starts = np.cumsum(counts) - counts
+    positions = running - np.repeat(running[starts] - flat[starts], counts)
+    return (np.repeat(docnums, counts) << POSITION_BITS) + positions
 
 
 def _walk(m, values: bool):
@@ -118,20 +178,25 @@ class Evaluator:
 
     def __init__(self, postings: Postings, column_masks=None):
         self.p, self.size = postings, postings.size
-        self.column_masks = column_masks  # (field, values predicate) -> mask, or None
+        self.column_masks = column_masks  # range query -> mask from facet columns, or None
         self.weighting = postings.searcher.weighting
 
     def run(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
-        if isinstance(q, wq.Every):
+        if isinstance(q, wq.Every) and q.fieldname in (None, "*"):
             return np.ones(self.size, bool), np.full(self.size, q.boost, np.float64)
         if isinstance(q, wq.Term):
             return self._term(q)
+        if isinstance(q, wq.Not):  # Whoosh's InverseMatcher: every other document, score 1
+            mask = ~self.run(q.query)[0]
+            return mask, np.where(mask, 1.0, 0.0)
         if isinstance(q, wq.And):
             return self._and(q)
         if isinstance(q, wq.Or) and not q.minmatch and not q.scale:
             return self._or(q.subqueries, q.boost)
-        if isinstance(q, wq.Phrase) and q.slop == 1:
+        if isinstance(q, wq.Phrase) and q.slop >= 1:
             return self._phrase(q)
+        if isinstance(q, (wq.AndMaybe, wq.AndNot, wq.Require)):
+            return self._binary(q)
         if isinstance(q, wq.Prefix) and q.text:
             words = list(self.p.reader.expand_prefix(q.fieldname, q.text))
             return self._or([wq.Term(q.fieldname, w) for w in words], q.boost)
@@ -162,37 +227,40 @@ class Evaluator:
 
     def _bm25(self, field: str, btext: bytes, ids, weights) -> np.ndarray:
         if not self.p.schema[field].scorable:
-            return weights  # Whoosh's WeightScorer
+            return weights.astype(np.float64)  # Whoosh's WeightScorer
         w, searcher = self.weighting, self.p.searcher
         idf = searcher.idf(field, btext)
         avgfl = searcher.avg_field_length(field) or 1
         b, k1 = w._field_B.get(field, w.B), w.K1
         fl = self.p.lengths(field)[ids]
+        weights = weights.astype(np.float64)
         return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * fl / avgfl)))
 
     def _and(self, q: wq.And):
-        positive = [s for s in q.subqueries if not isinstance(s, wq.Not)]
-        if not positive:
-            raise Unsupported("And of only negations")
-        mask, scores = self.run(positive[0])
-        for sub in positive[1:]:
+        mask, scores = self.run(q.subqueries[0])
+        for sub in q.subqueries[1:]:
             sub_mask, sub_scores = self.run(sub)
             mask &= sub_mask
             scores += sub_scores
-        for sub in q.subqueries:
-            if isinstance(sub, wq.Not):
-                mask &= ~self.run(sub.query)[0]
         return mask, self._boosted(mask, scores, q.boost)
 
     def _or(self, subqueries, boost: float):
-        if any(isinstance(s, wq.Not) for s in subqueries):
-            raise Unsupported("Or with a negation")
         mask, scores = self._empty()
         for sub in subqueries:
             sub_mask, sub_scores = self.run(sub)
             mask |= sub_mask
             scores += sub_scores
         return mask, self._boosted(mask, scores, boost)
+
+    def _binary(self, q):
+        """a ANDMAYBE b (score a + b where b matches), a ANDNOT b and a REQUIRE b (score a)."""
+        mask, scores = self.run(q.a)
+        b_mask, b_scores = self.run(q.b)
+        if isinstance(q, wq.AndMaybe):
+            scores += np.where(mask & b_mask, b_scores, 0.0)
+        else:
+            mask &= ~b_mask if isinstance(q, wq.AndNot) else b_mask
+        return mask, self._boosted(mask, scores, 1.0)
 
     @staticmethod
     def _boosted(mask, scores, boost: float):
@@ -209,13 +277,13 @@ class Evaluator:
         mask, scores = self._and(wq.And(terms))
         if not mask.any():
             return mask, scores
-        keys = None
-        for shift, word in enumerate(q.words):
+        ends = None  # where a chain of the words so far can end (SpanNear2, ordered)
+        for word in q.words:
             found = self.p.positions(field, self.p.schema[field].to_bytes(word))
-            found = found[mask[found >> POSITION_BITS]] - shift
-            keys = found if keys is None else np.intersect1d(keys, found, assume_unique=True)
+            found = found[mask[found >> POSITION_BITS]]
+            ends = found if ends is None else _follows(found, ends, q.slop)
         phrase = np.zeros(self.size, bool)
-        phrase[np.unique(keys >> POSITION_BITS)] = True
+        phrase[np.unique(ends >> POSITION_BITS)] = True
         return phrase, self._boosted(phrase, scores, q.boost)
 
     def _docs(self, q: wq.Query) -> np.ndarray:
@@ -226,6 +294,17 @@ class Evaluator:
                 return found
         mask[np.fromiter(self.p.searcher.docs_for_query(q), dtype=np.int64)] = True
         return mask
+
+
+def _follows(keys: np.ndarray, ends: np.ndarray, slop: int) -> np.ndarray:
+    """The keys that stand 1 to `slop` positions after one of `ends`, in the same document
+    (both sorted; a document's keys are 2**32 apart from the next one's)."""
+    if ends.size == 0 or keys.size == 0:
+        return keys[:0]
+    before = np.searchsorted(ends, keys - 1, side="right") - 1
+    ok = before >= 0
+    ok[ok] &= ends[before[ok]] >= keys[ok] - slop
+    return keys[ok]
 
 
 def top(scores: np.ndarray, candidates: np.ndarray, limit: int) -> list[tuple[int, float]]:

@@ -15,12 +15,12 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from indexer import store
+from indexer import ranking, similar, store
 from indexer.errors import BadRequest, NotFound
 from indexer.facets import FacetTable, combine
 from indexer.inspection_types import INSPECTION_TYPES, label_for
 from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
-from indexer.querying import QueryPlan, plan_query
+from indexer.querying import QueryPlan, make_weighting, plan_query
 from indexer.spelling import Speller
 from indexer.taxonomy import HIDDEN_BY_DEFAULT, SECTION_KEYS, SECTION_LABELS
 
@@ -34,8 +34,9 @@ class _Generation:
     def __init__(self, path: Path):
         self.path = path
         self.ix = whoosh_index.open_dir(str(path / "whoosh"))
-        self.searcher = self.ix.searcher()
+        self.searcher = self.ix.searcher(weighting=make_weighting())
         self.table = FacetTable(self.searcher.reader())
+        self.postings = ranking.Postings.open(self.searcher)  # None: Whoosh scores alone
         self.dates = self._dates()
         self.reports: dict[str, dict] = store.read_json(path / "reports.json", {})
         self.authority_labels = {r["authority_key"]: r["authority"] for r in self.reports.values()}
@@ -83,6 +84,14 @@ class SearchIndex:
             raise NotFound(f"no report with id {report_id!r}")
         return Report.from_dict(data)
 
+    def similar(self, report_id: str, passage_id: str, limit: int = 5) -> list[Hit]:
+        """'More like this': passages in other reports most like this one (indexer.similar)."""
+        generation = self.generation()
+        with self._lock:
+            ranked, plan = similar.more_like(generation.searcher, report_id, passage_id, limit)
+            search = _Search(generation, SearchRequest())
+            return [search._hit(docnum, score, plan) for docnum, score in ranked]
+
     def reports(self) -> list[dict]:
         """Every report's metadata (without sections), newest first."""
         rows = [{k: v for k, v in r.items() if k != "sections"}
@@ -95,10 +104,12 @@ class _Search:
     def __init__(self, generation: _Generation, request: SearchRequest):
         self.g, self.request = generation, request
         self.table = generation.table
+        self.scores: np.ndarray | None = None  # Whoosh's BM25F score of every match
 
     def run(self) -> SearchResults:
         selected = self._validated_filters()
-        plan = plan_query(self.request.query, self.g.ix.schema, self.request.expand)
+        plan = plan_query(self.request.query, self.g.ix.schema, self.request.expand,
+                          speller=self.g.speller)
         matched = self._matching(plan.query)
         base = self.table.live & matched
         if not set(selected["section"]) & HIDDEN_BY_DEFAULT and not plan.asks_for_boilerplate:
@@ -141,6 +152,13 @@ class _Search:
                 "judgement": list(r.judgements)}
 
     def _matching(self, q) -> np.ndarray:
+        try:
+            if self.g.postings is not None:
+                mask, self.scores = ranking.Evaluator(self.g.postings,
+                                                      self.table.range_mask).run(q)
+                return mask
+        except ranking.Unsupported:
+            self.scores = None  # a query shape numpy does not reproduce: Whoosh does it all
         mask = np.zeros(self.table.size, dtype=bool)
         if isinstance(q, wq.Every):
             mask[:] = True
@@ -175,6 +193,9 @@ class _Search:
         wanted = r.page * r.per_page
         if not final.any():
             return []
+        if r.sort == "relevance" and self.scores is not None \
+                and not isinstance(plan.query, wq.Every):
+            return ranking.top(self.scores, np.nonzero(final)[0], wanted)
         if r.sort == "relevance" and not isinstance(plan.query, wq.Every):
             allowed = set(np.nonzero(final)[0].tolist())
             results = self.g.searcher.search(plan.query, filter=allowed, limit=wanted)
@@ -206,7 +227,7 @@ class _Search:
             source=fields["source"], passages=passages)
 
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:
-        if not plan.text_query or total >= 5:
+        if not plan.text_query or (total >= 5 and not plan.corrected):
             return None
         return self.g.speller.suggest(plan.text_query)
 

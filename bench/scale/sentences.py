@@ -41,11 +41,14 @@ def _add(pools: dict[str, list[str]], key: str, text: str) -> None:
         pools[key].extend(sentences_of(text))
 
 
-def load_pools(reports_json: Path, seeds_dir: Path) -> dict[str, list[str]]:
-    """Section key -> sorted, de-duplicated sentences (sorted: independent of file order)."""
+def load_pools(reports_json: Path | None, seeds_dir: Path) -> dict[str, list[str]]:
+    """Section key -> sorted, de-duplicated sentences (sorted: independent of file order).
+    Without `reports_json` the seeds alone are the source (small, for tests)."""
     pools: dict[str, list[str]] = {key: [] for key in SECTION_POOLS}
-    with open(reports_json, encoding="utf-8") as handle:
-        reports = json.load(handle)
+    reports = {}
+    if reports_json is not None:
+        with open(reports_json, encoding="utf-8") as handle:
+            reports = json.load(handle)
     for report_id in sorted(reports):
         for section in reports[report_id]["sections"]:
             for passage in section["passages"]:
@@ -58,4 +61,5 @@ def load_pools(reports_json: Path, seeds_dir: Path) -> dict[str, list[str]]:
     for key, other in FALLBACK.items():
         if len(pools[key]) < 200:
             pools[key] = sorted(set(pools[key]) | set(pools[other]))
-    return pools
+    everything = sorted({sentence for values in pools.values() for sentence in values})
+    return {key: values or everything for key, values in pools.items()}

@@ -1,0 +1,78 @@
+"""Check that the numpy path (indexer.ranking) gives exactly what Whoosh gives: the same
+matching documents and the same top hits in the same order with the same scores.
+
+    python -m bench.scale.exactness INDEX_DIR
+"""
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+from whoosh import query as wq
+
+from bench.scale.queries import QUERIES
+from indexer import ranking
+from indexer.querying import plan_query
+from indexer.search import SearchIndex
+
+TOP = 50
+
+
+def whoosh_scores(searcher, q) -> tuple[np.ndarray, np.ndarray]:
+    """Whoosh alone: every matching docnum and the score its matcher gives it."""
+    docs, scores, m = [], [], q.matcher(searcher)
+    while m.is_active():
+        docs.append(m.id())
+        scores.append(m.score())
+        m.next()
+    return np.array(docs, dtype=np.int64), np.array(scores, dtype=np.float64)
+
+
+def collector_misses(searcher, q, mask, scores, limit: int) -> int:
+    """How many of the true top `limit` Whoosh's own collector (search()) leaves out."""
+    true = {d for d, _ in ranking.top(scores, np.nonzero(mask)[0], limit)}
+    return len(true - {hit.docnum for hit in searcher.search(q, limit=limit)})
+
+
+def compare(generation, text: str, limit: int = TOP) -> str | None:
+    """None when both paths agree, else what differs."""
+    q = plan_query(text, generation.ix.schema).query
+    if isinstance(q, wq.Every):
+        return None
+    try:
+        mask, scores = ranking.Evaluator(generation.postings, generation.table.range_mask).run(q)
+    except ranking.Unsupported as exc:
+        return f"unsupported ({exc}): Whoosh answers it"
+    docs, expected = whoosh_scores(generation.searcher, q)
+    mask &= generation.table.live
+    mine = np.nonzero(mask)[0]
+    if not np.array_equal(docs, mine):
+        return f"matches differ: whoosh {docs.size}, numpy {mine.size}"
+    worst = float(np.max(np.abs(scores[mine] - expected) / np.maximum(np.abs(expected), 1e-12),
+                         initial=0.0))
+    if worst >= 1e-9:
+        return f"scores differ by {worst:.2e} (relative)"
+    missed = collector_misses(generation.searcher, q, mask, scores, limit)
+    return None if not missed else f"same scores; Whoosh's collector misses {missed} of top {limit}"
+
+
+def check(index_dir: str, texts=None) -> dict[str, str | None]:
+    generation = SearchIndex(index_dir).generation()
+    texts = texts or sorted({q.params.get("q", "") for q in QUERIES})
+    return {text: compare(generation, text) for text in texts}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("index")
+    args = parser.parse_args()
+    results = check(args.index)
+    for text, problem in results.items():
+        status = "ok" if problem is None or problem.startswith("same scores") else "DIFF"
+        print(f"{status:4s} {text!r} {problem or ''}")
+    same = sum(p is None or p.startswith("same scores") for p in results.values())
+    print(f"{same}/{len(results)} queries: same matches and scores as Whoosh's matchers")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""The production server for the benchmark: gunicorn with two workers on loopback, and
+sequential timing of the query set over HTTP (GET /api/search)."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str, timeout: float = 30) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@contextmanager
+def gunicorn(index_dir: Path, workers: int = 2, threads: int = 1):
+    """Serve the index with `gunicorn -w N 'webui:create_app()'` on 127.0.0.1; yield the
+    base URL once it answers; stop it (and only it) afterwards."""
+    port = free_port()
+    env = dict(os.environ, OFSTED_INDEX=str(index_dir))
+    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads),
+               "-b", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning",
+               "webui:create_app()"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(base, server)
+        yield base
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait(base: str, server: subprocess.Popen, limit: float = 120) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}")
+        try:
+            fetch(base + "/api/search?q=warm&per_page=1", timeout=60)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer in time")
+
+
+def warm(base: str, queries, workers: int = 2) -> list[float]:
+    """Open the index in every worker (the first request of each pays for it)."""
+    seconds = []
+    for query in list(queries)[: max(2, workers * 2)]:
+        started = time.perf_counter()
+        fetch(base + query.url())
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def time_query(base: str, query) -> tuple[float, int]:
+    started = time.perf_counter()
+    status, _ = fetch(base + query.url())
+    return time.perf_counter() - started, status

@@ -1,0 +1,52 @@
+"""Small measuring tools: percentiles, a stopwatch over a callable, process memory and
+directory sizes, and running a command under GNU time for its peak memory."""
+from __future__ import annotations
+
+import os
+import re
+import resource
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def summary(seconds: list[float]) -> dict:
+    """p50 / p95 / p99 / max in milliseconds."""
+    if not seconds:
+        return {}
+    ms = np.array(seconds) * 1000
+    return {"n": len(ms), "p50": round(float(np.percentile(ms, 50)), 1),
+            "p95": round(float(np.percentile(ms, 95)), 1),
+            "p99": round(float(np.percentile(ms, 99)), 1), "max": round(float(ms.max()), 1)}
+
+
+def timed(fn, *args) -> tuple[float, object]:
+    started = time.perf_counter()
+    value = fn(*args)
+    return time.perf_counter() - started, value
+
+
+def rss_mb() -> float:
+    """Current resident memory of this process."""
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def dir_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) / 2**20
+
+
+def run_timed(command: list[str], cwd: Path, env: dict | None = None) -> dict:
+    """Run a command under /usr/bin/time: wall seconds, CPU seconds, peak RSS (MB) of the
+    largest process, and its standard output."""
+    wrapped = ["/usr/bin/time", "-f", "TIME %e %U %S %M"] + command
+    done = subprocess.run(wrapped, cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    found = re.findall(r"TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)", done.stderr)[-1]
+    return {"seconds": float(found[0]), "cpu_seconds": round(float(found[1]) + float(found[2]), 1),
+            "peak_rss_mb": round(int(found[3]) / 1024, 1), "stdout": done.stdout}

@@ -1,0 +1,185 @@
+"""Runner of the scale benchmark: build, in-process latency, HTTP latency and load, each
+against a SQLite FTS5 baseline doing the same job in the same run. Asserts nothing.
+
+    python -m bench.scale.run --passages 100000 [--rounds 5] [--load-seconds 60]
+
+Generated corpora, indexes and results go to /tmp/scale (never into the repository).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from bench.scale import exactness, generate, http, load, measure, sqlite_fts
+from bench.scale.queries import QUERIES
+from indexer.errors import BadRequest
+from indexer.search import SearchIndex
+
+WORK = Path("/tmp/scale")
+ROOT = generate.ROOT
+
+
+def build_both(corpus: Path, index: Path, db: Path, skip: bool) -> dict:
+    """Our full build (parse + index, a subprocess) and SQLite's load of the same passages."""
+    found = {}
+    if not (skip and (index / "current").exists()):
+        shutil.rmtree(index, ignore_errors=True)
+        ours = measure.run_timed([sys.executable, "-m", "indexer", "build", str(corpus),
+                                  "--index", str(index), "--json"], ROOT)
+        stats = json.loads(ours.pop("stdout"))
+        found["ours"] = ours | {"passages": stats["chunks"], "reports": stats["reports"]}
+    generation = (index / "current").resolve()
+    found["ours_index_mb"] = round(measure.dir_mb(generation / "whoosh"), 1)
+    found["ours_generation_mb"] = round(measure.dir_mb(generation), 1)
+    sqlite = measure.run_timed([sys.executable, "-m", "bench.scale.sqlite_fts",
+                                str(generation / "reports.json"), str(db)], ROOT)
+    found["sqlite"] = sqlite | {"seconds_inserting": float(sqlite.pop("stdout"))}
+    found["sqlite_db_mb"] = round(db.stat().st_size / 2**20, 1)
+    return found
+
+
+def in_process(index: Path, db: Path, rounds: int, whoosh_rounds: int) -> dict:
+    """Cold pass then warm rounds, ours and SQLite's interleaved query by query."""
+    rss_before = measure.rss_mb()
+    search_index = SearchIndex(index)
+    open_s, generation = measure.timed(search_index.generation)
+    baseline = sqlite_fts.Baseline(db)
+    ours = {"cold": [], "warm": []}
+    theirs = {"cold": [], "warm": []}
+    per_query = {q.name: {"ours": [], "sqlite": [], "total": None} for q in QUERIES}
+    for phase, repeat in (("cold", 1), ("warm", rounds)):
+        for _ in range(repeat):
+            for q in QUERIES:
+                seconds, results = measure.timed(_answer, search_index, q)
+                ours[phase].append(seconds)
+                sql_seconds, _ = measure.timed(baseline.search, q)
+                theirs[phase].append(sql_seconds)
+                if phase == "warm":
+                    per_query[q.name]["ours"].append(seconds)
+                    per_query[q.name]["sqlite"].append(sql_seconds)
+                per_query[q.name]["total"] = getattr(results, "total", "400")
+    found = {"open_seconds": round(open_s, 2), "rss_mb_index_open_and_searched":
+             round(measure.rss_mb() - rss_before, 1), "peak_rss_mb": measure.peak_rss_mb(),
+             "postings_cache_mb": round((generation.postings.nbytes() if generation.postings
+                                         else 0) / 2**20, 1),
+             "ours_cold": measure.summary(ours["cold"]), "ours_warm": measure.summary(ours["warm"]),
+             "sqlite_cold": measure.summary(theirs["cold"]),
+             "sqlite_warm": measure.summary(theirs["warm"]),
+             "per_query_ms": {name: {"ours_p50": measure.summary(v["ours"]).get("p50"),
+                                     "sqlite_p50": measure.summary(v["sqlite"]).get("p50"),
+                                     "total": v["total"]} for name, v in per_query.items()}}
+    if whoosh_rounds:
+        found["whoosh_alone"] = whoosh_alone(search_index, generation, whoosh_rounds)
+    return found
+
+
+def _answer(search_index, query):
+    """Our results, or the BadRequest a small corpus gives for an authority it lacks."""
+    try:
+        return search_index.search(query.request())
+    except BadRequest as exc:
+        return exc
+
+
+def whoosh_alone(search_index, generation, rounds: int) -> dict:
+    """The same queries with the numpy path switched off (Whoosh's matchers and collector,
+    as before this work), for a before/after in the same run."""
+    saved, generation.postings = generation.postings, None
+    try:
+        seconds = [measure.timed(_answer, search_index, q)[0]
+                   for _ in range(rounds) for q in QUERIES]
+    finally:
+        generation.postings = saved
+    return measure.summary(seconds)
+
+
+def over_http(index: Path, rounds: int, load_seconds: int, clients: int) -> dict:
+    found = {}
+    with http.gunicorn(index, workers=2) as base:
+        found["first_requests_ms"] = [round(s * 1000) for s in http.warm(base, QUERIES)]
+        # Each worker has its own caches and either may take a request: the cold pass
+        # and two "warming" passes are reported apart from the warm rounds.
+        cold, warming, warm, statuses = [], [], [], set()
+        for phase, repeat in ((cold, 1), (warming, 2), (warm, rounds)):
+            for _ in range(repeat):
+                for q in QUERIES:
+                    seconds, status = http.time_query(base, q)
+                    phase.append(seconds)
+                    statuses.add(status)
+        found |= {"cold": measure.summary(cold), "warming": measure.summary(warming),
+                  "warm": measure.summary(warm),
+                  "statuses": sorted(statuses)}
+        if load_seconds and load.wrk_available():
+            found["load"] = load.run(base, QUERIES, clients=clients, seconds=load_seconds)
+        elif load_seconds:
+            found["load"] = "wrk not installed (apt-get install -y wrk)"
+    return found
+
+
+def report(results: dict) -> None:
+    """Print the figures and the ratios to SQLite measured in this run."""
+    ip = results.get("in_process", {})
+    for phase in ("cold", "warm"):
+        ours, theirs = ip.get(f"ours_{phase}"), ip.get(f"sqlite_{phase}")
+        if ours and theirs:
+            print(f"in-process {phase:4s} ours   {_fmt(ours)}")
+            print(f"in-process {phase:4s} sqlite {_fmt(theirs)}   sqlite/ours: p50 "
+                  f"{theirs['p50'] / ours['p50']:.1f}x  p95 {theirs['p95'] / ours['p95']:.1f}x")
+    if "whoosh_alone" in ip:
+        print(f"in-process Whoosh alone (before) {_fmt(ip['whoosh_alone'])}")
+    for phase in ("cold", "warming", "warm"):
+        if phase in results.get("http", {}):
+            print(f"http       {phase:11s} ours {_fmt(results['http'][phase])}")
+    build = results.get("build", {})
+    if "ours" in build:
+        print(f"build ours {build['ours']['seconds']} s, peak {build['ours']['peak_rss_mb']} MB, "
+              f"index {build['ours_index_mb']} MB; sqlite {build['sqlite']['seconds']} s, "
+              f"peak {build['sqlite']['peak_rss_mb']} MB, db {build['sqlite_db_mb']} MB")
+    load_result = results.get("http", {}).get("load")
+    if isinstance(load_result, dict):
+        print(f"load: {load_result.get('requests_per_second')} req/s, p50 "
+              f"{load_result.get('p50_ms')} ms, p99 {load_result.get('p99_ms')} ms, "
+              f"errors {load_result['errors']}")
+
+
+def _fmt(s: dict) -> str:
+    return f"p50 {s['p50']:7.1f}  p95 {s['p95']:7.1f}  p99 {s['p99']:7.1f}  max {s['max']:7.1f} ms"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passages", type=int, default=10_000)
+    parser.add_argument("--source", type=Path, help="reports.json of the real corpus")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--whoosh-rounds", type=int, default=0,
+                        help="also time Whoosh alone (numpy path off) this many rounds")
+    parser.add_argument("--skip-build", action="store_true", help="reuse an existing index")
+    parser.add_argument("--http", action="store_true")
+    parser.add_argument("--load-seconds", type=int, default=0)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--exactness", action="store_true",
+                        help="check the numpy path against Whoosh's matchers")
+    args = parser.parse_args(argv)
+    corpus = WORK / f"corpus-{args.passages}"
+    index, db = WORK / f"ix-{args.passages}", WORK / f"sqlite-{args.passages}.db"
+    results: dict = {"passages_requested": args.passages, "started": time.strftime("%F %T")}
+    if not (corpus / ".manifest.json").exists():
+        generate.generate(args.passages, corpus, args.source or generate.ensure_source())
+    results["build"] = build_both(corpus, index, db, args.skip_build)
+    results["in_process"] = in_process(index, db, args.rounds, args.whoosh_rounds)
+    if args.exactness:
+        results["exactness"] = exactness.check(str(index))
+    if args.http or args.load_seconds:
+        results["http"] = over_http(index, args.rounds, args.load_seconds, args.clients)
+    out = WORK / f"results-{args.passages}-{time.strftime('%H%M%S')}.json"
+    out.write_text(json.dumps(results, indent=1))
+    report(results)
+    print(f"results: {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""The scale benchmark's own machinery at a tiny size: the generator is deterministic and
+writes documents that parse as intended, the runner and the SQLite baseline answer the
+query set, and the numpy ranking path agrees with Whoosh. No timing is asserted."""
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import bleach
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.scale.authorities import AUTHORITIES, printed_name  # noqa: E402
+from bench.scale import exactness, generate, run, sqlite_fts  # noqa: E402
+from bench.scale.queries import QUERIES  # noqa: E402
+from bench.scale.templates import LAYOUTS  # noqa: E402
+from indexer.build import build  # noqa: E402
+from indexer.highlight import mark, sanitise  # noqa: E402
+from indexer.metadata import authority_key  # noqa: E402
+from indexer.parse import parse_file  # noqa: E402
+
+SIZE = 400  # passages
+KEYS = {authority_key(printed_name(area)) for area in AUTHORITIES}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("scale_corpus")
+    return out, generate.generate(SIZE, out, source=None, seeds_dir=ROOT / "seeds")
+
+
+@pytest.fixture(scope="module")
+def built(corpus, tmp_path_factory) -> tuple[Path, Path, object]:
+    index = tmp_path_factory.mktemp("scale_index")
+    summary = build([str(corpus[0])], str(index), workers=1)
+    db = index / "baseline.db"
+    sqlite_fts.build(sqlite_fts.docs_of(index / "current" / "reports.json"), db)
+    return index, db, summary
+
+
+def test_same_seed_same_bytes(corpus, tmp_path):
+    out, manifest = corpus
+    again = generate.generate(SIZE, tmp_path, source=None, seeds_dir=ROOT / "seeds")
+    assert again == manifest
+    names = sorted(p.name for p in out.glob("*.txt"))
+    assert names == sorted(p.name for p in tmp_path.glob("*.txt"))
+    assert all((out / n).read_bytes() == (tmp_path / n).read_bytes() for n in names)
+
+
+def test_another_seed_another_corpus(corpus, tmp_path):
+    generate.generate(SIZE, tmp_path, source=None, seeds_dir=ROOT / "seeds", seed=7)
+    assert sorted(p.name for p in tmp_path.glob("*.txt")) != \
+        sorted(p.name for p in corpus[0].glob("*.txt"))
+
+
+def test_files_parse_as_intended(corpus):
+    out, manifest = corpus
+    passages = 0
+    for path in sorted(out.glob("*.txt")):
+        report = parse_file(str(path))
+        kind = path.stem.split("_", 1)[1].rsplit("_", 1)[0]
+        assert report.inspection_type.startswith(kind if kind != "ilacs" else "ilacs_")
+        assert report.inspection_start.replace("-", "") == path.stem.rsplit("_", 1)[1]
+        assert report.year == int(path.stem.rsplit("_", 1)[1][:4])
+        assert report.authority_key in KEYS
+        passages += sum(len(s.passages) for s in report.sections)
+    assert passages == manifest["expected_passages"] >= SIZE
+    assert set(manifest["overheads"]) == set(LAYOUTS)
+
+
+def test_build_yields_the_requested_passages(built, corpus):
+    assert built[2].chunks == corpus[1]["expected_passages"]
+    assert built[2].skipped == []
+
+
+def test_runner_measures_ours_and_sqlite(built):
+    index, db, _ = built
+    results = run.in_process(index, db, rounds=1, whoosh_rounds=1)
+    for key in ("ours_cold", "ours_warm", "sqlite_cold", "sqlite_warm", "whoosh_alone"):
+        assert results[key]["n"] == len(QUERIES)
+        assert results[key]["p50"] <= results[key]["p95"] <= results[key]["max"]
+    assert set(results["per_query_ms"]) == {q.name for q in QUERIES}
+    assert len(QUERIES) >= 30 and len({q.kind for q in QUERIES}) >= 10
+
+
+def test_sqlite_counts_follow_the_facet_rule(built):
+    _, db, _ = built
+    answer = sqlite_fts.Baseline(db).search(QUERIES[0])
+    assert sum(answer["facets"]["year"].values()) == answer["total"] > 0
+    assert "boilerplate" not in answer["facets"]["section"]
+    assert 0 < len(answer["hits"]) <= 10
+
+
+def test_numpy_ranking_is_whoosh_ranking(built):
+    problems = exactness.check(str(built[0]))
+    assert {text: p for text, p in problems.items()
+            if p is not None and not p.startswith("same scores")} == {}
+
+
+def test_fast_sanitise_returns_what_bleach_returns():
+    rng = random.Random(5)
+    pieces = list("ab <>&\"';/\t\n\r\x00\x0b\x85\u00a0\ufffe\U0001f600—") + [
+        "<mark>", "</mark>", "&amp;", "&lt;", "&#x27;", "&nbsp;", "<b>", "<script>"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        for fragment in (text, mark(text, [(0, min(2, len(text)))])):
+            assert sanitise(fragment) == bleach.clean(fragment, tags={"mark"}, attributes={},
+                                                      strip=True)
