@@ -68,7 +68,7 @@ SECTION_KINDS: tuple[SectionKind, ...] = (
         "overview", "Overview",
         "Overview, and the summary for children and young people.",
         (r"overview", r"summary for children and young people", r"introduction",
-         r"(key )?judge?ments?", r"grade \d.*", r"the overall judge?ment is .*",
+         r"(key )?judge?ments?", r"the overall judge?ment is .*",
          r"children.s services in .* (are|is|require|requires) .*"),
     ),
     SectionKind(
@@ -96,7 +96,8 @@ SECTION_KINDS: tuple[SectionKind, ...] = (
          r"quality of provision", r"capacity to improve", r"local leadership",
          r"what is it like to be a child.*", r"outcomes for .*", r"safeguarding.*",
          r"the graded judge?ment (about|for).*", r"help and protection.*",
-         r"the effectiveness of .*", r"key strengths and weaknesses.*"),
+         r"the effectiveness of .*", r"key strengths and weaknesses.*",
+         r"grade \d.*"),
     ),
 )
 
