@@ -1,27 +1,58 @@
-"""Turn the user's query string into a Whoosh query plus what to highlight.
+"""Turn the user's query string into a Whoosh query plus what to highlight, and say how
+to score it.
 
-Plain words (all required), "phrases", AND / OR / NOT, parentheses, trailing * and the
-fields authority:, section:, type:, judgement:, year: (a year or a range 2015-2018).
+Plain words (all required, or any of them with mode="or"), "phrases", AND / OR / NOT,
+parentheses, trailing * and the fields authority:, section:, type:, judgement:, year: (a
+year or a range 2015-2018). With expand=True, acronyms and long forms from the social-care
+vocabulary and corrections of unknown words are searched too, as weighted OR alternatives,
+and section names ("what needs to improve") become section terms; QueryPlan.expansions
+lists what was added. Ranking holds every weight; docs/decisions/0009-relevance.md records
+the measurements behind each (a close-together bonus exists but measured no gain: off).
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
-from whoosh.qparser import FieldAliasPlugin, MultifieldParser, QueryParserError
+from whoosh.qparser import (AndGroup, FieldAliasPlugin, MultifieldPlugin, OrGroup, QueryParser,
+                            QueryParserError)
+from whoosh.scoring import BM25F
 
 from indexer.errors import BadRequest
 from indexer.highlight import Highlighter
+from indexer.taxonomy import SECTION_LABELS
+from indexer.vocabulary import analyse, default_vocabulary
 
-# The title is not searched by default: copied onto every passage, it would make every
-# passage of a report match the report's title words (title: searches it on purpose).
-SEARCH_FIELDS = ("text", "heading")
-FIELD_BOOSTS = {"text": 1.0, "heading": 0.6}
+SEARCH_FIELDS = ("text", "heading", "title")
+MAX_PROXIMITY_TERMS = 8
 ALIASES = {"inspection_type": ["type"], "authority": ["la", "council"], "year": ["years"]}
 _KEYED = re.compile(r"\b(authority|la|council|section|type|inspection_type|judgement):"
                     r"(\"[^\"]*\"|\S+)", re.IGNORECASE)
 _YEAR_RANGE = re.compile(r"\byears?:(\d{4})\s*(?:-|–|\.\.|to)\s*(\d{4})\b", re.IGNORECASE)
+_SEGMENT = re.compile(r'"[^"]*"\S*|[^\s()"]+:"[^"]*"\S*|[()]|[^\s()]+')
+_PLAIN_WORD = re.compile(r"[\w'’.‐‑-]+")
+_SPELLABLE = re.compile(r"[A-Za-z]{3,}")
+OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Every weight of relevance ranking in one place; RANKING is what searches use."""
+
+    b: float = 0.75  # BM25 length normalisation
+    k1: float = 0.9  # BM25 term-frequency saturation
+    idf: str = "robertson"  # "robertson" (as Lucene/Anserini) or "whoosh" (Whoosh's default)
+    field_boosts: dict = field(default_factory=lambda: {"text": 1.0, "heading": 0.3, "title": 0.2})
+    expansions: tuple = ("vocabulary", "sections", "corrections")  # kinds used when expanding
+    expansion_boost: float = 0.35  # a vocabulary alternative ("CSE" -> "child sexual exploitation")
+    correction_boost: float = 1.0  # the correction of a word the index does not know
+    proximity_slop: int = 5  # words within this many positions count as "close together"
+    proximity_boost: float = 0.0  # weight of the close-together bonus (0 = off: 0009)
+
+
+RANKING = Ranking()
 
 
 @dataclass
@@ -29,14 +60,32 @@ class QueryPlan:
     query: wq.Query
     text_query: str  # the words the user typed, for spelling suggestions
     highlighter: Highlighter = field(default_factory=Highlighter)
-    expansions: list[str] = field(default_factory=list)
+    expansions: list[str] = field(default_factory=list)  # also searched, as written
     asks_for_boilerplate: bool = False
+    corrected: bool = False  # an unknown word was searched with its correction
+
+
+def robertson_idf(searcher, fieldname: str, text) -> float:
+    """log(1 + (N - n + 0.5) / (n + 0.5)), the idf of Lucene's and Anserini's BM25. Whoosh's
+    own, log(N / (n + 1)) + 1, flattens the difference between rare and common words."""
+    parent = searcher.get_parent()
+    n = parent.doc_frequency(fieldname, text)
+    total = parent.doc_count_all()
+    return math.log(1 + (total - n + 0.5) / (n + 0.5))
+
+
+def make_weighting(ranking: Ranking = RANKING) -> BM25F:
+    """The scorer every search uses (SearchIndex passes it to its searcher). A plain BM25F
+    object, not a subclass, so indexer.ranking reproduces its scores with numpy; the idf is
+    set on the instance, and Whoosh's searcher (and so indexer.ranking) calls it."""
+    weighting = BM25F(B=ranking.b, K1=ranking.k1)
+    if ranking.idf == "robertson":
+        weighting.idf = robertson_idf
+    return weighting
 
 
 def _slug_value(match: re.Match) -> str:
     value = match.group(2).strip('"').lower()
-    if not value.strip():
-        raise BadRequest(f"{match.group(1)}: needs a value, e.g. {match.group(1)}:derbyshire")
     value = re.sub(r"[^a-z0-9_]+", "-" if match.group(1).lower() in ("authority", "la", "council")
                    else "_", value).strip("-_")
     return f"{match.group(1).lower()}:{value}"
@@ -47,26 +96,123 @@ def normalise_query(text: str) -> str:
     return _KEYED.sub(_slug_value, text)
 
 
-def make_parser(schema):
-    parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS)
+class _Parser(QueryParser):
+    """A word that analyses to several terms ("multi-agency", "s47") is a phrase."""
+
+    def multitoken_query(self, spec, texts, fieldname, termclass, boost):
+        return wq.Phrase(fieldname, texts, boost=boost)
+
+
+def make_parser(schema, mode: str = "and", ranking: Ranking = RANKING):
+    names = [f for f in SEARCH_FIELDS if f in schema]
+    group = OrGroup if mode == "or" else AndGroup
+    parser = _Parser(None, schema, group=group)
+    boosts = {f: ranking.field_boosts.get(f, 1.0) for f in names}
+    parser.add_plugin(MultifieldPlugin(names, boosts))
     parser.add_plugin(FieldAliasPlugin(ALIASES))
     return parser
 
 
-def plan_query(text: str, schema, expand: bool = True) -> QueryPlan:
+def plan_query(text: str, schema, expand: bool = True, mode: str = "and",
+               speller=None, ranking: Ranking = RANKING) -> QueryPlan:
+    """The query to run for `text`; `speller` (indexer.spelling.Speller) corrects unknown
+    words when expanding; mode "or" matches any word (used for benchmarks)."""
     if not text.strip():
         return QueryPlan(wq.Every(), "")
     normalised = normalise_query(text)
+    runs = plain_word_runs(normalised)
+    rewritten, expansions, corrected = normalised, [], False
+    if expand:
+        rewritten, expansions, corrected = _expanded(normalised, runs, speller, ranking)
+    parsed = _parse(rewritten, schema, mode, ranking)
+    query = parsed
+    if expand and mode == "and":
+        query = _with_proximity(parsed, runs, ranking)
+    plan = QueryPlan(query, text, _highlighter(parsed), expansions, corrected=corrected)
+    plan.asks_for_boilerplate = "section:boilerplate" in normalised
+    return plan
+
+
+def _parse(text: str, schema, mode: str, ranking: Ranking) -> wq.Query:
     try:
-        parsed = make_parser(schema).parse(normalised)
-    except (QueryParserError, ValueError, TypeError, IndexError, AssertionError,
-            AttributeError) as exc:  # Whoosh's parser fails in all these ways on odd input
+        parsed = make_parser(schema, mode, ranking).parse(text)
+    except (QueryParserError, ValueError, TypeError) as exc:
         raise BadRequest(f"the query could not be understood: {exc}") from exc
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise BadRequest("the query has no searchable words")
-    plan = QueryPlan(parsed, text, _highlighter(parsed))
-    plan.asks_for_boilerplate = "section:boilerplate" in normalised
-    return plan
+    return parsed
+
+
+def plain_word_runs(text: str) -> list[list[tuple[str, int, int]]]:
+    """Runs of consecutive plain words (word, start, end): not quoted, not fielded, not an
+    operator, not negated, not a prefix* or boosted^ word."""
+    runs: list[list[tuple[str, int, int]]] = [[]]
+    negated = False
+    for m in _SEGMENT.finditer(text):
+        word = m.group()
+        plain = _PLAIN_WORD.fullmatch(word) and word not in OPERATORS and not negated
+        negated = word in ("NOT", "ANDNOT")
+        if plain:
+            runs[-1].append((word, m.start(), m.end()))
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
+def _expanded(text: str, runs, speller, ranking: Ranking) -> tuple[str, list[str], bool]:
+    """The query string with vocabulary alternatives and corrections as OR groups."""
+    edits, expansions, corrected = [], [], False
+    for run in runs:
+        words = [w for w, _, _ in run]
+        covered = set()
+        for match in default_vocabulary().find(words):
+            if ("sections" if match.section else "vocabulary") not in ranking.expansions:
+                continue
+            start, end = run[match.first][1], run[match.last][2]
+            if match.section:
+                edits.append((start, end, f"section:{match.section}"))
+                expansions.append(f"section {SECTION_LABELS.get(match.section, match.section)}")
+            else:
+                edits.append((start, end, _alternation(text[start:end], match.alternatives,
+                                                       ranking.expansion_boost)))
+                expansions.extend(a for a in match.alternatives if a not in expansions)
+            covered.update(range(match.first, match.last + 1))
+        for i, (word, start, end) in enumerate(run):
+            fix = None if i in covered or "corrections" not in ranking.expansions else (
+                _correction(word, speller))
+            if fix:
+                edits.append((start, end, _alternation(word, (fix,), ranking.correction_boost)))
+                expansions.append(fix)
+                corrected = True
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text, expansions, corrected
+
+
+def _alternation(original: str, alternatives, boost: float) -> str:
+    """`(original OR "other form"^boost ...)`: several words are quoted as a phrase, one
+    word is not (a quoted single word would lose the heading and title field boosts)."""
+    words = f"({original})" if " " in original else original
+    options = " OR ".join((f'"{alt}"' if " " in alt else alt) + f"^{boost:g}"
+                          for alt in alternatives)
+    return f"({words} OR {options})"
+
+
+def _correction(word: str, speller) -> str | None:
+    """The speller's correction of a lower-case-able word it does not know."""
+    if speller is None or not _SPELLABLE.fullmatch(word) or word.isupper():
+        return None
+    return speller.correct_word(word)
+
+
+def _with_proximity(parsed: wq.Query, runs, ranking: Ranking) -> wq.Query:
+    """Rank passages where the plain words stand close together higher, without changing
+    which passages match: AndMaybe(query, sloppy phrase of the words)."""
+    terms = [t for run in runs for word, _, _ in run for t in analyse(word)]
+    if len(terms) < 2 or len(terms) > MAX_PROXIMITY_TERMS or ranking.proximity_boost <= 0:
+        return parsed
+    near = wq.Phrase("text", terms, slop=ranking.proximity_slop, boost=ranking.proximity_boost)
+    return wq.AndMaybe(parsed, near)
 
 
 def _highlighter(q: wq.Query) -> Highlighter:
@@ -79,8 +225,8 @@ def _collect(q: wq.Query, highlighter: Highlighter) -> None:
     if isinstance(q, wq.Not):
         return
     if isinstance(q, wq.Phrase) and q.fieldname in SEARCH_FIELDS:
-        words = [w for w in q.words]
-        if words:
+        words = list(q.words)
+        if words and words not in highlighter.phrases:
             highlighter.phrases.append(words)
         return
     if isinstance(q, wq.Prefix) and q.fieldname in SEARCH_FIELDS:

@@ -15,12 +15,13 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from indexer import ranking, similar, store
+from indexer import ranking, store
 from indexer.errors import BadRequest, NotFound
 from indexer.facets import FacetTable, combine
 from indexer.inspection_types import INSPECTION_TYPES, label_for
 from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
 from indexer.querying import QueryPlan, make_weighting, plan_query
+from indexer.similar import more_like
 from indexer.spelling import Speller
 from indexer.taxonomy import HIDDEN_BY_DEFAULT, SECTION_KEYS, SECTION_LABELS
 
@@ -88,7 +89,7 @@ class SearchIndex:
         """'More like this': passages in other reports most like this one (indexer.similar)."""
         generation = self.generation()
         with self._lock:
-            ranked, plan = similar.more_like(generation.searcher, report_id, passage_id, limit)
+            ranked, plan = more_like(generation.searcher, report_id, passage_id, limit)
             search = _Search(generation, SearchRequest())
             return [search._hit(docnum, score, plan) for docnum, score in ranked]
 

@@ -1,0 +1,120 @@
+"""The analyzer: each pair of variants analyses to the same terms, unrelated words do not,
+phrase positions stay consistent, and a real index matches the variants both ways."""
+from __future__ import annotations
+
+import pytest
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
+
+from indexer.analysis import make_analyzer
+from indexer.querying import make_parser
+
+ANALYZER = make_analyzer()
+
+
+def terms(text: str, mode: str = "query") -> list[str]:
+    return [t.text for t in ANALYZER(text, mode=mode)]
+
+
+def positioned(text: str) -> list[tuple[str, int]]:
+    return [(t.text, t.pos) for t in ANALYZER(text, positions=True, mode="index")]
+
+
+@pytest.mark.parametrize("one,other", [
+    ("assessment", "assessments"),
+    ("assessed", "assessing"),
+    ("children's", "children’s"),
+    ("children's", "childrens"),
+    ("child's", "childs"),
+    ("CAFÉ", "cafe"),
+    ("naïve", "NAIVE"),
+    ("Section 47", "s47"),
+    ("s47", "s.47"),
+    ("S.47", "s. 47"),
+    ("multi-agency", "multiagency"),
+    ("multi-agency", "MultiAgency"),
+    ("multi-agency", "multi agency"),
+    ("co-located", "colocated"),
+    ("well-being", "wellbeing"),
+    ("decision-making", "decision making"),
+    ("front-line", "frontline"),
+    ("on-going", "ongoing"),
+    ("co-ordinated", "coordinated"),
+])
+def test_variants_analyse_alike(one, other):
+    assert terms(one) == terms(other)
+
+
+@pytest.mark.parametrize("one,other", [
+    ("children", "child"),
+    ("care", "career"),
+    ("section 47", "section 20"),
+    ("s47", "s20"),
+    ("multi-agency", "agency"),
+    ("notable", "not able"),
+    ("policy", "police"),
+])
+def test_unrelated_words_stay_apart(one, other):
+    assert terms(one) != terms(other)
+
+
+def test_hyphenated_words_keep_their_parts_and_the_joined_word_at_one_position():
+    assert positioned("the multi-agency safeguarding hub") == [
+        ("multiag", 1), ("multi", 1), ("agenc", 2), ("safeguard", 3), ("hub", 4)]
+    assert positioned("MultiAgency hub") == [
+        ("multiag", 0), ("multi", 0), ("agenc", 1), ("hub", 2)]
+
+
+def test_section_references_become_two_positions():
+    assert positioned("s.47 enquiries") == [("section", 0), ("47", 1), ("enquiri", 2)]
+
+
+def test_stop_words_inside_compounds_drop_out():
+    assert terms("up-to-date") == ["up", "date"]
+    assert terms("on-going", mode="index") == ["ongo"]
+
+
+def test_not_is_kept_for_phrases():
+    assert terms("not effective") == ["not", "effect"]
+
+
+def test_character_spans_cover_each_part():
+    text = "a MultiAgency hub"
+    spans = [(t.text, text[t.startchar:t.endchar])
+             for t in ANALYZER(text, chars=True, positions=True, mode="index")]
+    assert spans == [("multiag", "MultiAgency"), ("multi", "Multi"), ("agenc", "Agency"),
+                     ("hub", "hub")]
+
+
+@pytest.fixture(scope="module")
+def tiny_index():
+    """Three documents spelling a compound differently, one with s.47, one unrelated."""
+    schema = Schema(doc=ID(stored=True), text=TEXT(analyzer=make_analyzer(), phrase=True),
+                    heading=TEXT(analyzer=make_analyzer()), title=TEXT(analyzer=make_analyzer()))
+    ix = RamStorage().create_index(schema)
+    writer = ix.writer()
+    for doc, text in [("hyphen", "The multi-agency safeguarding hub works well."),
+                      ("glued", "The MultiAgency safeguarding hub works well."),
+                      ("spaced", "The multi agency safeguarding hub works well."),
+                      ("s47", "Timely s.47 enquiries protect children's safety."),
+                      ("other", "Agency staff are used in the safeguarding team.")]:
+        writer.add_document(doc=doc, text=text, heading="", title="")
+    writer.commit()
+    return ix
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("multiagency", ["glued", "hyphen", "spaced"]),
+    ("multi-agency", ["glued", "hyphen", "spaced"]),
+    ('"multi agency safeguarding hub"', ["glued", "hyphen", "spaced"]),
+    ("multi agency hub", ["glued", "hyphen", "spaced"]),
+    ("section 47", ["s47"]),
+    ('"section 47 enquiries"', ["s47"]),
+    ("childrens", ["s47"]),
+    ("agency staff", ["other"]),
+])
+def test_a_real_index_matches_every_spelling(tiny_index, query, expected):
+    parsed = make_parser(tiny_index.schema).parse(query)
+    with tiny_index.searcher() as searcher:
+        found = sorted(hit["doc"] for hit in searcher.search(parsed, limit=None))
+    assert found == expected

@@ -1,0 +1,126 @@
+"""Query planning: vocabulary expansion, section names, corrections, query modes, and what
+the highlighter is told to mark; then the same through a real index of the seeds."""
+from __future__ import annotations
+
+import pytest
+from whoosh import query as wq
+
+from indexer.models import SearchRequest
+from indexer.querying import RANKING, plan_query
+from indexer.schema import make_schema
+from indexer.search import SearchIndex
+from indexer.spelling import Speller
+from indexer.vocabulary import Vocabulary, default_vocabulary
+
+SCHEMA = make_schema()
+
+
+def leaves(q: wq.Query) -> list[wq.Query]:
+    if isinstance(q, (wq.Term, wq.Phrase)):
+        return [q]
+    return [leaf for child in q.children() for leaf in leaves(child)]
+
+
+def text_phrases(q: wq.Query) -> list[tuple[list[str], float]]:
+    return [(list(leaf.words), leaf.boost) for leaf in leaves(q)
+            if isinstance(leaf, wq.Phrase) and leaf.fieldname == "text"]
+
+
+def test_an_acronym_also_searches_its_long_form_with_less_weight():
+    plan = plan_query("CSE", SCHEMA)
+    assert plan.expansions == ["child sexual exploitation"]
+    assert text_phrases(plan.query) == [(["child", "sexual", "exploit"], RANKING.expansion_boost)]
+    assert plan.highlighter.terms == {"cse"}
+    assert plan.highlighter.phrases == [["child", "sexual", "exploit"]]
+
+
+def test_a_long_form_also_searches_its_acronyms():
+    plan = plan_query("looked after children health", SCHEMA)
+    assert plan.expansions == ["children in care", "CLA", "LAC", "child looked after"]
+    assert {"cla", "lac", "health"} <= plan.highlighter.terms
+
+
+def test_expand_false_searches_only_the_words():
+    plan = plan_query("CSE", SCHEMA, expand=False)
+    assert plan.expansions == []
+    assert text_phrases(plan.query) == []
+    assert plan.highlighter.phrases == []
+
+
+@pytest.mark.parametrize("query", ['"CSE"', "NOT CSE", "section:strengths", "CSE*"])
+def test_quoted_negated_fielded_and_prefix_words_are_not_expanded(query):
+    assert plan_query(query, SCHEMA).expansions == []
+
+
+def test_acronyms_that_are_english_words_expand_only_in_capitals():
+    assert plan_query("send a letter", SCHEMA).expansions == []
+    assert plan_query("SEND support", SCHEMA).expansions == [
+        "special educational needs and disabilities", "special educational needs"]
+
+
+def test_a_section_name_becomes_a_section_term():
+    plan = plan_query("what needs to improve placement stability", SCHEMA)
+    assert plan.expansions == ["section Areas for improvement"]
+    assert wq.Term("section", "areas_for_improvement") in leaves(plan.query)
+    assert {"placement", "stabil"} <= plan.highlighter.terms
+    assert "improv" not in plan.highlighter.terms
+
+
+def test_unknown_words_are_searched_with_their_correction():
+    speller = Speller({"safeguarding": 9, "partnership": 4})
+    plan = plan_query("safegaurding partnership", SCHEMA, speller=speller)
+    assert (plan.expansions, plan.corrected) == (["safeguarding"], True)
+    assert {"safegaurd", "safeguard", "partnership"} <= plan.highlighter.terms
+    assert plan_query("safegaurding", SCHEMA, expand=False, speller=speller).expansions == []
+
+
+def test_words_that_analyse_to_several_terms_are_phrases():
+    plan = plan_query("s47 multi-agency", SCHEMA, expand=False)
+    assert [words for words, _ in text_phrases(plan.query)] == [["section", "47"],
+                                                                 ["multi", "agenc"]]
+
+
+def test_or_mode_matches_any_word():
+    assert isinstance(plan_query("drift delay", SCHEMA, expand=False, mode="or").query, wq.Or)
+    assert isinstance(plan_query("drift delay", SCHEMA, expand=False).query, wq.And)
+
+
+def test_the_vocabulary_file_loads_and_matches_across_spellings():
+    vocabulary = default_vocabulary()
+    assert len(vocabulary.concepts) >= 40
+    [match] = vocabulary.find(["Independent", "Reviewing", "Officers'"])
+    assert (match.first, match.last, match.alternatives) == (0, 2, ("IRO",))
+    [match] = vocabulary.find(["IROs"])
+    assert match.alternatives == ("independent reviewing officer",)
+
+
+def test_one_way_forms_expand_to_the_concept_but_not_back():
+    vocabulary = Vocabulary.load()
+    assert vocabulary.find(["DSCB"])[0].alternatives[0] == "LSCB"
+    assert "DSCB" not in vocabulary.find(["LSCB"])[0].alternatives
+
+
+# --- through a real index of the seeds -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def index(seed_index):
+    return SearchIndex(seed_index)
+
+
+def test_search_reports_and_highlights_expansions(index):
+    results = index.search(SearchRequest(query="CSE", per_page=50))
+    assert results.expansions == ["child sexual exploitation"]
+    assert (results.total, results.reports) == (3, 1)
+    snippets = [p.snippet_html for h in results.hits for p in h.passages]
+    assert all("<mark>child sexual exploitation</mark>" in s for s in snippets)
+    assert sum("<mark>CSE</mark>" in s for s in snippets) == 1
+    plain = index.search(SearchRequest(query="CSE", per_page=50, expand=False))
+    assert (plain.total, plain.expansions) == (1, [])
+
+
+def test_search_finds_the_glued_compound_of_seed_004(index):
+    hits = index.search(SearchRequest(query="multi agency", per_page=100)).hits
+    snippets = [p.snippet_html for h in hits for p in h.passages]
+    assert any("<mark>MultiAgency</mark>" in s for s in snippets)
+    assert index.search(SearchRequest(query="colocated")).total == (
+        index.search(SearchRequest(query="co-located")).total) >= 1
