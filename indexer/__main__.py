@@ -45,6 +45,8 @@ def cmd_build(args) -> int:
         print(json.dumps(asdict(summary), indent=2))
         return 0
     print(f"index: {summary.index}")
+    if summary.full_rebuild:
+        print(f"full rebuild: {summary.full_rebuild}")
     print(f"added {summary.added}, updated {summary.updated}, removed {summary.removed}, "
           f"unchanged {summary.unchanged}, skipped {len(summary.skipped)}")
     for skipped in summary.skipped:

@@ -41,6 +41,25 @@ class BuildSummary:
     pages: int = 0
     seconds: float = 0.0
     index: str = ""
+    full_rebuild: str | None = None  # why every file was parsed again, if it was
+
+
+# Code and data whose change alters what is indexed: a build after such a change
+# re-parses every file into a fresh index instead of mixing old and new analysis.
+FORMAT_SOURCES = ("analysis.py", "schema.py", "parse.py", "sections.py", "taxonomy.py",
+                  "clean.py", "metadata.py", "dates.py", "inspection_types.py",
+                  "readers/__init__.py", "readers/text.py", "readers/markup.py",
+                  "readers/pdf.py", "readers/pdf_layout.py", "data/compounds.toml")
+
+
+def index_format() -> str:
+    """A fingerprint of everything that decides how files become index entries."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for name in FORMAT_SOURCES:
+        digest.update(name.encode())
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def collect_files(paths: list[str], summary: BuildSummary) -> list[str]:
@@ -137,10 +156,16 @@ def _build_locked(paths, index_dir, workers, progress, summary: BuildSummary) ->
     except OfstedSearchError:
         old_gen = None
     old_manifest = store.read_json(old_gen / "manifest.json", {}) if old_gen else {}
+    fmt = index_format()
+    if old_gen is not None and store.read_json(old_gen / "format.json", None) != fmt:
+        summary.full_rebuild = "the parser or analyzer changed since the last build"
+        old_paths, old_gen, old_manifest = set(old_manifest), None, {}
+    else:
+        old_paths = set(old_manifest)
     files = collect_files(paths, summary)
     hashes = {path: sha256_of(path) for path in files}
     changed = [p for p in files if old_manifest.get(p, {}).get("sha256") != hashes[p]]
-    gone = [p for p in old_manifest if p not in hashes]
+    gone = [p for p in old_paths if p not in hashes]
     summary.unchanged = len(files) - len(changed)
     summary.removed = len(gone)
     reports = store.read_json(old_gen / "reports.json", {}) if old_gen else {}
@@ -164,6 +189,7 @@ def _build_locked(paths, index_dir, workers, progress, summary: BuildSummary) ->
         writer.commit()
         store.write_json(building / "reports.json", reports)
         store.write_json(building / "manifest.json", manifest)
+        store.write_json(building / "format.json", fmt)
         store.write_json(building / "vocabulary.json", build_vocabulary(
             p["text"] for r in reports.values() for s in r["sections"] for p in s["passages"]))
         store.publish(index_dir, building)

@@ -58,6 +58,18 @@ def test_incremental_rebuilds(tmp_path, seed_copy):
     assert total(index_dir, "Durham") > 0
 
 
+def test_a_parser_change_rebuilds_everything(tmp_path, seed_copy):
+    index_dir = tmp_path / "index"
+    build([str(seed_copy)], str(index_dir), workers=1)
+    generation = store.current_generation(index_dir)
+    store.write_json(generation / "format.json", "an older parser")
+    (seed_copy / next(seed_copy.glob("003_*")).name).unlink()
+    summary = build([str(seed_copy)], str(index_dir), workers=1)
+    assert summary.full_rebuild and summary.added == 4 and summary.removed == 1
+    assert summary.reports == 4 and store.current_generation(index_dir) != generation
+    assert build([str(seed_copy)], str(index_dir), workers=1).full_rebuild is None
+
+
 def test_bad_files_are_skipped_with_reasons(tmp_path, seed_copy, corpus_dir):
     (seed_copy / "empty.txt").write_bytes(b"")
     (seed_copy / "binary.txt").write_bytes(bytes(range(256)) * 4)
