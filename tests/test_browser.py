@@ -152,6 +152,19 @@ def test_csv_export_link_downloads_every_passage(page, server, tmp_path):
     assert all(r["permalink"].startswith(server + "/reports/durham-") for r in rows)
 
 
+def test_similar_passages_link_opens_the_similar_page(page, server):
+    page.goto(server + f"/reports/derbyshire-focused-visit-2018-02-27#{DRIFT}")
+    page.locator(f"#{DRIFT} a.similar-link", has_text="Similar passages").click()
+    page.wait_for_url(re.compile(f"/passages/{DRIFT}/similar$"))
+    assert page.locator("h1").inner_text() == "Similar passages in other reports"
+    assert "drift and delay" in page.locator(".source-passage blockquote").inner_text()
+    results = page.locator(".hit")
+    assert results.count() >= 1
+    assert "derbyshire-focused-visit" not in (
+        results.first.locator("a.snippet").get_attribute("href"))
+    page.screenshot(path=str(SHOTS / "similar.png"), full_page=True)
+
+
 def test_tab_reaches_the_search_box_with_a_visible_focus(page, server):
     page.goto(server + "/search?q=care")
     for _ in range(10):

@@ -447,3 +447,92 @@ def test_the_production_command_serves(seed_index):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# --- similar passages ("more like this") -------------------------------------------------
+
+def _oversight_passage(client) -> str:
+    """The Derbyshire focused visit's 'Management oversight ...' passage."""
+    data = client.get('/api/search?q=%22management+oversight%22').get_json()
+    ids = [p["passage_id"] for h in data["hits"] if h["report_id"] == FOCUSED
+           for p in h["passages"] if p["text"].startswith("Management oversight")]
+    assert len(ids) == 1
+    return ids[0]
+
+
+def test_similar_passages_come_from_other_reports_in_html_and_json(client):
+    passage_id = _oversight_passage(client)
+    api = client.get(f"/api/reports/{FOCUSED}/passages/{passage_id}/similar")
+    assert api.status_code == 200
+    data = api.get_json()
+    assert (data["report_id"], data["passage_id"]) == (FOCUSED, passage_id)
+    similar = data["similar"]
+    assert 1 <= len(similar) <= 10
+    assert all(h["report_id"] != FOCUSED for h in similar)
+    assert set(similar[0]) >= {"title", "authority", "inspection_type_label", "date", "section",
+                               "heading", "score", "passages"}
+    page = client.get(f"/reports/{FOCUSED}/passages/{passage_id}/similar")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    snippets = links(html, "snippet")
+    assert len(snippets) == len(similar) == sum(len(h["passages"]) for h in similar)
+    assert [a["href"] for a in snippets] == [p["url"] for h in similar for p in h["passages"]]
+    assert all(not a["href"].startswith(f"/reports/{FOCUSED}") for a in snippets)
+    assert f"{len(similar)} similar passages in other reports" in html
+    back = [a["href"] for a in links(html) if a["text"] == "‹ Back to the passage in the report"]
+    assert back == [f"/reports/{FOCUSED}#{passage_id}"]
+    assert "<blockquote" in html and "Management oversight and the supervision of staff" in html
+    assert "<mark>" in html
+    assert re.findall(r"<script(?![^>]*\bsrc=)", html) == [] and " style=" not in html
+
+
+def test_similar_limit_is_parsed_safely(client):
+    passage_id = _oversight_passage(client)
+    base = f"/reports/{FOCUSED}/passages/{passage_id}/similar"
+    three = client.get(f"/api{base}?limit=3").get_json()["similar"]
+    assert len(three) == 3
+    assert len(links(client.get(f"{base}?limit=3").get_data(as_text=True), "snippet")) == 3
+    for bad in ("0", "51", "-1", "abc", "2.5", "1e3", "99999999999999999999"):
+        api = client.get(f"/api{base}", query_string={"limit": bad})
+        assert api.status_code == 400
+        assert "limit must be a whole number from 1 to 50" in api.get_json()["error"]
+        page = client.get(base, query_string={"limit": bad})
+        assert page.status_code == 400 and "limit must be a whole number" in page.get_data(
+            as_text=True)
+
+
+def test_similar_for_an_unknown_passage_or_report_is_404(client):
+    passage_id = _oversight_passage(client)
+    for path in (f"/reports/{FOCUSED}/passages/p-0000000000/similar",
+                 f"/reports/no-such-report/passages/{passage_id}/similar"):
+        page = client.get(path)
+        assert page.status_code == 404 and "Page not found" in page.get_data(as_text=True)
+        api = client.get("/api" + path)
+        assert api.status_code == 404 and api.get_json()["status"] == 404
+    assert "no passage 'p-0000000000'" in client.get(
+        f"/api/reports/{FOCUSED}/passages/p-0000000000/similar").get_json()["error"]
+
+
+def test_report_page_links_similar_passages_except_for_boilerplate(client, seed_index):
+    report = SearchIndex(seed_index).report(FOCUSED)
+    page = client.get(f"/reports/{FOCUSED}").get_data(as_text=True)
+    hrefs = [a["href"] for a in links(page, "similar-link")]
+    assert all(a["text"] == "Similar passages in other reports"
+               for a in links(page, "similar-link"))
+    expected = [f"/reports/{FOCUSED}/passages/{p.passage_id}/similar"
+                for s, p in report.passages() if s.key != "boilerplate"]
+    assert hrefs == expected and expected
+    assert any(s.key == "boilerplate" for s, _ in report.passages())
+
+
+def test_empty_query_sort_menu_says_newest_first(client):
+    page = client.get("/search").get_data(as_text=True)
+    assert '<option value="relevance" selected>Newest first</option>' in page
+    assert "Most relevant" not in page and ", newest first." in page
+    data = client.get("/api/search").get_json()
+    dates = [h["date"] for h in data["hits"]]
+    assert dates == sorted(dates, reverse=True)
+    oldest = client.get("/search?sort=oldest").get_data(as_text=True)
+    assert '<option value="oldest" selected>Oldest first</option>' in oldest
+    ranked = client.get("/search?q=care").get_data(as_text=True)
+    assert '<option value="relevance" selected>Most relevant</option>' in ranked

@@ -1,16 +1,21 @@
 """One report: `/reports/<id>` shows every section and passage (each with its passage id
 as HTML id, the query's words marked when `?q=` is given, links between matches) and
-`/api/reports/<id>` returns Report.to_dict()."""
+`/api/reports/<id>` returns Report.to_dict().
+
+"More like this": `/reports/<id>/passages/<passage id>/similar` quotes one passage and
+lists the passages of other reports most like it (SearchIndex.similar);
+`/api/reports/<id>/passages/<passage id>/similar` returns the same hits as JSON."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import asdict, dataclass, field
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup, escape
 
-from indexer.errors import BadRequest
+from indexer.errors import BadRequest, NotFound
 from indexer.highlight import Highlighter, mark
-from indexer.models import Report, SearchRequest
+from indexer.models import Passage, Report, SearchRequest, Section
 from indexer.request import MAX_QUERY_CHARS
 from indexer.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from webui import get_index
@@ -18,6 +23,8 @@ from webui.search import plan
 from webui.security import marked
 
 bp = Blueprint("reports", __name__)
+SIMILAR_DEFAULT = 10  # similar passages listed unless ?limit= says otherwise
+SIMILAR_MAX = 50  # the most SearchIndex.similar() returns
 # Headings for untitled sections: (section key, is it the first section?) -> heading.
 UNTITLED = {
     ("boilerplate", True): "Address and date",
@@ -47,6 +54,11 @@ class SectionView:
     @property
     def collapsed(self) -> bool:
         return self.key in HIDDEN_BY_DEFAULT and not any(p.match for p in self.passages)
+
+    @property
+    def has_similar(self) -> bool:
+        """Boilerplate (addresses, sign-offs) gets no "similar passages" link."""
+        return self.key not in HIDDEN_BY_DEFAULT
 
 
 def highlighter_for(query: str) -> tuple[Highlighter | None, str | None]:
@@ -132,3 +144,46 @@ def report(report_id: str):
 @bp.get("/api/reports/<report_id>")
 def api_report(report_id: str):
     return jsonify(get_index().report(report_id).to_dict())
+
+
+def similar_limit(value: str | None) -> int:
+    """?limit= as a whole number from 1 to SIMILAR_MAX (absent or empty: the default)."""
+    if value is None or not value.strip():
+        return SIMILAR_DEFAULT
+    text = value.strip()
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= SIMILAR_MAX:
+        raise BadRequest(f"limit must be a whole number from 1 to {SIMILAR_MAX}, "
+                         f"not {text[:40]!r}")
+    return int(text)
+
+
+def find_passage(report: Report, passage_id: str) -> tuple[Section, Passage]:
+    for section, passage in report.passages():
+        if passage.passage_id == passage_id:
+            return section, passage
+    raise NotFound(f"no passage {passage_id[:80]!r} in report {report.report_id!r}")
+
+
+def similar_hits(report_id: str, passage_id: str):
+    """(report, section, passage, similar hits); NotFound for unknown ids, BadRequest for
+    a bad ?limit= (checked before the index is asked anything)."""
+    limit = similar_limit(request.args.get("limit"))
+    index = get_index()
+    found = index.report(report_id)
+    section, passage = find_passage(found, passage_id)
+    return found, section, passage, index.similar(report_id, passage_id, limit=limit)
+
+
+@bp.get("/reports/<report_id>/passages/<passage_id>/similar")
+def similar(report_id: str, passage_id: str):
+    found, section, passage, hits = similar_hits(report_id, passage_id)
+    label = SECTION_LABELS.get(section.key, section.key)
+    return render_template("similar.html", report=found, passage=passage,
+                           heading=section.heading or label, hits=hits)
+
+
+@bp.get("/api/reports/<report_id>/passages/<passage_id>/similar")
+def api_similar(report_id: str, passage_id: str):
+    _, _, _, hits = similar_hits(report_id, passage_id)
+    return jsonify({"report_id": report_id, "passage_id": passage_id,
+                    "similar": [asdict(hit) for hit in hits]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from flask import Blueprint, current_app, jsonify, render_template, request
+from whoosh import query as wq
 
 from indexer.errors import BadRequest
 from indexer.models import SearchResults
@@ -31,6 +32,19 @@ def plan(query: str) -> QueryPlan:
                          "brackets are used") from exc
 
 
+def sort_menu(query: str, sort: str) -> tuple[str, list[tuple[str, str, bool]]]:
+    """(the order the results are really in, the sort menu's (value, label, selected)).
+    Without search words there is nothing to rank, so the index lists the newest first even
+    for sort=relevance: the menu then offers "Newest first" (sent as the value asked for, so
+    a new search typed into the form is still ranked by relevance) and "Oldest first"."""
+    if not isinstance(plan(query).query, wq.Every):
+        return sort, [(key, label, key == sort) for key, label in SORT_LABELS.items()]
+    if sort == "oldest":
+        return "oldest", [("relevance", SORT_LABELS["newest"], False),
+                          ("oldest", SORT_LABELS["oldest"], True)]
+    return "newest", [(sort, SORT_LABELS["newest"], True), ("oldest", SORT_LABELS["oldest"], False)]
+
+
 def run_search(args, **changes) -> SearchResults:
     """parse_params, a parse of the query that cannot crash, then the search with
     `changes` applied to the request (exports ask for page 1 of EXPORT_CAP)."""
@@ -45,8 +59,9 @@ def search():
     results = run_search(request.args)
     state = UrlState.from_args(request.args, "/search", request.script_root)
     view = search_view(results, state, current_app.config["EXPORT_CAP"])
+    order, sort_options = sort_menu(results.query, state.get("sort") or "relevance")
     return render_template("search.html", results=results, state=state, sort_labels=SORT_LABELS,
-                           sort=state.get("sort") or "relevance", **view)
+                           sort=order, sort_options=sort_options, **view)
 
 
 @bp.get("/api/search")
