@@ -120,3 +120,20 @@ def test_script_in_query_is_escaped(index):
     assert results.total >= 0
     for hit in results.hits:
         assert "<script" not in hit.passages[0].snippet_html
+
+
+def test_a_very_long_passage_still_highlights(tmp_path, seeds_dir):
+    """Whoosh's own highlighter stops at 32,768 characters; ours reads the whole passage."""
+    from indexer.build import build
+
+    letter = next(seeds_dir.glob("002_*")).read_text(encoding="utf-8")
+    long_bullet = "- " + "Plans are reviewed regularly by managers. " * 1200 + "Zebrafish appear last.\n"
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "long.txt").write_text(
+        letter.replace("Findings\n", "Findings\n\n" + long_bullet, 1), encoding="utf-8")
+    build([str(tmp_path / "docs")], str(tmp_path / "ix"), workers=1)
+    results = SearchIndex(tmp_path / "ix").search(SearchRequest(query="zebrafish"))
+    assert results.total == 1
+    passage = results.hits[0].passages[0]
+    assert len(passage.text) > 40_000
+    assert "<mark>Zebrafish</mark> appear last." in passage.snippet_html
