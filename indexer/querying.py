@@ -44,7 +44,10 @@ class Ranking:
     b: float = 0.75  # BM25 length normalisation
     k1: float = 0.9  # BM25 term-frequency saturation
     idf: str = "robertson"  # "robertson" (as Lucene/Anserini) or "whoosh" (Whoosh's default)
-    field_boosts: dict = field(default_factory=lambda: {"text": 1.0, "heading": 0.3, "title": 0.2})
+    # the fields searched by default and their weights; the report title is not among them:
+    # copied onto every passage, it would make every passage of a report match its words
+    # (inflating "N passages"); `title:` still searches it
+    field_boosts: dict = field(default_factory=lambda: {"text": 1.0, "heading": 0.3})
     expansions: tuple = ("vocabulary", "sections", "corrections")  # kinds used when expanding
     expansion_boost: float = 0.35  # a vocabulary alternative ("CSE" -> "child sexual exploitation")
     correction_boost: float = 1.0  # the correction of a word the index does not know
@@ -104,7 +107,7 @@ class _Parser(QueryParser):
 
 
 def make_parser(schema, mode: str = "and", ranking: Ranking = RANKING):
-    names = [f for f in SEARCH_FIELDS if f in schema]
+    names = [f for f in SEARCH_FIELDS if f in schema and f in ranking.field_boosts]
     group = OrGroup if mode == "or" else AndGroup
     parser = _Parser(None, schema, group=group)
     boosts = {f: ranking.field_boosts.get(f, 1.0) for f in names}

@@ -22,7 +22,7 @@ TOLERANCE = 0.005
 # bench/relevance.py, current configuration, 48 queries (0009-relevance.md)
 PINNED_OFSTED = {"overall": 0.9499, "acronym": 0.9344, "filtered": 0.9068,
                  "misspelling": 0.9607, "phrase": 0.9682, "topic": 0.9758}
-PINNED_OFSTED_RECALL = 0.770
+PINNED_OFSTED_RECALL = 0.767
 PINNED_SCIFACT = {"ndcg@10": 0.6817, "recall@100": 0.9187}
 
 
