@@ -120,7 +120,7 @@ def _parse_stream(paths: list[str], workers: int, progress: bool):
         bar.close()
 
 
-def _unique_id(report_id: str, taken: set[str]) -> str:
+def _unique_id(report_id: str, taken) -> str:
     candidate, n = report_id, 1
     while candidate in taken:
         n += 1
@@ -181,8 +181,9 @@ def _build_locked(paths, index_dir, workers, progress, summary: BuildSummary) ->
         writer = _open_writer(building, old_gen)
         for report_id in delete_ids:
             writer.delete_by_term("report_id", report_id)
+        by_sha = {entry["sha256"]: p for p, entry in manifest.items()}  # duplicate files
         for path, data, reason in _parse_stream(changed, workers, progress):
-            report = _accept(path, data, reason, manifest, reports, old_manifest, summary)
+            report = _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary)
             if report is not None:
                 for doc in _chunk_documents(report):
                     writer.add_document(**doc)
@@ -234,17 +235,18 @@ class _KnownLengths:
         return getattr(self._reader, name)
 
 
-def _accept(path, data, reason, manifest, reports, old_manifest, summary) -> Report | None:
+def _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary) -> Report | None:
     """Record one parse result; return the Report to index, or None if skipped."""
     if data is None:
         summary.skipped.append({"path": path, "reason": reason})
         return None
-    same = next((p for p, e in manifest.items() if e["sha256"] == data["sha256"]), None)
+    same = by_sha.get(data["sha256"])
     if same is not None:
         summary.skipped.append({"path": path, "reason": f"same content as {same}"})
         return None
-    data["report_id"] = _unique_id(data["report_id"], set(reports))
+    data["report_id"] = _unique_id(data["report_id"], reports)
     manifest[path] = {"sha256": data["sha256"], "report_id": data["report_id"]}
+    by_sha[data["sha256"]] = path
     reports[data["report_id"]] = data
     summary.updated += path in old_manifest
     summary.added += path not in old_manifest

@@ -8,20 +8,18 @@ import unicodedata
 
 # Glyphs PDF extraction leaves where bullets were: squares, dots, private-use Wingdings
 # code points, the C1 control U+0083 and pdfplumber's "(cid:131)".
-BULLET_GLYPHS = "▪◼■□●•◦‣⁃∙·\u25aa\u25fc\uf06e\uf02d\uf0a7\uf0be\uf0b7\uf076\uf0d8\uf0fc\u0083\u0336"
+BULLET_GLYPHS = ("▪◼■□●•◦‣⁃∙·◆♦○\u25aa\u25fc\uf06e\uf02d\uf0a7\uf0be\uf0b7\uf076\uf0d8\uf0fc"
+                 "\u0083\u0336\ufffd")
 BULLET_RE = re.compile(rf"^\s*(?:\(cid:\d+\)|[{BULLET_GLYPHS}])+\s*")
 PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff\u0080-\u009f\u0336]")
 
 # Left halves of hyphenated compounds that keep their hyphen when split over a line end.
 COMPOUND_PREFIXES = frozenset(
-    "multi co self cross well long short non pre post anti inter intra over under "
-    "high low full part half semi sub out ex pro step family child young front "
-    "out-of day after re-".split()
+    "multi co self cross well long short non pre post re sub inter intra anti semi under "
+    "over mid ex part full high low out in on up child young family front step day".split()
 )
-COMPOUND_RIGHTS = frozenset(
-    "agency based focused led term level up making taking year old time date "
-    "being aged specific wide making centred owned going care making".split()
-)
+GLUE_WORDS = frozenset({"and", "or", "nor", "to"})  # "pre- and post-adoption": suspended
+VOCAB_WORD = re.compile(r"(?<= )[^\W\d_]+(?:-[^\W\d_]+)*(?=[ .,;:!?)’'”])")
 
 _FOOTNOTE_RE = re.compile(r"(?<=[a-z]{3})[1-9]\b(?![.,]?\d)|(?<=[?)])[1-9]\b")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f]+")
@@ -35,37 +33,46 @@ def strip_bullet(text: str) -> tuple[bool, str]:
     return False, text
 
 
-def join_hyphenated(left: str, right: str) -> str:
-    """Join a word split at a line end: "multi-" + "agency" keeps the hyphen (a real
-    compound), "assess-" + "ment" drops it. A hyphen is kept when the left part is a
-    known compound prefix, the right part a known compound ending, or the right part
-    starts with a capital or digit."""
-    stem = left[:-1]
-    first_word = re.match(r"[\w']+", right)
-    right_word = first_word.group(0).lower() if first_word else ""
-    last_word = re.search(r"[\w']+$", stem)
-    left_word = last_word.group(0).lower() if last_word else ""
-    keep = (
-        left_word in COMPOUND_PREFIXES
-        or right_word in COMPOUND_RIGHTS
-        or right[:1].isupper()
-        or right[:1].isdigit()
-    )
-    return (left if keep else stem) + right
+def document_vocabulary(lines) -> set[str]:
+    """Lower-case words seen inside lines (not at either end, where breaks cut words)."""
+    return set(VOCAB_WORD.findall("\n".join(lines).lower()))
 
 
-def join_lines(lines: list[str]) -> str:
-    """Join wrapped lines of one paragraph, undoing line-end hyphenation."""
+def join_hyphenated(left: str, right: str, vocab: set[str] = frozenset()) -> str:
+    """Join `left` (ending in "-") and `right` across a line break.
+
+    The hyphen is removed only when the joined word appears elsewhere in the document
+    (`vocab`) and the hyphenated form does not, or when it looks like a word split in
+    two: both sides have 2+ letters, the right part starts lower-case, the left part is
+    not a compound prefix (multi, co, self, well, non, pre, post, re, ...) and the right
+    part is not a word of the document. Otherwise the hyphen is a real compound
+    ("multi-agency", "child-focused", "post-16") and is kept. "pre- and" keeps its space.
+    """
+    stem = re.search(r"([^\W\d_]+)-$", left).group(1).lower()
+    word = re.match(r"[^\W\d_]*", right).group(0)
+    lower = word.lower()
+    if lower in GLUE_WORDS:
+        return f"{left} {right}"
+    joined, hyphened = stem + lower, f"{stem}-{lower}"
+    if joined in vocab and hyphened not in vocab:
+        return left[:-1] + right
+    if len(stem) < 2 or len(word) < 2 or not word[0].islower() or stem in COMPOUND_PREFIXES \
+            or lower in vocab or hyphened in vocab:
+        return left + right
+    return left[:-1] + right
+
+
+def join_lines(lines: list[str], vocab: set[str] = frozenset()) -> str:
+    """Join wrapped lines of one paragraph with single spaces, undoing line-end hyphens."""
     text = ""
-    for line in (ln.strip() for ln in lines):
+    for line in lines:
+        line = " ".join(line.split())
         if not line:
             continue
-        if not text:
-            text = line
-        elif re.search(r"[A-Za-z]-$", text) and line[:1].isalpha():
-            text = join_hyphenated(text, line)
+        if text.endswith("-") and text[-2:-1].isalpha() and line[0].isalnum():
+            text = join_hyphenated(text, line, vocab)
         else:
-            text = f"{text} {line}"
+            text = f"{text} {line}" if text else line
     return text
 
 

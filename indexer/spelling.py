@@ -30,11 +30,19 @@ class Speller:
     def __init__(self, vocabulary: dict[str, int]):
         self.vocabulary = vocabulary
         self.words = [w for w, n in vocabulary.items() if n >= MIN_COUNT]
+        self._corrections: dict[str, str | None] = {}  # a search asks twice: plan, suggestion
 
     def correct_word(self, word: str) -> str | None:
         lower = word.lower()
         if lower in self.vocabulary or lower in OPERATORS or not self.words:
             return None
+        if lower not in self._corrections:
+            if len(self._corrections) > 10_000:
+                self._corrections.clear()
+            self._corrections[lower] = self._closest(lower)
+        return self._corrections[lower]
+
+    def _closest(self, lower: str) -> str | None:
         candidates = process.extract(lower, self.words, scorer=DamerauLevenshtein.distance,
                                      score_cutoff=2, limit=25)
         if not candidates:

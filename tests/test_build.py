@@ -58,6 +58,15 @@ def test_incremental_rebuilds(tmp_path, seed_copy):
     assert total(index_dir, "Durham") > 0
 
 
+def test_a_copied_file_is_skipped_as_a_duplicate(tmp_path, seed_copy):
+    original = next(seed_copy.glob("002_*"))
+    shutil.copy(original, seed_copy / "zz-copy.txt")
+    summary = build([str(seed_copy)], str(tmp_path / "index"), workers=1)
+    assert summary.reports == 5
+    assert summary.skipped == [{"path": str(seed_copy / "zz-copy.txt"),
+                                "reason": f"same content as {original}"}]
+
+
 def test_a_parser_change_rebuilds_everything(tmp_path, seed_copy):
     index_dir = tmp_path / "index"
     build([str(seed_copy)], str(index_dir), workers=1)

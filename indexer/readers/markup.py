@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-HEADING_MARK = "\x01"
+HEADING_MARK = "\x01"  # starts a line that markup says is a heading
 _STRUCTURAL = r"(?:ul|ol|li|b|strong|p|br|h[1-6]|em|i|span|div|u)"
 _TAG_RE = re.compile(rf"</?{_STRUCTURAL}\b[^<>]*>", re.IGNORECASE)
 _BOLD_LINE_RE = re.compile(r"^\s*<(b|strong)>\s*(.*?)\s*</\1>\s*$", re.IGNORECASE | re.MULTILINE)

@@ -11,6 +11,7 @@ from collections import Counter
 
 import pymupdf
 
+from indexer.clean import BULLET_GLYPHS  # one list of bullet glyphs for every reader
 from indexer.errors import UnreadableFile
 from indexer.models import RawDocument
 from indexer.readers.pdf_layout import Line, lines_to_blocks, margin_band, same_row
@@ -21,8 +22,6 @@ TEXT_FLAGS = pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP \
     | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE  # without PRESERVE_WHITESPACE: 15% faster
 MUPDF_ERRORS = (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase)
 MIN_SIZE = 4.0  # spans below this are spacer glyphs
-BULLET_GLYPHS = "•◼▪■●◆♦○◦\uf06e\uf02d\uf0a7\uf0be\uf0b7\uf076\uf0d8" \
-    "\x83\ufffd\u0336"  # private-use Symbol/Wingdings glyphs, C1 0x83, a combining stroke
 DASHES = "-–−"
 SYMBOL_FONT = re.compile(r"wingding|symbol|dingbat", re.IGNORECASE)
 NUMBER_LABEL = re.compile(r"^\(?\d{1,3}[.)]$")

@@ -8,12 +8,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from indexer.clean import document_vocabulary, join_lines
 from indexer.models import Block
 
 NUMBERED = re.compile(r"^\(?\d{1,3}[.)]\s+\S")
 PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,3}(\s*(of|/)\s*\d{1,3})?$", re.IGNORECASE)
 TERMINAL = re.compile(r"[.?!:;][\"'’”)\]]*$")
-VOCAB_WORD = re.compile(r"(?<= )[^\W\d_]+(?:-[^\W\d_]+)*(?=[ .,;:!?)’'”])")
 LABEL_VALUE = re.compile(r"^([A-Z]\w*(?: \w+){0,2}):(\s+\S.*)?$")  # "Lead inspector: A Name"
 VALEDICTION = re.compile(r"^yours (sincerely|faithfully)", re.IGNORECASE)
 
@@ -241,53 +241,5 @@ def _continues(prev: Group, g: Group) -> bool:
     return first.text[:1].islower() or prev.text.endswith("-") or hanging
 
 
-# ---- text joining --------------------------------------------------------------------
-
-COMPOUND_PREFIXES = {"multi", "co", "self", "cross", "well", "long", "short", "non", "pre",
-                     "post", "re", "sub", "inter", "anti", "semi", "under", "over", "mid",
-                     "ex", "part", "full", "high", "low", "out", "in", "on", "up"}
-GLUE_WORDS = {"and", "or", "nor", "to"}  # "pre- and post-adoption": a suspended hyphen
-
-
-def join_lines(parts: list[str], vocab: set[str] = frozenset()) -> str:
-    """Join line texts with single spaces, resolving line-end hyphens; collapse spaces."""
-    text = ""
-    for part in parts:
-        part = " ".join(part.split())
-        if not part:
-            continue
-        if text.endswith("-") and text[-2:-1].isalpha() and part[0].isalnum():
-            text = join_hyphenated(text, part, vocab)
-        else:
-            text = f"{text} {part}" if text else part
-    return text
-
-
-def join_hyphenated(left: str, right: str, vocab: set[str] = frozenset()) -> str:
-    """Join `left` (ending in "-") and `right` across a line break.
-
-    The hyphen is removed only when the joined word appears elsewhere in the document
-    (`vocab`) and the hyphenated form does not, or when it looks like a word split in
-    two: both sides have 2+ letters, the right part starts lower-case, the left part is
-    not a compound prefix (multi, co, self, well, non, pre, post, re, ...) and the right
-    part is not a word of the document. Otherwise the hyphen is a real compound
-    ("multi-agency", "child-focused", "post-16") and is kept. "pre- and" keeps its space.
-    """
-    stem = re.search(r"([^\W\d_]+)-$", left).group(1).lower()
-    word = re.match(r"[^\W\d_]*", right).group(0)
-    lower = word.lower()
-    if lower in GLUE_WORDS:
-        return f"{left} {right}"
-    joined, hyphened = stem + lower, f"{stem}-{lower}"
-    if joined in vocab and hyphened not in vocab:
-        return left[:-1] + right
-    if len(stem) < 2 or len(word) < 2 or not word[0].islower() or stem in COMPOUND_PREFIXES \
-            or lower in vocab or hyphened in vocab:
-        return left + right
-    return left[:-1] + right
-
-
 def _vocabulary(pages: list[list[Line]]) -> set[str]:
-    """Lower-case words seen inside lines (not at either end, where breaks cut words)."""
-    text = "\n".join(line.text for lines in pages for line in lines).lower()
-    return set(VOCAB_WORD.findall(text))
+    return document_vocabulary(line.text for lines in pages for line in lines)

@@ -15,10 +15,9 @@ import re
 from indexer import clean
 from indexer.errors import UnreadableFile
 from indexer.models import Block, RawDocument
-from indexer.readers.markup import html_to_marked_text, fragments_to_marked_text
+from indexer.readers.markup import HEADING_MARK, fragments_to_marked_text, html_to_marked_text
 from indexer.taxonomy import classify_heading
 
-HEADING_MARK = "\x01"  # a line that markup says is a heading
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*$")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)")
@@ -82,6 +81,7 @@ class _Builder:
 
     def __init__(self, wrapped: bool, space_bullets: bool, width: int):
         self.wrapped, self.space_bullets, self.width = wrapped, space_bullets, width
+        self.vocab: set[str] = set()  # the document's words, for line-end hyphens
         self.blocks: list[Block] = []
         self.lines: list[str] = []
         self.kind = "paragraph"
@@ -89,7 +89,7 @@ class _Builder:
 
     def flush(self) -> None:
         if self.lines:
-            text = clean.normalise(clean.join_lines(self.lines))
+            text = clean.normalise(clean.join_lines(self.lines, self.vocab))
             if text:
                 self.blocks.append(Block(self.kind, text))
         self.lines, self.kind = [], "paragraph"
@@ -119,6 +119,7 @@ def text_to_blocks(text: str) -> list[Block]:
     space_bullets = sum(1 for ln in lines if _SPACE_BULLET.match(ln)) >= 3
     widths = sorted(len(ln) for ln in lines if ln.strip()) or [80]
     builder = _Builder(wrapped, space_bullets, widths[int(len(widths) * 0.9)])
+    builder.vocab = clean.document_vocabulary(lines)
     for index, line in enumerate(lines):
         _feed(builder, line, lines[index + 1] if index + 1 < len(lines) else "")
     builder.flush()
