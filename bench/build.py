@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from indexer.build import build  # noqa: E402
+from indexer.index.build import build  # noqa: E402
 
 
 def extract_plain(path: str) -> int:

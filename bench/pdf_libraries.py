@@ -90,7 +90,7 @@ def pdfplumber_text(path: str) -> list[str]:
 
 
 def our_reader(path: str) -> list[str]:
-    from indexer.readers.pdf import read_pdf
+    from indexer.ingest.readers.pdf import read_pdf
     doc = read_pdf(path)
     pages = [""] * doc.pages
     for block in doc.blocks:

@@ -1,7 +1,7 @@
 """Benchmark: ranking quality on judged queries over the real corpus.
 
 Runs every query of bench/data/relevance_queries.toml against a corpus index with the
-current ranking (indexer.querying.RANKING, expansion on) and, in the same run, a baseline
+current ranking (indexer.search.querying.RANKING, expansion on) and, in the same run, a baseline
 (plain Whoosh BM25F defaults: B=0.75, K1=1.2, Whoosh's idf, the original field boosts,
 no expansion), and prints nDCG@10, MRR and Recall@50 per query kind and overall, from the
 graded judgments in bench/data/relevance_judgments.tsv (query id, report_id/passage_id,
@@ -28,10 +28,10 @@ sys.path.insert(0, str(ROOT))
 from whoosh import index as whoosh_index  # noqa: E402
 from whoosh import query as wq  # noqa: E402
 
-from indexer import store  # noqa: E402
-from indexer.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
-from indexer.spelling import Speller  # noqa: E402
-from indexer.taxonomy import HIDDEN_BY_DEFAULT  # noqa: E402
+from indexer.index import store  # noqa: E402
+from indexer.search.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
+from indexer.search.spelling import Speller  # noqa: E402
+from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 QUERIES_FILE = DATA / "relevance_queries.toml"

@@ -1,9 +1,9 @@
 """Benchmark: our analyzer and scorer on BEIR SciFact, beside published BM25 figures.
 
 Indexes ../shared/irbench/scifact/corpus.jsonl (title and text as separate fields, with
-indexer.analysis) into a temporary Whoosh index, runs the 300 test claims as OR queries
-(disjunctive BM25, indexer.querying.plan_query with mode="or", no expansion) scored with
-indexer.querying.make_weighting, and prints nDCG@10 and Recall@100 against
+indexer.index.analysis) into a temporary Whoosh index, runs the 300 test claims as OR queries
+(disjunctive BM25, indexer.search.querying.plan_query with mode="or", no expansion) scored with
+indexer.search.querying.make_weighting, and prints nDCG@10 and Recall@100 against
 qrels/test.tsv. Published BM25 on the same 300 queries: nDCG@10 0.665 (BEIR paper),
 0.6789 with Recall@100 0.9253 (Anserini flat). Parameters are tuned with --tune on
 qrels/train.tsv only; the test split is never used for tuning.
@@ -31,9 +31,9 @@ import numpy as np  # noqa: E402
 from whoosh import index as whoosh_index  # noqa: E402
 from whoosh.fields import ID, TEXT, Schema  # noqa: E402
 
-from indexer import ranking  # noqa: E402
-from indexer.analysis import make_analyzer  # noqa: E402
-from indexer.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
+from indexer.search import ranking  # noqa: E402
+from indexer.index.analysis import make_analyzer  # noqa: E402
+from indexer.search.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
 
 SCIFACT = ROOT.parent / "shared" / "irbench" / "scifact"
 PUBLISHED = {"BEIR paper BM25": (0.665, None), "Anserini BM25 flat": (0.6789, 0.9253),
@@ -98,7 +98,7 @@ def evaluate(ix, split: str = "test", config: Ranking = SCIFACT_RANKING) -> dict
 
 
 class _Top100:
-    """The 100 best doc ids for a query, as Whoosh ranks them. indexer.ranking computes
+    """The 100 best doc ids for a query, as Whoosh ranks them. indexer.search.ranking computes
     Whoosh's BM25F scores with numpy (15x faster here); Whoosh itself answers any query
     shape that module does not reproduce."""
 

@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_build(args) -> int:
-    from indexer.build import build
+    from indexer.index.build import build
 
     progress = sys.stderr.isatty() and not args.json
     summary = build(args.paths, args.index, workers=args.workers, progress=progress)
@@ -58,7 +58,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_parse(args) -> int:
-    from indexer.parse import parse_file
+    from indexer.ingest.parse import parse_file
 
     report = parse_file(args.file)
     if args.json:
@@ -71,8 +71,8 @@ def cmd_parse(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from indexer.request import ArgParams, parse_params
-    from indexer.search import SearchIndex
+    from indexer.search.request import ArgParams, parse_params
+    from indexer.search.service import SearchIndex
 
     request = parse_params(ArgParams({
         "q": args.query, "year": args.year, "authority": args.authority, "type": args.type,

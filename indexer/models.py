@@ -41,7 +41,7 @@ class Passage:
 
 @dataclass
 class Section:
-    key: str  # canonical key from indexer.taxonomy
+    key: str  # canonical key from indexer.ingest.taxonomy
     heading: str  # as printed ("" for the untitled opening)
     passages: list[Passage] = field(default_factory=list)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build
+from indexer.index.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

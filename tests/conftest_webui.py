@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build
+from indexer.index.build import build
 from webui import create_app
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -6,8 +6,8 @@ import pytest
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 
-from indexer.analysis import make_analyzer
-from indexer.querying import make_parser
+from indexer.index.analysis import make_analyzer
+from indexer.search.querying import make_parser
 
 ANALYZER = make_analyzer()
 

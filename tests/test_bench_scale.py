@@ -17,10 +17,10 @@ from bench.scale.authorities import AUTHORITIES, printed_name  # noqa: E402
 from bench.scale import exactness, generate, run, sqlite_fts  # noqa: E402
 from bench.scale.queries import QUERIES  # noqa: E402
 from bench.scale.templates import LAYOUTS  # noqa: E402
-from indexer.build import build  # noqa: E402
-from indexer.highlight import mark, sanitise  # noqa: E402
-from indexer.metadata import authority_key  # noqa: E402
-from indexer.parse import parse_file  # noqa: E402
+from indexer.index.build import build  # noqa: E402
+from indexer.search.highlight import mark, sanitise  # noqa: E402
+from indexer.ingest.metadata import authority_key  # noqa: E402
+from indexer.ingest.parse import parse_file  # noqa: E402
 
 SIZE = 400  # passages
 KEYS = {authority_key(printed_name(area)) for area in AUTHORITIES}

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
-from indexer.build import build
+from indexer.index import store
+from indexer.index.build import build
 from indexer.models import SearchRequest
-from indexer.search import SearchIndex
+from indexer.search.service import SearchIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 

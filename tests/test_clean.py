@@ -1,5 +1,5 @@
 """Cleaning: bullet glyphs, hyphenation, footnote markers, whitespace."""
-from indexer import clean
+from indexer.ingest import clean
 
 
 def test_strip_bullet_glyphs():

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import dates
-from indexer.inspection_types import INSPECTION_TYPES, label_for
-from indexer.metadata import authority_key, extract_metadata
+from indexer.ingest import dates
+from indexer.ingest.inspection_types import INSPECTION_TYPES, label_for
+from indexer.ingest.metadata import authority_key, extract_metadata
 from indexer.models import Block
-from indexer.readers.pdf import read_pdf
+from indexer.ingest.readers.pdf import read_pdf
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

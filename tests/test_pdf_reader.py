@@ -14,8 +14,8 @@ import pytest
 
 from indexer.errors import UnreadableFile
 from indexer.models import RawDocument
-from indexer.readers.pdf import read_pdf
-from indexer.clean import join_hyphenated, join_lines
+from indexer.ingest.readers.pdf import read_pdf
+from indexer.ingest.clean import join_hyphenated, join_lines
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 if not CORPUS.is_dir():

@@ -6,11 +6,11 @@ import pytest
 from whoosh import query as wq
 
 from indexer.models import SearchRequest
-from indexer.querying import RANKING, plan_query
-from indexer.schema import make_schema
-from indexer.search import SearchIndex
-from indexer.spelling import Speller
-from indexer.vocabulary import Vocabulary, default_vocabulary
+from indexer.search.querying import RANKING, plan_query
+from indexer.index.schema import make_schema
+from indexer.search.service import SearchIndex
+from indexer.search.spelling import Speller
+from indexer.search.vocabulary import Vocabulary, default_vocabulary
 
 SCHEMA = make_schema()
 

@@ -5,7 +5,7 @@ import pytest
 
 from indexer.errors import BadRequest
 from indexer.models import SearchRequest
-from indexer.search import SearchIndex
+from indexer.search.service import SearchIndex
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +124,7 @@ def test_script_in_query_is_escaped(index):
 
 def test_a_very_long_passage_still_highlights(tmp_path, seeds_dir):
     """Whoosh's own highlighter stops at 32,768 characters; ours reads the whole passage."""
-    from indexer.build import build
+    from indexer.index.build import build
 
     letter = next(seeds_dir.glob("002_*")).read_text(encoding="utf-8")
     long_bullet = "- " + "Plans are reviewed regularly by managers. " * 1200 + "Zebrafish appear last.\n"

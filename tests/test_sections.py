@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from indexer.models import Block
-from indexer.parse import parse_file
-from indexer.sections import split_sections
+from indexer.ingest.parse import parse_file
+from indexer.ingest.sections import split_sections
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

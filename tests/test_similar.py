@@ -6,7 +6,7 @@ import pytest
 
 from indexer.errors import NotFound
 from indexer.models import SearchRequest
-from indexer.search import SearchIndex
+from indexer.search.service import SearchIndex
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 import pytest
 
 from indexer.errors import UnreadableFile
-from indexer.parse import parse_file
-from indexer.readers import read_path
+from indexer.ingest.parse import parse_file
+from indexer.ingest.readers import read_path
 
 LETTER = """12 May 2022
 

@@ -19,9 +19,9 @@ import pytest
 
 from conftest_webui import (SCRIPT_LETTER, app, client, links, result_count,  # noqa: F401
                             script_index, seed_index)
-from indexer.build import build
-from indexer.request import parse_params
-from indexer.search import SearchIndex
+from indexer.index.build import build
+from indexer.search.request import parse_params
+from indexer.search.service import SearchIndex
 from webui import create_app
 from webui.state import UrlState
 from werkzeug.datastructures import MultiDict

@@ -10,8 +10,8 @@ import os
 from flask import Flask, current_app
 from flask.json.provider import DefaultJSONProvider
 
-from indexer.schema import make_schema
-from indexer.search import SearchIndex
+from indexer.index.schema import make_schema
+from indexer.search.service import SearchIndex
 
 DEFAULTS = {
     "OFSTED_INDEX": "index",  # index directory (python -m indexer build --index DIR)

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.errors import BadRequest, IndexMissing, NotFound, OfstedSearchError
-from indexer.request import MAX_QUERY_CHARS
+from indexer.search.request import MAX_QUERY_CHARS
 from webui.state import UrlState
 
 bp = Blueprint("errors", __name__)

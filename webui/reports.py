@@ -14,10 +14,10 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup, escape
 
 from indexer.errors import BadRequest, NotFound
-from indexer.highlight import Highlighter, mark
+from indexer.search.highlight import Highlighter, mark
 from indexer.models import Passage, Report, SearchRequest, Section
-from indexer.request import MAX_QUERY_CHARS
-from indexer.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
+from indexer.search.request import MAX_QUERY_CHARS
+from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from webui import get_index
 from webui.search import plan
 from webui.security import marked

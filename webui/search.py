@@ -9,8 +9,8 @@ from whoosh import query as wq
 
 from indexer.errors import BadRequest
 from indexer.models import SearchResults
-from indexer.querying import QueryPlan, plan_query
-from indexer.request import parse_params
+from indexer.search.querying import QueryPlan, plan_query
+from indexer.search.request import parse_params
 from webui import get_index
 from webui.present import search_view
 from webui.state import UrlState
@@ -18,7 +18,7 @@ from webui.state import UrlState
 bp = Blueprint("search", __name__)
 
 # Whoosh's parser fails with these on some operator runs ("NOT AND ", "a ANDMAYBE ANDNOT b");
-# indexer.querying converts only QueryParserError, ValueError and TypeError to BadRequest.
+# indexer.search.querying converts only QueryParserError, ValueError and TypeError to BadRequest.
 PARSER_FAILURES = (IndexError, AssertionError)
 SORT_LABELS = {"relevance": "Most relevant", "newest": "Newest first", "oldest": "Oldest first"}
 

@@ -1,4 +1,4 @@
-"""Check that the numpy path (indexer.ranking) gives exactly what Whoosh gives: the same
+"""Check that the numpy path (indexer.search.ranking) gives exactly what Whoosh gives: the same
 matching documents and the same top hits in the same order with the same scores.
 
     python -m bench.scale.exactness INDEX_DIR
@@ -11,9 +11,9 @@ import numpy as np
 from whoosh import query as wq
 
 from bench.scale.queries import QUERIES
-from indexer import ranking
-from indexer.querying import plan_query
-from indexer.search import SearchIndex
+from indexer.search import ranking
+from indexer.search.querying import plan_query
+from indexer.search.service import SearchIndex
 
 TOP = 50
 

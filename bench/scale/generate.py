@@ -76,7 +76,7 @@ class Generator:
 def overheads(pools: dict[str, list[str]]) -> dict[str, int]:
     """Passages each template adds around its body (opening, closing), measured by
     parsing one rendered document of each type."""
-    from indexer.parse import parse_file
+    from indexer.ingest.parse import parse_file
 
     found, gen = {}, Generator(pools, seed=0)
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,7 +1,7 @@
 """The query set of the scale benchmark: every kind of search a user makes.
 
 Each query is the URL parameters of /api/search (so the same query runs in-process via
-indexer.request.parse_params, over HTTP, and in the load test) plus its SQLite FTS5
+indexer.search.request.parse_params, over HTTP, and in the load test) plus its SQLite FTS5
 MATCH expression and any filter the query text carries (``section:``, ``year:``).
 Authorities are ones the generator always produces; ``per_page`` is 10 (top 10).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from indexer.request import ArgParams, parse_params
+from indexer.search.request import ArgParams, parse_params
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.scale import exactness, generate, http, load, measure, sqlite_fts
 from bench.scale.queries import QUERIES
 from indexer.errors import BadRequest
-from indexer.search import SearchIndex
+from indexer.search.service import SearchIndex
 
 WORK = Path("/tmp/scale")
 ROOT = generate.ROOT

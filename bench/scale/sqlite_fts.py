@@ -122,7 +122,7 @@ def docs_of(reports_json: Path):
     """The chunk documents our build indexed, read back from the generation's reports."""
     import json
 
-    from indexer.build import _chunk_documents
+    from indexer.index.build import _chunk_documents
     from indexer.models import Report
 
     with open(reports_json, encoding="utf-8") as handle:

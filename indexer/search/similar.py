@@ -12,11 +12,11 @@ import math
 
 from whoosh import query as wq
 
-from indexer.analysis import make_analyzer
+from indexer.index.analysis import make_analyzer
 from indexer.errors import NotFound
-from indexer.highlight import Highlighter
-from indexer.querying import QueryPlan
-from indexer.taxonomy import HIDDEN_BY_DEFAULT
+from indexer.search.highlight import Highlighter
+from indexer.search.querying import QueryPlan
+from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT
 
 KEY_TERMS = 12  # words taken from the passage
 MAX_DF_SHARE = 0.2  # words in more passages than this share say nothing particular

@@ -3,7 +3,7 @@ and the natural names of report sections ("what needs to improve").
 
 Vocabulary.find() looks for the vocabulary's forms in a run of plain query words, compared
 after analysis (so case, apostrophes, hyphens and word endings do not matter), and says
-which other forms to search as well, or which section the words name. indexer.querying
+which other forms to search as well, or which section the words name. indexer.search.querying
 turns that into OR alternatives or a section term.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.analysis import make_analyzer
+from indexer.index.analysis import make_analyzer
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "social_care_vocabulary.toml"
 MAX_ALTERNATIVES = 4  # other forms searched for one match, in the order of the file

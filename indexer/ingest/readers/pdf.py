@@ -11,10 +11,10 @@ from collections import Counter
 
 import pymupdf
 
-from indexer.clean import BULLET_GLYPHS  # one list of bullet glyphs for every reader
+from indexer.ingest.clean import BULLET_GLYPHS  # one list of bullet glyphs for every reader
 from indexer.errors import UnreadableFile
 from indexer.models import RawDocument
-from indexer.readers.pdf_layout import Line, lines_to_blocks, margin_band, same_row
+from indexer.ingest.readers.pdf_layout import Line, lines_to_blocks, margin_band, same_row
 
 pymupdf.TOOLS.mupdf_display_errors(False)  # broken files are reported by our own reasons
 

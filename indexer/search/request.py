@@ -9,7 +9,7 @@ import re
 
 from indexer.errors import BadRequest
 from indexer.models import SearchRequest
-from indexer.schema import SORTS
+from indexer.index.schema import SORTS
 
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100

@@ -15,15 +15,17 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from indexer import ranking, store
+from indexer.search import ranking
+
+from indexer.index import store
 from indexer.errors import BadRequest, NotFound
-from indexer.facets import FacetTable, combine
-from indexer.inspection_types import INSPECTION_TYPES, label_for
+from indexer.search.facets import FacetTable, combine
+from indexer.ingest.inspection_types import INSPECTION_TYPES, label_for
 from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
-from indexer.querying import QueryPlan, make_weighting, plan_query
-from indexer.similar import more_like
-from indexer.spelling import Speller
-from indexer.taxonomy import HIDDEN_BY_DEFAULT, SECTION_KEYS, SECTION_LABELS
+from indexer.search.querying import QueryPlan, make_weighting, plan_query
+from indexer.search.similar import more_like
+from indexer.search.spelling import Speller
+from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_KEYS, SECTION_LABELS
 
 
 TYPE_KEYS = frozenset(t.key for t in INSPECTION_TYPES)
@@ -86,7 +88,7 @@ class SearchIndex:
         return Report.from_dict(data)
 
     def similar(self, report_id: str, passage_id: str, limit: int = 5) -> list[Hit]:
-        """'More like this': passages in other reports most like this one (indexer.similar)."""
+        """'More like this': passages in other reports most like this one (indexer.search.similar)."""
         generation = self.generation()
         with self._lock:
             ranked, plan = more_like(generation.searcher, report_id, passage_id, limit)

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from indexer.clean import document_vocabulary, join_lines
+from indexer.ingest.clean import document_vocabulary, join_lines
 from indexer.models import Block
 
 NUMBERED = re.compile(r"^\(?\d{1,3}[.)]\s+\S")

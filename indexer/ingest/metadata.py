@@ -1,14 +1,14 @@
 """Metadata of one report from its cleaned blocks and file name: title, authority and its
 key, inspection type, inspection and publication dates, year, judgements and lead
-inspector. Type patterns and judgement vocabulary live in indexer.inspection_types.
+inspector. Type patterns and judgement vocabulary live in indexer.ingest.inspection_types.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from indexer import dates
-from indexer import inspection_types as types
+from indexer.ingest import dates
+from indexer.ingest import inspection_types as types
 from indexer.models import Block
 
 HEAD_BLOCKS = 60  # blocks searched for the title, cover lines and dates

@@ -27,11 +27,11 @@ def read_path(path: str) -> RawDocument:
         raise UnreadableFile("empty file")
     lower = path.lower()
     if lower.endswith(PDF_EXTENSIONS):
-        from indexer.readers.pdf import read_pdf
+        from indexer.ingest.readers.pdf import read_pdf
 
         return read_pdf(path)
     if lower.endswith(TEXT_EXTENSIONS):
-        from indexer.readers.text import read_text
+        from indexer.ingest.readers.text import read_text
 
         return read_text(path)
     raise UnreadableFile(f"unsupported file type {os.path.splitext(path)[1] or '(none)'}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from indexer.analysis import make_analyzer
+from indexer.index.analysis import make_analyzer
 
 MAX_HIGHLIGHT_CHARS = 1_000_000  # Whoosh stops highlighting at 32,768 chars by default
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import bleach
 
-from indexer.analysis import make_analyzer
+from indexer.index.analysis import make_analyzer
 
 SNIPPET_CHARS = 420  # passages up to this length are shown whole
 WINDOW = 150  # characters either side of a match in a longer passage

@@ -12,11 +12,11 @@ import html
 import os
 import re
 
-from indexer import clean
+from indexer.ingest import clean
 from indexer.errors import UnreadableFile
 from indexer.models import Block, RawDocument
-from indexer.readers.markup import HEADING_MARK, fragments_to_marked_text, html_to_marked_text
-from indexer.taxonomy import classify_heading
+from indexer.ingest.readers.markup import HEADING_MARK, fragments_to_marked_text, html_to_marked_text
+from indexer.ingest.taxonomy import classify_heading
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*$")

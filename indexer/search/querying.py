@@ -21,9 +21,9 @@ from whoosh.qparser import (AndGroup, FieldAliasPlugin, MultifieldPlugin, OrGrou
 from whoosh.scoring import BM25F
 
 from indexer.errors import BadRequest
-from indexer.highlight import Highlighter
-from indexer.taxonomy import SECTION_LABELS
-from indexer.vocabulary import analyse, default_vocabulary
+from indexer.search.highlight import Highlighter
+from indexer.ingest.taxonomy import SECTION_LABELS
+from indexer.search.vocabulary import analyse, default_vocabulary
 
 SEARCH_FIELDS = ("text", "heading", "title")
 MAX_PROXIMITY_TERMS = 8
@@ -79,8 +79,8 @@ def robertson_idf(searcher, fieldname: str, text) -> float:
 
 def make_weighting(ranking: Ranking = RANKING) -> BM25F:
     """The scorer every search uses (SearchIndex passes it to its searcher). A plain BM25F
-    object, not a subclass, so indexer.ranking reproduces its scores with numpy; the idf is
-    set on the instance, and Whoosh's searcher (and so indexer.ranking) calls it."""
+    object, not a subclass, so indexer.search.ranking reproduces its scores with numpy; the idf is
+    set on the instance, and Whoosh's searcher (and so indexer.search.ranking) calls it."""
     weighting = BM25F(B=ranking.b, K1=ranking.k1)
     if ranking.idf == "robertson":
         weighting.idf = robertson_idf
@@ -118,7 +118,7 @@ def make_parser(schema, mode: str = "and", ranking: Ranking = RANKING):
 
 def plan_query(text: str, schema, expand: bool = True, mode: str = "and",
                speller=None, ranking: Ranking = RANKING) -> QueryPlan:
-    """The query to run for `text`; `speller` (indexer.spelling.Speller) corrects unknown
+    """The query to run for `text`; `speller` (indexer.search.spelling.Speller) corrects unknown
     words when expanding; mode "or" matches any word (used for benchmarks)."""
     if not text.strip():
         return QueryPlan(wq.Every(), "")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.schema import FACETS
+from indexer.index.schema import FACETS
 
 
 @dataclass

@@ -2,7 +2,7 @@
 document (key, display label, years in use, title patterns, description), plus the
 judgement vocabulary (grades and graded areas) that the metadata extractor reads.
 
-How the patterns are used (see indexer.metadata): each pattern is searched, case-
+How the patterns are used (see indexer.ingest.metadata): each pattern is searched, case-
 insensitively, in the whitespace-collapsed text of one opening paragraph (from each of
 its line starts), with curly apostrophes made straight; at most a short cover line may
 precede the match in its paragraph. Its first word is written case-sensitive

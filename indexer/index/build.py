@@ -3,7 +3,7 @@
 The index mirrors the files under the given paths: new files are added, changed files
 replace their old passages, files no longer there leave the index, unreadable files are
 skipped with their reason. Parsing runs in worker processes; the result is published as a
-new generation (indexer.store) only when complete.
+new generation (indexer.index.store) only when complete.
 """
 from __future__ import annotations
 
@@ -16,17 +16,18 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import whoosh
 from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from indexer import store
+from indexer.index import store
 from indexer.errors import OfstedSearchError
 from indexer.models import Report
-from indexer.parse import chunk_report, parse_file
-from indexer.readers import is_supported
-from indexer.schema import make_schema
-from indexer.spelling import build_vocabulary
+from indexer.ingest.parse import chunk_report, parse_file
+from indexer.ingest.readers import is_supported
+from indexer.index.schema import make_schema
+from indexer.search.spelling import build_vocabulary
 
 
 @dataclass
@@ -44,21 +45,29 @@ class BuildSummary:
     full_rebuild: str | None = None  # why every file was parsed again, if it was
 
 
-# Code and data whose change alters what is indexed: a build after such a change
-# re-parses every file into a fresh index instead of mixing old and new analysis.
-FORMAT_SOURCES = ("analysis.py", "schema.py", "parse.py", "sections.py", "taxonomy.py",
-                  "clean.py", "metadata.py", "dates.py", "inspection_types.py",
-                  "readers/__init__.py", "readers/text.py", "readers/markup.py",
-                  "readers/pdf.py", "readers/pdf_layout.py", "data/compounds.toml")
+# Everything whose change alters what is indexed: the source and data files of the ingest
+# and index stages, the models they exchange, and the installed Whoosh. A build after such a
+# change re-parses every file into a fresh index instead of mixing old and new analysis.
+FORMAT_PACKAGES = ("ingest", "index")
+FORMAT_FILES = ("models.py",)
+
+
+def _format_sources() -> list[Path]:
+    package = Path(__file__).resolve().parents[1]
+    found = [package / name for name in FORMAT_FILES]
+    for stage in FORMAT_PACKAGES:
+        found += [p for p in (package / stage).rglob("*")
+                  if p.is_file() and p.suffix in (".py", ".toml", ".json", ".csv")]
+    return sorted(found)
 
 
 def index_format() -> str:
     """A fingerprint of everything that decides how files become index entries."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for name in FORMAT_SOURCES:
-        digest.update(name.encode())
-        digest.update((package / name).read_bytes())
+    digest = hashlib.sha256(f"whoosh {whoosh.versionstring()}".encode())
+    package = Path(__file__).resolve().parents[1]
+    for path in _format_sources():
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

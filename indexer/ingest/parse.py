@@ -9,10 +9,10 @@ import re
 import unicodedata
 
 from indexer.errors import UnreadableFile
-from indexer.metadata import extract_metadata
+from indexer.ingest.metadata import extract_metadata
 from indexer.models import Chunk, Report
-from indexer.readers import read_path
-from indexer.sections import split_sections
+from indexer.ingest.readers import read_path
+from indexer.ingest.sections import split_sections
 
 
 def slug(text: str) -> str:
