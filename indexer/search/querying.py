@@ -22,6 +22,7 @@ from whoosh.scoring import BM25F
 
 from indexer.errors import BadRequest
 from indexer.search.highlight import Highlighter
+from indexer.ingest.authorities import resolve_key
 from indexer.ingest.taxonomy import SECTION_LABELS
 from indexer.search.vocabulary import analyse, default_vocabulary
 
@@ -89,8 +90,10 @@ def make_weighting(ranking: Ranking = RANKING) -> BM25F:
 
 def _slug_value(match: re.Match) -> str:
     value = match.group(2).strip('"').lower()
-    value = re.sub(r"[^a-z0-9_]+", "-" if match.group(1).lower() in ("authority", "la", "council")
-                   else "_", value).strip("-_")
+    is_authority = match.group(1).lower() in ("authority", "la", "council")
+    value = re.sub(r"[^a-z0-9_]+", "-" if is_authority else "_", value).strip("-_")
+    if is_authority:  # any printed name or alias of an authority means its record
+        value = resolve_key(value) or value
     return f"{match.group(1).lower()}:{value}"
 
 

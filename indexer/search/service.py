@@ -20,6 +20,7 @@ from indexer.search import ranking
 from indexer.index import store
 from indexer.errors import BadRequest, NotFound
 from indexer.search.facets import FacetTable, combine
+from indexer.ingest.authorities import resolve_key
 from indexer.ingest.inspection_types import INSPECTION_TYPES, label_for
 from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
 from indexer.search.querying import QueryPlan, make_weighting, plan_query
@@ -42,7 +43,8 @@ class _Generation:
         self.postings = ranking.Postings.open(self.searcher)  # None: Whoosh scores alone
         self.dates = self._dates()
         self.reports: dict[str, dict] = store.read_json(path / "reports.json", {})
-        self.authority_labels = {r["authority_key"]: r["authority"] for r in self.reports.values()}
+        self.authority_labels = {r["authority_key"]: r.get("authority_name") or r["authority"]
+                                 for r in self.reports.values()}
         self._speller: Speller | None = None
 
     @property
@@ -135,6 +137,8 @@ class _Search:
     def _validated_filters(self) -> dict[str, list]:
         r, errors = self.request, []
         known_authorities = set(self.table.columns["authority"].values)
+        r.authorities = [value if value in known_authorities else resolve_key(value) or value
+                         for value in r.authorities]  # a canonical name or alias finds its key
         for value in r.authorities:
             if value not in known_authorities:
                 errors.append(f"unknown authority {value[:60]!r}")
@@ -222,12 +226,18 @@ class _Search:
                     for pid in fields["passage_ids"]]
         return Hit(
             report_id=fields["report_id"], title=fields["title"],
-            authority=fields["authority_label"], year=fields["year"],
+            authority=report.get("authority_name") or fields["authority_label"],
+            year=fields["year"],
             inspection_type=fields["inspection_type"],
             inspection_type_label=label_for(fields["inspection_type"]) or fields["inspection_type"],
             date=report.get("inspection_start") or report.get("published"),
             section=fields["section"], heading=fields["heading"], score=round(score, 4),
-            source=fields["source"], passages=passages)
+            source=fields["source"], passages=passages,
+            authority_key=report.get("authority_key", ""), region=report.get("region"),
+            la_urn=report.get("la_urn"), inspection_start=report.get("inspection_start"),
+            inspection_end=report.get("inspection_end"), published=report.get("published"),
+            date_kind="inspection" if report.get("inspection_start")
+            else "published" if report.get("published") else None)
 
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:
         if not plan.text_query or (total >= 5 and not plan.corrected):
