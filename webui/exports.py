@@ -8,13 +8,17 @@ import io
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
+from indexer.index.facet_registry import FACETS
 from indexer.models import SearchResults
 from webui.search import run_search
 
 bp = Blueprint("exports", __name__)
 
-COLUMNS = ("authority", "inspection_type", "inspection_type_label", "date", "year", "section",
-           "heading", "text", "permalink", "report_id", "passage_id")
+BASE_COLUMNS = ("authority", "inspection_type", "inspection_type_label", "date", "year",
+                "section", "heading", "text", "permalink", "report_id", "passage_id")
+# then every other registered facet (indexer.index.facet_registry), by its name
+FACET_COLUMNS = tuple(f.name for f in FACETS if f.name not in BASE_COLUMNS)
+COLUMNS = BASE_COLUMNS + FACET_COLUMNS
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # spreadsheet formula injection
 
 
@@ -36,6 +40,7 @@ def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
                 "permalink": url_for("reports.report", report_id=hit.report_id,
                                      _external=True, _anchor=passage.passage_id),
                 "report_id": hit.report_id, "passage_id": passage.passage_id,
+                **{name: hit.facets.get(name, "") for name in FACET_COLUMNS},
             })
     return out[:cap], len(out) > cap or len(results.hits) < results.total
 
