@@ -139,6 +139,7 @@ def search_view(results: SearchResults, state: UrlState, export_cap: int) -> dic
         "export_csv": state.without("page", "per_page").url("/export.csv"),
         "export_json": state.without("page", "per_page").url("/export.json"),
         "api_url": state.url("/api/search"),
+        "trend_url": state.without("page", "per_page", "sort").url("/trends"),
         "boilerplate_url": (None if "boilerplate" in state.values("section")
                             else state.toggle("section", "boilerplate").url()),
         "export_cap": export_cap,

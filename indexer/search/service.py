@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -93,6 +94,21 @@ class SearchIndex:
             search = _Search(generation, SearchRequest())
             return [search._hit(docnum, score, plan) for docnum, score in ranked]
 
+    def matches(self, request: SearchRequest) -> Matches:
+        """The mask of every passage the request matches (no ranking, no hits)."""
+        generation = self.generation()
+        with self._lock:
+            return _Search(generation, request).matches()
+
+    def hits(self, request: SearchRequest, docnums: list[int]) -> list[Hit]:
+        """Hits for chosen index documents, highlighted for the request's query."""
+        generation = self.generation()
+        with self._lock:
+            search = _Search(generation, request)
+            plan = plan_query(request.query, generation.ix.schema, request.expand,
+                              speller=generation.speller)
+            return [search._hit(int(docnum), 0.0, plan) for docnum in docnums]
+
     def reports(self) -> list[dict]:
         """Every report's metadata (without sections), newest first."""
         rows = [{k: v for k, v in r.items() if k != "sections"}
@@ -101,13 +117,29 @@ class SearchIndex:
                       reverse=True)
 
 
+@dataclass
+class Matches:
+    """What a request matched in one generation: the final passage mask and its parts,
+    for pages that aggregate matches (indexer.search.trends) rather than rank them."""
+
+    plan: QueryPlan
+    selected: dict[str, list]  # facet name -> selected values
+    base: np.ndarray  # live documents matching the query (boilerplate rule applied)
+    masks: dict[str, np.ndarray | None]  # facet name -> its filter mask
+    final: np.ndarray  # base and every filter
+    table: FacetTable
+    reports: dict[str, dict]  # report_id -> stored report
+    generation: str  # name of the generation directory (changes with every build)
+
+
 class _Search:
     def __init__(self, generation: _Generation, request: SearchRequest):
         self.g, self.request = generation, request
         self.table = generation.table
         self.scores: np.ndarray | None = None  # Whoosh's BM25F score of every match
 
-    def run(self) -> SearchResults:
+    def matches(self) -> Matches:
+        """Every passage the request matches, as a mask over index documents."""
         selected = self._validated_filters()
         plan = plan_query(self.request.query, self.g.ix.schema, self.request.expand,
                           speller=self.g.speller)
@@ -119,6 +151,13 @@ class _Search:
                 base &= ~self.table.mask_for(facet.name, sorted(hidden))
         masks = {name: self.table.mask_for(name, values) for name, values in selected.items()}
         final = combine(list(masks.values()), base)
+        return Matches(plan, selected, base, masks, final, self.table, self.g.reports,
+                       self.g.path.name)
+
+    def run(self) -> SearchResults:
+        found = self.matches()
+        plan, selected, base, masks, final = (found.plan, found.selected, found.base,
+                                              found.masks, found.final)
         total = int(final.sum())
         pages = max(1, math.ceil(total / self.request.per_page))
         if self.request.page > pages:
