@@ -87,10 +87,10 @@ def index(seed_index):
 
 
 def test_a_filter_by_any_alias_finds_the_authority(index):
-    by_key = index.search(SearchRequest(authorities=["durham"]))
+    by_key = index.search(SearchRequest(filters={"authority": ["durham"]}))
     assert by_key.total > 0
     for alias in ("Durham County Council", "County Durham", "durham-county-council"):
-        results = index.search(SearchRequest(authorities=[alias]))
+        results = index.search(SearchRequest(filters={"authority": [alias]}))
         assert results.total == by_key.total, alias
     hit = by_key.hits[0]
     assert (hit.authority, hit.authority_key, hit.region, hit.la_urn) == (
