@@ -11,6 +11,7 @@ import logging
 import math
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -25,15 +26,14 @@ from indexer.index import store
 from indexer.errors import BadRequest, IndexEmpty, IndexMissing, NotFound, OfstedSearchError
 from indexer.search.expansion import Deadline, DEADLINE_SECONDS, bound
 from indexer.search.facets import FacetTable, combine
-from indexer.ingest.inspection_types import INSPECTION_TYPES, label_for
+from indexer.index.facet_registry import BY_NAME, FACETS, Known
+from indexer.ingest.inspection_types import label_for
 from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
 from indexer.search.querying import QueryPlan, make_weighting, plan_query
 from indexer.search.similar import more_like
 from indexer.search.spelling import Speller
-from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_KEYS, SECTION_LABELS
 
 
-TYPE_KEYS = frozenset(t.key for t in INSPECTION_TYPES)
 EMPTY_MESSAGE = ("the index is empty: add reports with "
                  "`python -m indexer build PATH ...` (see the README)")
 OPEN_ATTEMPTS = 5  # times a request re-reads `current` when a build pruned what it named
@@ -66,7 +66,9 @@ class _Generation:
         self.table = FacetTable(self.searcher.reader()) if self._size() else None
         self.dates = self._dates()
         self.reports: dict[str, dict] = store.read_json(path / "reports.json", {})
-        self.authority_labels = {r["authority_key"]: r["authority"] for r in self.reports.values()}
+        self.authority_labels = {r["authority_key"]: r.get("authority_name") or r["authority"]
+                                 for r in self.reports.values()}
+        self.known = Known(self.authority_labels)
         self._vocabulary = store.read_json(path / "vocabulary.json", {})  # now: may be pruned
         self._speller: Speller | None = None
         self._pool_lock = threading.Lock()
@@ -203,6 +205,19 @@ class SearchIndex:
             search = _Search(generation, reader, SearchRequest(), Deadline(self.deadline))
             return [search._hit(docnum, score, plan) for docnum, score in ranked]
 
+    def matches(self, request: SearchRequest) -> Matches:
+        """The mask of every passage the request matches (no ranking, no hits)."""
+        with self._lease() as generation, generation.checkout() as reader:
+            return _Search(generation, reader, request, Deadline(self.deadline)).matches()
+
+    def hits(self, request: SearchRequest, docnums: list[int]) -> list[Hit]:
+        """Hits for chosen index documents, highlighted for the request's query."""
+        with self._lease() as generation, generation.checkout() as reader:
+            search = _Search(generation, reader, request, Deadline(self.deadline))
+            plan = plan_query(request.query, generation.schema, request.expand,
+                              speller=generation.speller)
+            return [search._hit(int(docnum), 0.0, plan) for docnum in docnums]
+
     def reports(self) -> list[dict]:
         """Every report's metadata (without sections), newest first."""
         with self._lease() as generation:
@@ -210,6 +225,21 @@ class SearchIndex:
                     for r in generation.reports.values()]
         return sorted(rows, key=lambda r: (r.get("inspection_start") or r.get("published") or ""),
                       reverse=True)
+
+
+@dataclass
+class Matches:
+    """What a request matched in one generation: the final passage mask and its parts,
+    for pages that aggregate matches (indexer.search.trends) rather than rank them."""
+
+    plan: QueryPlan
+    selected: dict[str, list]  # facet name -> selected values
+    base: np.ndarray  # live documents matching the query (boilerplate rule applied)
+    masks: dict[str, np.ndarray | None]  # facet name -> its filter mask
+    final: np.ndarray  # base and every filter
+    table: FacetTable
+    reports: dict[str, dict]  # report_id -> stored report
+    generation: str  # name of the generation directory (changes with every build)
 
 
 class _Search:
@@ -220,20 +250,30 @@ class _Search:
         self.table = generation.table
         self.scores: np.ndarray | None = None  # Whoosh's BM25F score of every match
 
-    def run(self) -> SearchResults:
+    def matches(self) -> Matches:
+        """Every passage the request matches, as a mask over index documents."""
+        if self.g.empty:
+            raise IndexEmpty(EMPTY_MESSAGE)
         selected = self._validated_filters()
         plan = plan_query(self.request.query, self.g.schema, self.request.expand,
                           speller=self.g.speller)
-        if self.g.empty:
-            raise IndexEmpty(EMPTY_MESSAGE)
         query = bound(plan.query, self.searcher.reader(), self.deadline)
         plan = dataclasses.replace(plan, query=query)
         matched = self._matching(plan.query)
         base = self.table.live & matched
-        if not set(selected["section"]) & HIDDEN_BY_DEFAULT and not plan.asks_for_boilerplate:
-            base &= ~self.table.mask_for("section", sorted(HIDDEN_BY_DEFAULT))
+        for facet in FACETS:
+            hidden = facet.hidden - set(selected[facet.name])
+            if hidden and not (facet.name == "section" and plan.asks_for_boilerplate):
+                base &= ~self.table.mask_for(facet.name, sorted(hidden))
         masks = {name: self.table.mask_for(name, values) for name, values in selected.items()}
         final = combine(list(masks.values()), base)
+        return Matches(plan, selected, base, masks, final, self.table, self.g.reports,
+                       self.g.path.name)
+
+    def run(self) -> SearchResults:
+        found = self.matches()
+        plan, selected, base, masks, final = (found.plan, found.selected, found.base,
+                                              found.masks, found.final)
         total = int(final.sum())
         pages = max(1, math.ceil(total / self.request.per_page))
         if self.request.page > pages:
@@ -248,26 +288,16 @@ class _Search:
             suggestion=self._suggestion(plan, total), expansions=plan.expansions)
 
     def _validated_filters(self) -> dict[str, list]:
-        r, errors = self.request, []
-        known_authorities = set(self.table.columns["authority"].values)
-        for value in r.authorities:
-            if value not in known_authorities:
-                errors.append(f"unknown authority {value[:60]!r}")
-        for value in r.sections:
-            if value not in SECTION_KEYS:
-                errors.append(f"unknown section {value[:60]!r} (known: {', '.join(SECTION_KEYS)})")
-        for value in r.types:
-            if value not in TYPE_KEYS:
-                errors.append(f"unknown inspection type {value[:60]!r}")
-        known_judgements = set(self.table.columns["judgement"].values)
-        for value in r.judgements:
-            if value not in known_judgements:
-                errors.append(f"unknown judgement {value[:60]!r}")
+        """Every facet's selected values, each checked against the facet's vocabulary
+        (indexer.index.facet_registry); all problems in one BadRequest."""
+        self.request.filters = {name: [BY_NAME[name].canonical_value(v) for v in values]
+                                for name, values in self.request.filters.items()}
+        errors = [problem for name, values in self.request.filters.items()
+                  for value in values
+                  for problem in [BY_NAME[name].problem(value, self.g.known)] if problem]
         if errors:
             raise BadRequest("; ".join(errors))
-        return {"year": list(r.years), "authority": list(r.authorities),
-                "inspection_type": list(r.types), "section": list(r.sections),
-                "judgement": list(r.judgements)}
+        return {f.name: self.request.selected(f.name) for f in FACETS}
 
     def _matching(self, q) -> np.ndarray:
         """Matching documents (and their scores, in self.scores) from the fast path; any
@@ -295,25 +325,15 @@ class _Search:
         return mask
 
     def _facet(self, name: str, selected: list, mask: np.ndarray) -> list[FacetValue]:
+        facet = BY_NAME[name]
         counts = dict(self.table.counts(name, mask))
         for value in selected:
             counts.setdefault(value, 0)
-        rows = [FacetValue(str(value), self._label(name, value), count, value in selected)
+        rows = [FacetValue(str(value), facet.label(value, self.g.known), count, value in selected)
                 for value, count in counts.items()]
-        if name == "year":
+        if facet.order == "value":
             return sorted(rows, key=lambda f: f.value, reverse=True)
         return sorted(rows, key=lambda f: (-f.count, f.label.lower()))
-
-    def _label(self, name: str, value) -> str:
-        if name == "authority":
-            return self.g.authority_labels.get(value, str(value))
-        if name == "inspection_type":
-            return label_for(value) or str(value)
-        if name == "section":
-            return SECTION_LABELS.get(value, str(value))
-        if name == "judgement":
-            return "Not graded" if value == "none" else str(value).capitalize()
-        return str(value)
 
     def _ranked_docnums(self, plan: QueryPlan, final: np.ndarray) -> list[tuple[int, float]]:
         r = self.request
@@ -346,12 +366,19 @@ class _Search:
                     for pid in fields["passage_ids"]]
         return Hit(
             report_id=fields["report_id"], title=fields["title"],
-            authority=fields["authority_label"], year=fields["year"],
+            authority=report.get("authority_name") or fields["authority_label"],
+            year=fields["year"],
             inspection_type=fields["inspection_type"],
             inspection_type_label=label_for(fields["inspection_type"]) or fields["inspection_type"],
             date=report.get("inspection_start") or report.get("published"),
             section=fields["section"], heading=fields["heading"], score=round(score, 4),
-            source=fields["source"], passages=passages)
+            source=fields["source"], passages=passages,
+            authority_key=report.get("authority_key", ""), region=report.get("region"),
+            la_urn=report.get("la_urn"), inspection_start=report.get("inspection_start"),
+            inspection_end=report.get("inspection_end"), published=report.get("published"),
+            date_kind="inspection" if report.get("inspection_start")
+            else "published" if report.get("published") else None,
+            facets={f.name: fields.get(f.field) for f in FACETS})
 
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:
         if not plan.text_query or (total >= 5 and not plan.corrected):
