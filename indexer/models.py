@@ -101,15 +101,16 @@ class Chunk:
 @dataclass
 class SearchRequest:
     query: str = ""
-    years: list[int] = field(default_factory=list)
-    authorities: list[str] = field(default_factory=list)
-    types: list[str] = field(default_factory=list)
-    sections: list[str] = field(default_factory=list)
-    judgements: list[str] = field(default_factory=list)
+    # facet name (indexer.index.facet_registry) -> the selected values, e.g. {"year": [2018]}
+    filters: dict[str, list] = field(default_factory=dict)
     page: int = 1
     per_page: int = 20
     sort: str = "relevance"
     expand: bool = True
+
+    def selected(self, facet: str) -> list:
+        """The values selected for one facet (empty: no filter)."""
+        return list(self.filters.get(facet, []))
 
 
 @dataclass
@@ -134,6 +135,7 @@ class Hit:
     score: float
     source: str
     passages: list[PassageHit]
+    facets: dict[str, object] = field(default_factory=dict)  # every facet's value for this hit
 
 
 @dataclass

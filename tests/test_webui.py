@@ -20,6 +20,7 @@ import pytest
 from conftest_webui import (SCRIPT_LETTER, app, client, links, result_count,  # noqa: F401
                             script_index, seed_index)
 from indexer.index.build import build
+from indexer.ingest.inspection_types import INSPECTION_TYPES
 from indexer.search.request import parse_params
 from indexer.search.service import SearchIndex
 from webui import create_app
@@ -351,8 +352,9 @@ def test_report_page_counts_heading_only_hits_apart(client):
 
 def test_bad_parameters_are_listed_together(client):
     data = client.get("/api/search?authority=nowhere&type=nope").get_json()
-    assert data == {"error": "unknown authority 'nowhere'; unknown inspection type 'nope'",
-                    "status": 400}
+    types = ", ".join(t.key for t in INSPECTION_TYPES)
+    assert data == {"error": f"unknown authority 'nowhere'; unknown inspection type 'nope' "
+                             f"(known: {types})", "status": 400}
 
 
 def test_every_search_hit_links_to_a_passage_that_exists(client):

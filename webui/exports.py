@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
+from indexer.index.facet_registry import FACETS
 from indexer.models import SearchResults
 from indexer.search.citations import (bib_entry, citation, original_url, passage_pages,
                                       ris_entry)
@@ -21,10 +22,13 @@ from webui.state import FILTER_PARAMS
 
 bp = Blueprint("exports", __name__)
 
-COLUMNS = ("authority", "inspection_type", "inspection_type_label", "date", "year", "section",
-           "heading", "text", "permalink", "report_id", "passage_id", "title", "published",
-           "inspection_start", "inspection_end", "page", "authority_key", "original_url",
-           "citation", "query", "filters")
+BASE_COLUMNS = ("authority", "inspection_type", "inspection_type_label", "date", "year",
+                "section", "heading", "text", "permalink", "report_id", "passage_id")
+# then every other registered facet (indexer.index.facet_registry), by its name
+FACET_COLUMNS = tuple(f.name for f in FACETS if f.name not in BASE_COLUMNS)
+CITE_COLUMNS = ("title", "published", "inspection_start", "inspection_end", "page",
+                "authority_key", "original_url", "citation", "query", "filters")
+COLUMNS = BASE_COLUMNS + FACET_COLUMNS + CITE_COLUMNS
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # spreadsheet formula injection
 REFERENCE_TYPES = {"ris": "application/x-research-info-systems", "bib": "application/x-bibtex"}
 
@@ -58,6 +62,7 @@ def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
                 "year": hit.year, "section": hit.section, "heading": hit.heading,
                 "text": passage.text, "permalink": link,
                 "report_id": hit.report_id, "passage_id": passage.passage_id,
+                **{name: hit.facets.get(name, "") for name in FACET_COLUMNS},
                 "title": hit.title, "published": record.get("published") or "",
                 "inspection_start": record.get("inspection_start") or "",
                 "inspection_end": record.get("inspection_end") or "",

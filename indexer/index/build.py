@@ -26,6 +26,7 @@ from indexer.errors import OfstedSearchError
 from indexer.models import Report
 from indexer.ingest.parse import chunk_report, parse_file
 from indexer.ingest.readers import is_supported
+from indexer.index.facet_registry import FACETS
 from indexer.index.schema import make_schema
 from indexer.search.spelling import build_vocabulary
 
@@ -143,9 +144,8 @@ def _chunk_documents(report: Report):
         yield dict(
             chunk_id=chunk.chunk_id, report_id=report.report_id, passage_ids=chunk.passage_ids,
             position=chunk.position, text=chunk.text, heading=chunk.heading, title=report.title,
-            authority=report.authority_key, authority_label=report.authority, year=report.year,
-            inspection_type=report.inspection_type, section=chunk.section_key,
-            judgement=report.overall_judgement or "none", date=int(date), source=report.source,
+            authority_label=report.authority, date=int(date), source=report.source,
+            **{f.field: f.value(report, chunk.section_key) for f in FACETS},
         )
 
 

@@ -1,6 +1,6 @@
 """Citations for passages, and the reference formats of exports (RIS, BibTeX).
 
-The citation style (docs/decisions/0012-citations-and-feeds.md) is Harvard-like, the way
+The citation style (docs/decisions/0013-citations-and-feeds.md) is Harvard-like, the way
 UK social-care papers cite Ofsted letters:
 
     Ofsted (2018) Focused visit to Derbyshire County Council children's services.

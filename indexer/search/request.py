@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 
 from indexer.errors import BadRequest
-from indexer.models import SearchRequest
+from indexer.index.facet_registry import FACETS
 from indexer.index.schema import SORTS
+from indexer.models import SearchRequest
 
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
@@ -17,8 +18,8 @@ DEFAULT_PER_PAGE = 20
 MAX_PAGE = 1000
 MAX_FILTER_VALUES = 50
 MAX_VALUE_CHARS = 100
-KNOWN_PARAMS = {"q", "year", "authority", "type", "section", "judgement", "page", "per_page",
-                "sort", "expand", "format", "passage"}
+KNOWN_PARAMS = {"q", *(f.param for f in FACETS), "page", "per_page", "sort", "expand", "format",
+                "passage"}
 
 
 def _int(value: str, name: str, errors: list[str], low: int, high: int) -> int | None:
@@ -44,13 +45,17 @@ def _values(params, name: str, errors: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _years(values: list[str], errors: list[str]) -> list[int]:
-    years = []
-    for value in values:
-        year = _int(value, "year", errors, 1900, 2100)
-        if year is not None:
-            years.append(year)
-    return years
+def _selected(params, facet, errors: list[str]) -> list:
+    """The facet's values, parsed (years as numbers); their vocabulary is checked later,
+    against the index being searched (SearchIndex)."""
+    selected = []
+    for text in _values(params, facet.param, errors):
+        value, problem = facet.parse(text)
+        if problem:
+            errors.append(problem)
+        elif value not in selected:
+            selected.append(value)
+    return selected
 
 
 def parse_params(params) -> SearchRequest:
@@ -63,11 +68,10 @@ def parse_params(params) -> SearchRequest:
     if "\x00" in query:
         errors.append("the query contains a NUL character")
     request = SearchRequest(query=query.strip())
-    request.years = _years(_values(params, "year", errors), errors)
-    request.authorities = _values(params, "authority", errors)
-    request.types = _values(params, "type", errors)
-    request.sections = _values(params, "section", errors)
-    request.judgements = _values(params, "judgement", errors)
+    for facet in FACETS:
+        values = _selected(params, facet, errors)
+        if values:
+            request.filters[facet.name] = values
     page, per_page = params.get("page"), params.get("per_page")
     if page not in (None, ""):
         request.page = _int(page, "page", errors, 1, MAX_PAGE) or 1

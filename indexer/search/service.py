@@ -21,15 +21,12 @@ from indexer.search import ranking
 from indexer.index import store
 from indexer.errors import BadRequest, NotFound
 from indexer.search.facets import FacetTable, combine
-from indexer.ingest.inspection_types import INSPECTION_TYPES, label_for
+from indexer.index.facet_registry import BY_NAME, FACETS, Known
+from indexer.ingest.inspection_types import label_for
 from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
 from indexer.search.querying import QueryPlan, make_weighting, plan_query
 from indexer.search.similar import more_like
 from indexer.search.spelling import Speller
-from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_KEYS, SECTION_LABELS
-
-
-TYPE_KEYS = frozenset(t.key for t in INSPECTION_TYPES)
 
 
 class _Generation:
@@ -44,6 +41,7 @@ class _Generation:
         self.dates = self._dates()
         self.reports: dict[str, dict] = store.read_json(path / "reports.json", {})
         self.authority_labels = {r["authority_key"]: r["authority"] for r in self.reports.values()}
+        self.known = Known(self.authority_labels)
         self._speller: Speller | None = None
 
     @property
@@ -154,8 +152,10 @@ class _Search:
                           speller=self.g.speller)
         matched = self._matching(plan.query)
         base = self.table.live & matched
-        if not set(selected["section"]) & HIDDEN_BY_DEFAULT and not plan.asks_for_boilerplate:
-            base &= ~self.table.mask_for("section", sorted(HIDDEN_BY_DEFAULT))
+        for facet in FACETS:
+            hidden = facet.hidden - set(selected[facet.name])
+            if hidden and not (facet.name == "section" and plan.asks_for_boilerplate):
+                base &= ~self.table.mask_for(facet.name, sorted(hidden))
         masks = {name: self.table.mask_for(name, values) for name, values in selected.items()}
         final = combine(list(masks.values()), base)
         return Matches(plan, selected, base, masks, final, self.table, self.g.reports,
@@ -179,26 +179,14 @@ class _Search:
             suggestion=self._suggestion(plan, total), expansions=plan.expansions)
 
     def _validated_filters(self) -> dict[str, list]:
-        r, errors = self.request, []
-        known_authorities = set(self.table.columns["authority"].values)
-        for value in r.authorities:
-            if value not in known_authorities:
-                errors.append(f"unknown authority {value[:60]!r}")
-        for value in r.sections:
-            if value not in SECTION_KEYS:
-                errors.append(f"unknown section {value[:60]!r} (known: {', '.join(SECTION_KEYS)})")
-        for value in r.types:
-            if value not in TYPE_KEYS:
-                errors.append(f"unknown inspection type {value[:60]!r}")
-        known_judgements = set(self.table.columns["judgement"].values)
-        for value in r.judgements:
-            if value not in known_judgements:
-                errors.append(f"unknown judgement {value[:60]!r}")
+        """Every facet's selected values, each checked against the facet's vocabulary
+        (indexer.index.facet_registry); all problems in one BadRequest."""
+        errors = [problem for name, values in self.request.filters.items()
+                  for value in values
+                  for problem in [BY_NAME[name].problem(value, self.g.known)] if problem]
         if errors:
             raise BadRequest("; ".join(errors))
-        return {"year": list(r.years), "authority": list(r.authorities),
-                "inspection_type": list(r.types), "section": list(r.sections),
-                "judgement": list(r.judgements)}
+        return {f.name: self.request.selected(f.name) for f in FACETS}
 
     def _matching(self, q) -> np.ndarray:
         try:
@@ -217,25 +205,15 @@ class _Search:
         return mask
 
     def _facet(self, name: str, selected: list, mask: np.ndarray) -> list[FacetValue]:
+        facet = BY_NAME[name]
         counts = dict(self.table.counts(name, mask))
         for value in selected:
             counts.setdefault(value, 0)
-        rows = [FacetValue(str(value), self._label(name, value), count, value in selected)
+        rows = [FacetValue(str(value), facet.label(value, self.g.known), count, value in selected)
                 for value, count in counts.items()]
-        if name == "year":
+        if facet.order == "value":
             return sorted(rows, key=lambda f: f.value, reverse=True)
         return sorted(rows, key=lambda f: (-f.count, f.label.lower()))
-
-    def _label(self, name: str, value) -> str:
-        if name == "authority":
-            return self.g.authority_labels.get(value, str(value))
-        if name == "inspection_type":
-            return label_for(value) or str(value)
-        if name == "section":
-            return SECTION_LABELS.get(value, str(value))
-        if name == "judgement":
-            return "Not graded" if value == "none" else str(value).capitalize()
-        return str(value)
 
     def _ranked_docnums(self, plan: QueryPlan, final: np.ndarray) -> list[tuple[int, float]]:
         r = self.request
@@ -273,7 +251,8 @@ class _Search:
             inspection_type_label=label_for(fields["inspection_type"]) or fields["inspection_type"],
             date=report.get("inspection_start") or report.get("published"),
             section=fields["section"], heading=fields["heading"], score=round(score, 4),
-            source=fields["source"], passages=passages)
+            source=fields["source"], passages=passages,
+            facets={f.name: fields.get(f.field) for f in FACETS})
 
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:
         if not plan.text_query or (total >= 5 and not plan.corrected):
