@@ -1,8 +1,8 @@
 """Trends: per year, how many reports the index holds, how many have at least one passage
-matching a search, their share, and the matching passages (docs/decisions/0011-trends.md).
+matching a search, their share, and the matching passages (docs/decisions/0012-trends.md).
 
 The denominator is every report of that year that passes the report-level filters (year,
-authority, inspection type, judgement); the section filter and the query narrow only the
+authority, inspection type, judgement, ...: every facet but section); the section filter and the query narrow only the
 numerator. `by="type"` splits each year by inspection-type family (FAMILIES), because a
 full inspection runs to 40 pages and a focused visit to 6: the mix changes the share.
 """
@@ -12,7 +12,7 @@ import numpy as np
 
 from indexer.search.service import Matches
 
-REPORT_FILTERS = ("year", "authority", "inspection_type", "judgement")
+PASSAGE_FILTERS = ("section",)  # facets that vary inside a report; the rest are report-level
 BY_VALUES = ("", "type")
 # Inspection-type family -> (label, the inspection type keys in it); data, in one place.
 FAMILIES = {
@@ -81,9 +81,9 @@ def trends(found: Matches, query: str = "", by: str = "") -> dict:
     "by", "coverage"}; with by="type" each year also has "groups" (one row per family)."""
     counter = _Counter(found, by)
     in_scope = found.table.live.copy()
-    for name in REPORT_FILTERS:
-        if found.masks.get(name) is not None:
-            in_scope &= found.masks[name]
+    for name, mask in found.masks.items():
+        if mask is not None and name not in PASSAGE_FILTERS:
+            in_scope &= mask
     total = counter.reports(in_scope)
     matching = counter.reports(found.final)
     passages = counter.passages(found.final)
