@@ -142,7 +142,8 @@ def _chunk_documents(report: Report):
     for chunk in chunk_report(report):
         yield dict(
             chunk_id=chunk.chunk_id, report_id=report.report_id, passage_ids=chunk.passage_ids,
-            position=chunk.position, text=chunk.text, heading=chunk.heading, title=report.title,
+            position=chunk.position, text=chunk.text, heading=chunk.heading,
+            exact=chunk.text, exact_heading=chunk.heading, title=report.title,
             authority=report.authority_key, authority_label=report.authority, year=report.year,
             inspection_type=report.inspection_type, section=chunk.section_key,
             judgement=report.overall_judgement or "none", date=int(date), source=report.source,

@@ -22,16 +22,20 @@ from whoosh.scoring import BM25F
 
 from indexer.errors import BadRequest
 from indexer.search.highlight import Highlighter
+from indexer.search.query_checks import check_query
 from indexer.ingest.taxonomy import SECTION_LABELS
 from indexer.search.vocabulary import analyse, default_vocabulary
 
 SEARCH_FIELDS = ("text", "heading", "title")
+# "Quoted phrases" search these fields (every word as written) instead of text and heading.
+EXACT_FIELDS = {"exact": "text", "exact_heading": "heading"}
 MAX_PROXIMITY_TERMS = 8
 ALIASES = {"inspection_type": ["type"], "authority": ["la", "council"], "year": ["years"]}
 _KEYED = re.compile(r"\b(authority|la|council|section|type|inspection_type|judgement):"
                     r"(\"[^\"]*\"|\S+)", re.IGNORECASE)
 _YEAR_RANGE = re.compile(r"\byears?:(\d{4})\s*(?:-|–|\.\.|to)\s*(\d{4})\b", re.IGNORECASE)
 _SEGMENT = re.compile(r'"[^"]*"\S*|[^\s()"]+:"[^"]*"\S*|[()]|[^\s()]+')
+_QUOTED = re.compile(r'"([^"]*)"(\S*)')
 _PLAIN_WORD = re.compile(r"[\w'’.‐‑-]+")
 _SPELLABLE = re.compile(r"[A-Za-z]{3,}")
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
@@ -122,7 +126,8 @@ def plan_query(text: str, schema, expand: bool = True, mode: str = "and",
     words when expanding; mode "or" matches any word (used for benchmarks)."""
     if not text.strip():
         return QueryPlan(wq.Every(), "")
-    normalised = normalise_query(text)
+    check_query(text)
+    normalised = exact_phrases(normalise_query(text))
     runs = plain_word_runs(normalised)
     rewritten, expansions, corrected = normalised, [], False
     if expand:
@@ -144,6 +149,21 @@ def _parse(text: str, schema, mode: str, ranking: Ranking) -> wq.Query:
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise BadRequest("the query has no searchable words")
     return parsed
+
+
+def exact_phrases(text: str) -> str:
+    """Every unfielded "quoted phrase" searched as written: in the exact-phrase fields,
+    with stop words and without stemming or vocabulary (`exact:"..." OR exact_heading:"..."`)."""
+    out, last = [], 0
+    for m in _SEGMENT.finditer(text):
+        quoted = _QUOTED.fullmatch(m.group())
+        if not quoted or not quoted.group(1).strip():
+            continue
+        phrase, suffix = quoted.group(1), quoted.group(2)
+        either = " OR ".join(f'{name}:"{phrase}"{suffix}' for name in EXACT_FIELDS)
+        out.append(text[last:m.start()] + f"({either})")
+        last = m.end()
+    return "".join(out) + text[last:]
 
 
 def plain_word_runs(text: str) -> list[list[tuple[str, int, int]]]:
@@ -226,6 +246,11 @@ def _highlighter(q: wq.Query) -> Highlighter:
 
 def _collect(q: wq.Query, highlighter: Highlighter) -> None:
     if isinstance(q, wq.Not):
+        return
+    if isinstance(q, (wq.Phrase, wq.Term)) and q.fieldname in EXACT_FIELDS:
+        words = list(q.words) if isinstance(q, wq.Phrase) else [q.text]
+        if words and words not in highlighter.exact:
+            highlighter.exact.append(words)
         return
     if isinstance(q, wq.Phrase) and q.fieldname in SEARCH_FIELDS:
         words = list(q.words)
