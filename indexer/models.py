@@ -102,6 +102,7 @@ class Chunk:
 class SearchRequest:
     query: str = ""
     years: list[int] = field(default_factory=list)
+    year_ranges: list[tuple[int, int]] = field(default_factory=list)  # (first, last) inclusive
     authorities: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)

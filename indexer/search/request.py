@@ -17,8 +17,9 @@ DEFAULT_PER_PAGE = 20
 MAX_PAGE = 1000
 MAX_FILTER_VALUES = 50
 MAX_VALUE_CHARS = 100
-KNOWN_PARAMS = {"q", "year", "authority", "type", "section", "judgement", "page", "per_page",
-                "sort", "expand", "format", "passage"}
+KNOWN_PARAMS = ("q", "year", "year_from", "year_to", "authority", "type", "section", "judgement",
+                "page", "per_page", "sort", "expand")
+_YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:-|–|\.\.|to)\s*(\d{4})\s*")
 
 
 def _int(value: str, name: str, errors: list[str], low: int, high: int) -> int | None:
@@ -44,18 +45,51 @@ def _values(params, name: str, errors: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _years(values: list[str], errors: list[str]) -> list[int]:
-    years = []
+def _years(values: list[str], errors: list[str]) -> tuple[list[int], list[tuple[int, int]]]:
+    """(single years, ranges (first, last)) from year values: "2018" or "2015-2018"."""
+    years, ranges = [], []
     for value in values:
+        span = _YEAR_RANGE.fullmatch(value)
+        if span:
+            first, last = (_int(v, "year", errors, 1900, 2100) for v in span.groups())
+            if first is not None and last is not None:
+                ranges.append((min(first, last), max(first, last)))
+            continue
         year = _int(value, "year", errors, 1900, 2100)
         if year is not None:
             years.append(year)
-    return years
+    return years, ranges
 
 
-def parse_params(params) -> SearchRequest:
-    """`params` is anything with get(name) and getlist(name), e.g. werkzeug's MultiDict."""
-    errors: list[str] = []
+def _year_bounds(params, errors: list[str]) -> tuple[int, int] | None:
+    """year_from and year_to as one range (either may be missing), or None."""
+    first, last = params.get("year_from") or "", params.get("year_to") or ""
+    if not first.strip() and not last.strip():
+        return None
+    low = _int(first, "year_from", errors, 1900, 2100) if first.strip() else 1900
+    high = _int(last, "year_to", errors, 1900, 2100) if last.strip() else 2100
+    if low is None or high is None:
+        return None
+    if low > high:
+        errors.append(f"year_from ({low}) is after year_to ({high})")
+        return None
+    return low, high
+
+
+def _unknown(params, allowed) -> list[str]:
+    names = params.keys() if hasattr(params, "keys") else []
+    unknown = sorted({n for n in names if n not in allowed})
+    if not unknown:
+        return []
+    shown = ", ".join(repr(n[:40]) for n in unknown[:5])
+    return [f"unknown parameter{'s' if len(unknown) > 1 else ''} {shown} "
+            f"(valid: {', '.join(allowed)})"]
+
+
+def parse_params(params, extra=()) -> SearchRequest:
+    """`params` is anything with get(name) and getlist(name), e.g. werkzeug's MultiDict;
+    a parameter not in KNOWN_PARAMS or `extra` (a page's own parameters) is an error."""
+    errors: list[str] = _unknown(params, (*KNOWN_PARAMS, *extra))
     query = params.get("q") or ""
     if len(query) > MAX_QUERY_CHARS:
         errors.append(f"the query is too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
@@ -63,7 +97,10 @@ def parse_params(params) -> SearchRequest:
     if "\x00" in query:
         errors.append("the query contains a NUL character")
     request = SearchRequest(query=query.strip())
-    request.years = _years(_values(params, "year", errors), errors)
+    request.years, request.year_ranges = _years(_values(params, "year", errors), errors)
+    bounds = _year_bounds(params, errors)
+    if bounds:
+        request.year_ranges.append(bounds)
     request.authorities = _values(params, "authority", errors)
     request.types = _values(params, "type", errors)
     request.sections = _values(params, "section", errors)
@@ -94,6 +131,9 @@ class ArgParams:
         if isinstance(value, list):
             return value[0] if value else None
         return None if value is None else str(value)
+
+    def keys(self):
+        return [name for name, value in self.mapping.items() if value not in (None, [])]
 
     def getlist(self, name):
         value = self.mapping.get(name)

@@ -150,7 +150,12 @@ class _Search:
                 errors.append(f"unknown judgement {value[:60]!r}")
         if errors:
             raise BadRequest("; ".join(errors))
-        return {"year": list(r.years), "authority": list(r.authorities),
+        years = list(r.years) + [y for y in sorted(self.table.columns["year"].values)
+                                 if any(lo <= y <= hi for lo, hi in r.year_ranges)
+                                 and y not in r.years]
+        if r.year_ranges and not years:
+            years = [r.year_ranges[0][0]]  # no report in the range: a selected year with 0
+        return {"year": years, "authority": list(r.authorities),
                 "inspection_type": list(r.types), "section": list(r.sections),
                 "judgement": list(r.judgements)}
 
