@@ -22,6 +22,7 @@ from indexer.errors import BadRequest, NotFound
 from indexer.search.facets import FacetTable, combine
 from indexer.ingest.inspection_types import INSPECTION_TYPES, label_for
 from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
+from indexer.search.query_checks import nearest
 from indexer.search.querying import QueryPlan, make_weighting, plan_query
 from indexer.search.similar import more_like
 from indexer.search.spelling import Speller
@@ -113,6 +114,7 @@ class _Search:
         selected = self._validated_filters()
         plan = plan_query(self.request.query, self.g.ix.schema, self.request.expand,
                           speller=self.g.speller)
+        self._check_query_values(plan.query)
         matched = self._matching(plan.query)
         base = self.table.live & matched
         if not set(selected["section"]) & HIDDEN_BY_DEFAULT and not plan.asks_for_boilerplate:
@@ -158,6 +160,20 @@ class _Search:
         return {"year": years, "authority": list(r.authorities),
                 "inspection_type": list(r.types), "section": list(r.sections),
                 "judgement": list(r.judgements)}
+
+    def _check_query_values(self, q) -> None:
+        """authority: and judgement: values typed in the query must be in the index."""
+        problems = []
+        for leaf in _leaves(q):
+            if not isinstance(leaf, wq.Term) or leaf.fieldname not in ("authority", "judgement"):
+                continue
+            known = [str(v) for v in self.table.columns[leaf.fieldname].values]
+            if leaf.text not in known:
+                near = nearest(leaf.text, known)
+                hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+                problems.append(f"no {leaf.fieldname} {leaf.text[:60]!r} in the index{hint}")
+        if problems:
+            raise BadRequest("; ".join(dict.fromkeys(problems)))
 
     def _matching(self, q) -> np.ndarray:
         try:
@@ -238,6 +254,14 @@ class _Search:
         if not plan.text_query or (total >= 5 and not plan.corrected):
             return None
         return self.g.speller.suggest(plan.text_query)
+
+
+def _leaves(q):
+    children = list(q.children())
+    if not children:
+        yield q
+    for child in children:
+        yield from _leaves(child)
 
 
 def passage_url(report_id: str, passage_id: str, query: str = "") -> str:
