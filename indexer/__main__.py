@@ -8,6 +8,7 @@ import sys
 from dataclasses import asdict
 
 from indexer.errors import OfstedSearchError
+from indexer.index.facet_registry import FACETS
 
 DEFAULT_INDEX = os.environ.get("OFSTED_INDEX", "index")
 
@@ -25,8 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument("--json", action="store_true")
     search = commands.add_parser("search", help="search the index")
     search.add_argument("query", nargs="?", default="")
-    for name in ("year", "authority", "type", "section", "judgement"):
-        search.add_argument(f"--{name}", action="append", default=[])
+    for facet in FACETS:
+        search.add_argument(f"--{facet.param}", action="append", default=[], metavar="VALUE",
+                            help=f"{facet.help} (repeatable)")
     search.add_argument("--page", default="1")
     search.add_argument("--per-page", dest="per_page", default="20")
     search.add_argument("--sort", default="relevance")
@@ -52,6 +54,8 @@ def cmd_build(args) -> int:
     for skipped in summary.skipped:
         if skipped["reason"] != "unsupported file type":
             print(f"  skipped {skipped['path']}: {skipped['reason']}")
+    for unknown in summary.unknown_authorities:
+        print(f"  no authority record for {unknown['authority']!r} ({unknown['source']})")
     print(f"{summary.reports} reports, {summary.chunks} passages, {summary.pages} pages "
           f"in {summary.seconds:.1f} s")
     return 0
@@ -75,9 +79,8 @@ def cmd_search(args) -> int:
     from indexer.search.service import SearchIndex
 
     request = parse_params(ArgParams({
-        "q": args.query, "year": args.year, "authority": args.authority, "type": args.type,
-        "section": args.section, "judgement": args.judgement, "page": args.page,
-        "per_page": args.per_page, "sort": args.sort, "expand": args.expand}))
+        "q": args.query, "page": args.page, "per_page": args.per_page, "sort": args.sort,
+        "expand": args.expand, **{f.param: getattr(args, f.param) for f in FACETS}}))
     results = SearchIndex(args.index).search(request)
     if args.json:
         print(json.dumps(results.to_dict(), indent=2, ensure_ascii=False))

@@ -65,6 +65,11 @@ class Report:
     sha256: str
     sections: list[Section] = field(default_factory=list)
     pages: int = 0
+    # the authority record (indexer/ingest/data/authorities.csv); `authority` stays as
+    # printed. Unmatched: the printed name, region and URN None (listed by the build).
+    authority_name: str = ""
+    region: str | None = None
+    la_urn: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -101,16 +106,17 @@ class Chunk:
 @dataclass
 class SearchRequest:
     query: str = ""
-    years: list[int] = field(default_factory=list)
+    # facet name (indexer.index.facet_registry) -> the selected values, e.g. {"year": [2018]}
+    filters: dict[str, list] = field(default_factory=dict)
     year_ranges: list[tuple[int, int]] = field(default_factory=list)  # (first, last) inclusive
-    authorities: list[str] = field(default_factory=list)
-    types: list[str] = field(default_factory=list)
-    sections: list[str] = field(default_factory=list)
-    judgements: list[str] = field(default_factory=list)
     page: int = 1
     per_page: int = 20
     sort: str = "relevance"
     expand: bool = True
+
+    def selected(self, facet: str) -> list:
+        """The values selected for one facet (empty: no filter)."""
+        return list(self.filters.get(facet, []))
 
 
 @dataclass
@@ -135,6 +141,16 @@ class Hit:
     score: float
     source: str
     passages: list[PassageHit]
+    # `authority` is the canonical name; `date` is the inspection start, else the
+    # publication date, and `date_kind` says which ("inspection" | "published" | None)
+    authority_key: str = ""
+    region: str | None = None
+    la_urn: str | None = None
+    inspection_start: str | None = None
+    inspection_end: str | None = None
+    published: str | None = None
+    date_kind: str | None = None
+    facets: dict[str, object] = field(default_factory=dict)  # every facet's value for this hit
 
 
 @dataclass

@@ -52,21 +52,21 @@ def test_facet_counts_follow_the_documented_rule(index):
     everything = search(index, "oversight")
     assert facet(everything, "authority") == {
         "derbyshire": (10, False), "durham": (1, False), "staffordshire": (1, False)}
-    only = search(index, "oversight", authorities=["derbyshire"])
+    only = search(index, "oversight", filters={"authority": ["derbyshire"]})
     assert only.total == 10 and only.reports == 2
     # the selected facet still counts its other values (OR within a facet) ...
     assert facet(only, "authority") == {
         "derbyshire": (10, True), "durham": (1, False), "staffordshire": (1, False)}
     # ... while other facets count only within the selection (AND across facets)
     assert sum(c for c, _ in facet(only, "year").values()) == 10
-    both = search(index, "oversight", authorities=["derbyshire", "durham"])
+    both = search(index, "oversight", filters={"authority": ["derbyshire", "durham"]})
     assert both.total == 11
 
 
 def test_boilerplate_is_hidden_unless_asked_for(index):
     assert search(index, "sincerely").total == 0
     assert search(index, "sincerely").hits == []
-    assert search(index, "sincerely", sections=["boilerplate"]).total > 0
+    assert search(index, "sincerely", filters={"section": ["boilerplate"]}).total > 0
     assert search(index, "Matlock").total == 0
 
 
@@ -106,13 +106,15 @@ def test_spelling_suggestions(index):
 
 
 @pytest.mark.parametrize("kwargs,message", [
-    ({"authorities": ["atlantis"]}, "unknown authority"),
-    ({"sections": ["nonsense"]}, "unknown section"),
-    ({"types": ["nonsense"]}, "unknown inspection type"),
+    ({"authority": ["atlantis"]}, "unknown authority"),
+    ({"section": ["nonsense"]}, "unknown section"),
+    ({"inspection_type": ["nonsense"]}, "unknown inspection type"),
+    ({"framework": ["nonsense"]}, "unknown framework 'nonsense' .known: ilacs, sif, jtai"),
+    ({"judgement": ["awful"]}, "unknown judgement 'awful'"),
 ])
 def test_unknown_filter_values_are_refused(index, kwargs, message):
     with pytest.raises(BadRequest, match=message):
-        search(index, "children", **kwargs)
+        search(index, "children", filters=kwargs)
 
 
 def test_script_in_query_is_escaped(index):

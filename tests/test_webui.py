@@ -20,6 +20,7 @@ import pytest
 from conftest_webui import (SCRIPT_LETTER, app, client, links, result_count,  # noqa: F401
                             script_index, seed_index)
 from indexer.index.build import build
+from indexer.ingest.inspection_types import INSPECTION_TYPES
 from indexer.search.request import parse_params
 from indexer.search.service import SearchIndex
 from webui import create_app
@@ -101,7 +102,7 @@ def test_facet_toggle_links_change_the_counts_and_toggle_back(client):
     page = client.get(url).get_data(as_text=True)
     assert result_count(page) == "56 passages in 5 reports"
     facet = {a["href"]: a for a in links(page, "facet-link")}
-    durham = next(a for a in facet.values() if a["text"].startswith("Durham County Council"))
+    durham = next(a for a in facet.values() if a["text"].startswith("County Durham"))
     assert durham["href"] == "/search?q=management&authority=durham"
     assert durham["text"].endswith(" 7")
     filtered = client.get(durham["href"]).get_data(as_text=True)
@@ -351,8 +352,9 @@ def test_report_page_counts_heading_only_hits_apart(client):
 
 def test_bad_parameters_are_listed_together(client):
     data = client.get("/api/search?authority=nowhere&type=nope").get_json()
-    assert data == {"error": "unknown authority 'nowhere'; unknown inspection type 'nope'",
-                    "status": 400}
+    types = ", ".join(t.key for t in INSPECTION_TYPES)
+    assert data == {"error": f"unknown authority 'nowhere'; unknown inspection type 'nope' "
+                             f"(known: {types})", "status": 400}
 
 
 def test_every_search_hit_links_to_a_passage_that_exists(client):
@@ -536,3 +538,16 @@ def test_empty_query_sort_menu_says_newest_first(client):
     assert '<option value="oldest" selected>Oldest first</option>' in oldest
     ranked = client.get("/search?q=care").get_data(as_text=True)
     assert '<option value="relevance" selected>Most relevant</option>' in ranked
+
+
+def test_report_page_and_hits_name_the_authority_record_and_label_dates(client):
+    page = client.get(f"/reports/{FOCUSED}").get_data(as_text=True)
+    assert ("<dd>Derbyshire (printed as “Derbyshire County Council”) · East Midlands"
+            " · Ofsted URN 80460</dd>") in page
+    results = client.get("/search?q=%22drift+and+delay%22").get_data(as_text=True)
+    assert 'Inspected <time datetime="2018-02-27">27 February 2018</time>' in results
+    hit = client.get("/api/search?q=%22drift+and+delay%22").get_json()["hits"][0]
+    assert (hit["authority"], hit["authority_key"], hit["la_urn"], hit["region"]) == (
+        "Derbyshire", "derbyshire", "80460", "East Midlands")
+    assert (hit["date"], hit["date_kind"], hit["inspection_start"], hit["published"]) == (
+        "2018-02-27", "inspection", "2018-02-27", "2018-03-22")

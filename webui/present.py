@@ -7,16 +7,10 @@ import math
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from indexer.index.facet_registry import BY_NAME, FACETS
 from indexer.models import FacetValue, SearchResults
 from webui.state import FACET_PARAMS, UrlState
 
-FACET_TITLES = {
-    "year": "Year of inspection",
-    "authority": "Local authority",
-    "inspection_type": "Inspection type",
-    "section": "Section",
-    "judgement": "Overall judgement",
-}
 FACETS_SHOWN = 8  # values listed before "show all"; the rest sit in a <details>
 PAGE_WINDOW = 2  # page links either side of the current page
 
@@ -38,6 +32,7 @@ class FacetGroup:
     title: str
     values: list[FacetLink]
     selected: int = 0
+    chart: bool = False  # values drawn as bars
 
     @property
     def shown(self) -> list[FacetLink]:
@@ -72,18 +67,19 @@ def _bar(count: int, biggest: int) -> int:
 
 
 def facet_group(name: str, values: list[FacetValue], state: UrlState) -> FacetGroup:
-    param = FACET_PARAMS[name]
+    facet = BY_NAME[name]
     biggest = max((v.count for v in values), default=0)
-    links = [FacetLink(v.value, v.label, v.count, v.selected, state.toggle(param, v.value).url(),
-                       _bar(v.count, biggest) if name == "year" else 0)
+    links = [FacetLink(v.value, v.label, v.count, v.selected,
+                       state.toggle(facet.param, v.value).url(),
+                       _bar(v.count, biggest) if facet.chart else 0)
              for v in values]
     links.sort(key=lambda link: not link.selected)  # selected first, order kept otherwise
-    return FacetGroup(name, param, FACET_TITLES.get(name, name), links,
-                      sum(v.selected for v in values))
+    return FacetGroup(name, facet.param, facet.title, links, sum(v.selected for v in values),
+                      facet.chart)
 
 
 def facet_groups(results: SearchResults, state: UrlState) -> list[FacetGroup]:
-    return [facet_group(name, results.facets.get(name, []), state) for name in FACET_TITLES]
+    return [facet_group(f.name, results.facets.get(f.name, []), state) for f in FACETS]
 
 
 def pagination(results: SearchResults, state: UrlState) -> Pagination:
@@ -143,6 +139,7 @@ def search_view(results: SearchResults, state: UrlState, export_cap: int) -> dic
         "export_csv": state.without("page", "per_page").url("/export.csv"),
         "export_json": state.without("page", "per_page").url("/export.json"),
         "api_url": state.url("/api/search"),
+        "trend_url": state.without("page", "per_page", "sort").url("/trends"),
         "boilerplate_url": (None if "boilerplate" in state.values("section")
                             else state.toggle("section", "boilerplate").url()),
         "export_cap": export_cap,

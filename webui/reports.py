@@ -77,8 +77,9 @@ def highlighter_for(query: str) -> tuple[Highlighter | None, str | None]:
 def matching_passages(report: Report, query: str) -> set[str]:
     """Ids of this report's passages that the search itself returns for the query, so the
     report page counts exactly what the results page counted (words alone are marked too)."""
-    request_ = SearchRequest(query=query, authorities=[report.authority_key],
-                             types=[report.inspection_type], years=[report.year],
+    same_report = {"authority": [report.authority_key], "year": [report.year],
+                   "inspection_type": [report.inspection_type]}
+    request_ = SearchRequest(query=query, filters=same_report,
                              per_page=current_app.config["EXPORT_CAP"])
     try:
         results = get_index().search(request_)

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from whoosh import query as wq
 
 from indexer.errors import BadRequest
-from indexer.models import SearchResults
+from indexer.models import SearchRequest, SearchResults
 from indexer.search.querying import QueryPlan, plan_query
 from indexer.search.request import parse_params
 from webui import get_index
@@ -45,12 +45,17 @@ def sort_menu(query: str, sort: str) -> tuple[str, list[tuple[str, str, bool]]]:
     return "newest", [(sort, SORT_LABELS["newest"], True), ("oldest", SORT_LABELS["oldest"], False)]
 
 
-def run_search(args, **changes) -> SearchResults:
-    """parse_params, a parse of the query that cannot crash, then the search with
-    `changes` applied to the request (exports ask for page 1 of EXPORT_CAP)."""
+def parsed(args, **changes) -> SearchRequest:
+    """parse_params with `changes` applied, after a parse of the query that cannot crash."""
     search_request = dataclasses.replace(parse_params(args), **changes)
     plan(search_request.query)
-    return get_index().search(search_request)
+    return search_request
+
+
+def run_search(args, **changes) -> SearchResults:
+    """The search with `changes` applied to the request (exports ask for page 1 of
+    EXPORT_CAP)."""
+    return get_index().search(parsed(args, **changes))
 
 
 @bp.get("/")

@@ -1,12 +1,13 @@
-"""The Whoosh schema: one document per chunk. Each field is described once, here.
-
-The web layer takes its allow-lists (facet fields, sort keys) from FACETS and SORTS.
+"""The Whoosh schema: one document per chunk. Each field is described once, here; the
+facet fields come from the facet registry (indexer.index.facet_registry), which describes
+them. The web layer takes its sort keys from SORTS.
 """
 from __future__ import annotations
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from indexer.index.analysis import make_analyzer, make_exact_analyzer
+from indexer.index.facet_registry import FACETS
 
 MAX_HIGHLIGHT_CHARS = 1_000_000  # Whoosh stops highlighting at 32,768 chars by default
 
@@ -24,23 +25,18 @@ def make_schema() -> Schema:
         exact=TEXT(analyzer=exact, phrase=True),
         exact_heading=TEXT(analyzer=exact, phrase=True, field_boost=0.6),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=0.2),  # report title
-        authority=ID(stored=True, sortable=True),  # facet: normalised authority key
         authority_label=STORED(),  # authority as printed
-        year=NUMERIC(int, stored=True, sortable=True),  # facet: year of the inspection
-        inspection_type=ID(stored=True, sortable=True),  # facet: canonical inspection type key
-        section=ID(stored=True, sortable=True),  # facet: canonical section key
-        judgement=ID(stored=True, sortable=True),  # facet: overall judgement ("none" if ungraded)
         date=NUMERIC(int, stored=True, sortable=True),  # yyyymmdd of inspection start, for sorting
         source=STORED(),  # source file name
+        **{f.field: _facet_field(f) for f in FACETS},  # one column per registered facet
     )
 
 
-# Facet name in the API -> index field, and the request parameter that filters it.
-FACETS = {
-    "year": "year",
-    "authority": "authority",
-    "inspection_type": "inspection_type",
-    "section": "section",
-    "judgement": "judgement",
-}
+def _facet_field(facet):
+    """A facet is a sortable column: an int (ranges work) or one exact keyword."""
+    if facet.numeric:
+        return NUMERIC(int, stored=True, sortable=True)
+    return ID(stored=True, sortable=True)
+
+
 SORTS = ("relevance", "newest", "oldest")

@@ -123,6 +123,34 @@ INSPECTION_TYPES: tuple[InspectionType, ...] = (
 
 _BY_KEY = {t.key: t for t in INSPECTION_TYPES}
 
+
+@dataclass(frozen=True)
+class Framework:
+    """An inspection framework (or family of documents): the types published under it."""
+
+    key: str
+    label: str
+    types: tuple[str, ...]
+
+
+FRAMEWORKS: tuple[Framework, ...] = (
+    Framework("ilacs", "ILACS (2018-)", ("ilacs_standard", "ilacs_short", "focused_visit")),
+    Framework("sif", "Single inspection framework (2013-2018)", ("sif", "lscb_review")),
+    Framework("jtai", "Joint targeted area inspections", ("jtai",)),
+    Framework("send", "Area SEND inspections", ("area_send",)),
+    Framework("monitoring", "Monitoring visits (SIF and ILACS)", ("monitoring_visit",)),
+    Framework("safeguarding_2009", "Safeguarding and looked after children (2009-2013)",
+              ("aui_cra", "safeguarding_lac", "lac_2013")),
+    Framework("joint_area_review", "Joint area reviews (2005-2009)", ("joint_area_review",)),
+    Framework("other", "Other documents", ("other",)),
+)
+_FRAMEWORK_OF = {t: f.key for f in FRAMEWORKS for t in f.types}
+
+
+def framework_of(type_key: str) -> str:
+    """The framework key of an inspection type key ("other" when unknown)."""
+    return _FRAMEWORK_OF.get(type_key, "other")
+
 # Canonical grades. "requires improvement" alone is canonical only for the LSCB, whose
 # framework grade has no "to be good"; local authority areas use the long form.
 GRADE_PATTERN = (r"\b(?:outstanding|good|requires?\s+improvement(?:\s+to\s+be\s+good)?"
@@ -144,6 +172,9 @@ SIF_AREAS: tuple[tuple[str, str], ...] = (
     ("care_leavers", r"2\.2\.?\s+Experiences and progress of care leavers"),
     ("leadership", r"3\.?\s+Leadership,? management and governance"),
 )
+# Every overall judgement a report can carry (canonical grades, then area SEND outcomes).
+GRADES = ("outstanding", "good", "requires improvement to be good", "requires improvement",
+          "adequate", "inadequate")
 # Area SEND (2023 framework) outcomes, kept as the overall judgement.
 SEND_OUTCOMES: tuple[tuple[str, str], ...] = (
     ("widespread and/or systemic failings", r"widespread and/or systemic failings"),

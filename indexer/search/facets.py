@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.index.schema import FACETS
+from indexer.index.facet_registry import BY_NAME, FACETS
 
 
 @dataclass
@@ -36,11 +36,13 @@ class FacetTable:
         self.size = size
         self.live = np.zeros(size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        self.columns = {name: self._load(reader, field, size) for name, field in FACETS.items()}
+        self.columns = {f.name: self._load(reader, f.field, size) for f in FACETS}
         self.report = self._load(reader, "report_id", size)
 
     @staticmethod
     def _load(reader, field: str, size: int) -> Column:
+        if field not in reader.schema:  # an index built before this facet was registered
+            return Column(np.zeros(size, dtype=np.int32), [None])
         column = reader.column_reader(field)
         raw = [column[i] for i in range(size)]
         values, codes = np.unique(np.array(raw, dtype=object), return_inverse=True)
@@ -57,7 +59,8 @@ class FacetTable:
     def counts(self, name: str, mask: np.ndarray) -> list[tuple[object, int]]:
         column = self.columns[name]
         tally = np.bincount(column.codes[mask], minlength=len(column.values))
-        return [(column.values[i], int(tally[i])) for i in np.nonzero(tally)[0]]
+        return [(column.values[i], int(tally[i])) for i in np.nonzero(tally)[0]
+                if column.values[i] is not None]
 
     def distinct_reports(self, mask: np.ndarray) -> int:
         tally = np.bincount(self.report.codes[mask], minlength=len(self.report.values))
@@ -65,8 +68,8 @@ class FacetTable:
 
     def range_mask(self, q) -> np.ndarray | None:
         """Documents of a numeric range query on a facet field (None: not a facet range)."""
-        name = next((n for n, f in FACETS.items() if f == getattr(q, "fieldname", None)), None)
-        if name is None or not hasattr(q, "startexcl"):
+        name = next((f.name for f in FACETS if f.field == getattr(q, "fieldname", None)), None)
+        if name is None or not BY_NAME[name].numeric or not hasattr(q, "startexcl"):
             return None
         column = self.columns[name]
         if not all(isinstance(v, int) for v in column.values):

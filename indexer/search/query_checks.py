@@ -4,8 +4,8 @@ Whoosh's parser accepts almost anything and turns mistakes into silence (`sectio
 gives 0, `authority:*` searches the word "authority", `child^-1` scores nothing) or into
 crashes (`source:x` names a stored-only field). Every problem found here is collected
 into one BadRequest: fields that cannot be searched, values a field cannot hold (with the
-nearest valid ones), `field:*`, and boosts that are not positive numbers. Values that only
-the index knows (authority keys) are checked by the service.
+nearest valid ones, from the facet registry's vocabularies), `field:*`, and boosts that are
+not positive numbers. Authorities (records plus the served index) are checked by the service.
 """
 from __future__ import annotations
 
@@ -14,17 +14,13 @@ import math
 import re
 
 from indexer.errors import BadRequest
-from indexer.ingest.inspection_types import INSPECTION_TYPES
-from indexer.ingest.taxonomy import SECTION_KEYS
+from indexer.index.facet_registry import FACETS, Known, by_query_name
 
-# Field names a user may type -> the index field (aliases included).
-FIELDS = {
-    "text": "text", "heading": "heading", "title": "title",
-    "authority": "authority", "la": "authority", "council": "authority",
-    "section": "section", "type": "inspection_type", "inspection_type": "inspection_type",
-    "judgement": "judgement", "year": "year", "years": "year",
-}
-TYPE_KEYS = tuple(t.key for t in INSPECTION_TYPES)
+TEXT_FIELDS = ("text", "heading", "title")
+# Field names a user may type -> the index field (facet aliases included).
+FIELDS = {**{f: f for f in TEXT_FIELDS},
+          **{name: f.field for f in FACETS for name in (f.name, *f.aliases)}}
+SHOWN_FIELDS = sorted({*TEXT_FIELDS, *(f.param for f in FACETS)})
 # `name:` at the start of a word, then a value (quoted or not); "10:30" is not a field.
 _FIELD = re.compile(r'(?<![\w"\'’:.-])([A-Za-z_][A-Za-z_0-9]*):("[^"]*"|\[[^\]]*\]?|[^\s()]*)')
 _BOOST = re.compile(r'\^([^\s()"]*)')
@@ -51,7 +47,7 @@ def field_problems(name: str, value: str) -> list[str]:
     field = FIELDS.get(name.lower())
     if field is None:
         return [f"{name}: is not a field that can be searched (fields: "
-                f"{', '.join(sorted(set(FIELDS) - {'la', 'council', 'years'}))})"]
+                f"{', '.join(SHOWN_FIELDS)})"]
     bare = value.strip('"').strip()
     if bare in ("*", "") or bare.strip("*?") == "":
         return [f"{name}:{value} gives no value: name one (e.g. {name}:{_example(field)}) "
@@ -59,12 +55,14 @@ def field_problems(name: str, value: str) -> list[str]:
     if field == "year" and not _YEAR_VALUE.fullmatch(bare):
         return [f"{name}:{value} is not a year or a range of years (e.g. year:2018 or "
                 f"year:2015-2018)"]
-    slug = re.sub(r"[^a-z0-9_]+", "_", bare.lower()).strip("_")
-    if field == "section" and slug not in SECTION_KEYS and not slug.endswith("*"):
-        return [f"unknown section {bare!r}{_suggest(slug, SECTION_KEYS)}"]
-    if field == "inspection_type" and slug not in TYPE_KEYS and not bare.endswith("*"):
-        return [f"unknown inspection type {bare!r}{_suggest(slug, TYPE_KEYS)}"]
-    return []
+    facet = by_query_name(name)
+    if facet is None or facet.vocabulary is None or facet.name == "authority" \
+            or bare.endswith("*"):
+        return []  # authorities are checked against the index (SearchIndex)
+    value, known = facet.query_value(bare), [str(v) for v in facet.vocabulary(Known())]
+    if value in known:
+        return []
+    return [f"unknown {facet.title.lower()} {bare!r}{_suggest(value, known)}"]
 
 
 def _example(field: str) -> str:

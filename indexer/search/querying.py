@@ -2,11 +2,11 @@
 to score it.
 
 Plain words (all required, or any of them with mode="or"), "phrases", AND / OR / NOT,
-parentheses, trailing * and the fields authority:, section:, type:, judgement:, year: (a
-year or a range 2015-2018). With expand=True, acronyms and long forms from the social-care
-vocabulary and corrections of unknown words are searched too, as weighted OR alternatives,
-and section names ("what needs to improve") become section terms; QueryPlan.expansions
-lists what was added. Ranking holds every weight; docs/decisions/0009-relevance.md records
+parentheses, trailing * and a field per facet of indexer.index.facet_registry (authority:,
+section:, type:, framework:, judgement:, and year: with a year or a range 2015-2018). With
+expand=True, acronyms and long forms from the social-care vocabulary and corrections of
+unknown words are searched too, as weighted OR alternatives, and section names ("what
+needs to improve") become section terms; QueryPlan.expansions lists what was added. Ranking holds every weight; docs/decisions/0009-relevance.md records
 the measurements behind each (a close-together bonus exists but measured no gain: off).
 """
 from __future__ import annotations
@@ -21,8 +21,10 @@ from whoosh.qparser import (AndGroup, FieldAliasPlugin, MultifieldPlugin, OrGrou
 from whoosh.scoring import BM25F
 
 from indexer.errors import BadRequest
-from indexer.search.highlight import Highlighter
+from indexer.index.facet_registry import FACETS, by_query_name
 from indexer.search.query_checks import check_query
+from indexer.search.highlight import Highlighter
+from indexer.ingest.authorities import resolve_key
 from indexer.ingest.taxonomy import SECTION_LABELS
 from indexer.search.vocabulary import analyse, default_vocabulary
 
@@ -30,12 +32,13 @@ SEARCH_FIELDS = ("text", "heading", "title")
 # "Quoted phrases" search these fields (every word as written) instead of text and heading.
 EXACT_FIELDS = {"exact": "text", "exact_heading": "heading"}
 MAX_PROXIMITY_TERMS = 8
-ALIASES = {"inspection_type": ["type"], "authority": ["la", "council"], "year": ["years"]}
-_KEYED = re.compile(r"\b(authority|la|council|section|type|inspection_type|judgement):"
+ALIASES = {f.field: list(f.aliases) for f in FACETS if f.aliases}
+_KEYED = re.compile(r"\b(" + "|".join(n for f in FACETS if not f.numeric
+                                      for n in (f.name, *f.aliases)) + r"):"
                     r"(\"[^\"]*\"|\S+)", re.IGNORECASE)
+_QUOTED = re.compile(r'"([^"]*)"(\S*)')
 _YEAR_RANGE = re.compile(r"\byears?:(\d{4})\s*(?:-|–|\.\.|to)\s*(\d{4})\b", re.IGNORECASE)
 _SEGMENT = re.compile(r'"[^"]*"\S*|[^\s()"]+:"[^"]*"\S*|[()]|[^\s()]+')
-_QUOTED = re.compile(r'"([^"]*)"(\S*)')
 _PLAIN_WORD = re.compile(r"[\w'’.‐‑-]+")
 _SPELLABLE = re.compile(r"[A-Za-z]{3,}")
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
@@ -92,10 +95,11 @@ def make_weighting(ranking: Ranking = RANKING) -> BM25F:
 
 
 def _slug_value(match: re.Match) -> str:
-    value = match.group(2).strip('"').lower()
-    value = re.sub(r"[^a-z0-9_]+", "-" if match.group(1).lower() in ("authority", "la", "council")
-                   else "_", value).strip("-_")
-    return f"{match.group(1).lower()}:{value}"
+    """`type:"Focused visit"` -> `inspection_type:focused_visit`: the facet's field and
+    its value as the index stores it (quoted when it holds a space)."""
+    facet = by_query_name(match.group(1))
+    value = facet.query_value(match.group(2).strip('"'))
+    return f'{facet.field}:"{value}"' if " " in value else f"{facet.field}:{value}"
 
 
 def normalise_query(text: str) -> str:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 
 from indexer.errors import BadRequest
-from indexer.models import SearchRequest
+from indexer.index.facet_registry import FACETS, YEARS
 from indexer.index.schema import SORTS
+from indexer.models import SearchRequest
 
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
@@ -17,8 +18,8 @@ DEFAULT_PER_PAGE = 20
 MAX_PAGE = 1000
 MAX_FILTER_VALUES = 50
 MAX_VALUE_CHARS = 100
-KNOWN_PARAMS = ("q", "year", "year_from", "year_to", "authority", "type", "section", "judgement",
-                "page", "per_page", "sort", "expand")
+KNOWN_PARAMS = ("q", *(f.param for f in FACETS), "year_from", "year_to", "page", "per_page",
+                "sort", "expand")
 _YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:-|–|\.\.|to)\s*(\d{4})\s*")
 
 
@@ -45,29 +46,33 @@ def _values(params, name: str, errors: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _years(values: list[str], errors: list[str]) -> tuple[list[int], list[tuple[int, int]]]:
-    """(single years, ranges (first, last)) from year values: "2018" or "2015-2018"."""
-    years, ranges = [], []
-    for value in values:
-        span = _YEAR_RANGE.fullmatch(value)
+def _selected(params, facet, errors: list[str], ranges: list) -> list:
+    """The facet's values, parsed (years as numbers); their vocabulary is checked later,
+    against the index being searched (SearchIndex). A numeric range ("2015-2018") goes
+    to `ranges` as (first, last)."""
+    selected = []
+    for text in _values(params, facet.param, errors):
+        span = _YEAR_RANGE.fullmatch(text) if facet.numeric else None
         if span:
-            first, last = (_int(v, "year", errors, 1900, 2100) for v in span.groups())
+            first, last = (_int(v, facet.param, errors, *YEARS) for v in span.groups())
             if first is not None and last is not None:
                 ranges.append((min(first, last), max(first, last)))
             continue
-        year = _int(value, "year", errors, 1900, 2100)
-        if year is not None:
-            years.append(year)
-    return years, ranges
+        value, problem = facet.parse(text)
+        if problem:
+            errors.append(problem)
+        elif value not in selected:
+            selected.append(value)
+    return selected
 
 
 def _year_bounds(params, errors: list[str]) -> tuple[int, int] | None:
     """year_from and year_to as one range (either may be missing), or None."""
-    first, last = params.get("year_from") or "", params.get("year_to") or ""
-    if not first.strip() and not last.strip():
+    first, last = (params.get("year_from") or "").strip(), (params.get("year_to") or "").strip()
+    if not first and not last:
         return None
-    low = _int(first, "year_from", errors, 1900, 2100) if first.strip() else 1900
-    high = _int(last, "year_to", errors, 1900, 2100) if last.strip() else 2100
+    low = _int(first, "year_from", errors, *YEARS) if first else YEARS[0]
+    high = _int(last, "year_to", errors, *YEARS) if last else YEARS[1]
     if low is None or high is None:
         return None
     if low > high:
@@ -77,6 +82,7 @@ def _year_bounds(params, errors: list[str]) -> tuple[int, int] | None:
 
 
 def _unknown(params, allowed) -> list[str]:
+    """A message naming the parameters that are not in `allowed`, with the valid ones."""
     names = params.keys() if hasattr(params, "keys") else []
     unknown = sorted({n for n in names if n not in allowed})
     if not unknown:
@@ -97,14 +103,13 @@ def parse_params(params, extra=()) -> SearchRequest:
     if "\x00" in query:
         errors.append("the query contains a NUL character")
     request = SearchRequest(query=query.strip())
-    request.years, request.year_ranges = _years(_values(params, "year", errors), errors)
+    for facet in FACETS:
+        values = _selected(params, facet, errors, request.year_ranges)
+        if values:
+            request.filters[facet.name] = values
     bounds = _year_bounds(params, errors)
     if bounds:
         request.year_ranges.append(bounds)
-    request.authorities = _values(params, "authority", errors)
-    request.types = _values(params, "type", errors)
-    request.sections = _values(params, "section", errors)
-    request.judgements = _values(params, "judgement", errors)
     page, per_page = params.get("page"), params.get("per_page")
     if page not in (None, ""):
         request.page = _int(page, "page", errors, 1, MAX_PAGE) or 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -20,16 +21,13 @@ from indexer.search import ranking
 from indexer.index import store
 from indexer.errors import BadRequest, NotFound
 from indexer.search.facets import FacetTable, combine
-from indexer.ingest.inspection_types import INSPECTION_TYPES, label_for
+from indexer.index.facet_registry import BY_NAME, FACETS, Known
+from indexer.ingest.inspection_types import label_for
 from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
 from indexer.search.query_checks import nearest
 from indexer.search.querying import QueryPlan, make_weighting, plan_query
 from indexer.search.similar import more_like
 from indexer.search.spelling import Speller
-from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_KEYS, SECTION_LABELS
-
-
-TYPE_KEYS = frozenset(t.key for t in INSPECTION_TYPES)
 
 
 class _Generation:
@@ -43,7 +41,9 @@ class _Generation:
         self.postings = ranking.Postings.open(self.searcher)  # None: Whoosh scores alone
         self.dates = self._dates()
         self.reports: dict[str, dict] = store.read_json(path / "reports.json", {})
-        self.authority_labels = {r["authority_key"]: r["authority"] for r in self.reports.values()}
+        self.authority_labels = {r["authority_key"]: r.get("authority_name") or r["authority"]
+                                 for r in self.reports.values()}
+        self.known = Known(self.authority_labels)
         self._speller: Speller | None = None
 
     @property
@@ -96,6 +96,21 @@ class SearchIndex:
             search = _Search(generation, SearchRequest())
             return [search._hit(docnum, score, plan) for docnum, score in ranked]
 
+    def matches(self, request: SearchRequest) -> Matches:
+        """The mask of every passage the request matches (no ranking, no hits)."""
+        generation = self.generation()
+        with self._lock:
+            return _Search(generation, request).matches()
+
+    def hits(self, request: SearchRequest, docnums: list[int]) -> list[Hit]:
+        """Hits for chosen index documents, highlighted for the request's query."""
+        generation = self.generation()
+        with self._lock:
+            search = _Search(generation, request)
+            plan = plan_query(request.query, generation.ix.schema, request.expand,
+                              speller=generation.speller)
+            return [search._hit(int(docnum), 0.0, plan) for docnum in docnums]
+
     def reports(self) -> list[dict]:
         """Every report's metadata (without sections), newest first."""
         rows = [{k: v for k, v in r.items() if k != "sections"}
@@ -104,23 +119,48 @@ class SearchIndex:
                       reverse=True)
 
 
+@dataclass
+class Matches:
+    """What a request matched in one generation: the final passage mask and its parts,
+    for pages that aggregate matches (indexer.search.trends) rather than rank them."""
+
+    plan: QueryPlan
+    selected: dict[str, list]  # facet name -> selected values
+    base: np.ndarray  # live documents matching the query (boilerplate rule applied)
+    masks: dict[str, np.ndarray | None]  # facet name -> its filter mask
+    final: np.ndarray  # base and every filter
+    table: FacetTable
+    reports: dict[str, dict]  # report_id -> stored report
+    generation: str  # name of the generation directory (changes with every build)
+
+
 class _Search:
     def __init__(self, generation: _Generation, request: SearchRequest):
         self.g, self.request = generation, request
         self.table = generation.table
         self.scores: np.ndarray | None = None  # Whoosh's BM25F score of every match
 
-    def run(self) -> SearchResults:
+    def matches(self) -> Matches:
+        """Every passage the request matches, as a mask over index documents."""
         selected = self._validated_filters()
         plan = plan_query(self.request.query, self.g.ix.schema, self.request.expand,
                           speller=self.g.speller)
         self._check_query_values(plan.query)
         matched = self._matching(plan.query)
         base = self.table.live & matched
-        if not set(selected["section"]) & HIDDEN_BY_DEFAULT and not plan.asks_for_boilerplate:
-            base &= ~self.table.mask_for("section", sorted(HIDDEN_BY_DEFAULT))
+        for facet in FACETS:
+            hidden = facet.hidden - set(selected[facet.name])
+            if hidden and not (facet.name == "section" and plan.asks_for_boilerplate):
+                base &= ~self.table.mask_for(facet.name, sorted(hidden))
         masks = {name: self.table.mask_for(name, values) for name, values in selected.items()}
         final = combine(list(masks.values()), base)
+        return Matches(plan, selected, base, masks, final, self.table, self.g.reports,
+                       self.g.path.name)
+
+    def run(self) -> SearchResults:
+        found = self.matches()
+        plan, selected, base, masks, final = (found.plan, found.selected, found.base,
+                                              found.masks, found.final)
         total = int(final.sum())
         pages = max(1, math.ceil(total / self.request.per_page))
         if self.request.page > pages:
@@ -135,43 +175,41 @@ class _Search:
             suggestion=self._suggestion(plan, total), expansions=plan.expansions)
 
     def _validated_filters(self) -> dict[str, list]:
-        r, errors = self.request, []
-        known_authorities = set(self.table.columns["authority"].values)
-        for value in r.authorities:
-            if value not in known_authorities:
-                errors.append(f"unknown authority {value[:60]!r}")
-        for value in r.sections:
-            if value not in SECTION_KEYS:
-                errors.append(f"unknown section {value[:60]!r} (known: {', '.join(SECTION_KEYS)})")
-        for value in r.types:
-            if value not in TYPE_KEYS:
-                errors.append(f"unknown inspection type {value[:60]!r}")
-        known_judgements = set(self.table.columns["judgement"].values)
-        for value in r.judgements:
-            if value not in known_judgements:
-                errors.append(f"unknown judgement {value[:60]!r}")
+        """Every facet's selected values, each checked against the facet's vocabulary
+        (indexer.index.facet_registry); all problems in one BadRequest."""
+        self.request.filters = {name: [BY_NAME[name].canonical_value(v) for v in values]
+                                for name, values in self.request.filters.items()}
+        errors = [problem for name, values in self.request.filters.items()
+                  for value in values
+                  for problem in [BY_NAME[name].problem(value, self.g.known)] if problem]
         if errors:
             raise BadRequest("; ".join(errors))
-        years = list(r.years) + [y for y in sorted(self.table.columns["year"].values)
-                                 if any(lo <= y <= hi for lo, hi in r.year_ranges)
-                                 and y not in r.years]
-        if r.year_ranges and not years:
-            years = [r.year_ranges[0][0]]  # no report in the range: a selected year with 0
-        return {"year": years, "authority": list(r.authorities),
-                "inspection_type": list(r.types), "section": list(r.sections),
-                "judgement": list(r.judgements)}
+        if self.request.year_ranges:
+            self.request.filters["year"] = self._years_in_ranges()
+        return {f.name: self.request.selected(f.name) for f in FACETS}
+
+    def _years_in_ranges(self) -> list[int]:
+        """The selected years plus every year of the index inside a selected range (the
+        range's first year when none is: a selected year that counts 0)."""
+        years = self.request.selected("year")
+        ranges = self.request.year_ranges
+        inside = [y for y in sorted(self.table.columns["year"].values)
+                  if any(lo <= y <= hi for lo, hi in ranges)]
+        return list(dict.fromkeys(years + (inside or [ranges[0][0]])))
 
     def _check_query_values(self, q) -> None:
-        """authority: and judgement: values typed in the query must be in the index."""
+        """Facet values typed in the query (`authority:derbyshir`) must be in the facet's
+        vocabulary, as selected filters must; the nearest known values are suggested."""
         problems = []
         for leaf in _leaves(q):
-            if not isinstance(leaf, wq.Term) or leaf.fieldname not in ("authority", "judgement"):
+            facet = BY_NAME.get(getattr(leaf, "fieldname", None))
+            if not isinstance(leaf, wq.Term) or facet is None or facet.vocabulary is None:
                 continue
-            known = [str(v) for v in self.table.columns[leaf.fieldname].values]
-            if leaf.text not in known:
-                near = nearest(leaf.text, known)
-                hint = f" (did you mean {' or '.join(near)}?)" if near else ""
-                problems.append(f"no {leaf.fieldname} {leaf.text[:60]!r} in the index{hint}")
+            if facet.problem(leaf.text, self.g.known) is None:
+                continue
+            near = nearest(leaf.text, [str(v) for v in facet.vocabulary(self.g.known)])
+            hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+            problems.append(f"unknown {facet.title.lower()} {leaf.text[:60]!r}{hint}")
         if problems:
             raise BadRequest("; ".join(dict.fromkeys(problems)))
 
@@ -192,25 +230,15 @@ class _Search:
         return mask
 
     def _facet(self, name: str, selected: list, mask: np.ndarray) -> list[FacetValue]:
+        facet = BY_NAME[name]
         counts = dict(self.table.counts(name, mask))
         for value in selected:
             counts.setdefault(value, 0)
-        rows = [FacetValue(str(value), self._label(name, value), count, value in selected)
+        rows = [FacetValue(str(value), facet.label(value, self.g.known), count, value in selected)
                 for value, count in counts.items()]
-        if name == "year":
+        if facet.order == "value":
             return sorted(rows, key=lambda f: f.value, reverse=True)
         return sorted(rows, key=lambda f: (-f.count, f.label.lower()))
-
-    def _label(self, name: str, value) -> str:
-        if name == "authority":
-            return self.g.authority_labels.get(value, str(value))
-        if name == "inspection_type":
-            return label_for(value) or str(value)
-        if name == "section":
-            return SECTION_LABELS.get(value, str(value))
-        if name == "judgement":
-            return "Not graded" if value == "none" else str(value).capitalize()
-        return str(value)
 
     def _ranked_docnums(self, plan: QueryPlan, final: np.ndarray) -> list[tuple[int, float]]:
         r = self.request
@@ -243,12 +271,19 @@ class _Search:
                     for pid in fields["passage_ids"]]
         return Hit(
             report_id=fields["report_id"], title=fields["title"],
-            authority=fields["authority_label"], year=fields["year"],
+            authority=report.get("authority_name") or fields["authority_label"],
+            year=fields["year"],
             inspection_type=fields["inspection_type"],
             inspection_type_label=label_for(fields["inspection_type"]) or fields["inspection_type"],
             date=report.get("inspection_start") or report.get("published"),
             section=fields["section"], heading=fields["heading"], score=round(score, 4),
-            source=fields["source"], passages=passages)
+            source=fields["source"], passages=passages,
+            authority_key=report.get("authority_key", ""), region=report.get("region"),
+            la_urn=report.get("la_urn"), inspection_start=report.get("inspection_start"),
+            inspection_end=report.get("inspection_end"), published=report.get("published"),
+            date_kind="inspection" if report.get("inspection_start")
+            else "published" if report.get("published") else None,
+            facets={f.name: fields.get(f.field) for f in FACETS})
 
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:
         if not plan.text_query or (total >= 5 and not plan.corrected):

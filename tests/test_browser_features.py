@@ -1,0 +1,83 @@
+"""Browser tests of the pages beyond search (trends, authorities, compare, citations,
+feeds, API docs): Debian's Chromium driven by Playwright against a real server over the
+seed index, at desktop and 390 px phone width, by keyboard, with and without JavaScript.
+Screenshots go to docs/screenshots/."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest_webui import seed_index  # noqa: F401
+from test_browser import ARGS, CHROMIUM, SHOTS, Server  # noqa: F401
+from webui import create_app
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(),
+                       reason="Debian Chromium is not installed (apt-get install -y chromium)"),
+]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+
+
+@pytest.fixture(scope="module")
+def server(seed_index):
+    running = Server(create_app({"OFSTED_INDEX": seed_index}))
+    yield running.url
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+def open_page(browser, **options):
+    context = browser.new_context(**({"viewport": {"width": 1280, "height": 900}} | options))
+    page = context.new_page()
+    page.csp_errors = []
+    page.on("console", lambda m: "Content Security Policy" in m.text
+            and page.csp_errors.append(m.text))
+    return context, page
+
+
+def tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def no_overflow(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+def test_results_link_to_the_trend_by_keyboard(browser, server):
+    context, page = open_page(browser)
+    page.goto(server + "/search?q=drift")
+    tab_to(page, "a.trend-link")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/trends\?q=drift$"))
+    assert page.locator("svg.chart-svg rect").count() == 5
+    assert page.locator("#coverage").inner_text().startswith("The index holds 5 reports")
+    page.screenshot(path=str(SHOTS / "trends.png"), full_page=True)
+    assert page.csp_errors == []
+    context.close()
+
+
+def test_trends_on_a_phone_without_javascript(browser, server):
+    context, page = open_page(browser, java_script_enabled=False, **PHONE)
+    page.goto(server + "/trends?q=drift&by=type")
+    assert page.locator("svg.chart-svg").count() == 3
+    assert no_overflow(page)
+    box = page.locator("svg.chart-svg").first.bounding_box()
+    assert box and box["width"] <= 390
+    page.screenshot(path=str(SHOTS / "trends-phone.png"), full_page=True)
+    context.close()
