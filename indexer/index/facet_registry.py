@@ -49,6 +49,7 @@ class Facet:
     hidden: frozenset = frozenset()  # values left out of results unless selected
     query_joiner: str = "_"  # `type:Focused Visit` -> focused_visit in the query syntax
     list_known: bool = True  # a refusal lists the vocabulary (when it has 20 values or fewer)
+    per_report: bool = True  # one value per report (False: per passage, as sections)
 
     @property
     def field(self) -> str:
@@ -111,7 +112,7 @@ FACETS: tuple[Facet, ...] = (
           "canonical section key, e.g. strengths",
           vocabulary=lambda known: taxonomy.SECTION_KEYS,
           label=lambda v, known: taxonomy.SECTION_LABELS.get(v, str(v)),
-          hidden=frozenset(taxonomy.HIDDEN_BY_DEFAULT)),
+          hidden=frozenset(taxonomy.HIDDEN_BY_DEFAULT), per_report=False),
     Facet("judgement", "judgement", "Overall judgement",
           lambda r, s: r.overall_judgement or "none",
           "overall judgement, e.g. inadequate (none: ungraded)",
