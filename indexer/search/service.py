@@ -21,6 +21,7 @@ from indexer.search import ranking
 from indexer.index import store
 from indexer.errors import BadRequest, NotFound
 from indexer.search.facets import FacetTable, combine
+from indexer.search.highlight import Highlighter
 from indexer.index.facet_registry import BY_NAME, FACETS, Known
 from indexer.ingest.inspection_types import label_for
 from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
@@ -108,6 +109,10 @@ class SearchIndex:
             plan = plan_query(request.query, generation.ix.schema, request.expand,
                               speller=generation.speller)
             return [search._hit(int(docnum), 0.0, plan) for docnum in docnums]
+
+    def highlighter(self, query: str, expand: bool = True) -> Highlighter:
+        """What to mark for `query` (report pages mark the words the search matched)."""
+        return plan_query(query, self.generation().ix.schema, expand).highlighter
 
     def reports(self) -> list[dict]:
         """Every report's metadata (without sections), newest first."""
