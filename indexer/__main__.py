@@ -54,6 +54,8 @@ def cmd_build(args) -> int:
     for skipped in summary.skipped:
         if skipped["reason"] != "unsupported file type":
             print(f"  skipped {skipped['path']}: {skipped['reason']}")
+    for unknown in summary.unknown_authorities:
+        print(f"  no authority record for {unknown['authority']!r} ({unknown['source']})")
     print(f"{summary.reports} reports, {summary.chunks} passages, {summary.pages} pages "
           f"in {summary.seconds:.1f} s")
     return 0

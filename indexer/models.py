@@ -65,6 +65,11 @@ class Report:
     sha256: str
     sections: list[Section] = field(default_factory=list)
     pages: int = 0
+    # the authority record (indexer/ingest/data/authorities.csv); `authority` stays as
+    # printed. Unmatched: the printed name, region and URN None (listed by the build).
+    authority_name: str = ""
+    region: str | None = None
+    la_urn: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -135,6 +140,15 @@ class Hit:
     score: float
     source: str
     passages: list[PassageHit]
+    # `authority` is the canonical name; `date` is the inspection start, else the
+    # publication date, and `date_kind` says which ("inspection" | "published" | None)
+    authority_key: str = ""
+    region: str | None = None
+    la_urn: str | None = None
+    inspection_start: str | None = None
+    inspection_end: str | None = None
+    published: str | None = None
+    date_kind: str | None = None
     facets: dict[str, object] = field(default_factory=dict)  # every facet's value for this hit
 
 

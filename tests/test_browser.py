@@ -86,7 +86,7 @@ def test_search_and_toggle_a_facet(page, server):
     page.press("#q", "Enter")
     page.wait_for_url(re.compile(r"/search\?q=management"))
     assert count_text(page) == "56 passages in 5 reports"
-    page.locator(".facet-authority a.facet-link", has_text="Durham County Council").click()
+    page.locator(".facet-authority a.facet-link", has_text="County Durham").click()
     page.wait_for_url(re.compile(r"authority=durham"))
     assert count_text(page) == "7 passages in 1 report"
     assert page.locator(".facet-link.selected").count() == 1
@@ -148,7 +148,11 @@ def test_csv_export_link_downloads_every_passage(page, server, tmp_path):
     info.value.save_as(saved)
     with open(saved, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 7 and {r["authority"] for r in rows} == {"Durham County Council"}
+    assert len(rows) == 7 and {r["authority"] for r in rows} == {"County Durham"}
+    assert {(r["authority_key"], r["la_urn"], r["region"]) for r in rows} == {
+        ("durham", "80465", "North East")}
+    assert {(r["date"], r["date_kind"], r["inspection_start"], r["published"]) for r in rows} \
+        == {("2011-02-08", "inspection", "2011-02-08", "2011-03-09")}
     assert all(r["permalink"].startswith(server + "/reports/durham-") for r in rows)
 
 

@@ -102,7 +102,7 @@ def test_facet_toggle_links_change_the_counts_and_toggle_back(client):
     page = client.get(url).get_data(as_text=True)
     assert result_count(page) == "56 passages in 5 reports"
     facet = {a["href"]: a for a in links(page, "facet-link")}
-    durham = next(a for a in facet.values() if a["text"].startswith("Durham County Council"))
+    durham = next(a for a in facet.values() if a["text"].startswith("County Durham"))
     assert durham["href"] == "/search?q=management&authority=durham"
     assert durham["text"].endswith(" 7")
     filtered = client.get(durham["href"]).get_data(as_text=True)
@@ -538,3 +538,16 @@ def test_empty_query_sort_menu_says_newest_first(client):
     assert '<option value="oldest" selected>Oldest first</option>' in oldest
     ranked = client.get("/search?q=care").get_data(as_text=True)
     assert '<option value="relevance" selected>Most relevant</option>' in ranked
+
+
+def test_report_page_and_hits_name_the_authority_record_and_label_dates(client):
+    page = client.get(f"/reports/{FOCUSED}").get_data(as_text=True)
+    assert ("<dd>Derbyshire (printed as “Derbyshire County Council”) · East Midlands"
+            " · Ofsted URN 80460</dd>") in page
+    results = client.get("/search?q=%22drift+and+delay%22").get_data(as_text=True)
+    assert 'Inspected <time datetime="2018-02-27">27 February 2018</time>' in results
+    hit = client.get("/api/search?q=%22drift+and+delay%22").get_json()["hits"][0]
+    assert (hit["authority"], hit["authority_key"], hit["la_urn"], hit["region"]) == (
+        "Derbyshire", "derbyshire", "80460", "East Midlands")
+    assert (hit["date"], hit["date_kind"], hit["inspection_start"], hit["published"]) == (
+        "2018-02-27", "inspection", "2018-02-27", "2018-03-22")

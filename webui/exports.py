@@ -14,8 +14,10 @@ from webui.search import run_search
 
 bp = Blueprint("exports", __name__)
 
-BASE_COLUMNS = ("authority", "inspection_type", "inspection_type_label", "date", "year",
-                "section", "heading", "text", "permalink", "report_id", "passage_id")
+BASE_COLUMNS = ("authority", "authority_key", "la_urn", "region", "inspection_type",
+                "inspection_type_label", "date", "date_kind", "inspection_start",
+                "inspection_end", "published", "year", "section", "heading", "text",
+                "permalink", "report_id", "passage_id")
 # then every other registered facet (indexer.index.facet_registry), by its name
 FACET_COLUMNS = tuple(f.name for f in FACETS if f.name not in BASE_COLUMNS)
 COLUMNS = BASE_COLUMNS + FACET_COLUMNS
@@ -33,8 +35,12 @@ def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
     for hit in results.hits:
         for passage in hit.passages:
             out.append({
-                "authority": hit.authority, "inspection_type": hit.inspection_type,
+                "authority": hit.authority, "authority_key": hit.authority_key,
+                "la_urn": hit.la_urn or "", "region": hit.region or "",
+                "inspection_type": hit.inspection_type,
                 "inspection_type_label": hit.inspection_type_label, "date": hit.date or "",
+                "date_kind": hit.date_kind or "", "inspection_start": hit.inspection_start or "",
+                "inspection_end": hit.inspection_end or "", "published": hit.published or "",
                 "year": hit.year, "section": hit.section, "heading": hit.heading,
                 "text": passage.text,
                 "permalink": url_for("reports.report", report_id=hit.report_id,

@@ -44,6 +44,8 @@ class BuildSummary:
     seconds: float = 0.0
     index: str = ""
     full_rebuild: str | None = None  # why every file was parsed again, if it was
+    # reports whose printed authority matches no record of indexer/ingest/data/authorities.csv
+    unknown_authorities: list[dict] = field(default_factory=list)
 
 
 # Everything whose change alters what is indexed: the source and data files of the ingest
@@ -144,7 +146,7 @@ def _chunk_documents(report: Report):
         yield dict(
             chunk_id=chunk.chunk_id, report_id=report.report_id, passage_ids=chunk.passage_ids,
             position=chunk.position, text=chunk.text, heading=chunk.heading, title=report.title,
-            authority_label=report.authority, date=int(date), source=report.source,
+            authority_label=report.authority_name or report.authority, date=int(date), source=report.source,
             **{f.field: f.value(report, chunk.section_key) for f in FACETS},
         )
 
@@ -266,3 +268,6 @@ def _count(summary: BuildSummary, reports: dict) -> None:
     summary.reports = len(reports)
     summary.chunks = sum(len(s["passages"]) for r in reports.values() for s in r["sections"])
     summary.pages = sum(r.get("pages", 0) for r in reports.values())
+    summary.unknown_authorities = sorted(
+        ({"source": r["source"], "authority": r["authority"]} for r in reports.values()
+         if not r.get("region")), key=lambda row: row["source"])

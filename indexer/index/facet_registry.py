@@ -7,11 +7,12 @@ which order they are listed. The schema, the build, request parsing, SearchIndex
 query parser, the CLI, the web views and the exports all read FACETS; adding a facet means
 adding an entry here (and the data its value comes from), nothing else.
 
-Validation (docs/decisions/0012-facet-registry.md): a selected value is checked against
+Validation (docs/decisions/0013-facet-registry.md): a selected value is checked against
 the facet's vocabulary, the values it *can* take (taxonomy data), not the values the index
 happens to hold; a known value absent from the index is a filter that matches nothing
-(count 0), never a 400. Authorities have no vocabulary as data yet, so theirs is the set
-of authorities in the served index.
+(count 0), never a 400. Authorities' vocabulary is their records
+(indexer/ingest/data/authorities.csv) plus any unrecorded authority in the served index;
+a filter or field query may name an authority by any alias (`canonical`).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Collection
 
+from indexer.ingest import authorities
 from indexer.ingest import inspection_types as types
 from indexer.ingest import taxonomy
 from indexer.models import Report
@@ -50,6 +52,7 @@ class Facet:
     query_joiner: str = "_"  # `type:Focused Visit` -> focused_visit in the query syntax
     list_known: bool = True  # a refusal lists the vocabulary (when it has 20 values or fewer)
     per_report: bool = True  # one value per report (False: per passage, as sections)
+    canonical: Callable[[str], str | None] | None = None  # another spelling -> stored value
 
     @property
     def field(self) -> str:
@@ -58,7 +61,14 @@ class Facet:
     def query_value(self, text: str) -> str:
         """A value typed in the query syntax, as the index stores it."""
         kept = "a-z0-9" if self.query_joiner == " " else "a-z0-9_"
-        return re.sub(f"[^{kept}]+", self.query_joiner, text.lower()).strip("-_ ")
+        value = re.sub(f"[^{kept}]+", self.query_joiner, text.lower()).strip("-_ ")
+        return self.canonical_value(value)
+
+    def canonical_value(self, value):
+        """A selected or typed value as the index stores it (an authority's alias -> key)."""
+        if self.canonical is None or not isinstance(value, str):
+            return value
+        return self.canonical(value) or value
 
     def parse(self, text: str) -> tuple[object, str | None]:
         """(the value as the index stores it, or an error message)."""
@@ -97,9 +107,9 @@ FACETS: tuple[Facet, ...] = (
           aliases=("years",), numeric=True, order="value", chart=True),
     Facet("authority", "authority", "Local authority", lambda r, s: r.authority_key,
           "local authority key, e.g. derbyshire", aliases=("la", "council"),
-          vocabulary=lambda known: known.authority_labels,
+          vocabulary=lambda known: authorities.records().keys() | known.authority_labels.keys(),
           label=lambda v, known: known.authority_labels.get(v, str(v)), query_joiner="-",
-          list_known=False),
+          list_known=False, canonical=authorities.resolve_key),
     Facet("inspection_type", "type", "Inspection type", lambda r, s: r.inspection_type,
           "inspection type key, e.g. focused_visit", aliases=("type",),
           vocabulary=lambda known: [t.key for t in types.INSPECTION_TYPES],

@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from indexer.ingest import dates
+from indexer.ingest.authorities import authority_key, resolve
 from indexer.ingest import inspection_types as types
 from indexer.models import Block
 
@@ -43,12 +44,16 @@ def extract_metadata(blocks: list[Block], source: str) -> dict:
     if key == "ilacs_standard" and span and (span[1] - span[0]).days <= SHORT_ILACS_MAX_DAYS:
         key = "ilacs_short"
     authority = _council_area(authority, full)
+    record = resolve(authority, dates.iso(span[0]) if span else dates.iso(published))
     overall, judgements = _judgements(key, head, full)
     year = (span[0].year if span else None) or (published.year if published else None)
     return {
         "title": title,
         "authority": authority,
-        "authority_key": authority_key(authority),
+        "authority_key": record.key if record else authority_key(authority),
+        "authority_name": record.name if record else authority,
+        "region": record.region if record else None,
+        "la_urn": record.la_urn if record else None,
         "inspection_type": key,
         "inspection_type_label": title if key == "other" and title else types.label_for(key),
         "inspection_start": dates.iso(span[0]) if span else None,
@@ -192,30 +197,6 @@ def _council_area(name: str, full: str) -> str:
         behalf = re.search(r"on behalf of (?:the\s+)?((?:[A-Z][\w\-]+\s+){1,4}?)Council", full)
         return behalf.group(1).strip() if behalf else name
     return name
-
-
-_ALIASES = {"hull": "kingston-upon-hull", "newcastle": "newcastle-upon-tyne",
-            "london-corporation": "city-of-london", "corporation-of-london": "city-of-london"}
-_LEADING = r"^(?:the|council of the|(?:london |royal )?borough of|metropolitan borough of|" \
-           r"city and county of|city of|county of|county)\s+"
-_TRAILING = r"\s+(?:local area partnership|local authority|children'?s services|children " \
-            r"services|(?:metropolitan |county )?(?:borough|district|city|county)? ?council|" \
-            r"unitary authority|metropolitan borough|borough|city of|city|county)$"
-
-
-def authority_key(name: str) -> str:
-    """Normalised authority slug: "Bournemouth, Christchurch & Poole Council" ->
-    "bournemouth-christchurch-and-poole"; "City of London" -> "city-of-london"."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = _collapse(text.replace("&", " and ").replace(".", " ").replace("'", ""))
-    if text in ("city of london", "london corporation", "corporation of london"):
-        return "city-of-london"
-    previous = None
-    while previous != text:
-        previous = text
-        text = re.sub(_TRAILING, "", re.sub(_LEADING, "", text)).strip(" ,")
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return _ALIASES.get(slug, slug) or "unknown"
 
 
 # ---- lead inspector ------------------------------------------------------------------

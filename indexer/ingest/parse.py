@@ -71,6 +71,9 @@ def parse_file(path: str) -> Report:
         sha256=raw.sha256,
         sections=sections,
         pages=raw.pages,
+        authority_name=meta.get("authority_name") or meta.get("authority") or "Unknown authority",
+        region=meta.get("region"),
+        la_urn=meta.get("la_urn"),
     )
 
 

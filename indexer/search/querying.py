@@ -23,6 +23,7 @@ from whoosh.scoring import BM25F
 from indexer.errors import BadRequest
 from indexer.index.facet_registry import FACETS, by_query_name
 from indexer.search.highlight import Highlighter
+from indexer.ingest.authorities import resolve_key
 from indexer.ingest.taxonomy import SECTION_LABELS
 from indexer.search.vocabulary import analyse, default_vocabulary
 

@@ -41,7 +41,8 @@ class _Generation:
         self.postings = ranking.Postings.open(self.searcher)  # None: Whoosh scores alone
         self.dates = self._dates()
         self.reports: dict[str, dict] = store.read_json(path / "reports.json", {})
-        self.authority_labels = {r["authority_key"]: r["authority"] for r in self.reports.values()}
+        self.authority_labels = {r["authority_key"]: r.get("authority_name") or r["authority"]
+                                 for r in self.reports.values()}
         self.known = Known(self.authority_labels)
         self._speller: Speller | None = None
 
@@ -179,6 +180,8 @@ class _Search:
     def _validated_filters(self) -> dict[str, list]:
         """Every facet's selected values, each checked against the facet's vocabulary
         (indexer.index.facet_registry); all problems in one BadRequest."""
+        self.request.filters = {name: [BY_NAME[name].canonical_value(v) for v in values]
+                                for name, values in self.request.filters.items()}
         errors = [problem for name, values in self.request.filters.items()
                   for value in values
                   for problem in [BY_NAME[name].problem(value, self.g.known)] if problem]
@@ -244,12 +247,18 @@ class _Search:
                     for pid in fields["passage_ids"]]
         return Hit(
             report_id=fields["report_id"], title=fields["title"],
-            authority=fields["authority_label"], year=fields["year"],
+            authority=report.get("authority_name") or fields["authority_label"],
+            year=fields["year"],
             inspection_type=fields["inspection_type"],
             inspection_type_label=label_for(fields["inspection_type"]) or fields["inspection_type"],
             date=report.get("inspection_start") or report.get("published"),
             section=fields["section"], heading=fields["heading"], score=round(score, 4),
             source=fields["source"], passages=passages,
+            authority_key=report.get("authority_key", ""), region=report.get("region"),
+            la_urn=report.get("la_urn"), inspection_start=report.get("inspection_start"),
+            inspection_end=report.get("inspection_end"), published=report.get("published"),
+            date_kind="inspection" if report.get("inspection_start")
+            else "published" if report.get("published") else None,
             facets={f.name: fields.get(f.field) for f in FACETS})
 
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:
