@@ -7,7 +7,7 @@ which order they are listed. The schema, the build, request parsing, SearchIndex
 query parser, the CLI, the web views and the exports all read FACETS; adding a facet means
 adding an entry here (and the data its value comes from), nothing else.
 
-Validation (docs/decisions/0013-facet-registry.md): a selected value is checked against
+Validation (docs/decisions/0014-facet-registry.md): a selected value is checked against
 the facet's vocabulary, the values it *can* take (taxonomy data), not the values the index
 happens to hold; a known value absent from the index is a filter that matches nothing
 (count 0), never a 400. Authorities' vocabulary is their records

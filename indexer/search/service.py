@@ -88,6 +88,13 @@ class SearchIndex:
             raise NotFound(f"no report with id {report_id!r}")
         return Report.from_dict(data)
 
+    def record(self, report_id: str) -> dict:
+        """One report as stored (a dict, sections included; read it, never change it)."""
+        data = self.generation().reports.get(report_id)
+        if data is None:
+            raise NotFound(f"no report with id {report_id!r}")
+        return data
+
     def similar(self, report_id: str, passage_id: str, limit: int = 5) -> list[Hit]:
         """'More like this': passages in other reports most like this one (indexer.search.similar)."""
         generation = self.generation()

@@ -83,9 +83,9 @@ def trends(found: Matches, query: str = "", by: str = "") -> dict:
     "by", "coverage"}; with by="type" each year also has "groups" (one row per family)."""
     counter = _Counter(found, by)
     in_scope = found.table.live.copy()
-    for name in REPORT_FILTERS:
-        if found.masks.get(name) is not None:
-            in_scope &= found.masks[name]
+    for name, mask in found.masks.items():
+        if mask is not None and name in REPORT_FILTERS:
+            in_scope &= mask
     total = counter.reports(in_scope)
     matching = counter.reports(found.final)
     passages = counter.passages(found.final)
