@@ -145,11 +145,20 @@ def plan_query(text: str, schema, expand: bool = True, mode: str = "and",
     return plan
 
 
+# Whoosh's parser fails with these on some operator runs ("NOT AND ", "a ANDMAYBE ANDNOT b").
+PARSER_CRASHES = (IndexError, AssertionError)
+
+
 def _parse(text: str, schema, mode: str, ranking: Ranking) -> wq.Query:
+    """The parsed query; every way the parser fails is a BadRequest (the one query-error
+    path: 400 over HTTP, `error: ...` and exit 2 on the command line)."""
     try:
         parsed = make_parser(schema, mode, ranking).parse(text)
     except (QueryParserError, ValueError, TypeError) as exc:
         raise BadRequest(f"the query could not be understood: {exc}") from exc
+    except PARSER_CRASHES as exc:
+        raise BadRequest("the query could not be understood: check how AND, OR, NOT and "
+                         "brackets are used") from exc
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise BadRequest("the query has no searchable words")
     return parsed

@@ -21,6 +21,7 @@ from indexer.search import ranking
 from indexer.index import store
 from indexer.errors import BadRequest, NotFound
 from indexer.search.facets import FacetTable, combine
+from indexer.search.highlight import Highlighter
 from indexer.index.facet_registry import BY_NAME, FACETS, Known
 from indexer.ingest.inspection_types import label_for
 from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
@@ -88,6 +89,13 @@ class SearchIndex:
             raise NotFound(f"no report with id {report_id!r}")
         return Report.from_dict(data)
 
+    def record(self, report_id: str) -> dict:
+        """One report as stored (a dict, sections included; read it, never change it)."""
+        data = self.generation().reports.get(report_id)
+        if data is None:
+            raise NotFound(f"no report with id {report_id!r}")
+        return data
+
     def similar(self, report_id: str, passage_id: str, limit: int = 5) -> list[Hit]:
         """'More like this': passages in other reports most like this one (indexer.search.similar)."""
         generation = self.generation()
@@ -110,6 +118,10 @@ class SearchIndex:
             plan = plan_query(request.query, generation.ix.schema, request.expand,
                               speller=generation.speller)
             return [search._hit(int(docnum), 0.0, plan) for docnum in docnums]
+
+    def highlighter(self, query: str, expand: bool = True) -> Highlighter:
+        """What to mark for `query` (report pages mark the words the search matched)."""
+        return plan_query(query, self.generation().ix.schema, expand).highlighter
 
     def reports(self) -> list[dict]:
         """Every report's metadata (without sections), newest first."""
