@@ -1,4 +1,4 @@
-"""Bound what one query may cost before it runs (docs/decisions/0015-bounded-query-cost.md).
+"""Bound what one query may cost before it runs (docs/decisions/0016-bounded-query-cost.md).
 
 Wildcard and prefix terms (`assess*`, `child?en`) and ranges over words (`title:[a TO c]`)
 stand for every index word they match. `bound()` replaces each by the words themselves, as
