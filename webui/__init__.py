@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["ofsted_index"] = SearchIndex(index_dir)
     app.extensions["ofsted_schema"] = make_schema()
 
-    from webui import errors, exports, filters, reports, search, security, trends
+    from webui import errors, exports, feeds, filters, reports, search, security, trends
 
     security.init_app(app)
     filters.init_app(app)
@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(reports.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(trends.bp)
+    app.register_blueprint(feeds.bp)
     return app
 
 
