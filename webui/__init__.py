@@ -10,7 +10,6 @@ import os
 from flask import Flask, current_app
 from flask.json.provider import DefaultJSONProvider
 
-from indexer.index.schema import make_schema
 from indexer.search.service import SearchIndex
 
 DEFAULTS = {
@@ -42,7 +41,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     index_dir = os.path.abspath(app.config["OFSTED_INDEX"])
     app.extensions["ofsted_index"] = SearchIndex(index_dir)
-    app.extensions["ofsted_schema"] = make_schema()
 
     from webui import errors, exports, feeds, filters, reports, search, security, trends
 

@@ -22,7 +22,6 @@ from indexer.models import Passage, Report, SearchRequest, Section
 from indexer.search.request import MAX_QUERY_CHARS
 from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from webui import get_index
-from webui.search import plan
 from webui.security import marked
 
 bp = Blueprint("reports", __name__)
@@ -72,7 +71,7 @@ def highlighter_for(query: str) -> tuple[Highlighter | None, str | None]:
     if len(query) > MAX_QUERY_CHARS or "\x00" in query:
         return None, "The search words are too long or contain invalid characters to highlight."
     try:
-        highlighter = plan(query).highlighter
+        highlighter = get_index().highlighter(query)
     except BadRequest as exc:
         return None, f"The search words could not be highlighted: {exc}"
     return (highlighter if highlighter else None), None

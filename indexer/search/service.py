@@ -21,9 +21,11 @@ from indexer.search import ranking
 from indexer.index import store
 from indexer.errors import BadRequest, NotFound
 from indexer.search.facets import FacetTable, combine
+from indexer.search.highlight import Highlighter
 from indexer.index.facet_registry import BY_NAME, FACETS, Known
 from indexer.ingest.inspection_types import label_for
 from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
+from indexer.search.query_checks import nearest
 from indexer.search.querying import QueryPlan, make_weighting, plan_query
 from indexer.search.similar import more_like
 from indexer.search.spelling import Speller
@@ -123,6 +125,10 @@ class SearchIndex:
                               speller=generation.speller)
             return [search._hit(int(docnum), 0.0, plan) for docnum in docnums]
 
+    def highlighter(self, query: str, expand: bool = True) -> Highlighter:
+        """What to mark for `query` (report pages mark the words the search matched)."""
+        return plan_query(query, self.generation().ix.schema, expand).highlighter
+
     def reports(self) -> list[dict]:
         """Every report's metadata (without sections), newest first."""
         rows = [{k: v for k, v in r.items() if k != "sections"}
@@ -157,6 +163,7 @@ class _Search:
         selected = self._validated_filters()
         plan = plan_query(self.request.query, self.g.ix.schema, self.request.expand,
                           speller=self.g.speller)
+        self._check_query_values(plan.query)
         matched = self._matching(plan.query)
         base = self.table.live & matched
         for facet in FACETS:
@@ -195,7 +202,34 @@ class _Search:
                   for problem in [BY_NAME[name].problem(value, self.g.known)] if problem]
         if errors:
             raise BadRequest("; ".join(errors))
+        if self.request.year_ranges:
+            self.request.filters["year"] = self._years_in_ranges()
         return {f.name: self.request.selected(f.name) for f in FACETS}
+
+    def _years_in_ranges(self) -> list[int]:
+        """The selected years plus every year of the index inside a selected range (the
+        range's first year when none is: a selected year that counts 0)."""
+        years = self.request.selected("year")
+        ranges = self.request.year_ranges
+        inside = [y for y in sorted(self.table.columns["year"].values)
+                  if any(lo <= y <= hi for lo, hi in ranges)]
+        return list(dict.fromkeys(years + (inside or [ranges[0][0]])))
+
+    def _check_query_values(self, q) -> None:
+        """Facet values typed in the query (`authority:derbyshir`) must be in the facet's
+        vocabulary, as selected filters must; the nearest known values are suggested."""
+        problems = []
+        for leaf in _leaves(q):
+            facet = BY_NAME.get(getattr(leaf, "fieldname", None))
+            if not isinstance(leaf, wq.Term) or facet is None or facet.vocabulary is None:
+                continue
+            if facet.problem(leaf.text, self.g.known) is None:
+                continue
+            near = nearest(leaf.text, [str(v) for v in facet.vocabulary(self.g.known)])
+            hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+            problems.append(f"unknown {facet.title.lower()} {leaf.text[:60]!r}{hint}")
+        if problems:
+            raise BadRequest("; ".join(dict.fromkeys(problems)))
 
     def _matching(self, q) -> np.ndarray:
         try:
@@ -273,6 +307,14 @@ class _Search:
         if not plan.text_query or (total >= 5 and not plan.corrected):
             return None
         return self.g.speller.suggest(plan.text_query)
+
+
+def _leaves(q):
+    children = list(q.children())
+    if not children:
+        yield q
+    for child in children:
+        yield from _leaves(child)
 
 
 def passage_url(report_id: str, passage_id: str, query: str = "") -> str:

@@ -1,18 +1,20 @@
 """Trends: per year, how many reports the index holds, how many have at least one passage
-matching a search, their share, and the matching passages (docs/decisions/0012-trends.md).
+matching a search, their share, and the matching passages (docs/decisions/0011-trends.md).
 
 The denominator is every report of that year that passes the report-level filters (year,
-authority, inspection type, judgement, ...: every facet but section); the section filter and the query narrow only the
-numerator. `by="type"` splits each year by inspection-type family (FAMILIES), because a
-full inspection runs to 40 pages and a focused visit to 6: the mix changes the share.
+authority, inspection type, framework, judgement: every facet with one value per report);
+the section filter and the query narrow only the numerator. `by="type"` splits each year
+by inspection-type family (FAMILIES), because a full inspection runs to 40 pages and a
+focused visit to 6: the mix changes the share.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from indexer.index.facet_registry import FACETS
 from indexer.search.service import Matches
 
-PASSAGE_FILTERS = ("section",)  # facets that vary inside a report; the rest are report-level
+REPORT_FILTERS = tuple(f.name for f in FACETS if f.per_report)  # not section
 BY_VALUES = ("", "type")
 # Inspection-type family -> (label, the inspection type keys in it); data, in one place.
 FAMILIES = {
@@ -82,7 +84,7 @@ def trends(found: Matches, query: str = "", by: str = "") -> dict:
     counter = _Counter(found, by)
     in_scope = found.table.live.copy()
     for name, mask in found.masks.items():
-        if mask is not None and name not in PASSAGE_FILTERS:
+        if mask is not None and name in REPORT_FILTERS:
             in_scope &= mask
     total = counter.reports(in_scope)
     matching = counter.reports(found.final)
