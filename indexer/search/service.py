@@ -208,6 +208,12 @@ class SearchIndex:
             return fresh
         raise AssertionError("unreachable")
 
+    def stamp(self) -> tuple[str, float]:
+        """(the served generation's name, its modification time): both change with every
+        build that changes the index, and only then (feeds use them as validators)."""
+        path = store.current_generation(self.index_dir)
+        return path.name, (path / "reports.json").stat().st_mtime
+
     def search(self, request: SearchRequest) -> SearchResults:
         for attempt in range(OPEN_ATTEMPTS):
             try:
