@@ -111,3 +111,16 @@ def test_citation_readable_without_javascript_on_a_phone(browser, server):
     assert no_overflow(page)
     page.screenshot(path=str(SHOTS / "citation-phone.png"))
     context.close()
+
+
+def test_subscribe_link_by_keyboard_on_a_phone(browser, server):
+    context, page = open_page(browser, **PHONE)
+    page.goto(server + "/search?q=drift")
+    assert page.locator('link[rel=alternate][type="application/atom+xml"]').get_attribute(
+        "href") == "/search.atom?q=drift"
+    tab_to(page, "a.feed-link")
+    assert page.locator("a.feed-link").is_visible() and no_overflow(page)
+    page.screenshot(path=str(SHOTS / "subscribe-phone.png"))
+    response = page.request.get(server + "/search.atom?q=drift")
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    context.close()
