@@ -37,6 +37,7 @@ class RawDocument:
 class Passage:
     passage_id: str
     text: str
+    page: int | None = None  # 1-based PDF page (as a viewer numbers it) where it starts
 
 
 @dataclass
@@ -70,6 +71,9 @@ class Report:
     authority_name: str = ""
     region: str | None = None
     la_urn: str | None = None
+    # judgement table cells moved out of the passages: {"heading", "label", "grade"}
+    judgement_rows: list[dict] = field(default_factory=list)
+    original_url: str | None = None  # the published original (indexer.ingest.originals)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -78,7 +82,8 @@ class Report:
     def from_dict(cls, data: dict) -> "Report":
         data = dict(data)
         data["sections"] = [
-            Section(s["key"], s["heading"], [Passage(**p) for p in s["passages"]])
+            Section(s["key"], s["heading"], [Passage(**p) for p in s["passages"]],
+                    **{k: v for k, v in s.items() if k not in ("key", "heading", "passages")})
             for s in data.get("sections", [])
         ]
         return cls(**data)
@@ -124,6 +129,7 @@ class PassageHit:
     url: str
     text: str
     snippet_html: str
+    page: int | None = None  # PDF page where the passage starts
 
 
 @dataclass
@@ -149,6 +155,7 @@ class Hit:
     inspection_end: str | None = None
     published: str | None = None
     date_kind: str | None = None
+    original_url: str | None = None  # the published original, where known
     facets: dict[str, object] = field(default_factory=dict)  # every facet's value for this hit
 
 

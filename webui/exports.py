@@ -17,7 +17,7 @@ bp = Blueprint("exports", __name__)
 BASE_COLUMNS = ("authority", "authority_key", "la_urn", "region", "inspection_type",
                 "inspection_type_label", "date", "date_kind", "inspection_start",
                 "inspection_end", "published", "year", "section", "heading", "text",
-                "permalink", "report_id", "passage_id")
+                "permalink", "report_id", "passage_id", "page", "original_url")
 # then every other registered facet (indexer.index.facet_registry), by its name
 FACET_COLUMNS = tuple(f.name for f in FACETS if f.name not in BASE_COLUMNS)
 COLUMNS = BASE_COLUMNS + FACET_COLUMNS
@@ -46,6 +46,7 @@ def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
                 "permalink": url_for("reports.report", report_id=hit.report_id,
                                      _external=True, _anchor=passage.passage_id),
                 "report_id": hit.report_id, "passage_id": passage.passage_id,
+                "page": passage.page or "", "original_url": hit.original_url or "",
                 **{name: hit.facets.get(name, "") for name in FACET_COLUMNS},
             })
     return out[:cap], len(out) > cap or len(results.hits) < results.total
