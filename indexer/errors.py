@@ -13,8 +13,16 @@ class BadRequest(OfstedSearchError):
     """A search request that cannot be answered as asked; the message says why."""
 
 
+class QueryTooCostly(BadRequest):
+    """A query beyond a cost bound (wildcard expansion, deadline); the message says which."""
+
+
 class IndexMissing(OfstedSearchError):
     """No index has been built at the configured location."""
+
+
+class IndexEmpty(OfstedSearchError):
+    """The index exists but holds no reports; the message says how to fill it."""
 
 
 class NotFound(OfstedSearchError):

@@ -113,6 +113,7 @@ class SearchRequest:
     query: str = ""
     # facet name (indexer.index.facet_registry) -> the selected values, e.g. {"year": [2018]}
     filters: dict[str, list] = field(default_factory=dict)
+    year_ranges: list[tuple[int, int]] = field(default_factory=list)  # (first, last) inclusive
     page: int = 1
     per_page: int = 20
     sort: str = "relevance"

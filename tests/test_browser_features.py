@@ -81,3 +81,46 @@ def test_trends_on_a_phone_without_javascript(browser, server):
     assert box and box["width"] <= 390
     page.screenshot(path=str(SHOTS / "trends-phone.png"), full_page=True)
     context.close()
+
+
+def test_copy_citation_by_keyboard(browser, server):
+    context, page = open_page(browser, permissions=["clipboard-read", "clipboard-write"])
+    drift = "p-5e0981f645"
+    page.goto(server + f"/reports/derbyshire-focused-visit-2018-02-27#{drift}")
+    page.locator(f"#{drift} .cite summary").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Copy citation"
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.textContent === 'Citation copied'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Ofsted (2018) Focused visit to Derbyshire County Council")
+    assert f"/reports/derbyshire-focused-visit-2018-02-27#{drift} (Accessed: " in copied
+    page.screenshot(path=str(SHOTS / "citation.png"))
+    assert page.csp_errors == []
+    context.close()
+
+
+def test_citation_readable_without_javascript_on_a_phone(browser, server):
+    context, page = open_page(browser, java_script_enabled=False, **PHONE)
+    drift = "p-5e0981f645"
+    page.goto(server + f"/reports/derbyshire-focused-visit-2018-02-27#{drift}")
+    page.locator(f"#{drift} .cite summary").click()
+    assert page.locator(f"#cite-{drift}").is_visible()
+    assert not page.locator(f"#{drift} .copy-citation").is_visible()
+    assert no_overflow(page)
+    page.screenshot(path=str(SHOTS / "citation-phone.png"))
+    context.close()
+
+
+def test_subscribe_link_by_keyboard_on_a_phone(browser, server):
+    context, page = open_page(browser, **PHONE)
+    page.goto(server + "/search?q=drift")
+    assert page.locator('link[rel=alternate][type="application/atom+xml"]').get_attribute(
+        "href") == "/search.atom?q=drift"
+    tab_to(page, "a.feed-link")
+    assert page.locator("a.feed-link").is_visible() and no_overflow(page)
+    page.screenshot(path=str(SHOTS / "subscribe-phone.png"))
+    response = page.request.get(server + "/search.atom?q=drift")
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    context.close()

@@ -124,3 +124,48 @@ def test_search_finds_the_glued_compound_of_seed_004(index):
     assert any("<mark>MultiAgency</mark>" in s for s in snippets)
     assert index.search(SearchRequest(query="colocated")).total == (
         index.search(SearchRequest(query="co-located")).total) >= 1
+
+
+# --- exact phrases ---------------------------------------------------------------------
+
+def test_quoted_words_search_the_exact_fields_with_stop_words_and_no_stemming():
+    plan = plan_query('"Drift and Delays" neglect', SCHEMA)
+    exact = [(leaf.fieldname, list(leaf.words)) for leaf in leaves(plan.query)
+             if isinstance(leaf, wq.Phrase)]
+    assert exact == [("exact", ["drift", "and", "delays"]),
+                     ("exact_heading", ["drift", "and", "delays"])]
+    assert plan.highlighter.exact == [["drift", "and", "delays"]]
+    assert plan.highlighter.terms == {"neglect"}
+
+
+def test_quoted_words_are_not_expanded_or_corrected():
+    speller = Speller({"safeguarding": 100})
+    plan = plan_query('"CSE safegaurding"', SCHEMA, speller=speller)
+    assert (plan.expansions, plan.corrected) == ([], False)
+    assert {leaf.fieldname for leaf in leaves(plan.query)} == {"exact", "exact_heading"}
+
+
+def test_a_hyphen_in_quotes_is_a_space_and_apostrophes_fold():
+    words = [list(leaf.words) for leaf in leaves(plan_query('"life-story work"', SCHEMA).query)]
+    assert words == [["life", "story", "work"]] * 2
+    words = [list(leaf.words) for leaf in leaves(plan_query('"children’s services"', SCHEMA).query)]
+    assert words == [["childrens", "services"]] * 2
+
+
+def test_an_exact_phrase_highlights_only_where_its_words_stand_as_typed():
+    highlighter = plan_query('"drift and delay"', SCHEMA).highlighter
+    assert highlighter.snippet("Drift and delay; drift or delay; drift and delays.") == (
+        "<mark>Drift and delay</mark>; drift or delay; drift and delays.")
+    highlighter = plan_query('"life story work"', SCHEMA).highlighter
+    assert highlighter.snippet("Life-story work, life stories work.") == (
+        "<mark>Life-story work</mark>, life stories work.")
+
+
+def test_a_quoted_phrase_keeps_its_stop_words_in_the_index(index):
+    exact = index.search(SearchRequest(query='"drift and delay"', per_page=50))
+    assert exact.total >= 1
+    snippets = [p.snippet_html for h in exact.hits for p in h.passages]
+    assert all("<mark>drift and delay</mark>" in s.lower() for s in snippets)
+    assert index.search(SearchRequest(query='"drift or delay"')).total == 0
+    unquoted = index.search(SearchRequest(query="drift delay", per_page=50))
+    assert unquoted.total >= exact.total

@@ -10,7 +10,6 @@ import os
 from flask import Flask, current_app
 from flask.json.provider import DefaultJSONProvider
 
-from indexer.index.schema import make_schema
 from indexer.search.service import SearchIndex
 
 DEFAULTS = {
@@ -42,9 +41,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     index_dir = os.path.abspath(app.config["OFSTED_INDEX"])
     app.extensions["ofsted_index"] = SearchIndex(index_dir)
-    app.extensions["ofsted_schema"] = make_schema()
 
-    from webui import errors, exports, filters, reports, search, security, trends
+    from webui import errors, exports, feeds, filters, reports, search, security, trends
 
     security.init_app(app)
     filters.init_app(app)
@@ -53,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(reports.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(trends.bp)
+    app.register_blueprint(feeds.bp)
     return app
 
 

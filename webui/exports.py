@@ -1,27 +1,37 @@
-"""Exports of the whole result set, not one page: `/export.csv` and `/export.json`, one
-row per passage with an absolute permalink, capped at EXPORT_CAP passages (the cap and
-the total are stated in X-Export-* headers and in the JSON)."""
+"""Exports of the whole result set, not one page: `/export.csv` and `/export.json` (one
+row per passage, with the report's title, dates, page where known, authority key,
+original-document URL where known, a citation, and the query and filters that produced
+them), `/export.ris` and `/export.bib` (one reference per report, its matching passages
+as notes). Capped at EXPORT_CAP passages (the cap and the total are stated in X-Export-*
+headers and in the JSON)."""
 from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from indexer.index.facet_registry import FACETS
 from indexer.models import SearchResults
+from indexer.search.citations import (bib_entry, citation, original_url, passage_pages,
+                                      ris_entry)
+from webui import get_index
 from webui.search import run_search
+from webui.state import FILTER_PARAMS
 
 bp = Blueprint("exports", __name__)
 
-BASE_COLUMNS = ("authority", "authority_key", "la_urn", "region", "inspection_type",
-                "inspection_type_label", "date", "date_kind", "inspection_start",
-                "inspection_end", "published", "year", "section", "heading", "text",
-                "permalink", "report_id", "passage_id", "page", "original_url")
+BASE_COLUMNS = ("authority", "la_urn", "region", "inspection_type", "inspection_type_label",
+                "date", "date_kind", "year", "section", "heading", "text", "permalink",
+                "report_id", "passage_id")
 # then every other registered facet (indexer.index.facet_registry), by its name
 FACET_COLUMNS = tuple(f.name for f in FACETS if f.name not in BASE_COLUMNS)
-COLUMNS = BASE_COLUMNS + FACET_COLUMNS
+CITE_COLUMNS = ("title", "published", "inspection_start", "inspection_end", "page",
+                "authority_key", "original_url", "citation", "query", "filters")
+COLUMNS = BASE_COLUMNS + FACET_COLUMNS + CITE_COLUMNS
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # spreadsheet formula injection
+REFERENCE_TYPES = {"ris": "application/x-research-info-systems", "bib": "application/x-bibtex"}
 
 
 def _results() -> tuple[SearchResults, int]:
@@ -29,25 +39,39 @@ def _results() -> tuple[SearchResults, int]:
     return run_search(request.args, page=1, per_page=cap), cap
 
 
+def filters_text() -> str:
+    """The filters of this export as 'name=value; ...' (empty when none)."""
+    return "; ".join(f"{name}={value}" for name in FILTER_PARAMS
+                     for value in request.args.getlist(name) if value.strip())
+
+
 def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
     """One row per passage, at most `cap`, and whether the result set was cut short."""
-    out = []
+    out, index, pages = [], get_index(), {}
+    accessed = datetime.now(timezone.utc).date()
     for hit in results.hits:
+        record = index.record(hit.report_id)
+        if hit.report_id not in pages:
+            pages[hit.report_id] = passage_pages(record)
         for passage in hit.passages:
+            link = url_for("reports.report", report_id=hit.report_id, _external=True,
+                           _anchor=passage.passage_id)
+            page = pages[hit.report_id].get(passage.passage_id)
             out.append({
-                "authority": hit.authority, "authority_key": hit.authority_key,
-                "la_urn": hit.la_urn or "", "region": hit.region or "",
-                "inspection_type": hit.inspection_type,
+                "authority": hit.authority, "la_urn": hit.la_urn or "",
+                "region": hit.region or "", "inspection_type": hit.inspection_type,
                 "inspection_type_label": hit.inspection_type_label, "date": hit.date or "",
-                "date_kind": hit.date_kind or "", "inspection_start": hit.inspection_start or "",
-                "inspection_end": hit.inspection_end or "", "published": hit.published or "",
-                "year": hit.year, "section": hit.section, "heading": hit.heading,
-                "text": passage.text,
-                "permalink": url_for("reports.report", report_id=hit.report_id,
-                                     _external=True, _anchor=passage.passage_id),
+                "date_kind": hit.date_kind or "", "year": hit.year, "section": hit.section, "heading": hit.heading,
+                "text": passage.text, "permalink": link,
                 "report_id": hit.report_id, "passage_id": passage.passage_id,
-                "page": passage.page or "", "original_url": hit.original_url or "",
                 **{name: hit.facets.get(name, "") for name in FACET_COLUMNS},
+                "title": hit.title, "published": record.get("published") or "",
+                "inspection_start": record.get("inspection_start") or "",
+                "inspection_end": record.get("inspection_end") or "",
+                "page": page or "", "authority_key": record.get("authority_key", ""),
+                "original_url": original_url(record) or "",
+                "citation": citation(record, link, page, accessed),
+                "query": results.query, "filters": filters_text(),
             })
     return out[:cap], len(out) > cap or len(results.hits) < results.total
 
@@ -86,9 +110,41 @@ def export_json():
     results, cap = _results()
     table, truncated = rows(results, cap)
     response = jsonify({
-        "query": results.query, "total": results.total, "reports": results.reports,
+        "query": results.query,
+        "filters": {name: request.args.getlist(name) for name in FILTER_PARAMS
+                    if request.args.getlist(name)},
+        "total": results.total, "reports": results.reports,
         "exported": len(table), "cap": cap, "truncated": truncated,
         "columns": list(COLUMNS), "rows": table,
     })
     response.headers.update(_headers(results, table, truncated, cap, "json"))
     return response
+
+
+def references(kind: str):
+    """One RIS or BibTeX entry per report, in result order, matching passages as notes."""
+    results, cap = _results()
+    table, truncated = rows(results, cap)
+    grouped: dict[str, list[dict]] = {}
+    for row in table:
+        grouped.setdefault(row["report_id"], []).append(row)
+    write = ris_entry if kind == "ris" else bib_entry
+    entries = []
+    for report_id, passages in grouped.items():
+        notes = [f"{r['heading'] or r['section']}: {r['text']} ({r['permalink']})"
+                 for r in passages]
+        url = url_for("reports.report", report_id=report_id, _external=True)
+        entries.append(write(get_index().record(report_id), url, notes))
+    response = current_app.response_class("\n".join(entries), mimetype=REFERENCE_TYPES[kind])
+    response.headers.update(_headers(results, table, truncated, cap, kind))
+    return response
+
+
+@bp.get("/export.ris")
+def export_ris():
+    return references("ris")
+
+
+@bp.get("/export.bib")
+def export_bib():
+    return references("bib")

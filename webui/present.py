@@ -138,7 +138,10 @@ def search_view(results: SearchResults, state: UrlState, export_cap: int) -> dic
                            if results.expansions else None),
         "export_csv": state.without("page", "per_page").url("/export.csv"),
         "export_json": state.without("page", "per_page").url("/export.json"),
+        "export_ris": state.without("page", "per_page").url("/export.ris"),
+        "export_bib": state.without("page", "per_page").url("/export.bib"),
         "api_url": state.url("/api/search"),
+        "feed_url": state.without("page", "per_page", "sort").url("/search.atom"),
         "trend_url": state.without("page", "per_page", "sort").url("/trends"),
         "boilerplate_url": (None if "boilerplate" in state.values("section")
                             else state.toggle("section", "boilerplate").url()),

@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from datetime import datetime, timezone
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from indexer.errors import BadRequest, NotFound
+from indexer.search.citations import citation, passage_pages
 from indexer.search.highlight import Highlighter, mark
 from indexer.models import Passage, Report, SearchRequest, Section
 from indexer.search.request import MAX_QUERY_CHARS
 from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from webui import get_index
-from webui.search import plan
 from webui.security import marked
 
 bp = Blueprint("reports", __name__)
@@ -42,6 +44,7 @@ class PassageView:
     previous: str | None = None  # passage id of the previous match
     next: str | None = None
     page: int | None = None  # PDF page where the passage starts
+    citation: str = ""
 
 
 @dataclass
@@ -69,7 +72,7 @@ def highlighter_for(query: str) -> tuple[Highlighter | None, str | None]:
     if len(query) > MAX_QUERY_CHARS or "\x00" in query:
         return None, "The search words are too long or contain invalid characters to highlight."
     try:
-        highlighter = plan(query).highlighter
+        highlighter = get_index().highlighter(query)
     except BadRequest as exc:
         return None, f"The search words could not be highlighted: {exc}"
     return (highlighter if highlighter else None), None
@@ -113,6 +116,17 @@ def section_views(report: Report, highlighter: Highlighter | None,
     return views
 
 
+def add_citations(report_id: str, sections: list[SectionView]) -> None:
+    """Every passage's citation (indexer.search.citations), accessed today (UTC)."""
+    record = get_index().record(report_id)
+    pages, today = passage_pages(record), datetime.now(timezone.utc).date()
+    for section in sections:
+        for passage in section.passages:
+            link = url_for("reports.report", report_id=report_id, _external=True,
+                           _anchor=passage.passage_id)
+            passage.citation = citation(record, link, pages.get(passage.passage_id), today)
+
+
 def _when(row: dict) -> str:
     return row.get("inspection_start") or row.get("published") or f"{row.get('year', '')}"
 
@@ -136,6 +150,7 @@ def report(report_id: str):
     searching = bool(query.strip()) and notice is None
     matching = matching_passages(found, query) if searching else set()
     sections = section_views(found, highlighter, matching)
+    add_citations(found.report_id, sections)
     matches = [p for s in sections for p in s.passages if p.match]
     earlier, later = related(found, index.reports())
     return render_template("report.html", report=found, sections=sections, query=query,

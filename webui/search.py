@@ -5,11 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from flask import Blueprint, current_app, jsonify, render_template, request
-from whoosh import query as wq
 
-from indexer.errors import BadRequest
 from indexer.models import SearchRequest, SearchResults
-from indexer.search.querying import QueryPlan, plan_query
 from indexer.search.request import parse_params
 from webui import get_index
 from webui.present import search_view
@@ -17,19 +14,7 @@ from webui.state import UrlState
 
 bp = Blueprint("search", __name__)
 
-# Whoosh's parser fails with these on some operator runs ("NOT AND ", "a ANDMAYBE ANDNOT b");
-# indexer.search.querying converts only QueryParserError, ValueError and TypeError to BadRequest.
-PARSER_FAILURES = (IndexError, AssertionError)
 SORT_LABELS = {"relevance": "Most relevant", "newest": "Newest first", "oldest": "Oldest first"}
-
-
-def plan(query: str) -> QueryPlan:
-    """plan_query, with every parser failure reported as a BadRequest."""
-    try:
-        return plan_query(query, current_app.extensions["ofsted_schema"])
-    except PARSER_FAILURES as exc:
-        raise BadRequest("the query could not be understood: check how AND, OR, NOT and "
-                         "brackets are used") from exc
 
 
 def sort_menu(query: str, sort: str) -> tuple[str, list[tuple[str, str, bool]]]:
@@ -37,7 +22,7 @@ def sort_menu(query: str, sort: str) -> tuple[str, list[tuple[str, str, bool]]]:
     Without search words there is nothing to rank, so the index lists the newest first even
     for sort=relevance: the menu then offers "Newest first" (sent as the value asked for, so
     a new search typed into the form is still ranked by relevance) and "Oldest first"."""
-    if not isinstance(plan(query).query, wq.Every):
+    if query.strip():
         return sort, [(key, label, key == sort) for key, label in SORT_LABELS.items()]
     if sort == "oldest":
         return "oldest", [("relevance", SORT_LABELS["newest"], False),
@@ -46,10 +31,9 @@ def sort_menu(query: str, sort: str) -> tuple[str, list[tuple[str, str, bool]]]:
 
 
 def parsed(args, **changes) -> SearchRequest:
-    """parse_params with `changes` applied, after a parse of the query that cannot crash."""
-    search_request = dataclasses.replace(parse_params(args), **changes)
-    plan(search_request.query)
-    return search_request
+    """parse_params with `changes` applied. The query itself is parsed once, by the search
+    (a query that cannot be understood is a BadRequest there)."""
+    return dataclasses.replace(parse_params(args), **changes)
 
 
 def run_search(args, **changes) -> SearchResults:

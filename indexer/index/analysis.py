@@ -159,6 +159,39 @@ class StopFilter(Filter):
             yield t
 
 
+# Exact-phrase tokens: words split at hyphens and other punctuation, apostrophes dropped
+# inside a word ("children’s" -> "childrens", "life-story" -> "life", "story").
+EXACT_TOKEN_PATTERN = r"\w+(?:['’]\w+)*"
+
+
+class ApostropheFilter(Filter):
+    """Drop apostrophes inside a word, so "children's", "children’s" and "childrens" meet."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if "'" in token.text or "’" in token.text:
+                token.text = token.text.replace("’", "").replace("'", "")
+            yield token
+
+
+class AccentFilter(Filter):
+    """Fold accents: "café" -> "cafe"."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if not token.text.isascii():
+                token.text = "".join(c for c in unicodedata.normalize("NFKD", token.text)
+                                     if not unicodedata.combining(c))
+            yield token
+
+
+def make_exact_analyzer():
+    """The analyzer of the exact-phrase fields: every word kept as written (stop words
+    too), case, accents and apostrophes folded, no stemming, no compounds."""
+    return (RegexTokenizer(EXACT_TOKEN_PATTERN) | LowercaseFilter() | AccentFilter()
+            | ApostropheFilter())
+
+
 def make_analyzer():
     """The analyzer of every searchable text field."""
     return (

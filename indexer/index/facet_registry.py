@@ -7,7 +7,7 @@ which order they are listed. The schema, the build, request parsing, SearchIndex
 query parser, the CLI, the web views and the exports all read FACETS; adding a facet means
 adding an entry here (and the data its value comes from), nothing else.
 
-Validation (docs/decisions/0011-facet-registry.md): a selected value is checked against
+Validation (docs/decisions/0014-facet-registry.md): a selected value is checked against
 the facet's vocabulary, the values it *can* take (taxonomy data), not the values the index
 happens to hold; a known value absent from the index is a filter that matches nothing
 (count 0), never a 400. Authorities' vocabulary is their records
@@ -51,6 +51,7 @@ class Facet:
     hidden: frozenset = frozenset()  # values left out of results unless selected
     query_joiner: str = "_"  # `type:Focused Visit` -> focused_visit in the query syntax
     list_known: bool = True  # a refusal lists the vocabulary (when it has 20 values or fewer)
+    per_report: bool = True  # one value per report (False: per passage, as sections)
     canonical: Callable[[str], str | None] | None = None  # another spelling -> stored value
 
     @property
@@ -121,7 +122,7 @@ FACETS: tuple[Facet, ...] = (
           "canonical section key, e.g. strengths",
           vocabulary=lambda known: taxonomy.SECTION_KEYS,
           label=lambda v, known: taxonomy.SECTION_LABELS.get(v, str(v)),
-          hidden=frozenset(taxonomy.HIDDEN_BY_DEFAULT)),
+          hidden=frozenset(taxonomy.HIDDEN_BY_DEFAULT), per_report=False),
     Facet("judgement", "judgement", "Overall judgement",
           lambda r, s: r.overall_judgement or "none",
           "overall judgement, e.g. inadequate (none: ungraded)",

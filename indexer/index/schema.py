@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from indexer.index.analysis import make_analyzer
+from indexer.index.analysis import make_analyzer, make_exact_analyzer
 from indexer.index.facet_registry import FACETS
 
 MAX_HIGHLIGHT_CHARS = 1_000_000  # Whoosh stops highlighting at 32,768 chars by default
 
 
 def make_schema() -> Schema:
-    analyzer = make_analyzer()
+    analyzer, exact = make_analyzer(), make_exact_analyzer()
     return Schema(
         chunk_id=ID(stored=True, unique=True),  # "<report_id>/<passage_id>"
         report_id=ID(stored=True, sortable=True),  # stable slug of the report
@@ -21,6 +21,9 @@ def make_schema() -> Schema:
         position=NUMERIC(int, stored=True),  # order of the chunk inside its report
         text=TEXT(analyzer=analyzer, stored=True, phrase=True),  # passage text
         heading=TEXT(analyzer=analyzer, stored=True, field_boost=0.6),  # section heading as printed
+        # the same passage text and heading, every word as written: "quoted phrases" search these
+        exact=TEXT(analyzer=exact, phrase=True),
+        exact_heading=TEXT(analyzer=exact, phrase=True, field_boost=0.6),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=0.2),  # report title
         authority_label=STORED(),  # authority as printed
         date=NUMERIC(int, stored=True, sortable=True),  # yyyymmdd of inspection start, for sorting

@@ -29,11 +29,12 @@ def current_generation(index_dir: str | os.PathLike) -> Path:
     """The directory of the generation being served; IndexMissing if there is none."""
     link = Path(index_dir) / CURRENT
     if not link.is_symlink() and not link.is_dir():
-        raise IndexMissing(
-            f"no index at {index_dir}: build one with `python -m indexer build --index {index_dir}`")
+        raise IndexMissing("no index has been built here yet: build one with "
+                           "`python -m indexer build PATH --index DIR`")
     target = link.resolve()
     if not (target / "whoosh").is_dir() or not (target / "reports.json").is_file():
-        raise IndexMissing(f"the index at {index_dir} is incomplete: rebuild it")
+        raise IndexMissing("the index is incomplete: rebuild it with "
+                           "`python -m indexer build PATH --index DIR`")
     return target
 
 

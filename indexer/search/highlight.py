@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 import bleach
 
-from indexer.index.analysis import make_analyzer
+from indexer.index.analysis import make_analyzer, make_exact_analyzer
 
 SNIPPET_CHARS = 420  # passages up to this length are shown whole
 WINDOW = 150  # characters either side of a match in a longer passage
 MAX_FRAGMENTS = 3
 _ANALYZER = make_analyzer()
+_EXACT_ANALYZER = make_exact_analyzer()
 # A fragment made only of html.escape()d text and <mark> tags, with none of the characters
 # an HTML parser rewrites (controls, CR, noncharacters, astral): bleach returns it as it is.
 _ALREADY_CLEAN = re.compile(
@@ -27,14 +28,16 @@ _TAG = re.compile(r"</?mark>")
 
 @dataclass
 class Highlighter:
-    """What to mark: single stemmed terms, prefixes and phrases (stemmed word lists)."""
+    """What to mark: single stemmed terms, prefixes, phrases (stemmed word lists) and
+    exact phrases (word lists as the exact-phrase analyzer reads them)."""
 
     terms: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
     phrases: list[list[str]] = field(default_factory=list)
+    exact: list[list[str]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.prefixes or self.phrases)
+        return bool(self.terms or self.prefixes or self.phrases or self.exact)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans to mark, merged and in order."""
@@ -42,14 +45,11 @@ class Highlighter:
                   for t in _ANALYZER(text, positions=True, chars=True, mode="index")]
         spans = [(start, end) for word, _, start, end in tokens
                  if word in self.terms or any(word.startswith(p) for p in self.prefixes)]
-        by_position = {pos: (word, start, end) for word, pos, start, end in tokens}
-        for phrase in self.phrases:
-            for word, pos, start, _ in tokens:
-                if word != phrase[0]:
-                    continue
-                run = [by_position.get(pos + i) for i in range(len(phrase))]
-                if all(r and r[0] == w for r, w in zip(run, phrase)):
-                    spans.append((start, run[-1][2]))
+        spans += _phrase_spans(tokens, self.phrases)
+        if self.exact:
+            exact = [(t.text, t.pos, t.startchar, t.endchar)
+                     for t in _EXACT_ANALYZER(text, positions=True, chars=True, mode="index")]
+            spans += _phrase_spans(exact, self.exact)
         return _merge(sorted(spans))
 
     def snippet(self, text: str) -> str:
@@ -70,6 +70,20 @@ class Highlighter:
         if windows[-1][1] < len(text):
             html_text += " …"
         return sanitise(html_text)
+
+
+def _phrase_spans(tokens, phrases: list[list[str]]) -> list[tuple[int, int]]:
+    """Spans where the words of a phrase stand at consecutive positions."""
+    spans = []
+    by_position = {pos: (word, start, end) for word, pos, start, end in tokens}
+    for phrase in phrases:
+        for word, pos, start, _ in tokens:
+            if word != phrase[0]:
+                continue
+            run = [by_position.get(pos + i) for i in range(len(phrase))]
+            if all(r and r[0] == w for r, w in zip(run, phrase)):
+                spans.append((start, run[-1][2]))
+    return spans
 
 
 def mark(text: str, spans: list[tuple[int, int]]) -> str:

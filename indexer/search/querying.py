@@ -22,17 +22,21 @@ from whoosh.scoring import BM25F
 
 from indexer.errors import BadRequest
 from indexer.index.facet_registry import FACETS, by_query_name
+from indexer.search.query_checks import check_query
 from indexer.search.highlight import Highlighter
 from indexer.ingest.authorities import resolve_key
 from indexer.ingest.taxonomy import SECTION_LABELS
 from indexer.search.vocabulary import analyse, default_vocabulary
 
 SEARCH_FIELDS = ("text", "heading", "title")
+# "Quoted phrases" search these fields (every word as written) instead of text and heading.
+EXACT_FIELDS = {"exact": "text", "exact_heading": "heading"}
 MAX_PROXIMITY_TERMS = 8
 ALIASES = {f.field: list(f.aliases) for f in FACETS if f.aliases}
 _KEYED = re.compile(r"\b(" + "|".join(n for f in FACETS if not f.numeric
                                       for n in (f.name, *f.aliases)) + r"):"
                     r"(\"[^\"]*\"|\S+)", re.IGNORECASE)
+_QUOTED = re.compile(r'"([^"]*)"(\S*)')
 _YEAR_RANGE = re.compile(r"\byears?:(\d{4})\s*(?:-|–|\.\.|to)\s*(\d{4})\b", re.IGNORECASE)
 _SEGMENT = re.compile(r'"[^"]*"\S*|[^\s()"]+:"[^"]*"\S*|[()]|[^\s()]+')
 _PLAIN_WORD = re.compile(r"[\w'’.‐‑-]+")
@@ -126,7 +130,8 @@ def plan_query(text: str, schema, expand: bool = True, mode: str = "and",
     words when expanding; mode "or" matches any word (used for benchmarks)."""
     if not text.strip():
         return QueryPlan(wq.Every(), "")
-    normalised = normalise_query(text)
+    check_query(text)
+    normalised = exact_phrases(normalise_query(text))
     runs = plain_word_runs(normalised)
     rewritten, expansions, corrected = normalised, [], False
     if expand:
@@ -140,14 +145,38 @@ def plan_query(text: str, schema, expand: bool = True, mode: str = "and",
     return plan
 
 
+# Whoosh's parser fails with these on some operator runs ("NOT AND ", "a ANDMAYBE ANDNOT b").
+PARSER_CRASHES = (IndexError, AssertionError)
+
+
 def _parse(text: str, schema, mode: str, ranking: Ranking) -> wq.Query:
+    """The parsed query; every way the parser fails is a BadRequest (the one query-error
+    path: 400 over HTTP, `error: ...` and exit 2 on the command line)."""
     try:
         parsed = make_parser(schema, mode, ranking).parse(text)
     except (QueryParserError, ValueError, TypeError) as exc:
         raise BadRequest(f"the query could not be understood: {exc}") from exc
+    except PARSER_CRASHES as exc:
+        raise BadRequest("the query could not be understood: check how AND, OR, NOT and "
+                         "brackets are used") from exc
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise BadRequest("the query has no searchable words")
     return parsed
+
+
+def exact_phrases(text: str) -> str:
+    """Every unfielded "quoted phrase" searched as written: in the exact-phrase fields,
+    with stop words and without stemming or vocabulary (`exact:"..." OR exact_heading:"..."`)."""
+    out, last = [], 0
+    for m in _SEGMENT.finditer(text):
+        quoted = _QUOTED.fullmatch(m.group())
+        if not quoted or not quoted.group(1).strip():
+            continue
+        phrase, suffix = quoted.group(1), quoted.group(2)
+        either = " OR ".join(f'{name}:"{phrase}"{suffix}' for name in EXACT_FIELDS)
+        out.append(text[last:m.start()] + f"({either})")
+        last = m.end()
+    return "".join(out) + text[last:]
 
 
 def plain_word_runs(text: str) -> list[list[tuple[str, int, int]]]:
@@ -230,6 +259,11 @@ def _highlighter(q: wq.Query) -> Highlighter:
 
 def _collect(q: wq.Query, highlighter: Highlighter) -> None:
     if isinstance(q, wq.Not):
+        return
+    if isinstance(q, (wq.Phrase, wq.Term)) and q.fieldname in EXACT_FIELDS:
+        words = list(q.words) if isinstance(q, wq.Phrase) else [q.text]
+        if words and words not in highlighter.exact:
+            highlighter.exact.append(words)
         return
     if isinstance(q, wq.Phrase) and q.fieldname in SEARCH_FIELDS:
         words = list(q.words)

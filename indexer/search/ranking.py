@@ -33,33 +33,47 @@ class Unsupported(Exception):
     """A query node (or weighting model) this module does not evaluate."""
 
 
-class Postings:
-    """One generation's term postings and field lengths as numpy arrays."""
+class TermCache:
+    """Arrays read from one generation, shared by every thread's Postings of it: an LRU
+    of term postings and the field lengths. Only the dictionaries are locked; reading
+    happens outside the lock (two threads may read the same term once each)."""
 
-    def __init__(self, searcher):
+    def __init__(self):
+        self.entries: OrderedDict = OrderedDict()
+        self.lengths: dict[str, np.ndarray] = {}
+        self.lock = threading.Lock()
+
+
+class Postings:
+    """One searcher's view of a generation's term postings and field lengths as numpy
+    arrays. A searcher (and so a Postings) serves one thread at a time."""
+
+    def __init__(self, searcher, cache: TermCache | None = None):
         if type(searcher.weighting) is not BM25F:
             raise Unsupported("only BM25F scoring is reproduced")
         self.searcher, self.reader = searcher, searcher.reader()
         self.schema = searcher.schema
         self.size = self.reader.doc_count_all()
-        self._lengths: dict[str, np.ndarray] = {}
-        self._cache: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        shared = cache or TermCache()
+        self._lengths, self._cache, self._lock = shared.lengths, shared.entries, shared.lock
 
     @classmethod
-    def open(cls, searcher) -> "Postings | None":
+    def open(cls, searcher, cache: TermCache | None = None) -> "Postings | None":
         """Postings of the searcher's index, or None if its weighting is not plain BM25F."""
         try:
-            return cls(searcher)
+            return cls(searcher, cache)
         except Unsupported:
             return None
 
     def lengths(self, field: str) -> np.ndarray:
         """Field length of every document, as Whoosh's scorer reads it."""
-        if field not in self._lengths:
+        found = self._lengths.get(field)
+        if found is None:
             parts = [self._leaf_lengths(leaf, field) for leaf, _ in self.reader.leaf_readers()]
-            self._lengths[field] = np.concatenate(parts) if parts else np.zeros(0)
-        return self._lengths[field]
+            found = np.concatenate(parts) if parts else np.zeros(0)
+            with self._lock:
+                self._lengths[field] = found
+        return found
 
     @staticmethod
     def _leaf_lengths(leaf, field: str) -> np.ndarray:
@@ -176,12 +190,17 @@ def _walk(m, values: bool):
 class Evaluator:
     """Evaluate one parsed query: dense (mask, scores) arrays over all documents."""
 
-    def __init__(self, postings: Postings, column_masks=None):
+    def __init__(self, postings: Postings, column_masks=None, check=None):
         self.p, self.size = postings, postings.size
         self.column_masks = column_masks  # range query -> mask from facet columns, or None
         self.weighting = postings.searcher.weighting
+        self.check = check  # called before each node: raises when the request's time is up
 
     def run(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        if self.check is not None:
+            self.check()
+        if q is wq.NullQuery:
+            return self._empty()
         if isinstance(q, wq.Every) and q.fieldname in (None, "*"):
             return np.ones(self.size, bool), np.full(self.size, q.boost, np.float64)
         if isinstance(q, wq.Term):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from indexer.errors import BadRequest
-from indexer.index.facet_registry import FACETS
+from indexer.index.facet_registry import FACETS, YEARS
 from indexer.index.schema import SORTS
 from indexer.models import SearchRequest
 
@@ -18,8 +18,9 @@ DEFAULT_PER_PAGE = 20
 MAX_PAGE = 1000
 MAX_FILTER_VALUES = 50
 MAX_VALUE_CHARS = 100
-KNOWN_PARAMS = {"q", *(f.param for f in FACETS), "page", "per_page", "sort", "expand", "format",
-                "passage"}
+KNOWN_PARAMS = ("q", *(f.param for f in FACETS), "year_from", "year_to", "page", "per_page",
+                "sort", "expand")
+_YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:-|–|\.\.|to)\s*(\d{4})\s*")
 
 
 def _int(value: str, name: str, errors: list[str], low: int, high: int) -> int | None:
@@ -45,11 +46,18 @@ def _values(params, name: str, errors: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def _selected(params, facet, errors: list[str]) -> list:
+def _selected(params, facet, errors: list[str], ranges: list) -> list:
     """The facet's values, parsed (years as numbers); their vocabulary is checked later,
-    against the index being searched (SearchIndex)."""
+    against the index being searched (SearchIndex). A numeric range ("2015-2018") goes
+    to `ranges` as (first, last)."""
     selected = []
     for text in _values(params, facet.param, errors):
+        span = _YEAR_RANGE.fullmatch(text) if facet.numeric else None
+        if span:
+            first, last = (_int(v, facet.param, errors, *YEARS) for v in span.groups())
+            if first is not None and last is not None:
+                ranges.append((min(first, last), max(first, last)))
+            continue
         value, problem = facet.parse(text)
         if problem:
             errors.append(problem)
@@ -58,9 +66,36 @@ def _selected(params, facet, errors: list[str]) -> list:
     return selected
 
 
-def parse_params(params) -> SearchRequest:
-    """`params` is anything with get(name) and getlist(name), e.g. werkzeug's MultiDict."""
-    errors: list[str] = []
+def _year_bounds(params, errors: list[str]) -> tuple[int, int] | None:
+    """year_from and year_to as one range (either may be missing), or None."""
+    first, last = (params.get("year_from") or "").strip(), (params.get("year_to") or "").strip()
+    if not first and not last:
+        return None
+    low = _int(first, "year_from", errors, *YEARS) if first else YEARS[0]
+    high = _int(last, "year_to", errors, *YEARS) if last else YEARS[1]
+    if low is None or high is None:
+        return None
+    if low > high:
+        errors.append(f"year_from ({low}) is after year_to ({high})")
+        return None
+    return low, high
+
+
+def _unknown(params, allowed) -> list[str]:
+    """A message naming the parameters that are not in `allowed`, with the valid ones."""
+    names = params.keys() if hasattr(params, "keys") else []
+    unknown = sorted({n for n in names if n not in allowed})
+    if not unknown:
+        return []
+    shown = ", ".join(repr(n[:40]) for n in unknown[:5])
+    return [f"unknown parameter{'s' if len(unknown) > 1 else ''} {shown} "
+            f"(valid: {', '.join(allowed)})"]
+
+
+def parse_params(params, extra=()) -> SearchRequest:
+    """`params` is anything with get(name) and getlist(name), e.g. werkzeug's MultiDict;
+    a parameter not in KNOWN_PARAMS or `extra` (a page's own parameters) is an error."""
+    errors: list[str] = _unknown(params, (*KNOWN_PARAMS, *extra))
     query = params.get("q") or ""
     if len(query) > MAX_QUERY_CHARS:
         errors.append(f"the query is too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
@@ -69,9 +104,12 @@ def parse_params(params) -> SearchRequest:
         errors.append("the query contains a NUL character")
     request = SearchRequest(query=query.strip())
     for facet in FACETS:
-        values = _selected(params, facet, errors)
+        values = _selected(params, facet, errors, request.year_ranges)
         if values:
             request.filters[facet.name] = values
+    bounds = _year_bounds(params, errors)
+    if bounds:
+        request.year_ranges.append(bounds)
     page, per_page = params.get("page"), params.get("per_page")
     if page not in (None, ""):
         request.page = _int(page, "page", errors, 1, MAX_PAGE) or 1
@@ -98,6 +136,9 @@ class ArgParams:
         if isinstance(value, list):
             return value[0] if value else None
         return None if value is None else str(value)
+
+    def keys(self):
+        return [name for name, value in self.mapping.items() if value not in (None, [])]
 
     def getlist(self, name):
         value = self.mapping.get(name)

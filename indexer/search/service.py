@@ -6,8 +6,11 @@ the generation, so a long-running server always serves the newest complete index
 """
 from __future__ import annotations
 
+import dataclasses
+import logging
 import math
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -15,29 +18,54 @@ from urllib.parse import urlencode
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.index import EmptyIndexError
 
 from indexer.search import ranking
 
 from indexer.index import store
-from indexer.errors import BadRequest, NotFound
+from indexer.errors import BadRequest, IndexEmpty, IndexMissing, NotFound, OfstedSearchError
+from indexer.search.expansion import Deadline, DEADLINE_SECONDS, bound
 from indexer.search.facets import FacetTable, combine
+from indexer.search.highlight import Highlighter
 from indexer.index.facet_registry import BY_NAME, FACETS, Known
 from indexer.ingest.inspection_types import label_for
 from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
+from indexer.search.query_checks import nearest
 from indexer.search.querying import QueryPlan, make_weighting, plan_query
 from indexer.search.similar import more_like
 from indexer.search.spelling import Speller
 
 
+EMPTY_MESSAGE = ("the index is empty: add reports with "
+                 "`python -m indexer build PATH ...` (see the README)")
+OPEN_ATTEMPTS = 5  # times a request re-reads `current` when a build pruned what it named
+_log = logging.getLogger(__name__)
+_failures_logged: set[str] = set()
+
+
+def _log_fast_path_failure() -> None:
+    """Log a failure of indexer.search.ranking once per process and kind of error."""
+    kind = "fast path"
+    if kind not in _failures_logged:
+        _failures_logged.add(kind)
+        _log.exception("indexer.search.ranking failed; Whoosh answers instead (logged once)")
+
+
 class _Generation:
-    """Everything opened for one index generation."""
+    """Everything opened for one index generation. Searchers are not thread-safe (they
+    seek and read shared file handles), so each request checks one out of a pool; the
+    numpy term cache and the facet table are shared by all of them."""
 
     def __init__(self, path: Path):
         self.path = path
         self.ix = whoosh_index.open_dir(str(path / "whoosh"))
+        self.schema = self.ix.schema  # read once: ix.schema reads the files every time
+        self.cache = ranking.TermCache()
         self.searcher = self.ix.searcher(weighting=make_weighting())
-        self.table = FacetTable(self.searcher.reader())
-        self.postings = ranking.Postings.open(self.searcher)  # None: Whoosh scores alone
+        self.postings = ranking.Postings.open(self.searcher, self.cache)  # None: Whoosh alone
+        self.empty = self.searcher.reader().doc_count() == 0  # no live passage
+        # a column reader of an index without segments raises NotImplementedError
+        self.table = FacetTable(self.searcher.reader()) if self._size() else None
         self.dates = self._dates()
         self.reports: dict[str, dict] = store.read_json(path / "reports.json", {})
         self.authority_labels = {r["authority_key"]: r.get("authority_name") or r["authority"]
@@ -45,77 +73,178 @@ class _Generation:
         self.known = Known(self.authority_labels)
         self.pages = {(rid, p["passage_id"]): p.get("page") for rid, r in self.reports.items()
                       for s in r["sections"] for p in s["passages"]}
+        self._vocabulary = store.read_json(path / "vocabulary.json", {})  # now: may be pruned
         self._speller: Speller | None = None
+        self._pool_lock = threading.Lock()
+        self._free: list[_Reader] = [_Reader(self.searcher, self.postings)]
+        self._opened: list[_Reader] = list(self._free)
+        self.users = 0  # requests using this generation (SearchIndex counts them)
+        self.retired = False  # a newer generation is served; close when users reaches 0
 
     @property
     def speller(self) -> Speller:
         if self._speller is None:
-            self._speller = Speller(store.read_json(self.path / "vocabulary.json", {}))
+            self._speller = Speller(self._vocabulary)
         return self._speller
 
     def _dates(self) -> np.ndarray:
         reader = self.searcher.reader()
+        if not self._size():
+            return np.zeros(0, dtype=np.int64)
         column = reader.column_reader("date")
         return np.array([column[i] for i in range(reader.doc_count_all())], dtype=np.int64)
 
+    def _size(self) -> int:
+        return self.searcher.reader().doc_count_all()
+
+    @contextmanager
+    def checkout(self):
+        """A searcher (and its numpy postings) for this thread alone, returned afterwards."""
+        with self._pool_lock:
+            reader = self._free.pop() if self._free else None
+        if reader is None:
+            try:
+                searcher = self.ix.searcher(weighting=make_weighting())
+            except (OSError, EmptyIndexError) as exc:  # a build pruned this generation
+                raise _Vanished(str(exc)) from exc
+            postings = None if self.postings is None else ranking.Postings.open(searcher, self.cache)
+            reader = _Reader(searcher, postings)
+            with self._pool_lock:
+                self._opened.append(reader)
+        try:
+            yield reader
+        finally:
+            with self._pool_lock:
+                self._free.append(reader)
+
     def close(self) -> None:
-        self.searcher.close()
+        with self._pool_lock:
+            for reader in self._opened:
+                reader.searcher.close()
+            self._opened, self._free = [], []
         self.ix.close()
 
 
+class _Vanished(Exception):
+    """The generation's files were removed (pruned by a build) before they were opened."""
+
+
+class _Reader:
+    def __init__(self, searcher, postings):
+        self.searcher, self.postings = searcher, postings
+
+
 class SearchIndex:
-    def __init__(self, index_dir: str | Path):
+    """The served index of one directory, safe to share between threads: each request
+    leases the current generation (a build's swap retires it; the last request closes it)
+    and checks out its own searcher, so no request waits for another's search."""
+
+    def __init__(self, index_dir: str | Path, deadline: float | None = DEADLINE_SECONDS):
         self.index_dir = str(index_dir)
-        self._lock = threading.RLock()
+        self.deadline = deadline  # seconds one search may take (None: no limit)
+        self._lock = threading.Lock()  # guards the swap and the lease counts only
         self._generation: _Generation | None = None
 
     def generation(self) -> _Generation:
-        path = store.current_generation(self.index_dir)
+        """The current generation (for benchmarks and tools; requests use _lease)."""
+        with self._lease() as generation:
+            return generation
+
+    @contextmanager
+    def _lease(self):
         with self._lock:
-            if self._generation is None or self._generation.path != path:
-                old, self._generation = self._generation, _Generation(path)
-                if old is not None:
+            generation = self._current()
+            generation.users += 1
+        try:
+            yield generation
+        finally:
+            with self._lock:
+                generation.users -= 1
+                if generation.retired and generation.users == 0:
+                    generation.close()
+
+    def _current(self) -> _Generation:
+        """The served generation, opened if a build swapped it (called under the lock).
+        A build prunes old generations, so the one `current` named a moment ago may be gone
+        before it is opened: then `current` is read again."""
+        for attempt in range(OPEN_ATTEMPTS):
+            path = store.current_generation(self.index_dir)
+            if self._generation is not None and self._generation.path == path:
+                return self._generation
+            try:
+                fresh = _Generation(path)
+            except (OSError, EmptyIndexError):
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                continue
+            old, self._generation = self._generation, fresh
+            if old is not None:
+                old.retired = True
+                if old.users == 0:
                     old.close()
-            return self._generation
+            return fresh
+        raise AssertionError("unreachable")
+
+    def stamp(self) -> tuple[str, float]:
+        """(the served generation's name, its modification time): both change with every
+        build that changes the index, and only then (feeds use them as validators)."""
+        path = store.current_generation(self.index_dir)
+        return path.name, (path / "reports.json").stat().st_mtime
 
     def search(self, request: SearchRequest) -> SearchResults:
-        generation = self.generation()
-        with self._lock:
-            return _Search(generation, request).run()
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                with self._lease() as generation, generation.checkout() as reader:
+                    return _Search(generation, reader, request, Deadline(self.deadline)).run()
+            except _Vanished:  # pruned while this request opened a searcher: ask again
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise IndexMissing("the index changed during the search: try again")
+        raise AssertionError("unreachable")
 
     def report(self, report_id: str) -> Report:
-        data = self.generation().reports.get(report_id)
+        with self._lease() as generation:
+            data = generation.reports.get(report_id)
         if data is None:
             raise NotFound(f"no report with id {report_id!r}")
         return Report.from_dict(data)
 
+    def record(self, report_id: str) -> dict:
+        """One report as stored (a dict, sections included; read it, never change it)."""
+        data = self.generation().reports.get(report_id)
+        if data is None:
+            raise NotFound(f"no report with id {report_id!r}")
+        return data
+
     def similar(self, report_id: str, passage_id: str, limit: int = 5) -> list[Hit]:
         """'More like this': passages in other reports most like this one (indexer.search.similar)."""
-        generation = self.generation()
-        with self._lock:
-            ranked, plan = more_like(generation.searcher, report_id, passage_id, limit)
-            search = _Search(generation, SearchRequest())
+        with self._lease() as generation, generation.checkout() as reader:
+            ranked, plan = more_like(reader.searcher, report_id, passage_id, limit)
+            search = _Search(generation, reader, SearchRequest(), Deadline(self.deadline))
             return [search._hit(docnum, score, plan) for docnum, score in ranked]
 
     def matches(self, request: SearchRequest) -> Matches:
         """The mask of every passage the request matches (no ranking, no hits)."""
-        generation = self.generation()
-        with self._lock:
-            return _Search(generation, request).matches()
+        with self._lease() as generation, generation.checkout() as reader:
+            return _Search(generation, reader, request, Deadline(self.deadline)).matches()
 
     def hits(self, request: SearchRequest, docnums: list[int]) -> list[Hit]:
         """Hits for chosen index documents, highlighted for the request's query."""
-        generation = self.generation()
-        with self._lock:
-            search = _Search(generation, request)
-            plan = plan_query(request.query, generation.ix.schema, request.expand,
+        with self._lease() as generation, generation.checkout() as reader:
+            search = _Search(generation, reader, request, Deadline(self.deadline))
+            plan = plan_query(request.query, generation.schema, request.expand,
                               speller=generation.speller)
             return [search._hit(int(docnum), 0.0, plan) for docnum in docnums]
 
+    def highlighter(self, query: str, expand: bool = True) -> Highlighter:
+        """What to mark for `query` (report pages mark the words the search matched)."""
+        with self._lease() as generation:
+            return plan_query(query, generation.schema, expand).highlighter
+
     def reports(self) -> list[dict]:
         """Every report's metadata (without sections), newest first."""
-        rows = [{k: v for k, v in r.items() if k != "sections"}
-                for r in self.generation().reports.values()]
+        with self._lease() as generation:
+            rows = [{k: v for k, v in r.items() if k != "sections"}
+                    for r in generation.reports.values()]
         return sorted(rows, key=lambda r: (r.get("inspection_start") or r.get("published") or ""),
                       reverse=True)
 
@@ -136,16 +265,23 @@ class Matches:
 
 
 class _Search:
-    def __init__(self, generation: _Generation, request: SearchRequest):
-        self.g, self.request = generation, request
+    def __init__(self, generation: _Generation, reader: _Reader, request: SearchRequest,
+                 deadline: Deadline | None = None):
+        self.g, self.request, self.deadline = generation, request, deadline or Deadline(None)
+        self.searcher, self.postings = reader.searcher, reader.postings
         self.table = generation.table
         self.scores: np.ndarray | None = None  # Whoosh's BM25F score of every match
 
     def matches(self) -> Matches:
         """Every passage the request matches, as a mask over index documents."""
+        if self.g.empty:
+            raise IndexEmpty(EMPTY_MESSAGE)
         selected = self._validated_filters()
-        plan = plan_query(self.request.query, self.g.ix.schema, self.request.expand,
+        plan = plan_query(self.request.query, self.g.schema, self.request.expand,
                           speller=self.g.speller)
+        self._check_query_values(plan.query)
+        query = bound(plan.query, self.searcher.reader(), self.deadline)
+        plan = dataclasses.replace(plan, query=query)
         matched = self._matching(plan.query)
         base = self.table.live & matched
         for facet in FACETS:
@@ -184,22 +320,58 @@ class _Search:
                   for problem in [BY_NAME[name].problem(value, self.g.known)] if problem]
         if errors:
             raise BadRequest("; ".join(errors))
+        if self.request.year_ranges:
+            self.request.filters["year"] = self._years_in_ranges()
         return {f.name: self.request.selected(f.name) for f in FACETS}
 
+    def _years_in_ranges(self) -> list[int]:
+        """The selected years plus every year of the index inside a selected range (the
+        range's first year when none is: a selected year that counts 0)."""
+        years = self.request.selected("year")
+        ranges = self.request.year_ranges
+        inside = [y for y in sorted(self.table.columns["year"].values)
+                  if any(lo <= y <= hi for lo, hi in ranges)]
+        return list(dict.fromkeys(years + (inside or [ranges[0][0]])))
+
+    def _check_query_values(self, q) -> None:
+        """Facet values typed in the query (`authority:derbyshir`) must be in the facet's
+        vocabulary, as selected filters must; the nearest known values are suggested."""
+        problems = []
+        for leaf in _leaves(q):
+            facet = BY_NAME.get(getattr(leaf, "fieldname", None))
+            if not isinstance(leaf, wq.Term) or facet is None or facet.vocabulary is None:
+                continue
+            if facet.problem(leaf.text, self.g.known) is None:
+                continue
+            near = nearest(leaf.text, [str(v) for v in facet.vocabulary(self.g.known)])
+            hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+            problems.append(f"unknown {facet.title.lower()} {leaf.text[:60]!r}{hint}")
+        if problems:
+            raise BadRequest("; ".join(dict.fromkeys(problems)))
+
     def _matching(self, q) -> np.ndarray:
+        """Matching documents (and their scores, in self.scores) from the fast path; any
+        failure inside it falls back to Whoosh's own matchers for this query (fail open)."""
         try:
-            if self.g.postings is not None:
-                mask, self.scores = ranking.Evaluator(self.g.postings,
-                                                      self.table.range_mask).run(q)
+            if self.postings is not None and self.g.postings is not None:
+                mask, self.scores = ranking.Evaluator(self.postings, self.table.range_mask,
+                                                      self.deadline.check).run(q)
                 return mask
         except ranking.Unsupported:
             self.scores = None  # a query shape numpy does not reproduce: Whoosh does it all
+        except OfstedSearchError:
+            raise
+        except Exception:  # noqa: BLE001 - fail open: Whoosh answers, the error is logged
+            _log_fast_path_failure()
+            self.scores = None
         mask = np.zeros(self.table.size, dtype=bool)
         if isinstance(q, wq.Every):
             mask[:] = True
             return mask
-        docs = np.fromiter(self.g.searcher.docs_for_query(q), dtype=np.int64)
-        mask[docs] = True
+        for n, docnum in enumerate(self.searcher.docs_for_query(q)):
+            mask[docnum] = True
+            if n % 4096 == 0:
+                self.deadline.check()
         return mask
 
     def _facet(self, name: str, selected: list, mask: np.ndarray) -> list[FacetValue]:
@@ -223,7 +395,7 @@ class _Search:
             return ranking.top(self.scores, np.nonzero(final)[0], wanted)
         if r.sort == "relevance" and not isinstance(plan.query, wq.Every):
             allowed = set(np.nonzero(final)[0].tolist())
-            results = self.g.searcher.search(plan.query, filter=allowed, limit=wanted)
+            results = self.searcher.search(plan.query, filter=allowed, limit=wanted)
             return [(hit.docnum, float(hit.score)) for hit in results]
         docnums = np.nonzero(final)[0]
         dates = self.g.dates[docnums]
@@ -237,7 +409,7 @@ class _Search:
         return [self._hit(docnum, score, plan) for docnum, score in ranked]
 
     def _hit(self, docnum: int, score: float, plan: QueryPlan) -> Hit:
-        fields = self.g.searcher.stored_fields(docnum)
+        fields = self.searcher.stored_fields(docnum)
         report = self.g.reports.get(fields["report_id"], {})
         passages = [PassageHit(pid, passage_url(fields["report_id"], pid, self.request.query),
                                fields["text"], plan.highlighter.snippet(fields["text"]),
@@ -264,6 +436,14 @@ class _Search:
         if not plan.text_query or (total >= 5 and not plan.corrected):
             return None
         return self.g.speller.suggest(plan.text_query)
+
+
+def _leaves(q):
+    children = list(q.children())
+    if not children:
+        yield q
+    for child in children:
+        yield from _leaves(child)
 
 
 def passage_url(report_id: str, passage_id: str, query: str = "") -> str:

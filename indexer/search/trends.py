@@ -2,17 +2,19 @@
 matching a search, their share, and the matching passages (docs/decisions/0011-trends.md).
 
 The denominator is every report of that year that passes the report-level filters (year,
-authority, inspection type, judgement); the section filter and the query narrow only the
-numerator. `by="type"` splits each year by inspection-type family (FAMILIES), because a
-full inspection runs to 40 pages and a focused visit to 6: the mix changes the share.
+authority, inspection type, framework, judgement: every facet with one value per report);
+the section filter and the query narrow only the numerator. `by="type"` splits each year
+by inspection-type family (FAMILIES), because a full inspection runs to 40 pages and a
+focused visit to 6: the mix changes the share.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from indexer.index.facet_registry import FACETS
 from indexer.search.service import Matches
 
-REPORT_FILTERS = ("year", "authority", "inspection_type", "judgement")
+REPORT_FILTERS = tuple(f.name for f in FACETS if f.per_report)  # not section
 BY_VALUES = ("", "type")
 # Inspection-type family -> (label, the inspection type keys in it); data, in one place.
 FAMILIES = {
@@ -81,9 +83,9 @@ def trends(found: Matches, query: str = "", by: str = "") -> dict:
     "by", "coverage"}; with by="type" each year also has "groups" (one row per family)."""
     counter = _Counter(found, by)
     in_scope = found.table.live.copy()
-    for name in REPORT_FILTERS:
-        if found.masks.get(name) is not None:
-            in_scope &= found.masks[name]
+    for name, mask in found.masks.items():
+        if mask is not None and name in REPORT_FILTERS:
+            in_scope &= mask
     total = counter.reports(in_scope)
     matching = counter.reports(found.final)
     passages = counter.passages(found.final)

@@ -1,5 +1,6 @@
 /* Progressive enhancement only: every feature works without this file.
    - "Link to this passage" copies the passage's permanent address to the clipboard;
+   - "Copy citation" copies a passage's citation (the text stays selectable without it);
    - the sort menu re-runs the search when changed;
    - a passage inside a collapsed boilerplate section opens when it is the target;
    - the filter panel starts closed on narrow screens. */
@@ -24,6 +25,16 @@
       link.classList.add("copied");
       setTimeout(function () { link.textContent = before; link.classList.remove("copied"); }, 2000);
     }, function () { location.hash = id; });
+  }
+
+  function copyCitation(event) {
+    var button = event.target.closest("[data-copy-citation]");
+    if (!button || !navigator.clipboard) { return; }
+    var text = document.getElementById(button.getAttribute("data-copy-citation")).textContent;
+    navigator.clipboard.writeText(text.trim()).then(function () {
+      button.textContent = "Citation copied";
+      setTimeout(function () { button.textContent = "Copy citation"; }, 2000);
+    });
   }
 
   function openTarget() {
@@ -53,6 +64,7 @@
   }
 
   document.addEventListener("click", copyLink);
+  document.addEventListener("click", copyCitation);
   window.addEventListener("hashchange", openTarget);
   document.addEventListener("DOMContentLoaded", function () {
     autosubmit();

@@ -1,0 +1,125 @@
+"""Citations for passages, and the reference formats of exports (RIS, BibTeX).
+
+The citation style (docs/decisions/0013-citations-and-feeds.md) is Harvard-like, the way
+UK social-care papers cite Ofsted letters:
+
+    Ofsted (2018) Focused visit to Derbyshire County Council children's services.
+    Published 27 February 2018, p. 3. Available at: <permalink> (Accessed: 30 November 2026).
+
+The year is the publication year (the report's year when no publication date is stated);
+", p. N" appears only when the passage's PDF page is known; the permalink is the passage's
+address in this service, and the original document's address follows when it is known.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+ORIGINAL_URL_KEYS = ("original_url", "source_url", "url")  # whichever the report records
+
+
+def parse_date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def long_date(value) -> str:
+    """'2018-02-27' -> '27 February 2018'; unparseable values are shown as given."""
+    day = value if isinstance(value, date) else parse_date(value)
+    if day is None:
+        return value or ""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def original_url(report: dict) -> str | None:
+    """The published original's address, when the report record carries one."""
+    return next((report[k] for k in ORIGINAL_URL_KEYS if report.get(k)), None)
+
+
+def passage_pages(report: dict) -> dict[str, int]:
+    """passage_id -> PDF page, for the passages whose page the parser recorded."""
+    return {p["passage_id"]: p["page"] for s in report.get("sections", [])
+            for p in s.get("passages", []) if p.get("page")}
+
+
+def cited_year(report: dict) -> int:
+    published = parse_date(report.get("published"))
+    return published.year if published else int(report.get("year") or 0)
+
+
+def full_title(report: dict) -> str:
+    """The printed title, with the authority added when the title does not name it."""
+    title = re.sub(r"\s+", " ", report.get("title", "")).strip().rstrip(". ")
+    authority = (report.get("authority") or "").strip()
+    if authority and authority.lower() not in title.lower():
+        return f"{title}: {authority}"
+    return title
+
+
+def citation(report: dict, permalink: str, page: int | None = None,
+             accessed: date | None = None) -> str:
+    """One passage's citation in the documented style."""
+    accessed = accessed or date.today()
+    published = (f"Published {long_date(report['published'])}" if report.get("published")
+                 else "Publication date not stated")
+    where = f", p. {page}" if page else ""
+    title = full_title(report)
+    original = original_url(report)
+    also = f" Original document: {original}." if original else ""
+    return (f"Ofsted ({cited_year(report)}) {title}. {published}{where}. Available at: "
+            f"{permalink} (Accessed: {long_date(accessed)}).{also}")
+
+
+def _ris_line(tag: str, value) -> str:
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    return f"{tag}  - {text}"
+
+
+def ris_entry(report: dict, url: str, notes: list[str]) -> str:
+    """One RIS record (a report, TY RPRT) with its matching passages as N1 notes."""
+    lines = [_ris_line("TY", "RPRT"), _ris_line("AU", "Ofsted"),
+             _ris_line("TI", full_title(report)), _ris_line("PY", cited_year(report))]
+    if report.get("published"):
+        lines.append(_ris_line("DA", report["published"].replace("-", "/")))
+    lines += [_ris_line("PB", "Ofsted"), _ris_line("CY", "Manchester"),
+              _ris_line("KW", report.get("authority", "")),
+              _ris_line("KW", report.get("inspection_type_label", "")),
+              _ris_line("UR", url)]
+    if original_url(report):
+        lines.append(_ris_line("L2", original_url(report)))
+    lines += [_ris_line("N1", note) for note in notes]
+    lines.append(_ris_line("ID", report["report_id"]))
+    return "\r\n".join(lines + ["ER  - ", ""])
+
+
+BIB_SPECIALS = str.maketrans({"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}",
+                              "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                              "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"})
+
+
+def bib_text(value) -> str:
+    return re.sub(r"\s+", " ", str(value)).strip().translate(BIB_SPECIALS)
+
+
+def bib_key(report: dict) -> str:
+    return "ofsted-" + re.sub(r"[^a-z0-9-]+", "-", report["report_id"].lower())
+
+
+def bib_entry(report: dict, url: str, notes: list[str]) -> str:
+    """One BibTeX @techreport for a report; its matching passages joined into `note`.
+    The corporate author and the title are double-braced so BibTeX keeps their case."""
+    published = parse_date(report.get("published"))
+    fields = [("author", "{{Ofsted}}"), ("title", "{{" + bib_text(full_title(report)) + "}}"),
+              ("institution", "{Ofsted}"), ("year", "{%d}" % cited_year(report))]
+    if published:
+        fields.append(("month", MONTHS[published.month - 1][:3].lower()))
+    fields += [("type", "{" + bib_text(report.get("inspection_type_label") or "Report") + "}"),
+               ("url", "{" + url + "}")]
+    if notes:
+        fields.append(("note", "{" + " \\par ".join(bib_text(n) for n in notes) + "}"))
+    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
+    return f"@techreport{{{bib_key(report)},\n{body}\n}}\n"

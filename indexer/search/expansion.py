@@ -1,0 +1,122 @@
+"""Bound what one query may cost before it runs (docs/decisions/0016-bounded-query-cost.md).
+
+Wildcard and prefix terms (`assess*`, `child?en`) and ranges over words (`title:[a TO c]`)
+stand for every index word they match. `bound()` replaces each by the words themselves, as
+Whoosh's own matcher would (one word: that Term, unboosted; several: an Or of Terms carrying
+the node's boost), so the fast path (indexer.search.ranking) evaluates them. A term needs at
+least MIN_LITERAL_PREFIX literal characters before its first wildcard and may hold at most
+MAX_WILDCARDS wildcards; it may match at most MAX_EXPANSION words, and one query at most
+MAX_TOTAL_EXPANSION words in all. Beyond a bound the query is a QueryTooCostly (a 400) that
+says which bound and what to do. `Deadline` is the per-request time limit the evaluator checks.
+"""
+from __future__ import annotations
+
+import time
+from itertools import islice
+
+from whoosh import query as wq
+from whoosh.query.terms import MultiTerm
+
+from indexer.errors import QueryTooCostly
+
+MIN_LITERAL_PREFIX = 2  # letters before the first * or ? ("as*" yes, "a*" and "*ment" no)
+MAX_WILDCARDS = 4  # * and ? in one term
+MAX_EXPANSION = 500  # index words one wildcard or range term may stand for
+MAX_TOTAL_EXPANSION = 2000  # index words all of a query's wildcard terms may stand for
+DEADLINE_SECONDS = 2.0  # default per-request time limit (SearchIndex(deadline=...))
+WILDCARDS = "*?"
+
+
+class Deadline:
+    """A point in time after which the search stops with QueryTooCostly."""
+
+    def __init__(self, seconds: float | None = DEADLINE_SECONDS):
+        self.seconds = seconds
+        self.end = None if seconds is None else time.monotonic() + seconds
+
+    def check(self) -> None:
+        if self.end is not None and time.monotonic() > self.end:
+            raise QueryTooCostly(
+                f"the search took longer than {self.seconds:g} s and was stopped: "
+                "use fewer wildcards or fewer OR alternatives")
+
+
+def literal_prefix(text: str) -> str:
+    """The characters before the first wildcard."""
+    cut = min((i for i in (text.find(c) for c in WILDCARDS) if i >= 0), default=len(text))
+    return text[:cut]
+
+
+def check_pattern(q: MultiTerm) -> None:
+    """Reject a wildcard or prefix term that would scan too much of the word list."""
+    if isinstance(q, wq.Prefix):
+        prefix, wildcards = q.text, 1
+    elif isinstance(q, wq.Wildcard):
+        prefix, wildcards = literal_prefix(q.text), sum(q.text.count(c) for c in WILDCARDS)
+    else:
+        return
+    shown = q.text + ("*" if isinstance(q, wq.Prefix) else "")
+    if len(prefix) < MIN_LITERAL_PREFIX:
+        raise QueryTooCostly(
+            f"{shown[:40]!r} starts with too few letters: a wildcard needs at least "
+            f"{MIN_LITERAL_PREFIX} letters before the first * or ?")
+    if wildcards > MAX_WILDCARDS:
+        raise QueryTooCostly(f"{shown[:40]!r} has more than {MAX_WILDCARDS} wildcards")
+
+
+class _Budget:
+    def __init__(self, total: int, deadline: Deadline | None):
+        self.left, self.deadline = total, deadline
+
+
+def bound(q: wq.Query, reader, deadline: Deadline | None = None,
+          total: int = MAX_TOTAL_EXPANSION) -> wq.Query:
+    """`q` with every wildcard, prefix and word-range term replaced by the words it matches."""
+    return _rewrite(q, reader, _Budget(total, deadline))
+
+
+def _rewrite(q: wq.Query, reader, budget: _Budget) -> wq.Query:
+    if isinstance(q, MultiTerm):
+        return _expand(q, reader, budget)
+    if isinstance(q, wq.Every) and q.fieldname not in (None, "*"):
+        raise QueryTooCostly(f"'{q.fieldname}:*' stands for every word of the field: "
+                             f"a wildcard needs at least {MIN_LITERAL_PREFIX} letters before "
+                             "the first * or ?")
+    if not q.is_leaf():
+        return q.apply(lambda child: _rewrite(child, reader, budget))
+    return q
+
+
+def _expand(q: MultiTerm, reader, budget: _Budget) -> wq.Query:
+    check_pattern(q)
+    field = q.field()
+    if field not in reader.schema:
+        return wq.NullQuery
+    limit = min(MAX_EXPANSION, budget.left)
+    words = []
+    for btext in islice(q._btexts(reader), limit + 1):
+        if budget.deadline is not None and len(words) % 64 == 0:
+            budget.deadline.check()
+        if btext:
+            words.append(reader.schema[field].from_bytes(btext))
+    shown = _shown(q)
+    if len(words) > MAX_EXPANSION:
+        raise QueryTooCostly(f"{shown!r} matches more than {MAX_EXPANSION} different words: "
+                             "type more of the word before the *")
+    if len(words) > budget.left:
+        raise QueryTooCostly(f"the wildcards in this query match more than "
+                             f"{MAX_TOTAL_EXPANSION} different words in all: use fewer or "
+                             "longer wildcard terms")
+    budget.left -= len(words)
+    if not words:
+        return wq.NullQuery
+    if len(words) == 1:  # as Whoosh's MultiTerm.matcher: the one Term, without the boost
+        return wq.Term(field, words[0])
+    return wq.Or([wq.Term(field, w) for w in words], boost=q.boost)
+
+
+def _shown(q: MultiTerm) -> str:
+    text = getattr(q, "text", None)
+    if text is None:
+        return f"{q.field()}:[{getattr(q, 'start', '')} TO {getattr(q, 'end', '')}]"[:60]
+    return (text + ("*" if isinstance(q, wq.Prefix) else ""))[:40]

@@ -1,0 +1,98 @@
+"""Check what a query string asks for before it is parsed, and say what is wrong.
+
+Whoosh's parser accepts almost anything and turns mistakes into silence (`section:bogus`
+gives 0, `authority:*` searches the word "authority", `child^-1` scores nothing) or into
+crashes (`source:x` names a stored-only field). Every problem found here is collected
+into one BadRequest: fields that cannot be searched, values a field cannot hold (with the
+nearest valid ones, from the facet registry's vocabularies), `field:*`, and boosts that are
+not positive numbers. Authorities (records plus the served index) are checked by the service.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import re
+
+from indexer.errors import BadRequest
+from indexer.index.facet_registry import FACETS, Known, by_query_name
+
+TEXT_FIELDS = ("text", "heading", "title")
+# Field names a user may type -> the index field (facet aliases included).
+FIELDS = {**{f: f for f in TEXT_FIELDS},
+          **{name: f.field for f in FACETS for name in (f.name, *f.aliases)}}
+SHOWN_FIELDS = sorted({*TEXT_FIELDS, *(f.param for f in FACETS)})
+# `name:` at the start of a word, then a value (quoted or not); "10:30" is not a field.
+_FIELD = re.compile(r'(?<![\w"\'’:.-])([A-Za-z_][A-Za-z_0-9]*):("[^"]*"|\[[^\]]*\]?|[^\s()]*)')
+_BOOST = re.compile(r'\^([^\s()"]*)')
+_QUOTED = re.compile(r'"[^"]*"')
+_YEAR_VALUE = re.compile(r"\d{4}|\[\d{4} TO \d{4}\]|\d{4}\s*(?:-|–|\.\.)\s*\d{4}")
+
+
+def nearest(value: str, known) -> list[str]:
+    """Up to three known values close to `value`: those it begins, then look-alikes."""
+    known = list(known)
+    starts = [k for k in known if value and k.startswith(value)]
+    close = difflib.get_close_matches(value, known, n=3, cutoff=0.5)
+    return list(dict.fromkeys(starts + close))[:3]
+
+
+def _suggest(value: str, known) -> str:
+    near = nearest(value, known)
+    return f" (did you mean {' or '.join(near)}?)" if near else \
+        f" (known: {', '.join(known)})"
+
+
+def field_problems(name: str, value: str) -> list[str]:
+    """What is wrong with one `name:value` of the query, if anything."""
+    field = FIELDS.get(name.lower())
+    if field is None:
+        return [f"{name}: is not a field that can be searched (fields: "
+                f"{', '.join(SHOWN_FIELDS)})"]
+    bare = value.strip('"').strip()
+    if bare in ("*", "") or bare.strip("*?") == "":
+        return [f"{name}:{value} gives no value: name one (e.g. {name}:{_example(field)}) "
+                f"or leave the field out"]
+    if field == "year" and not _YEAR_VALUE.fullmatch(bare):
+        return [f"{name}:{value} is not a year or a range of years (e.g. year:2018 or "
+                f"year:2015-2018)"]
+    facet = by_query_name(name)
+    if facet is None or facet.vocabulary is None or facet.name == "authority" \
+            or bare.endswith("*"):
+        return []  # authorities are checked against the index (SearchIndex)
+    value, known = facet.query_value(bare), [str(v) for v in facet.vocabulary(Known())]
+    if value in known:
+        return []
+    return [f"unknown {facet.title.lower()} {bare!r}{_suggest(value, known)}"]
+
+
+def _example(field: str) -> str:
+    return {"year": "2018", "section": "strengths", "inspection_type": "focused_visit",
+            "authority": "derbyshire", "judgement": "good"}.get(field, "word")
+
+
+def boost_problems(text: str) -> list[str]:
+    problems = []
+    for m in _BOOST.finditer(_QUOTED.sub(lambda q: "_" * len(q.group()), text)):
+        try:
+            boost = float(m.group(1))
+        except ValueError:
+            boost = math.nan
+        if not math.isfinite(boost) or boost <= 0:
+            problems.append(f"^{m.group(1)} is not a boost: write a positive number, e.g. "
+                            f"word^2")
+    return problems
+
+
+def check_query(text: str) -> None:
+    """Raise BadRequest naming every problem in the query string, or return None."""
+    # quoted words are not fields: keep the quotes, hide what is inside them
+    unquoted = _QUOTED.sub(lambda q: '"' + "x" * (len(q.group()) - 2) + '"', text)
+    problems = []
+    for m in _FIELD.finditer(unquoted):
+        if m.group(2).startswith("//"):  # a web address, not a field
+            continue
+        value = text[m.start(2):m.end(2)]  # a quoted value, read from the original text
+        problems += field_problems(m.group(1), value)
+    problems += boost_problems(text)
+    if problems:
+        raise BadRequest("; ".join(dict.fromkeys(problems)))

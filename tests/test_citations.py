@@ -1,0 +1,108 @@
+"""Citations and reference exports over the real seed index: the documented citation
+style, the richer CSV/JSON export columns, and RIS/BibTeX parsed back with rispy and
+bibtexparser (maintained libraries, not our own code)."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+
+import bibtexparser
+import rispy
+
+from conftest_webui import app, client, links, seed_index  # noqa: F401
+from indexer.search.citations import bib_text, citation, full_title, long_date
+from indexer.search.service import SearchIndex
+
+FOCUSED = "derbyshire-focused-visit-2018-02-27"
+DRIFT = "p-5e0981f645"
+PERMALINK = f"http://localhost/reports/{FOCUSED}#{DRIFT}"
+
+
+def test_citation_in_the_documented_style(seed_index):
+    record = SearchIndex(seed_index).record(FOCUSED)
+    assert citation(record, PERMALINK, 3, date(2026, 11, 30)) == (
+        "Ofsted (2018) Focused visit to Derbyshire County Council children's services. "
+        f"Published 22 March 2018, p. 3. Available at: {PERMALINK} "
+        "(Accessed: 30 November 2026).")
+    assert ", p." not in citation(record, PERMALINK, None, date(2026, 11, 30))
+
+
+def test_citation_names_the_authority_and_copes_with_missing_dates():
+    record = {"title": "Inspection of children's social care services", "authority": "Calderdale",
+              "published": None, "year": 2019, "report_id": "x"}
+    assert full_title(record) == "Inspection of children's social care services: Calderdale"
+    assert citation(record, "http://h/r#p", None, date(2020, 1, 2)) == (
+        "Ofsted (2019) Inspection of children's social care services: Calderdale. Publication "
+        "date not stated. Available at: http://h/r#p (Accessed: 2 January 2020).")
+    record["original_url"] = "https://files.ofsted.gov.uk/v1/file/50000001"
+    assert citation(record, "u", None, date(2020, 1, 2)).endswith(
+        "Original document: https://files.ofsted.gov.uk/v1/file/50000001.")
+    assert long_date("2018-02-27") == "27 February 2018" and long_date("soon") == "soon"
+    assert bib_text("50% of {cases} & more") == r"50\% of \{cases\} \& more"
+
+
+def test_report_page_has_a_citation_and_copy_button_per_passage(client):
+    html = client.get(f"/reports/{FOCUSED}").get_data(as_text=True)
+    passages = len(re.findall(r'<div class="passage(?: match)?" id=', html))
+    assert passages == 29 and html.count('<details class="cite">') == passages
+    assert f'id="cite-{DRIFT}">Ofsted (2018) Focused visit to Derbyshire' in html
+    assert f'data-copy-citation="cite-{DRIFT}">Copy citation</button>' in html
+
+
+def test_csv_and_json_exports_carry_citation_dates_and_the_search(client):
+    url = '/export.csv?q="drift and delay"&type=focused_visit&year=2018'
+    [row] = list(csv.DictReader(io.StringIO(client.get(url).get_data(as_text=True))))
+    assert {k: row[k] for k in ("title", "published", "inspection_start", "inspection_end",
+                                "authority_key", "page", "original_url", "query", "filters")} == {
+        "title": "Focused visit to Derbyshire County Council children's services",
+        "published": "2018-03-22", "inspection_start": "2018-02-27",
+        "inspection_end": "2018-02-28", "authority_key": "derbyshire", "page": "",
+        "original_url": "", "query": '"drift and delay"',
+        "filters": "year=2018; type=focused_visit"}
+    assert row["citation"].startswith("Ofsted (2018) Focused visit to Derbyshire County Council "
+                                      "children's services. Published 22 March 2018. Available "
+                                      f"at: {PERMALINK} (Accessed: ")
+    data = client.get(url.replace(".csv", ".json")).get_json()
+    assert data["filters"] == {"year": ["2018"], "type": ["focused_visit"]}
+    assert data["rows"][0]["citation"] == row["citation"]
+
+
+def test_ris_export_parses_back_with_rispy(client):
+    response = client.get("/export.ris?q=management&authority=derbyshire")
+    assert response.mimetype == "application/x-research-info-systems"
+    entries = rispy.loads(response.get_data(as_text=True))
+    search = client.get("/api/search?q=management&authority=derbyshire&per_page=100").get_json()
+    assert [e["id"] for e in entries] == list(dict.fromkeys(h["report_id"] for h in search["hits"]))
+    focused = next(e for e in entries if e["id"] == FOCUSED)
+    assert focused["type_of_reference"] == "RPRT" and focused["authors"] == ["Ofsted"]
+    assert focused["title"] == "Focused visit to Derbyshire County Council children's services"
+    assert focused["year"] == "2018" and focused["date"] == "2018/03/22"
+    assert focused["urls"] == [f"http://localhost/reports/{FOCUSED}"]
+    passages = sum(len(h["passages"]) for h in search["hits"] if h["report_id"] == FOCUSED)
+    assert len(focused["notes"]) == passages
+    assert all("manag" in n.lower() for n in focused["notes"])
+
+
+def test_bibtex_export_parses_back_with_bibtexparser(client):
+    response = client.get("/export.bib?q=management&authority=derbyshire")
+    assert response.mimetype == "application/x-bibtex"
+    library = bibtexparser.parse_string(response.get_data(as_text=True))
+    assert library.failed_blocks == []
+    keys = [e.key for e in library.entries]
+    assert len(keys) == len(set(keys)) == 3
+    entry = next(e for e in library.entries if e.key == f"ofsted-{FOCUSED}")
+    assert entry.entry_type == "techreport"
+    fields = {f.key: f.value for f in entry.fields}
+    assert fields["author"] == "{Ofsted}" and fields["year"] == "2018"
+    assert fields["title"] == "{Focused visit to Derbyshire County Council children's services}"
+    assert fields["url"] == f"http://localhost/reports/{FOCUSED}"
+    assert "manag" in fields["note"].lower()
+
+
+def test_results_page_links_every_export(client):
+    html = client.get("/search?q=drift&page=1").get_data(as_text=True)
+    exports = {a["data-export"]: a["href"] for a in links(html) if a.get("data-export")}
+    assert exports == {"csv": "/export.csv?q=drift", "json": "/export.json?q=drift",
+                       "ris": "/export.ris?q=drift", "bib": "/export.bib?q=drift"}
