@@ -208,6 +208,9 @@ class SearchResults:
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
     expansions: list[str] = field(default_factory=list)
+    match: str = "all"  # "all": every word in each passage; "most": no passage had all
+    # an authority's name read from the words: {key, label, words, everywhere_query}
+    authority_in_query: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
