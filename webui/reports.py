@@ -43,6 +43,7 @@ class PassageView:
     match: int = 0  # 1-based number among the matching passages, 0 = no match
     previous: str | None = None  # passage id of the previous match
     next: str | None = None
+    page: int | None = None  # PDF page where the passage starts
     citation: str = ""
 
 
@@ -77,9 +78,10 @@ def highlighter_for(query: str) -> tuple[Highlighter | None, str | None]:
     return (highlighter if highlighter else None), None
 
 
-def matching_passages(report: Report, query: str) -> set[str]:
+def matching_passages(report: Report, query: str) -> tuple[set[str], dict]:
     """Ids of this report's passages that the search itself returns for the query, so the
-    report page counts exactly what the results page counted (words alone are marked too)."""
+    report page counts exactly what the results page counted (words alone are marked too),
+    and how the search read the words: {"match": "all" | "most", "expansions": [...]}."""
     same_report = {"authority": [report.authority_key], "year": [report.year],
                    "inspection_type": [report.inspection_type]}
     request_ = SearchRequest(query=query, filters=same_report,
@@ -87,9 +89,9 @@ def matching_passages(report: Report, query: str) -> set[str]:
     try:
         results = get_index().search(request_)
     except BadRequest:
-        return set()
-    return {p.passage_id for hit in results.hits if hit.report_id == report.report_id
-            for p in hit.passages}
+        return set(), {}
+    return ({p.passage_id for hit in results.hits if hit.report_id == report.report_id
+             for p in hit.passages}, {"match": results.match, "expansions": results.expansions})
 
 
 def section_views(report: Report, highlighter: Highlighter | None,
@@ -102,7 +104,8 @@ def section_views(report: Report, highlighter: Highlighter | None,
         for passage in section.passages:
             spans = highlighter.spans(passage.text) if highlighter else []
             html = marked(mark(passage.text, spans)) if spans else escape(passage.text)
-            view.passages.append(PassageView(passage.passage_id, Markup(html)))
+            view.passages.append(PassageView(passage.passage_id, Markup(html),
+                                             page=passage.page))
             # a passage the search found only through the title or heading is not a match here
             if passage.passage_id in matching and (spans or not highlighter):
                 matches.append(view.passages[-1])
@@ -146,13 +149,13 @@ def report(report_id: str):
     query = request.args.get("q", "")
     highlighter, notice = highlighter_for(query)
     searching = bool(query.strip()) and notice is None
-    matching = matching_passages(found, query) if searching else set()
+    matching, how = matching_passages(found, query) if searching else (set(), {})
     sections = section_views(found, highlighter, matching)
     add_citations(found.report_id, sections)
     matches = [p for s in sections for p in s.passages if p.match]
     earlier, later = related(found, index.reports())
     return render_template("report.html", report=found, sections=sections, query=query,
-                           notice=notice, matches=matches, searched=len(matching),
+                           notice=notice, matches=matches, searched=len(matching), how=how,
                            earlier=earlier, later=later,
                            highlighting=searching)
 

@@ -80,6 +80,8 @@ class _Generation:
         self.authority_labels = {r["authority_key"]: r.get("authority_name") or r["authority"]
                                  for r in self.reports.values()}
         self.known = Known(self.authority_labels)
+        self.pages = {(rid, p["passage_id"]): p.get("page") for rid, r in self.reports.items()
+                      for s in r["sections"] for p in s["passages"]}
         self._vocabulary = store.read_json(path / "vocabulary.json", {})  # now: may be pruned
         self._speller: Speller | None = None
         self._pool_lock = threading.Lock()
@@ -262,7 +264,8 @@ class SearchIndex:
     def highlighter(self, query: str, expand: bool = True) -> Highlighter:
         """What to mark for `query` (report pages mark the words the search matched)."""
         with self._lease() as generation:
-            return plan_query(query, generation.schema, expand).highlighter
+            return plan_query(query, generation.schema, expand,
+                              speller=generation.speller).highlighter
 
     def reports(self) -> list[dict]:
         """Every report's metadata (without sections), newest first."""
@@ -490,7 +493,8 @@ class _Search:
         fields = self.searcher.stored_fields(docnum)
         report = self.g.reports.get(fields["report_id"], {})
         passages = [PassageHit(pid, passage_url(fields["report_id"], pid, self.request.query),
-                               fields["text"], plan.highlighter.snippet(fields["text"]))
+                               fields["text"], plan.highlighter.snippet(fields["text"]),
+                               self.g.pages.get((fields["report_id"], pid)))
                     for pid in fields["passage_ids"]]
         return Hit(
             report_id=fields["report_id"], title=fields["title"],
@@ -506,6 +510,7 @@ class _Search:
             inspection_end=report.get("inspection_end"), published=report.get("published"),
             date_kind="inspection" if report.get("inspection_start")
             else "published" if report.get("published") else None,
+            original_url=report.get("original_url"),
             facets={f.name: fields.get(f.field) for f in FACETS})
 
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:
