@@ -27,3 +27,7 @@ class IndexEmpty(OfstedSearchError):
 
 class NotFound(OfstedSearchError):
     """A report id that is not in the index."""
+
+
+class IndexOutdated(IndexMissing):
+    """An index this version cannot serve (written in another format): rebuild it."""

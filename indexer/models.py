@@ -5,7 +5,7 @@ Passages) -> Chunks -> Whoosh index; request -> SearchRequest -> SearchResults.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 
 
 @dataclass
@@ -76,18 +76,48 @@ class Report:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Report":
-        data = dict(data)
-        data["sections"] = [
-            Section(s["key"], s["heading"], [Passage(**p) for p in s["passages"]])
-            for s in data.get("sections", [])
-        ]
-        return cls(**data)
+        """Read a stored report tolerantly: fields this version does not know are ignored,
+        fields it added since the report was stored get their default (or an empty value),
+        so an index written by an earlier version still serves its report pages."""
+        report = _tolerant(cls, data)
+        report.sections = [_section(s) for s in (data.get("sections") or [])]
+        return report
 
     def passages(self):
         """Yield (section, passage) pairs in document order."""
         for section in self.sections:
             for passage in section.passages:
                 yield section, passage
+
+
+# Version of the stored report layout (reports.json). Raise it when a change makes older
+# stored reports unreadable even tolerantly (a field renamed or its meaning changed);
+# SearchIndex refuses to serve a generation written with a different version.
+REPORT_FORMAT = 2
+_BLANKS = (("None", None), ("dict", {}), ("list", []), ("str", ""), ("int", 0), ("float", 0.0),
+           ("bool", False))
+
+
+def _blank(annotation: str):
+    """An empty value of a field's type, for a stored record that lacks the field."""
+    return next((type(v)() if v is not None else None for name, v in _BLANKS
+                 if name in annotation.split(" | ") or annotation.startswith(name + "[")), None)
+
+
+def _tolerant(cls, data: dict):
+    values = {}
+    for f in fields(cls):
+        if f.name in data:
+            values[f.name] = data[f.name]
+        elif f.default is MISSING and f.default_factory is MISSING:
+            values[f.name] = _blank(str(f.type))
+    return cls(**values)
+
+
+def _section(data: dict) -> Section:
+    section = _tolerant(Section, data)
+    section.passages = [_tolerant(Passage, p) for p in (data.get("passages") or [])]
+    return section
 
 
 @dataclass

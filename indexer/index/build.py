@@ -23,7 +23,7 @@ from whoosh.writing import SegmentWriter
 
 from indexer.index import store
 from indexer.errors import OfstedSearchError
-from indexer.models import Report
+from indexer.models import REPORT_FORMAT, Report
 from indexer.ingest.parse import chunk_report, parse_file
 from indexer.ingest.readers import is_supported
 from indexer.index.facet_registry import FACETS
@@ -64,14 +64,28 @@ def _format_sources() -> list[Path]:
     return sorted(found)
 
 
-def index_format() -> str:
-    """A fingerprint of everything that decides how files become index entries."""
+def index_format() -> dict:
+    """What format.json records: a fingerprint of everything that decides how files become
+    index entries, the version of the stored report layout and the Whoosh version."""
     digest = hashlib.sha256(f"whoosh {whoosh.versionstring()}".encode())
     package = Path(__file__).resolve().parents[1]
     for path in _format_sources():
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return {"fingerprint": digest.hexdigest()[:16], "report_format": REPORT_FORMAT,
+            "whoosh": whoosh.versionstring()}
+
+
+def rebuild_reason(old: dict, new: dict) -> str | None:
+    """Why an index written with format `old` must be rebuilt from scratch, or None."""
+    if old.get("report_format") != new["report_format"]:
+        return (f"the index stores reports in format {old.get('report_format')}; "
+                f"this version writes format {new['report_format']}")
+    if old.get("whoosh") != new["whoosh"]:
+        return f"Whoosh changed from {old.get('whoosh')} to {new['whoosh']}"
+    if old.get("fingerprint") != new["fingerprint"]:
+        return "the parser or analyzer changed since the last build"
+    return None
 
 
 def collect_files(paths: list[str], summary: BuildSummary) -> list[str]:
@@ -169,8 +183,9 @@ def _build_locked(paths, index_dir, workers, progress, summary: BuildSummary) ->
         old_gen = None
     old_manifest = store.read_json(old_gen / "manifest.json", {}) if old_gen else {}
     fmt = index_format()
-    if old_gen is not None and store.read_json(old_gen / "format.json", None) != fmt:
-        summary.full_rebuild = "the parser or analyzer changed since the last build"
+    reason = rebuild_reason(store.read_format(old_gen), fmt) if old_gen is not None else None
+    if reason:
+        summary.full_rebuild = reason
         old_paths, old_gen, old_manifest = set(old_manifest), None, {}
     else:
         old_paths = set(old_manifest)

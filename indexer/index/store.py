@@ -4,6 +4,7 @@
     DIR/gen-<stamp>/whoosh/          the Whoosh index of chunks
     DIR/gen-<stamp>/reports.json     every Report (metadata, sections, passages)
     DIR/gen-<stamp>/manifest.json    source path -> sha256, report id (for incremental builds)
+    DIR/gen-<stamp>/format.json      {"fingerprint", "report_format", "whoosh"} (read_format)
 
 A build writes a new generation beside the served one and swaps the link only when the
 generation is complete, so a crash mid-build leaves the old index serving.
@@ -99,6 +100,15 @@ def build_lock(index_dir: str | os.PathLike):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_format(generation: Path) -> dict:
+    """The generation's format.json. Generations written before formats were versioned
+    hold a bare fingerprint string: they are report format 1."""
+    found = read_json(generation / "format.json", None)
+    if isinstance(found, dict):
+        return found
+    return {"fingerprint": found, "report_format": 1, "whoosh": None}
 
 
 def read_json(path: Path, default):

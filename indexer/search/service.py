@@ -23,13 +23,16 @@ from whoosh.index import EmptyIndexError
 from indexer.search import ranking
 
 from indexer.index import store
-from indexer.errors import BadRequest, IndexEmpty, IndexMissing, NotFound, OfstedSearchError
+from indexer.errors import (BadRequest, IndexEmpty, IndexMissing, IndexOutdated, NotFound,
+                            OfstedSearchError)
+from indexer.index.schema import make_schema
 from indexer.search.expansion import Deadline, DEADLINE_SECONDS, bound
 from indexer.search.facets import FacetTable, combine
 from indexer.search.highlight import Highlighter
 from indexer.index.facet_registry import BY_NAME, FACETS, Known
 from indexer.ingest.inspection_types import label_for
-from indexer.models import FacetValue, Hit, PassageHit, Report, SearchRequest, SearchResults
+from indexer.models import (REPORT_FORMAT, FacetValue, Hit, PassageHit, Report, SearchRequest,
+                            SearchResults)
 from indexer.search.query_checks import nearest
 from indexer.search.querying import QueryPlan, make_weighting, plan_query
 from indexer.search.similar import more_like, weighted_terms
@@ -60,6 +63,11 @@ class _Generation:
         self.path = path
         self.ix = whoosh_index.open_dir(str(path / "whoosh"))
         self.schema = self.ix.schema  # read once: ix.schema reads the files every time
+        try:
+            _check_format(path, self.schema)
+        except IndexOutdated:
+            self.ix.close()
+            raise
         self.cache = ranking.TermCache()
         self.searcher = self.ix.searcher(weighting=make_weighting())
         self.postings = ranking.Postings.open(self.searcher, self.cache)  # None: Whoosh alone
@@ -121,6 +129,23 @@ class _Generation:
                 reader.searcher.close()
             self._opened, self._free = [], []
         self.ix.close()
+
+
+def _check_format(path: Path, schema) -> None:
+    """Serve a generation this version can read: reports stored in this format or an older
+    one (Report.from_dict reads them tolerantly) and every field search relies on. A facet
+    field may be missing (indexer.search.facets counts nothing for it)."""
+    found = store.read_format(path).get("report_format")
+    wanted = set(make_schema().names()) - {f.field for f in FACETS}
+    missing = sorted(wanted - set(schema.names()))
+    if not isinstance(found, int) or found > REPORT_FORMAT or missing:
+        why = (f"it lacks the fields {', '.join(missing)}" if missing
+               else f"it stores reports in format {found}; this version reads up to "
+                    f"{REPORT_FORMAT}")
+        index_dir = path.parent
+        raise IndexOutdated(f"the index at {index_dir} was written by another version of this "
+                            f"program ({why}): rebuild it with `python -m indexer build "
+                            f"--index {index_dir}`")
 
 
 class _Vanished(Exception):
