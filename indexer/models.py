@@ -37,6 +37,7 @@ class RawDocument:
 class Passage:
     passage_id: str
     text: str
+    page: int | None = None  # 1-based PDF page (as a viewer numbers it) where it starts
 
 
 @dataclass
@@ -70,6 +71,9 @@ class Report:
     authority_name: str = ""
     region: str | None = None
     la_urn: str | None = None
+    # judgement table cells moved out of the passages: {"heading", "label", "grade"}
+    judgement_rows: list[dict] = field(default_factory=list)
+    original_url: str | None = None  # the published original (indexer.ingest.originals)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -155,6 +159,7 @@ class PassageHit:
     url: str
     text: str
     snippet_html: str
+    page: int | None = None  # PDF page where the passage starts
 
 
 @dataclass
@@ -180,6 +185,7 @@ class Hit:
     inspection_end: str | None = None
     published: str | None = None
     date_kind: str | None = None
+    original_url: str | None = None  # the published original, where known
     facets: dict[str, object] = field(default_factory=dict)  # every facet's value for this hit
 
 
@@ -202,6 +208,9 @@ class SearchResults:
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
     expansions: list[str] = field(default_factory=list)
+    match: str = "all"  # "all": every word in each passage; "most": no passage had all
+    # an authority's name read from the words: {key, label, words, everywhere_query}
+    authority_in_query: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

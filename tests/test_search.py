@@ -139,3 +139,55 @@ def test_a_very_long_passage_still_highlights(tmp_path, seeds_dir):
     passage = results.hits[0].passages[0]
     assert len(passage.text) > 40_000
     assert "<mark>Zebrafish</mark> appear last." in passage.snippet_html
+
+
+# --- no dead ends ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("query, words", [
+    # the authority's name is not in the passage: it becomes a filter
+    ("Derbyshire systemic practice model", "systemic models of practice"),
+    ("Staffordshire 'First Response' contact and referral service",
+     "'First Response' service, which deals with all incoming work"),
+    # one word of seven is missing ("team"): passages with most of the words
+    ("police sergeants seconded as multi-agency team managers",
+     "the police have seconded six police sergeants"),
+])
+def test_natural_queries_find_the_passage_they_describe_in_the_top_three(seed_index, query,
+                                                                          words):
+    results = SearchIndex(seed_index).search(SearchRequest(query=query, per_page=3))
+    texts = [p.text for hit in results.hits for p in hit.passages]
+    assert any(words in text for text in texts), texts
+
+
+def test_an_authority_name_filters_and_says_how_to_search_everywhere(seed_index):
+    index = SearchIndex(seed_index)
+    results = index.search(SearchRequest(query="Derbyshire systemic practice model"))
+    assert results.authority_in_query == {
+        "key": "derbyshire", "label": "Derbyshire", "words": "Derbyshire",
+        "everywhere_query": '"Derbyshire" systemic practice model'}
+    assert results.query == "Derbyshire systemic practice model"
+    assert {hit.authority for hit in results.hits} == {"Derbyshire"}
+    assert results.match == "all"
+    assert [f.value for f in results.facets["authority"] if f.selected] == ["derbyshire"]
+    everywhere = index.search(SearchRequest(query='"Derbyshire" systemic practice model'))
+    assert everywhere.authority_in_query is None
+
+
+def test_names_alone_lowercase_or_already_filtered_are_words(seed_index):
+    index = SearchIndex(seed_index)
+    assert index.search(SearchRequest(query="Derbyshire")).authority_in_query is None
+    assert index.search(SearchRequest(query="derbyshire neglect")).authority_in_query is None
+    filtered = SearchRequest(query="Durham neglect", filters={"authority": ["derbyshire"]})
+    assert index.search(filtered).authority_in_query is None
+
+
+def test_most_words_mode_ranks_by_how_many_words_a_passage_has(seed_index):
+    index = SearchIndex(seed_index)
+    query = "police sergeants seconded as multi-agency team managers"
+    results = index.search(SearchRequest(query=query, per_page=50))
+    assert results.match == "most" and results.total >= 2
+    assert index.search(SearchRequest(query="police sergeants")).match == "all"
+    # operators, fields and single words say exactly what they want: no fallback
+    for strict in ("police AND zebra", "zebra section:findings", "zebra"):
+        answer = index.search(SearchRequest(query=strict))
+        assert (answer.total, answer.match) == (0, "all")

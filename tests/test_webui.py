@@ -157,11 +157,19 @@ def test_url_state_toggle_adds_and_removes_values():
     assert state.replace("page", "4").url() == "/search?q=a+b&year=2018&page=4"
 
 
-def test_did_you_mean_links_to_the_corrected_query(client):
+def test_a_correction_shows_one_message(client):
     data = client.get("/api/search?q=childern").get_json()
-    assert data["suggestion"] == "children"
+    assert (data["suggestion"], data["expansions"]) == ("children", ["children"])
     page = client.get("/search?q=childern").get_data(as_text=True)
-    assert 'Did you mean <a href="/search?q=children">children</a>?' in page
+    assert "Did you mean" not in page
+    assert page.count("Also searched: children.") == 1
+
+
+def test_did_you_mean_links_to_the_corrected_query(client):
+    data = client.get("/api/search?q=childern&expand=0").get_json()
+    assert (data["suggestion"], data["expansions"]) == ("children", [])
+    page = client.get("/search?q=childern&expand=0").get_data(as_text=True)
+    assert 'Did you mean <a href="/search?q=children&amp;expand=0">children</a>?' in page
 
 
 # --- escaping --------------------------------------------------------------------------
@@ -551,3 +559,43 @@ def test_report_page_and_hits_name_the_authority_record_and_label_dates(client):
         "Derbyshire", "derbyshire", "80460", "East Midlands")
     assert (hit["date"], hit["date_kind"], hit["inspection_start"], hit["published"]) == (
         "2018-02-27", "inspection", "2018-02-27", "2018-03-22")
+
+
+# --- no dead ends, and what was asked shown -----------------------------------------------
+
+def test_an_authority_in_the_words_is_said_with_a_link_to_search_everywhere(client):
+    page = client.get("/search?q=Derbyshire+systemic+practice+model").get_data(as_text=True)
+    assert "Searched Derbyshire’s reports" in page
+    everywhere = '/search?q=%22Derbyshire%22+systemic+practice+model'
+    assert f'<a href="{everywhere}">Search all reports for these words</a>' in page
+    assert f'<a class="chip" href="{everywhere}">' in page  # the chip removes the filter
+    data = client.get("/api/search?q=Derbyshire+systemic+practice+model").get_json()
+    assert (data["match"], data["authority_in_query"]["key"]) == ("all", "derbyshire")
+
+
+def test_most_words_mode_is_noticed_on_the_page_and_in_json(client):
+    url = "search?q=police+sergeants+seconded+as+multi-agency+team+managers"
+    page = client.get("/" + url).get_data(as_text=True)
+    assert "No passage has all your words; these have most of them." in page
+    assert client.get("/api/" + url).get_json()["match"] == "most"
+    assert "No passage has all" not in client.get("/search?q=police").get_data(as_text=True)
+
+
+def test_filters_typed_in_the_query_are_removable_chips(client):
+    page = client.get("/search?q=plans+year:2013-2018+section:findings").get_data(as_text=True)
+    assert '<a class="chip" href="/search?q=plans+section%3Afindings">' in page
+    assert '<a class="chip" href="/search?q=plans+year%3A2013-2018">' in page
+    assert "Year of inspection: 2013-2018" in page and "Section: findings" in page
+
+
+def test_a_year_range_is_two_inputs_that_work_without_javascript(client):
+    page = client.get("/search?q=plans&sort=newest").get_data(as_text=True)
+    form = page[page.index('<form class="year-range"'):]
+    form = form[:form.index("</form>")]
+    assert 'name="year_from"' in form and 'name="year_to"' in form
+    assert '<input type="hidden" name="q" value="plans">' in form
+    assert '<input type="hidden" name="sort" value="newest">' in form
+    ranged = client.get("/search?q=plans&sort=newest&year_from=2013&year_to=2016")
+    text = ranged.get_data(as_text=True)
+    assert ranged.status_code == 200 and "Years: 2013–2016" in text
+    assert 'name="year_from" inputmode="numeric" min="1900" max="2100" value="2013"' in text

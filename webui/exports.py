@@ -22,10 +22,9 @@ from webui.state import FILTER_PARAMS
 
 bp = Blueprint("exports", __name__)
 
-BASE_COLUMNS = ("authority", "authority_key", "la_urn", "region", "inspection_type",
-                "inspection_type_label", "date", "date_kind", "inspection_start",
-                "inspection_end", "published", "year", "section", "heading", "text",
-                "permalink", "report_id", "passage_id")
+BASE_COLUMNS = ("authority", "la_urn", "region", "inspection_type", "inspection_type_label",
+                "date", "date_kind", "year", "section", "heading", "text", "permalink",
+                "report_id", "passage_id")
 # then every other registered facet (indexer.index.facet_registry), by its name
 FACET_COLUMNS = tuple(f.name for f in FACETS if f.name not in BASE_COLUMNS)
 CITE_COLUMNS = ("title", "published", "inspection_start", "inspection_end", "page",
@@ -59,13 +58,10 @@ def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
                            _anchor=passage.passage_id)
             page = pages[hit.report_id].get(passage.passage_id)
             out.append({
-                "authority": hit.authority, "authority_key": hit.authority_key,
-                "la_urn": hit.la_urn or "", "region": hit.region or "",
-                "inspection_type": hit.inspection_type,
+                "authority": hit.authority, "la_urn": hit.la_urn or "",
+                "region": hit.region or "", "inspection_type": hit.inspection_type,
                 "inspection_type_label": hit.inspection_type_label, "date": hit.date or "",
-                "date_kind": hit.date_kind or "", "inspection_start": hit.inspection_start or "",
-                "inspection_end": hit.inspection_end or "", "published": hit.published or "",
-                "year": hit.year, "section": hit.section, "heading": hit.heading,
+                "date_kind": hit.date_kind or "", "year": hit.year, "section": hit.section, "heading": hit.heading,
                 "text": passage.text, "permalink": link,
                 "report_id": hit.report_id, "passage_id": passage.passage_id,
                 **{name: hit.facets.get(name, "") for name in FACET_COLUMNS},

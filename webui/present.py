@@ -7,7 +7,8 @@ import math
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from indexer.index.facet_registry import BY_NAME, FACETS
+from indexer.index.facet_registry import BY_NAME, FACETS, by_query_name
+from indexer.search.query_checks import typed_filters
 from indexer.models import FacetValue, SearchResults
 from webui.state import FACET_PARAMS, UrlState
 
@@ -118,19 +119,74 @@ def report_urls(results: SearchResults, state: UrlState) -> dict[str, str]:
     return {hit.report_id: query.url(f"/reports/{quote(hit.report_id)}") for hit in results.hits}
 
 
+def everywhere_url(results: SearchResults, state: UrlState) -> str | None:
+    """The same words in every authority's reports, when an authority's name in the query
+    was read as a filter (indexer.search.dead_ends)."""
+    found = results.authority_in_query
+    return state.replace("q", found["everywhere_query"]).without("page").url() if found else None
+
+
+def query_chips(state: UrlState) -> list[FacetLink]:
+    """One removable chip per filter typed into the query (`year:2018-2023`): its link is
+    the query without it."""
+    query, chips = state.get("q"), []
+    for name, value, start, end in typed_filters(query):
+        facet = by_query_name(name)
+        rest = " ".join((query[:start] + " " + query[end:]).split())
+        label = f"{facet.title}: {value.strip(chr(34))}" if facet else f"{name}: {value}"
+        chips.append(FacetLink(value, label, 0, True,
+                               state.replace("q", rest).without("page").url()))
+    return chips
+
+
+def correction_shown_once(results: SearchResults) -> str | None:
+    """The "did you mean" suggestion, unless its corrections were already searched (the
+    "Also searched" line says so: one message per correction)."""
+    if not results.suggestion:
+        return None
+    typed = set(results.query.lower().split())
+    new = [w for w in results.suggestion.lower().split() if w not in typed]
+    return None if new and all(w in results.expansions for w in new) else results.suggestion
+
+
+def year_range(state: UrlState) -> dict:
+    """The two-input year range form: GET to the same page, every other parameter kept
+    (single years are replaced by the range)."""
+    kept = state.without("page", "year", "year_from", "year_to")
+    return {"action": state.root + state.path, "hidden": kept.pairs,
+            "first": state.get("year_from"), "last": state.get("year_to")}
+
+
 def search_view(results: SearchResults, state: UrlState, export_cap: int) -> dict:
     """Everything search.html needs besides the results themselves."""
     first = (results.page - 1) * results.per_page + 1 if results.total else 0
     facets = facet_groups(results, state)
+    everywhere = everywhere_url(results, state)
+    chips = [value for group in facets for value in group.values if value.selected]
+    if everywhere:  # the authority read from the words: removing it searches everywhere
+        key = results.authority_in_query["key"]
+        for chip in chips:
+            if chip.value == key and key not in state.values("authority"):
+                chip.toggle_url = everywhere
+    ranged = [v for v in state.values("year") if "-" in v[1:]]
+    if ranged or state.get("year_from") or state.get("year_to"):  # one chip for the range
+        years = next(g for g in facets if g.name == "year").values
+        low, high = state.get("year_from") or "…", state.get("year_to") or "…"
+        label = f"Years: {', '.join(ranged)}" if ranged else f"Years: {low}–{high}"
+        chips = [c for c in chips if c not in years] + [FacetLink(
+            "years", label, 0, True, state.without("page", "year", "year_from", "year_to").url())]
     return {
         "facets": facets,
-        "chips": [value for group in facets for value in group.values if value.selected],
+        "year_range": year_range(state),
+        "chips": chips + query_chips(state),
+        "everywhere_url": everywhere,
+        "suggestion": correction_shown_once(results),
         "report_urls": report_urls(results, state),
         "pagination": pagination(results, state),
         "summary": summary(results),
         "first": first,
         "last": first + len(results.hits) - 1 if results.hits else 0,
-        "clear_url": state.without("page", *FACET_PARAMS.values()).url(),
+        "clear_url": state.without("page", *FACET_PARAMS.values(), "year_from", "year_to").url(),
         "has_filters": bool(state.filters()),
         "suggestion_url": (state.replace("q", results.suggestion).without("page").url()
                            if results.suggestion else None),

@@ -43,6 +43,7 @@ class PassageView:
     match: int = 0  # 1-based number among the matching passages, 0 = no match
     previous: str | None = None  # passage id of the previous match
     next: str | None = None
+    page: int | None = None  # PDF page where the passage starts
     citation: str = ""
 
 
@@ -102,7 +103,8 @@ def section_views(report: Report, highlighter: Highlighter | None,
         for passage in section.passages:
             spans = highlighter.spans(passage.text) if highlighter else []
             html = marked(mark(passage.text, spans)) if spans else escape(passage.text)
-            view.passages.append(PassageView(passage.passage_id, Markup(html)))
+            view.passages.append(PassageView(passage.passage_id, Markup(html),
+                                             page=passage.page))
             # a passage the search found only through the title or heading is not a match here
             if passage.passage_id in matching and (spans or not highlighter):
                 matches.append(view.passages[-1])

@@ -10,9 +10,10 @@ import unicodedata
 
 from indexer.errors import UnreadableFile
 from indexer.ingest.metadata import extract_metadata
+from indexer.ingest.originals import original_url
 from indexer.models import Chunk, Report
 from indexer.ingest.readers import read_path
-from indexer.ingest.sections import split_sections
+from indexer.ingest.sections import parse_sections
 
 
 def slug(text: str) -> str:
@@ -46,7 +47,7 @@ def parse_file(path: str) -> Report:
         meta = extract_metadata(raw.blocks, raw.source)
     except ValueError as exc:
         raise UnreadableFile(f"not an inspection report: {exc}") from exc
-    title, sections = split_sections(raw.blocks)
+    title, sections, rows = parse_sections(raw.blocks)
     if not any(s.passages for s in sections):
         raise UnreadableFile("no passages found in file")
     meta = dict(meta)
@@ -74,6 +75,8 @@ def parse_file(path: str) -> Report:
         authority_name=meta.get("authority_name") or meta.get("authority") or "Unknown authority",
         region=meta.get("region"),
         la_urn=meta.get("la_urn"),
+        judgement_rows=rows,
+        original_url=original_url(path, raw.sha256),
     )
 
 

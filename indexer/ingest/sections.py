@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from indexer.ingest import taxonomy
+from indexer.ingest import fragments, taxonomy
 from indexer.models import Block, Passage, Section
 
 TITLE_RE = re.compile(
@@ -76,7 +76,7 @@ class _Sectioner:
             return taxonomy.DEFAULT_KEY
         return self.last_key
 
-    def passage(self, text: str) -> None:
+    def passage(self, text: str, page: int | None = None) -> None:
         text = taxonomy.strip_letterhead(text)
         if not text:
             return
@@ -86,7 +86,7 @@ class _Sectioner:
                 self.sections.append(Section("boilerplate", ""))
         elif not self.sections:
             self.sections.append(Section(taxonomy.OPENING_KEY, ""))
-        self.sections[-1].passages.append(Passage("", text))
+        self.sections[-1].passages.append(Passage("", text, page))
 
 
 def _lead_in(block: Block, following: Block | None) -> bool:
@@ -97,6 +97,13 @@ def _lead_in(block: Block, following: Block | None) -> bool:
 
 def split_sections(blocks: list[Block]) -> tuple[str | None, list[Section]]:
     """Return (title as printed or None, sections in document order, empty ones dropped)."""
+    title, sections, _ = parse_sections(blocks)
+    return title, sections
+
+
+def parse_sections(blocks: list[Block]) -> tuple[str | None, list[Section], list[dict]]:
+    """(title as printed or None, sections in document order with empty ones dropped,
+    the judgement table rows taken out of the passages by indexer.ingest.fragments)."""
     title_at = find_title(blocks)
     opening = opening_end(blocks)
     sectioner = _Sectioner()
@@ -108,7 +115,7 @@ def split_sections(blocks: list[Block]) -> tuple[str | None, list[Section]]:
             continue
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         if index < opening:
-            sectioner.sections[0].passages.append(Passage("", block.text))
+            sectioner.sections[0].passages.append(Passage("", block.text, block.page))
             continue
         if pending_context and not (block.kind == "heading" or _lead_in(block, following)):
             sectioner.sections.append(Section("context", ""))
@@ -117,13 +124,14 @@ def split_sections(blocks: list[Block]) -> tuple[str | None, list[Section]]:
         if (block.kind == "heading" and not closing_formula) or _lead_in(block, following):
             sectioner.heading(block.text, block.level)
         elif sectioner.closing and sectioner.sections[-1].key == "boilerplate":
-            sectioner.sections[-1].passages.append(Passage("", block.text))
+            sectioner.sections[-1].passages.append(Passage("", block.text, block.page))
         else:
-            sectioner.passage(block.text)
+            sectioner.passage(block.text, block.page)
+    rows = fragments.tidy(sectioner.sections)
     sections = [s for s in sectioner.sections if s.passages]
     seen: dict[str, int] = {}
     for section in sections:
         for passage in section.passages:
             passage.passage_id = passage_id(passage.text, seen)
     title = blocks[title_at].text if title_at is not None else None
-    return title, sections
+    return title, sections, rows

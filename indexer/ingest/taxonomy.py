@@ -23,7 +23,8 @@ SECTION_KINDS: tuple[SectionKind, ...] = (
         "boilerplate", "Boilerplate",
         "Address blocks, signatures, copy lists, contents, standard 'what the judgements "
         "mean' text and Ofsted footers. Never returned unless asked for.",
-        (r"contents", r"what the inspection judge?ments mean.*", r"yours sincerely",
+        (r"contents", r"what the inspection judge?ments mean.*",
+         r"(the )?inspection judge?ments and what they mean", r"local authority / integrated care board", r"yours sincerely",
          r"copy(:| to).*", r"letter", r"signature", r"(t|e|w|textphone|telephone|tel)\s*:.*",
          r".*www\.\S+.*", r".*@ofsted\.gov\.uk.*", r"(her|his) majesty'?s inspector.*"),
     ),

@@ -83,6 +83,16 @@ def boost_problems(text: str) -> list[str]:
     return problems
 
 
+def typed_filters(text: str) -> list[tuple[str, str, int, int]]:
+    """(field name, value, start, end) of every facet filter typed into the query."""
+    hidden = _QUOTED.sub(lambda q: '"' + "x" * (len(q.group()) - 2) + '"', text)
+    found = []
+    for m in _FIELD.finditer(hidden):
+        if m.group(1).lower() in FIELDS and m.group(1).lower() not in TEXT_FIELDS:
+            found.append((m.group(1), text[m.start(2):m.end(2)], m.start(), m.end()))
+    return found
+
+
 def check_query(text: str) -> None:
     """Raise BadRequest naming every problem in the query string, or return None."""
     # quoted words are not fields: keep the quotes, hide what is inside them

@@ -33,6 +33,7 @@ from indexer.index.facet_registry import BY_NAME, FACETS, Known
 from indexer.ingest.inspection_types import label_for
 from indexer.models import (REPORT_FORMAT, FacetValue, Hit, PassageHit, Report, SearchRequest,
                             SearchResults)
+from indexer.search.dead_ends import fallback_parts, find_authority, most_words
 from indexer.search.query_checks import nearest
 from indexer.search.querying import QueryPlan, make_weighting, plan_query
 from indexer.search.similar import more_like, weighted_terms
@@ -79,6 +80,8 @@ class _Generation:
         self.authority_labels = {r["authority_key"]: r.get("authority_name") or r["authority"]
                                  for r in self.reports.values()}
         self.known = Known(self.authority_labels)
+        self.pages = {(rid, p["passage_id"]): p.get("page") for rid, r in self.reports.items()
+                      for s in r["sections"] for p in s["passages"]}
         self._vocabulary = store.read_json(path / "vocabulary.json", {})  # now: may be pruned
         self._speller: Speller | None = None
         self._pool_lock = threading.Lock()
@@ -295,6 +298,7 @@ class Matches:
     table: FacetTable
     reports: dict[str, dict]  # report_id -> stored report
     generation: str  # name of the generation directory (changes with every build)
+    match: str = "all"  # "all": passages with every word; "most": most of them (dead_ends)
 
 
 class _Search:
@@ -304,27 +308,75 @@ class _Search:
         self.searcher, self.postings = reader.searcher, reader.postings
         self.table = generation.table
         self.scores: np.ndarray | None = None  # Whoosh's BM25F score of every match
+        self.coverage: np.ndarray | None = None  # words each passage has ("most words" mode)
+        self.query = request.query  # as typed (the request's may lose an authority's name)
+        self.authority_words: dict | None = None
 
     def matches(self) -> Matches:
         """Every passage the request matches, as a mask over index documents."""
         if self.g.empty:
             raise IndexEmpty(EMPTY_MESSAGE)
         selected = self._validated_filters()
+        self._read_authority_words(selected)
         plan = plan_query(self.request.query, self.g.schema, self.request.expand,
                           speller=self.g.speller)
         self._check_query_values(plan.query)
         query = bound(plan.query, self.searcher.reader(), self.deadline)
         plan = dataclasses.replace(plan, query=query)
         matched = self._matching(plan.query)
+        base, masks, final = self._filtered(matched, plan, selected)
+        match = "all"
+        if not final.any() and not isinstance(plan.query, wq.Every):
+            most = self._most_words(self._filtered(self.table.live, plan, selected)[2])
+            if most is not None:
+                (base, masks, final), match = self._filtered(most, plan, selected), "most"
+        return Matches(plan, selected, base, masks, final, self.table, self.g.reports,
+                       self.g.path.name, match)
+
+    def _filtered(self, matched: np.ndarray, plan: QueryPlan, selected: dict):
+        """(base, per-facet masks, final) for a query's matches: hidden values left out
+        unless selected, then every facet's filter."""
         base = self.table.live & matched
         for facet in FACETS:
             hidden = facet.hidden - set(selected[facet.name])
             if hidden and not (facet.name == "section" and plan.asks_for_boilerplate):
                 base &= ~self.table.mask_for(facet.name, sorted(hidden))
         masks = {name: self.table.mask_for(name, values) for name, values in selected.items()}
-        final = combine(list(masks.values()), base)
-        return Matches(plan, selected, base, masks, final, self.table, self.g.reports,
-                       self.g.path.name)
+        return base, masks, combine(list(masks.values()), base)
+
+    def _read_authority_words(self, selected: dict) -> None:
+        """An authority's name among the words becomes an authority filter (dead_ends)."""
+        if selected["authority"] or not self.request.query:
+            return
+        found = find_authority(self.request.query, self.g.authority_labels)
+        if found is None:
+            return
+        selected["authority"] = [found.key]
+        self.request = dataclasses.replace(
+            self.request, query=found.rest,
+            filters={**self.request.filters, "authority": [found.key]})
+        self.authority_words = found.to_dict(self.g.authority_labels[found.key])
+
+    def _most_words(self, allowed: np.ndarray) -> np.ndarray | None:
+        """The passages with most of the words, when none has them all (dead_ends)."""
+        parts = fallback_parts(self.request.query, self._plan_alone)
+        if parts is None:
+            return None
+        mask, self.scores, self.coverage = most_words(self._evaluate, parts, allowed)
+        return mask if mask.any() else None
+
+    def _plan_alone(self, word: str) -> wq.Query | None:
+        try:
+            query = plan_query(word, self.g.schema, self.request.expand,
+                               speller=self.g.speller).query
+        except BadRequest:  # a stop word alone
+            return None
+        return bound(query, self.searcher.reader(), self.deadline)
+
+    def _evaluate(self, q) -> tuple[np.ndarray, np.ndarray]:
+        """(mask, scores) of one query: the fast path's, or Whoosh's matches scored 1."""
+        mask = self._matching(q)
+        return mask, (self.scores if self.scores is not None else mask.astype(np.float64))
 
     def run(self) -> SearchResults:
         found = self.matches()
@@ -338,10 +390,11 @@ class _Search:
                                     combine([m for n, m in masks.items() if n != name], base))
                   for name in masks}
         return SearchResults(
-            query=self.request.query, total=total, reports=self.table.distinct_reports(final),
+            query=self.query, total=total, reports=self.table.distinct_reports(final),
             page=self.request.page, per_page=self.request.per_page,
             hits=self._hits(plan, final), facets=facets,
-            suggestion=self._suggestion(plan, total), expansions=plan.expansions)
+            suggestion=self._suggestion(plan, total), expansions=plan.expansions,
+            match=found.match, authority_in_query=self.authority_words)
 
     def _validated_filters(self) -> dict[str, list]:
         """Every facet's selected values, each checked against the facet's vocabulary
@@ -423,6 +476,10 @@ class _Search:
         wanted = r.page * r.per_page
         if not final.any():
             return []
+        if r.sort == "relevance" and self.coverage is not None:  # most words first
+            key = self.scores + self.coverage * (float(self.scores.max()) + 1.0)
+            return [(d, float(self.scores[d]))
+                    for d, _ in ranking.top(key, np.nonzero(final)[0], wanted)]
         if r.sort == "relevance" and self.scores is not None \
                 and not isinstance(plan.query, wq.Every):
             return ranking.top(self.scores, np.nonzero(final)[0], wanted)
@@ -445,7 +502,8 @@ class _Search:
         fields = self.searcher.stored_fields(docnum)
         report = self.g.reports.get(fields["report_id"], {})
         passages = [PassageHit(pid, passage_url(fields["report_id"], pid, self.request.query),
-                               fields["text"], plan.highlighter.snippet(fields["text"]))
+                               fields["text"], plan.highlighter.snippet(fields["text"]),
+                               self.g.pages.get((fields["report_id"], pid)))
                     for pid in fields["passage_ids"]]
         return Hit(
             report_id=fields["report_id"], title=fields["title"],
@@ -461,6 +519,7 @@ class _Search:
             inspection_end=report.get("inspection_end"), published=report.get("published"),
             date_kind="inspection" if report.get("inspection_start")
             else "published" if report.get("published") else None,
+            original_url=report.get("original_url"),
             facets={f.name: fields.get(f.field) for f in FACETS})
 
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:
