@@ -115,7 +115,9 @@ def summary(results: SearchResults) -> str:
 
 def report_urls(results: SearchResults, state: UrlState) -> dict[str, str]:
     """report_id -> its page, carrying the query so its words are marked there."""
-    query = UrlState([("q", state.get("q"))] if state.get("q") else [], root=state.root)
+    searched = results.authority_in_query["searched"] if results.authority_in_query \
+        else state.get("q")  # without an authority's name read as a filter
+    query = UrlState([("q", searched)] if searched else [], root=state.root)
     return {hit.report_id: query.url(f"/reports/{quote(hit.report_id)}") for hit in results.hits}
 
 
