@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from indexer.errors import BadRequest, NotFound
 from indexer.search.citations import citation, passage_pages
 from indexer.search.highlight import Highlighter, mark
-from indexer.models import Passage, Report, SearchRequest, Section
+from indexer.models import Passage, Report, SearchRequest, Section, dated
 from indexer.search.request import MAX_QUERY_CHARS
 from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from webui import get_index
@@ -128,7 +128,7 @@ def add_citations(report_id: str, sections: list[SectionView]) -> None:
 
 
 def _when(row: dict) -> str:
-    return row.get("inspection_start") or row.get("published") or f"{row.get('year', '')}"
+    return dated(row).text
 
 
 def related(report: Report, everything: list[dict]) -> tuple[list[dict], list[dict]]:
