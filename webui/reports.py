@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup, escape
 
 from indexer.errors import BadRequest, NotFound
@@ -23,6 +23,7 @@ from indexer.search.request import MAX_QUERY_CHARS
 from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from webui import get_index
 from webui.security import marked
+from webui.links import permalink
 
 bp = Blueprint("reports", __name__)
 SIMILAR_DEFAULT = 10  # similar passages listed unless ?limit= says otherwise
@@ -122,8 +123,7 @@ def add_citations(report_id: str, sections: list[SectionView]) -> None:
     pages, today = passage_pages(record), datetime.now(timezone.utc).date()
     for section in sections:
         for passage in section.passages:
-            link = url_for("reports.report", report_id=report_id, _external=True,
-                           _anchor=passage.passage_id)
+            link = permalink(report_id, passage.passage_id)
             passage.citation = citation(record, link, pages.get(passage.passage_id), today)
 
 

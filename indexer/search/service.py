@@ -13,7 +13,6 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -29,6 +28,7 @@ from indexer.index.schema import make_schema
 from indexer.search.expansion import Deadline, DEADLINE_SECONDS, bound
 from indexer.search.facets import FacetTable, combine
 from indexer.search.highlight import Highlighter
+from indexer.search.links import report_path
 from indexer.index.facet_registry import BY_NAME, FACETS, Known
 from indexer.ingest.inspection_types import label_for
 from indexer.models import (REPORT_FORMAT, FacetValue, Hit, PassageHit, Report, SearchRequest,
@@ -490,7 +490,7 @@ class _Search:
     def _hit(self, docnum: int, score: float, plan: QueryPlan) -> Hit:
         fields = self.searcher.stored_fields(docnum)
         report = self.g.reports.get(fields["report_id"], {})
-        passages = [PassageHit(pid, passage_url(fields["report_id"], pid, self.request.query),
+        passages = [PassageHit(pid, report_path(fields["report_id"], pid, self.request.query),
                                fields["text"], plan.highlighter.snippet(fields["text"]),
                                self.g.pages.get((fields["report_id"], pid)))
                     for pid in fields["passage_ids"]]
@@ -522,8 +522,3 @@ def _leaves(q):
         yield q
     for child in children:
         yield from _leaves(child)
-
-
-def passage_url(report_id: str, passage_id: str, query: str = "") -> str:
-    suffix = "?" + urlencode({"q": query}) if query else ""
-    return f"/reports/{report_id}{suffix}#{passage_id}"
