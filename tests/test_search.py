@@ -164,7 +164,7 @@ def test_an_authority_name_filters_and_says_how_to_search_everywhere(seed_index)
     results = index.search(SearchRequest(query="Derbyshire systemic practice model"))
     assert results.authority_in_query == {
         "key": "derbyshire", "label": "Derbyshire", "words": "Derbyshire",
-        "everywhere_query": '"Derbyshire" systemic practice model'}
+        "searched": "systemic practice model", "everywhere_query": '"Derbyshire" systemic practice model'}
     assert results.query == "Derbyshire systemic practice model"
     assert {hit.authority for hit in results.hits} == {"Derbyshire"}
     assert results.match == "all"

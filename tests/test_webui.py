@@ -599,3 +599,32 @@ def test_a_year_range_is_two_inputs_that_work_without_javascript(client):
     text = ranged.get_data(as_text=True)
     assert ranged.status_code == 200 and "Years: 2013–2016" in text
     assert 'name="year_from" inputmode="numeric" min="1900" max="2100" value="2013"' in text
+
+
+# --- highlights follow what was searched -------------------------------------------------
+
+@pytest.mark.parametrize("query, also", [
+    ("safegaurding", "Also marked: safeguarding."),  # a correction
+    ("CSE", "Also marked: child sexual exploitation."),  # a vocabulary expansion
+    ('"drift and delay"', None),  # an exact phrase
+    ("Derbyshire systemic practice model", None),  # an authority read from the words
+    ("police sergeants seconded as multi-agency team managers",
+     "the marked passages have most of them"),  # most of the words
+])
+def test_a_report_reached_from_a_result_marks_what_the_result_matched(client, query, also):
+    data = client.get("/api/search", query_string={"q": query, "per_page": 100}).get_json()
+    per_report: dict[str, list[str]] = {}
+    for hit in data["hits"]:
+        per_report.setdefault(hit["report_id"], []).extend(p["url"] for p in hit["passages"])
+    assert per_report
+    for report_id, urls in per_report.items():
+        page = client.get(urls[0]).get_data(as_text=True)
+        assert page.count('class="match-nav"') == len(urls), (report_id, query)
+        assert "No passage in this report contains" not in page
+        assert "match only through" not in page
+        for url in urls:  # every passage the result linked to is marked on the page
+            anchor = url.split("#")[1]
+            passage = page[page.index(f'id="{anchor}"'):]
+            assert "<mark>" in passage[:passage.index("</li>") if "</li>" in passage else 3000]
+        if also:
+            assert also in page

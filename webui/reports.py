@@ -79,9 +79,10 @@ def highlighter_for(query: str) -> tuple[Highlighter | None, str | None]:
     return (highlighter if highlighter else None), None
 
 
-def matching_passages(report: Report, query: str) -> set[str]:
+def matching_passages(report: Report, query: str) -> tuple[set[str], dict]:
     """Ids of this report's passages that the search itself returns for the query, so the
-    report page counts exactly what the results page counted (words alone are marked too)."""
+    report page counts exactly what the results page counted (words alone are marked too),
+    and how the search read the words: {"match": "all" | "most", "expansions": [...]}."""
     same_report = {"authority": [report.authority_key], "year": [report.year],
                    "inspection_type": [report.inspection_type]}
     request_ = SearchRequest(query=query, filters=same_report,
@@ -89,9 +90,9 @@ def matching_passages(report: Report, query: str) -> set[str]:
     try:
         results = get_index().search(request_)
     except BadRequest:
-        return set()
-    return {p.passage_id for hit in results.hits if hit.report_id == report.report_id
-            for p in hit.passages}
+        return set(), {}
+    return ({p.passage_id for hit in results.hits if hit.report_id == report.report_id
+             for p in hit.passages}, {"match": results.match, "expansions": results.expansions})
 
 
 def section_views(report: Report, highlighter: Highlighter | None,
@@ -148,13 +149,13 @@ def report(report_id: str):
     query = request.args.get("q", "")
     highlighter, notice = highlighter_for(query)
     searching = bool(query.strip()) and notice is None
-    matching = matching_passages(found, query) if searching else set()
+    matching, how = matching_passages(found, query) if searching else (set(), {})
     sections = section_views(found, highlighter, matching)
     add_citations(found.report_id, sections)
     matches = [p for s in sections for p in s.passages if p.match]
     earlier, later = related(found, index.reports())
     return render_template("report.html", report=found, sections=sections, query=query,
-                           notice=notice, matches=matches, searched=len(matching),
+                           notice=notice, matches=matches, searched=len(matching), how=how,
                            earlier=earlier, later=later,
                            highlighting=searching)
 

@@ -36,7 +36,7 @@ class AuthorityWords:
 
     def to_dict(self, label: str) -> dict:
         return {"key": self.key, "label": label, "words": self.words,
-                "everywhere_query": self.everywhere}
+                "searched": self.rest, "everywhere_query": self.everywhere}
 
 
 def _capitalised(words: list[str]) -> bool:

@@ -264,7 +264,8 @@ class SearchIndex:
     def highlighter(self, query: str, expand: bool = True) -> Highlighter:
         """What to mark for `query` (report pages mark the words the search matched)."""
         with self._lease() as generation:
-            return plan_query(query, generation.schema, expand).highlighter
+            return plan_query(query, generation.schema, expand,
+                              speller=generation.speller).highlighter
 
     def reports(self) -> list[dict]:
         """Every report's metadata (without sections), newest first."""
