@@ -75,7 +75,7 @@ def test_results_link_to_the_trend_by_keyboard(browser, server):
 def test_trends_on_a_phone_without_javascript(browser, server):
     context, page = open_page(browser, java_script_enabled=False, **PHONE)
     page.goto(server + "/trends?q=drift&by=type")
-    assert page.locator("svg.chart-svg").count() == 3
+    assert page.locator("svg.chart-svg").count() == 4
     assert no_overflow(page)
     box = page.locator("svg.chart-svg").first.bounding_box()
     assert box and box["width"] <= 390
