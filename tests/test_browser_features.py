@@ -173,3 +173,19 @@ def test_compare_on_a_phone_without_javascript(browser, server):
     assert no_overflow(page)
     page.screenshot(path=str(SHOTS / "compare-phone.png"), full_page=True)
     context.close()
+
+
+def test_api_page_from_the_header_by_keyboard_and_on_a_phone(browser, server):
+    context, page = open_page(browser)
+    page.goto(server + "/")
+    tab_to(page, 'a[href="/api"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/api$"))
+    assert page.locator("section.endpoint").count() == 13
+    page.screenshot(path=str(SHOTS / "api.png"))
+    context.close()
+    context, page = open_page(browser, java_script_enabled=False, **PHONE)
+    page.goto(server + "/api")
+    assert no_overflow(page)
+    page.screenshot(path=str(SHOTS / "api-phone.png"))
+    context.close()
