@@ -31,6 +31,7 @@ class RawDocument:
     sha256: str
     pages: int = 0
     path: str = ""
+    repaired: bool = False  # the PDF reader had to repair the file's structure
 
 
 @dataclass

@@ -7,6 +7,7 @@ paragraphs broken by a page break (rejoined when the break falls mid-sentence).
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import html
 import os
@@ -29,22 +30,45 @@ _JUDGEMENT_SENTENCE = re.compile(
     r"requires improvement( to be good)?)\.?$", re.IGNORECASE)
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))  # UTF-32 LE first: its BOM starts like UTF-16's
+
+
 def decode(data: bytes, name: str) -> str:
-    """Decode bytes as UTF-8 (with or without BOM), else Windows-1252; refuse binaries."""
+    """Decode bytes: by their byte-order mark (UTF-8, UTF-16, UTF-32), else as UTF-8, else
+    Windows-1252; refuse binaries, saying what was wrong."""
     if not data.strip():
         raise UnreadableFile("empty file")
-    if b"\x00" in data[:4096]:
-        raise UnreadableFile("binary file, not text")
-    for encoding in ("utf-8-sig", "cp1252"):
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if encoding:
         try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
-        if controls > max(8, len(text) // 200):
-            raise UnreadableFile("binary file, not text")
-        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
-    raise UnreadableFile(f"cannot decode {name} as UTF-8 or Windows-1252 text")
+            return _checked(data.decode(encoding))
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(f"cannot decode {name}: it starts with a {encoding.upper()} "
+                                 f"byte-order mark but byte {exc.start} is invalid") from exc
+    if b"\x00" in data[:4096]:
+        raise UnreadableFile(f"binary file, not text: NUL byte at offset {data.index(0)} "
+                             "and no UTF-16 byte-order mark")
+    try:
+        return _checked(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        utf8_error = f"invalid UTF-8 at byte {exc.start}"
+    try:
+        return _checked(data.decode("cp1252"))
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"cannot decode {name}: {utf8_error}, and byte "
+                             f"0x{data[exc.start]:02x} at {exc.start} is not Windows-1252"
+                             ) from exc
+
+
+def _checked(text: str) -> str:
+    """Refuse decoded text that is mostly control characters; normalise line ends."""
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(8, len(text) // 200):
+        raise UnreadableFile(f"binary file, not text: {controls} control characters in "
+                             f"{len(text)} characters")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
 
 
 def read_text(path: str) -> RawDocument:
