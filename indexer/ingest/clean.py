@@ -21,6 +21,11 @@ COMPOUND_PREFIXES = frozenset(
 GLUE_WORDS = frozenset({"and", "or", "nor", "to"})  # "pre- and post-adoption": suspended
 VOCAB_WORD = re.compile(r"(?<= )[^\W\d_]+(?:-[^\W\d_]+)*(?=[ .,;:!?)’'”])")
 
+# The end of a sentence: terminal punctuation, maybe inside quotes or brackets.
+SENTENCE_END = re.compile(r"[.!?:;][\"'’”)\]]*$")
+# A paragraph ending in ':' shorter than this introduces the list or heading after it.
+LEAD_IN_MAX_CHARS = 300
+
 _FOOTNOTE_RE = re.compile(r"(?<=[a-z]{3})[1-9]\b(?![.,]?\d)|(?<=[?)])[1-9]\b")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f]+")
 
@@ -92,4 +97,4 @@ def normalise(text: str) -> str:
 
 def ends_sentence(text: str) -> bool:
     """True when the text ends a sentence (terminal punctuation, maybe quoted)."""
-    return bool(re.search(r"[.!?:;][\"'’”)\]]*$", text.rstrip()))
+    return bool(SENTENCE_END.search(text.rstrip()))

@@ -9,6 +9,28 @@ slop), prefixes, ranges and field terms is then evaluated over dense per-documen
 arrays: the exact set of matching documents and the score Whoosh's matchers give each
 (bench/scale/exactness.py checks both). Any other node raises Unsupported and the
 caller asks Whoosh instead.
+
+Roles: TermCache holds one generation's arrays; Postings reads a term's postings and the
+field lengths out of Whoosh's files; Evaluator walks a query tree over dense arrays; top()
+picks the best-scored documents.
+
+Whoosh internals it reads (whoosh-reloaded 2.7.5, decision 0001), none of them public API:
+- the W3 codec: `whoosh.codec.whoosh3.W3LeafMatcher` and its block state (`_read_data`,
+  `_data`, `_byteids`, `_next_block`, `_read_values`, `_values`), `LENGTHS_COLUMN`;
+- a segment reader's per-document store: `leaf._perdoc.has_column/column_reader` of the
+  `_<field>_len` columns, and a column's `_fixedlen`, `_dbfile`, `_basepos`, `_count`;
+- `whoosh.matching.FilterMatcher.child` (postings with deleted documents),
+  `whoosh.system._INT_SIZE` and `whoosh.util.numeric.byte_to_length` (length bytes);
+- the scorer: a plain `whoosh.scoring.BM25F` object's `B`, `K1`, `_field_B` and the
+  searcher's `idf()` and `avg_field_length()`.
+When they change: a name that is gone fails the import of this module (and so every
+search) with an ImportError naming it, so a fork or version change shows at once; an
+attribute that is gone or means something else makes the evaluator raise, and
+SearchIndex falls back to Whoosh's own matchers for that query (exact, slower) and logs
+it once. A change that keeps the names but alters what they hold (block layout, length
+encoding) gives wrong scores silently: after any Whoosh change run
+`python -m bench.scale.exactness INDEX_DIR`, which compares matches, order and scores with
+Whoosh's own. The build fingerprint includes the Whoosh version, so indexes are rebuilt.
 """
 from __future__ import annotations
 
