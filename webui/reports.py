@@ -12,17 +12,19 @@ from dataclasses import asdict, dataclass, field
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup, escape
 
 from indexer.errors import BadRequest, NotFound
 from indexer.search.citations import citation, passage_pages
 from indexer.search.highlight import Highlighter, mark
-from indexer.models import Passage, Report, SearchRequest, Section
+from indexer.models import Passage, Report, SearchRequest, Section, dated
 from indexer.search.request import MAX_QUERY_CHARS
 from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from webui import get_index
+from webui.params import reject_unknown
 from webui.security import marked
+from webui.links import permalink
 
 bp = Blueprint("reports", __name__)
 SIMILAR_DEFAULT = 10  # similar passages listed unless ?limit= says otherwise
@@ -125,13 +127,12 @@ def add_citations(report_id: str, sections: list[SectionView]) -> None:
     pages, today = passage_pages(record), datetime.now(timezone.utc).date()
     for section in sections:
         for passage in section.passages:
-            link = url_for("reports.report", report_id=report_id, _external=True,
-                           _anchor=passage.passage_id)
+            link = permalink(report_id, passage.passage_id)
             passage.citation = citation(record, link, pages.get(passage.passage_id), today)
 
 
 def _when(row: dict) -> str:
-    return row.get("inspection_start") or row.get("published") or f"{row.get('year', '')}"
+    return dated(row).text
 
 
 def related(report: Report, everything: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -164,6 +165,7 @@ def report(report_id: str):
 
 @bp.get("/api/reports/<report_id>")
 def api_report(report_id: str):
+    reject_unknown(request.args)
     return jsonify(get_index().report(report_id).to_dict())
 
 
@@ -188,6 +190,7 @@ def find_passage(report: Report, passage_id: str) -> tuple[Section, Passage]:
 def similar_hits(report_id: str, passage_id: str):
     """(report, section, passage, similar hits); NotFound for unknown ids, BadRequest for
     a bad ?limit= (checked before the index is asked anything)."""
+    reject_unknown(request.args, ("limit",))
     limit = similar_limit(request.args.get("limit"))
     index = get_index()
     found = index.report(report_id)

@@ -11,7 +11,7 @@ import unicodedata
 from indexer.errors import UnreadableFile
 from indexer.ingest.metadata import extract_metadata
 from indexer.ingest.originals import original_url
-from indexer.models import Chunk, RawDocument, Report
+from indexer.models import Chunk, RawDocument, Report, dated
 from indexer.ingest.readers import read_path
 from indexer.ingest.sections import parse_sections
 
@@ -23,8 +23,7 @@ def slug(text: str) -> str:
 
 def make_report_id(meta: dict) -> str:
     """Human-readable and stable: authority, type and the inspection (or publication) date."""
-    when = meta.get("inspection_start") or meta.get("published") or str(meta["year"])
-    parts = [meta.get("authority_key") or "unknown", meta["inspection_type"], when]
+    parts = [meta.get("authority_key") or "unknown", meta["inspection_type"], dated(meta).text]
     return slug("-".join(p.replace("_", "-") for p in parts))
 
 

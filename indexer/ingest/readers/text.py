@@ -17,17 +17,33 @@ from indexer.ingest import clean
 from indexer.errors import UnreadableFile
 from indexer.models import Block, RawDocument
 from indexer.ingest.readers.markup import HEADING_MARK, fragments_to_marked_text, html_to_marked_text
+from indexer.ingest.clean import LEAD_IN_MAX_CHARS
+from indexer.ingest.inspection_types import GRADE_WORDS
 from indexer.ingest.taxonomy import classify_heading
 
-_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+# Layout ratios of plain text. Hard-wrapped text: WRAPPED_QUANTILE of its lines are shorter
+# than WRAPPED_MAX_WIDTH characters. Its line width is the WIDTH_QUANTILE longest line; a
+# line longer than FULL_LINE of it was cut by the wrap (the sentence goes on), a line
+# longer than HEADING_TAIL of it is not the wrapped end of a heading, and a heading longer
+# than LONG_HEADING of it may continue on the next line.
+WRAPPED_QUANTILE = 0.8
+WRAPPED_MAX_WIDTH = 130
+WIDTH_QUANTILE = 0.9
+FULL_LINE = 0.7
+HEADING_TAIL = 0.6
+LONG_HEADING = 0.55
+
+# Linear time: the heading's closing #s and spaces are stripped in Python, not by a lazy
+# group before `\s*#*\s*$` (cubic on a run of spaces: 144 s for "# x" + 4,000 spaces + "y").
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 _MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*$")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)")
+# emphasis spans are bounded (at most 400 characters), so unclosed marks cost linear time
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.{1,400}?)\1|(?<![\w*])\*(?!\s)(.{1,400}?)(?<!\s)\*(?!\w)")
 _DASH_BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
 _SPACE_BULLET = re.compile(r"^ (?! )(?=[A-Z0-9‘'\"(])")
 _JUDGEMENT_SENTENCE = re.compile(
     r"^(the )?(experiences and progress|graded judge?ment|impact of leaders|effectiveness "
-    r"of|overall effectiveness).{0,160}\b(is|are)\s+(good|outstanding|inadequate|adequate|"
-    r"requires improvement( to be good)?)\.?$", re.IGNORECASE)
+    r"of|overall effectiveness).{0,160}\b(is|are)\s+(" + GRADE_WORDS + r")\.?$", re.IGNORECASE)
 
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -88,7 +104,11 @@ def read_text(path: str) -> RawDocument:
 
 def _markdown_line(line: str) -> str:
     """Turn markdown headings and bold-only lines into marked headings; drop emphasis."""
-    match = _MD_HEADING.match(line) or _MD_BOLD_LINE.match(line)
+    heading = _MD_HEADING.match(line)
+    if heading:
+        title = heading.group(2).rstrip().rstrip("#").rstrip()
+        return HEADING_MARK + _MD_EMPHASIS.sub(r"\2\3", title).strip("* _")
+    match = _MD_BOLD_LINE.match(line)
     if match:
         return HEADING_MARK + _MD_EMPHASIS.sub(r"\2\3", match.group(2)).strip("* _")
     return _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3), line)
@@ -97,7 +117,7 @@ def _markdown_line(line: str) -> str:
 def _is_wrapped(lines: list[str]) -> bool:
     """Hard-wrapped text has most lines near one width; unwrapped text one line a paragraph."""
     lengths = sorted(len(ln) for ln in lines if ln.strip())
-    return bool(lengths) and lengths[int(len(lengths) * 0.8)] < 130
+    return bool(lengths) and lengths[int(len(lengths) * WRAPPED_QUANTILE)] < WRAPPED_MAX_WIDTH
 
 
 class _Builder:
@@ -129,7 +149,7 @@ class _Builder:
         if self.blocks and not self.lines and self.blocks[-1].kind == "heading":
             return False
         starts_lower = line.strip()[:1].islower()
-        long_line = self.wrapped and self.lines and len(self.lines[-1]) > 0.7 * self.width
+        long_line = self.wrapped and self.lines and len(self.lines[-1]) > FULL_LINE * self.width
         return starts_lower or bool(long_line)
 
     def reopen_last(self) -> None:
@@ -142,7 +162,7 @@ def text_to_blocks(text: str) -> list[Block]:
     wrapped = _is_wrapped(lines)
     space_bullets = sum(1 for ln in lines if _SPACE_BULLET.match(ln)) >= 3
     widths = sorted(len(ln) for ln in lines if ln.strip()) or [80]
-    builder = _Builder(wrapped, space_bullets, widths[int(len(widths) * 0.9)])
+    builder = _Builder(wrapped, space_bullets, widths[int(len(widths) * WIDTH_QUANTILE)])
     builder.vocab = clean.document_vocabulary(lines)
     for index, line in enumerate(lines):
         _feed(builder, line, lines[index + 1] if index + 1 < len(lines) else "")
@@ -203,7 +223,7 @@ def _at_boundary(builder: _Builder, blank_before: bool) -> bool:
         return True
     if re.search(r"\b(and|or|of|the|to|for|in|with|on|by|a|an)$", previous):
         return False  # a line never ends a block on a function word
-    return len(previous) < 0.7 * builder.width or clean.ends_sentence(previous)
+    return len(previous) < FULL_LINE * builder.width or clean.ends_sentence(previous)
 
 
 def _continues_heading(builder: _Builder, line: str, next_line: str) -> bool:
@@ -211,16 +231,15 @@ def _continues_heading(builder: _Builder, line: str, next_line: str) -> bool:
     if builder.lines or not builder.blocks or builder.blocks[-1].kind != "heading":
         return False
     heading, text = builder.blocks[-1].text, line.strip()
-    if not builder.wrapped or clean.ends_sentence(heading) or len(text) > 0.6 * builder.width:
+    if not builder.wrapped or clean.ends_sentence(heading) or len(text) > HEADING_TAIL * builder.width:
         return False
     if text[:1].islower():
         return True
-    return (len(heading) > 0.55 * builder.width and not re.search(r"[.,;:]$", text)
+    return (len(heading) > LONG_HEADING * builder.width and not re.search(r"[.,;:]$", text)
             and not classify_heading(text) and not next_line.strip()[:1].islower())
 
 
-_GRADE_LINE = re.compile(r"(outstanding|good|requires improvement( to be good)?|inadequate|"
-                         r"adequate|judgement|grade)", re.IGNORECASE)
+_GRADE_LINE = re.compile(r"(" + GRADE_WORDS + r"|judgement|grade)", re.IGNORECASE)
 
 
 def _is_heading_line(builder: _Builder, line: str, next_line: str) -> bool:
@@ -247,6 +266,6 @@ def _promote(block: Block) -> Block:
     text = html.unescape(block.text) if "&" in block.text else block.text
     if _JUDGEMENT_SENTENCE.match(text):
         return Block("heading", text, 2)
-    if text.endswith(":") and len(text) < 400 and classify_heading(text):
+    if text.endswith(":") and len(text) < LEAD_IN_MAX_CHARS and classify_heading(text):
         return Block("heading", text, 3)
     return Block(block.kind, text, block.level, block.page)
