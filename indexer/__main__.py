@@ -8,6 +8,8 @@ import sys
 from dataclasses import asdict
 
 from indexer.errors import OfstedSearchError
+from indexer.index.build import PARSE_SECONDS
+from indexer.index.sources import MAX_FILE_MB
 from indexer.index.facet_registry import FACETS
 
 DEFAULT_INDEX = os.environ.get("OFSTED_INDEX", "index")
@@ -21,6 +23,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--index", default=DEFAULT_INDEX)
     build.add_argument("--json", action="store_true", help="print the summary as JSON")
     build.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    build.add_argument("--max-file-mb", dest="max_file_mb", type=float, default=MAX_FILE_MB,
+                       help=f"skip files larger than this (default {MAX_FILE_MB})")
+    build.add_argument("--parse-seconds", dest="parse_seconds", type=float,
+                       default=PARSE_SECONDS,
+                       help=f"give up a file whose parse takes longer (default {PARSE_SECONDS:g})")
     parse = commands.add_parser("parse", help="parse one file and print the report")
     parse.add_argument("file")
     parse.add_argument("--json", action="store_true")
@@ -39,26 +46,32 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_build(args) -> int:
+    """Exit 0: every supported file indexed or unchanged; 1: some failed (listed);
+    2: nothing done (a path that does not exist, another build running, a write failure)."""
     from indexer.index.build import build
+    from indexer.index.sources import shown
 
     progress = sys.stderr.isatty() and not args.json
-    summary = build(args.paths, args.index, workers=args.workers, progress=progress)
+    summary = build(args.paths, args.index, workers=args.workers, progress=progress,
+                    max_file_mb=args.max_file_mb, parse_seconds=args.parse_seconds)
     if args.json:
         print(json.dumps(asdict(summary), indent=2))
-        return 0
-    print(f"index: {summary.index}")
+        return summary.exit_code
+    print(f"index: {shown(summary.index)}")
     if summary.full_rebuild:
         print(f"full rebuild: {summary.full_rebuild}")
     print(f"added {summary.added}, updated {summary.updated}, removed {summary.removed}, "
-          f"unchanged {summary.unchanged}, skipped {len(summary.skipped)}")
+          f"unchanged {summary.unchanged}, skipped {len(summary.skipped)}, "
+          f"ignored {len(summary.ignored)}")
     for skipped in summary.skipped:
-        if skipped["reason"] != "unsupported file type":
-            print(f"  skipped {skipped['path']}: {skipped['reason']}")
+        print(f"  skipped {shown(skipped['path'])}: {skipped['reason']}")
+    for ignored in summary.ignored:
+        print(f"  ignored {shown(ignored['path'])}: {ignored['reason']}")
     for unknown in summary.unknown_authorities:
-        print(f"  no authority record for {unknown['authority']!r} ({unknown['source']})")
+        print(f"  no authority record for {unknown['authority']!r} ({shown(unknown['source'])})")
     print(f"{summary.reports} reports, {summary.chunks} passages, {summary.pages} pages "
           f"in {summary.seconds:.1f} s")
-    return 0
+    return summary.exit_code
 
 
 def cmd_parse(args) -> int:

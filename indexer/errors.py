@@ -17,6 +17,11 @@ class QueryTooCostly(BadRequest):
     """A query beyond a cost bound (wildcard expansion, deadline); the message says which."""
 
 
+class BuildRefused(OfstedSearchError):
+    """A build that did nothing (a path that does not exist, another build running, the
+    index could not be written); the index is untouched."""
+
+
 class IndexMissing(OfstedSearchError):
     """No index has been built at the configured location."""
 

@@ -124,3 +124,52 @@ def test_subscribe_link_by_keyboard_on_a_phone(browser, server):
     response = page.request.get(server + "/search.atom?q=drift")
     assert response.headers["content-type"].startswith("application/atom+xml")
     context.close()
+
+
+def test_authority_page_by_keyboard(browser, server):
+    context, page = open_page(browser)
+    page.goto(server + "/authorities")
+    tab_to(page, 'a[href="/authorities/derbyshire"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/authorities/derbyshire$"))
+    assert page.locator("h1").inner_text() == "Derbyshire"
+    assert page.locator(".timeline-item").count() == 3
+    assert page.locator(".later").count() >= 1
+    page.screenshot(path=str(SHOTS / "authority.png"))
+    assert page.csp_errors == []
+    context.close()
+
+
+def test_authority_page_on_a_phone_without_javascript(browser, server):
+    context, page = open_page(browser, java_script_enabled=False, **PHONE)
+    page.goto(server + "/authorities/derbyshire")
+    assert no_overflow(page)
+    page.locator(".later").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "authority-phone.png"))
+    page.goto(server + "/authorities")
+    assert no_overflow(page)
+    context.close()
+
+
+def test_compare_two_authorities_by_keyboard(browser, server):
+    context, page = open_page(browser)
+    page.goto(server + "/compare")
+    page.locator("#q").fill("management oversight")
+    page.locator("#side-0").select_option("derbyshire")
+    page.locator("#side-1").select_option("durham")
+    tab_to(page, "button.button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/compare\?q=management"))
+    assert page.locator(".compare-side").count() == 2
+    assert page.locator(".compare-side svg.chart-svg").count() == 2
+    page.screenshot(path=str(SHOTS / "compare.png"), full_page=True)
+    context.close()
+
+
+def test_compare_on_a_phone_without_javascript(browser, server):
+    context, page = open_page(browser, java_script_enabled=False, **PHONE)
+    page.goto(server + "/compare?q=management&authority=derbyshire&authority=durham")
+    assert page.locator(".compare-side").count() == 2
+    assert no_overflow(page)
+    page.screenshot(path=str(SHOTS / "compare-phone.png"), full_page=True)
+    context.close()

@@ -95,10 +95,12 @@ def test_bad_files_are_skipped_with_reasons(tmp_path, seed_copy, corpus_dir):
     assert reasons["empty.txt"] == "empty file"
     assert "binary" in reasons["binary.txt"]
     assert "HTML" in reasons["html-saved-as.pdf"]
-    assert reasons["notes.csv"] == "unsupported file type"
+    assert summary.ignored == [{"path": str(seed_copy / "notes.csv"),
+                                "reason": "unsupported file type"}]
     assert reasons["random.pdf"] and reasons["truncated.pdf"]
     assert set(reasons) == {"empty.txt", "binary.txt", "random.pdf", "truncated.pdf",
-                            "html-saved-as.pdf", "notes.csv"}
+                            "html-saved-as.pdf"}
+    assert summary.exit_code == 1
 
 
 def test_killed_build_leaves_old_index_serving(tmp_path, seeds_dir, corpus_dir):

@@ -76,13 +76,16 @@ def share_chart(title: str, rows: list[dict], value: str = "share",
     return BarChart(title, bars, ticks, label_every=1 if step >= 34 else 2 if step >= 17 else 4)
 
 
-def grade_chart(title: str, inspections: list[dict], grades: list[str]) -> GradeChart:
-    """One point per graded inspection (in time order), grades[0] drawn highest."""
+def grade_chart(title: str, inspections: list[dict], grades: list[str],
+                labels: dict[str, str] | None = None) -> GradeChart:
+    """One point per graded inspection (in time order), grades[0] drawn highest; `labels`
+    shortens grade names on the axis."""
+    labels = labels or {}
     chart = GradeChart(title, [])
     inner_w = chart.width - chart.left - RIGHT
     inner_h = chart.height - TOP - BOTTOM
     gap = inner_h / max(1, len(grades) - 1)
-    chart.levels = [Tick(round(TOP + n * gap, 1), grade.capitalize())
+    chart.levels = [Tick(round(TOP + n * gap, 1), labels.get(grade, grade.capitalize()))
                     for n, grade in enumerate(grades)]
     graded = [i for i in inspections if i.get("grade") in grades]
     step = inner_w / max(1, len(graded))

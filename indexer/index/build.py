@@ -7,10 +7,14 @@ new generation (indexer.index.store) only when complete.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import os
 import shutil
+import signal
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -21,11 +25,11 @@ from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from indexer.index import store
-from indexer.errors import OfstedSearchError
+from indexer.index import sources, store
+from indexer.index.sources import MAX_FILE_MB
+from indexer.errors import BuildRefused, OfstedSearchError
 from indexer.models import REPORT_FORMAT, Report
 from indexer.ingest.parse import chunk_report, parse_file
-from indexer.ingest.readers import is_supported
 from indexer.index.facet_registry import FACETS
 from indexer.index.schema import make_schema
 from indexer.search.spelling import build_vocabulary
@@ -44,6 +48,13 @@ class BuildSummary:
     seconds: float = 0.0
     index: str = ""
     full_rebuild: str | None = None  # why every file was parsed again, if it was
+    ignored: list[dict] = field(default_factory=list)  # {path, reason}: unsupported types
+    kept: int = 0  # files that failed this time and keep their previous version (in skipped)
+
+    @property
+    def exit_code(self) -> int:
+        """0: every supported file indexed or unchanged; 1: some failed (in skipped)."""
+        return 1 if self.skipped else 0
     # reports whose printed authority matches no record of indexer/ingest/data/authorities.csv
     unknown_authorities: list[dict] = field(default_factory=list)
 
@@ -53,6 +64,8 @@ class BuildSummary:
 # change re-parses every file into a fresh index instead of mixing old and new analysis.
 FORMAT_PACKAGES = ("ingest", "index")
 FORMAT_FILES = ("models.py",)
+PARSE_SECONDS = 120.0  # default per-file parse deadline (python -m indexer build --parse-seconds)
+PR_SET_PDEATHSIG = 1  # prctl option: signal sent to this process when its parent dies
 
 
 def _format_sources() -> list[Path]:
@@ -88,60 +101,76 @@ def rebuild_reason(old: dict, new: dict) -> str | None:
     return None
 
 
-def collect_files(paths: list[str], summary: BuildSummary) -> list[str]:
-    """Every supported file under the paths, sorted; others are reported as skipped."""
-    found: list[str] = []
-    for given in paths:
-        if os.path.isfile(given):
-            found.append(os.path.abspath(given))
-        elif os.path.isdir(given):
-            for root, dirs, files in os.walk(given):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    path = os.path.abspath(os.path.join(root, name))
-                    if name.startswith("."):
-                        continue
-                    if is_supported(name):
-                        found.append(path)
-                    else:
-                        summary.skipped.append({"path": path, "reason": "unsupported file type"})
-        else:
-            summary.skipped.append({"path": given, "reason": "no such file or folder"})
-    return sorted(set(found))
+def collect_files(paths: list[str], summary: BuildSummary,
+                  max_bytes: int = MAX_FILE_MB * 2**20) -> list[str]:
+    """Every supported file under the paths, sorted; the rest reported in the summary."""
+    found = sources.collect(paths, max_bytes)
+    summary.skipped.extend(found.skipped)
+    summary.ignored.extend(found.ignored)
+    return sorted(found.files)
 
 
-def sha256_of(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _parse_worker(path: str) -> tuple[str, dict | None, str | None]:
-    """Runs in a worker process: never raises for a bad file, returns its reason."""
+def _parse_worker(path: str, seconds: float = PARSE_SECONDS) -> tuple[str, dict | None, str | None]:
+    """Runs in a worker process: never raises for a bad file, returns its reason; a file
+    that takes longer than `seconds` to parse is given up (SIGALRM in this process)."""
+    use_alarm = seconds and threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGALRM, _too_slow) if use_alarm else None
+    if use_alarm:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         return path, parse_file(path).to_dict(), None
+    except _TooSlow:
+        return path, None, f"parsing took longer than {seconds:g} s (the per-file limit)"
     except OfstedSearchError as exc:
         return path, None, str(exc)
-    except (OSError, ValueError, RuntimeError, IndexError, KeyError) as exc:
+    except (OSError, ValueError, RuntimeError, IndexError, KeyError, MemoryError,
+            RecursionError, UnicodeError) as exc:
         return path, None, f"could not be read: {type(exc).__name__}: {exc}"
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
-def _parse_stream(paths: list[str], workers: int, progress: bool):
+class _TooSlow(Exception):
+    """Raised by SIGALRM inside a parse that overran its deadline."""
+
+
+def _too_slow(signum, frame):
+    raise _TooSlow()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: the kernel kills this worker when the build's process dies, however
+    it dies (PR_SET_PDEATHSIG, Linux); if the parent is already gone, exit now."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: the parent's own signal handlers stop the pool
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _parse_stream(paths: list[str], workers: int, progress: bool, seconds: float):
     """Yield parse results as they arrive, so indexing overlaps parsing."""
     bar = tqdm(total=len(paths), desc="indexing", unit="file", disable=not progress,
                file=sys.stderr)
     try:
         if workers <= 1 or len(paths) < 4:
             for path in paths:
-                yield _parse_worker(path)
+                yield _parse_worker(path, seconds)
                 bar.update()
             return
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_parse_worker, paths, chunksize=1):
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
+                                   initargs=(os.getpid(),))
+        try:
+            for result in pool.map(_parse_worker, paths, [seconds] * len(paths), chunksize=1):
                 yield result
                 bar.update()
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     finally:
         bar.close()
 
@@ -166,50 +195,77 @@ def _chunk_documents(report: Report):
         )
 
 
-def build(paths: list[str], index_dir: str, workers: int = 2, progress: bool = False) -> BuildSummary:
+def build(paths: list[str], index_dir: str, workers: int = 2, progress: bool = False,
+          max_file_mb: float = MAX_FILE_MB, parse_seconds: float = PARSE_SECONDS) -> BuildSummary:
+    """Bring the index up to date with the files under `paths`. Reports whose source lies
+    outside them are kept; a file that fails keeps its previous version. BuildRefused
+    (nothing done, index untouched) for a path that does not exist."""
     started = time.perf_counter()
     summary = BuildSummary(index=str(index_dir))
+    found = sources.collect(paths, int(max_file_mb * 2**20))
     with store.build_lock(index_dir):
         store.remove_stale_builds(Path(index_dir))
-        _build_locked(paths, index_dir, workers, progress, summary)
+        _build_locked(found, index_dir, workers, progress, parse_seconds, summary)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 
 
-def _build_locked(paths, index_dir, workers, progress, summary: BuildSummary) -> None:
+def _build_locked(found, index_dir, workers, progress, parse_seconds, summary) -> None:
     try:
         old_gen = store.current_generation(index_dir)
     except OfstedSearchError:
         old_gen = None
     old_manifest = store.read_json(old_gen / "manifest.json", {}) if old_gen else {}
     fmt = index_format()
+    hashes = dict(found.files)
     reason = rebuild_reason(store.read_format(old_gen), fmt) if old_gen is not None else None
     if reason:
         summary.full_rebuild = reason
-        old_paths, old_gen, old_manifest = set(old_manifest), None, {}
-    else:
-        old_paths = set(old_manifest)
-    files = collect_files(paths, summary)
-    hashes = {path: sha256_of(path) for path in files}
-    changed = [p for p in files if old_manifest.get(p, {}).get("sha256") != hashes[p]]
-    gone = [p for p in old_paths if p not in hashes]
-    summary.unchanged = len(files) - len(changed)
+        for path in old_manifest:  # reports from other paths are parsed again, not dropped
+            if not found.covers(path):
+                sources.add(path, found)
+        hashes, old_gen = dict(found.files), None
+    old_paths = set(old_manifest)
+    if old_gen is None:
+        old_manifest = {}  # a fresh index: every file is parsed and counted as added
+    summary.skipped, summary.ignored = found.skipped, found.ignored
+    failed = {s["path"] for s in found.skipped}
+    changed = [p for p in sorted(hashes) if old_manifest.get(p, {}).get("sha256") != hashes[p]]
+    gone = sorted(p for p in old_paths if p not in hashes and p not in failed
+                  and (found.covers(p) or not old_manifest))
+    summary.unchanged = len(hashes) - len(changed)
     summary.removed = len(gone)
+    summary.kept = sum(p in old_manifest for p in failed) if old_gen is not None else 0
+    if old_gen is None and not hashes:
+        raise BuildRefused("no supported files under the given paths: nothing was indexed")
     reports = store.read_json(old_gen / "reports.json", {}) if old_gen else {}
     if old_gen is not None and not gone and not changed:
         _count(summary, reports)
         return
-    manifest = {p: old_manifest[p] for p in files if p in old_manifest and p not in changed}
-    delete_ids = {old_manifest[p]["report_id"] for p in gone + changed if p in old_manifest}
-    for report_id in delete_ids:
-        reports.pop(report_id, None)
+    manifest = {} if old_gen is None else {
+        p: e for p, e in old_manifest.items() if p not in gone and p not in changed}
+    _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, fmt,
+           summary, workers, progress, parse_seconds)
+    _count(summary, reports)
+
+
+def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, fmt, summary,
+           workers, progress, parse_seconds) -> None:
+    """Write the new generation: removals, then each changed file's new version in place of
+    its old one (a file that fails keeps its old version); publish it when complete."""
     building = store.new_generation(index_dir)
     try:
         writer = _open_writer(building, old_gen)
-        for report_id in delete_ids:
-            writer.delete_by_term("report_id", report_id)
+        for path in gone:
+            _forget(path, old_manifest, reports, writer)
         by_sha = {entry["sha256"]: p for p, entry in manifest.items()}  # duplicate files
-        for path, data, reason in _parse_stream(changed, workers, progress):
+        for path, data, reason in _parse_stream(changed, workers, progress, parse_seconds):
+            if data is None and path in old_manifest and old_gen is not None:
+                manifest[path] = old_manifest[path]  # try again next build
+                summary.kept += 1
+                reason = f"{reason} (its previous version stays in the index)"
+            elif data is not None and old_gen is not None:
+                _forget(path, old_manifest, reports, writer)
             report = _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary)
             if report is not None:
                 for doc in _chunk_documents(report):
@@ -221,10 +277,22 @@ def _build_locked(paths, index_dir, workers, progress, summary: BuildSummary) ->
         store.write_json(building / "vocabulary.json", build_vocabulary(
             p["text"] for r in reports.values() for s in r["sections"] for p in s["passages"]))
         store.publish(index_dir, building)
+    except OSError as exc:
+        shutil.rmtree(building, ignore_errors=True)
+        raise BuildRefused(f"the index could not be written ({exc.strerror or exc}); "
+                           "the previous index is still served") from exc
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    _count(summary, reports)
+    summary.skipped.sort(key=lambda s: s["path"])
+
+
+def _forget(path: str, old_manifest: dict, reports: dict, writer) -> None:
+    """Remove the previous version of a file's report."""
+    if path in old_manifest:
+        report_id = old_manifest[path]["report_id"]
+        reports.pop(report_id, None)
+        writer.delete_by_term("report_id", report_id)
 
 
 def _open_writer(building: Path, old_gen: Path | None):

@@ -19,7 +19,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from indexer.errors import IndexMissing, OfstedSearchError
+from indexer.errors import BuildRefused, IndexMissing, OfstedSearchError
 
 CURRENT = "current"
 GEN_PREFIX = "gen-"
@@ -95,7 +95,7 @@ def build_lock(index_dir: str | os.PathLike):
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
-            raise OfstedSearchError(f"another build is running on {index_dir}") from exc
+            raise BuildRefused(f"another build is running on {index_dir}") from exc
         try:
             yield
         finally:

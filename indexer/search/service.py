@@ -36,7 +36,7 @@ from indexer.models import (REPORT_FORMAT, FacetValue, Hit, PassageHit, Report, 
 from indexer.search.dead_ends import fallback_parts, find_authority, most_words
 from indexer.search.query_checks import nearest
 from indexer.search.querying import QueryPlan, make_weighting, plan_query
-from indexer.search.similar import more_like
+from indexer.search.similar import more_like, weighted_terms
 from indexer.search.spelling import Speller
 
 
@@ -266,6 +266,16 @@ class SearchIndex:
         with self._lease() as generation:
             return plan_query(query, generation.schema, expand,
                               speller=generation.speller).highlighter
+
+    def records(self) -> dict[str, dict]:
+        """Every stored report by id (sections included; read them, never change them)."""
+        return self.generation().reports
+
+    def weighted_terms(self, text: str) -> list[tuple[float, str]]:
+        """A text's most telling index terms with their weights (indexer.search.similar)."""
+        generation = self.generation()
+        with self._lock:
+            return weighted_terms(generation.searcher, text)
 
     def reports(self) -> list[dict]:
         """Every report's metadata (without sections), newest first."""

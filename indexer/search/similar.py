@@ -36,8 +36,8 @@ def passage_docnum(searcher, report_id: str, passage_id: str) -> int:
     return docnum
 
 
-def key_terms(searcher, text: str, numterms: int = KEY_TERMS) -> list[str]:
-    """The passage's most telling index terms, best first."""
+def weighted_terms(searcher, text: str, numterms: int = KEY_TERMS) -> list[tuple[float, str]]:
+    """The passage's most telling index terms with their weights (count x idf), best first."""
     reader, total = searcher.reader(), searcher.doc_count_all()
     counts: dict[str, int] = {}
     for token in _ANALYZER(text, mode="query"):
@@ -48,7 +48,12 @@ def key_terms(searcher, text: str, numterms: int = KEY_TERMS) -> list[str]:
         if 2 <= df <= total * MAX_DF_SHARE and not term.isdigit() and (
                 term not in FUNCTION_WORDS):
             weighted.append((count * math.log(1 + (total - df + 0.5) / (df + 0.5)), term))
-    return [term for _, term in sorted(weighted, reverse=True)[:numterms]]
+    return sorted(weighted, reverse=True)[:numterms]
+
+
+def key_terms(searcher, text: str, numterms: int = KEY_TERMS) -> list[str]:
+    """The passage's most telling index terms, best first."""
+    return [term for _, term in weighted_terms(searcher, text, numterms)]
 
 
 def similar_plan(searcher, docnum: int, numterms: int = KEY_TERMS) -> QueryPlan:

@@ -1,0 +1,131 @@
+"""Authority pages and compare over the real seed index (Derbyshire has three
+inspections: 2009, 2013, 2018): summaries, the history with recommendations followed into
+later inspections, the grade chart, JSON twins, links from results and reports, and
+400/404 for what does not exist."""
+from __future__ import annotations
+
+import re
+
+from conftest_webui import app, client, links, seed_index  # noqa: F401
+from indexer.search.authorities import (MIN_SHARE, MIN_TERMS, Candidate, chart_grade,
+                                        follow_up)
+
+FOCUSED = "derbyshire-focused-visit-2018-02-27"
+SIF = "derbyshire-sif-2013-11-19"
+AUI = "derbyshire-aui-cra-2009-10-27"
+
+
+def test_authorities_list_every_authority_with_latest_inspection_and_judgement(client):
+    rows = client.get("/api/authorities").get_json()["authorities"]
+    assert [(r["key"], r["reports"]) for r in rows] == [
+        ("durham", 1), ("derbyshire", 3), ("staffordshire", 1)]
+    derbyshire = rows[1]
+    assert derbyshire["name"] == "Derbyshire" and derbyshire["region"] == "East Midlands"
+    assert derbyshire["latest_inspection"]["report_id"] == FOCUSED
+    assert derbyshire["latest_judgement"] == {"judgement": "good", "report_id": SIF,
+                                              "date": "2013-11-19"}
+    assert rows[0]["latest_judgement"] is None
+    html = client.get("/authorities").get_data(as_text=True)
+    assert [a["href"] for a in links(html) if a["href"].startswith("/authorities/")] == [
+        "/authorities/durham", "/authorities/derbyshire", "/authorities/staffordshire"]
+
+
+def test_history_follows_recommendations_into_later_inspections(client):
+    data = client.get("/api/authorities/derbyshire").get_json()
+    assert data["name"] == "Derbyshire" and data["reports"] == 3
+    inspections = data["inspections"]
+    assert [i["report_id"] for i in inspections] == [AUI, SIF, FOCUSED]
+    assert [len(i["recommendations"]) for i in inspections] == [7, 16, 3]
+    assert [i["later_inspections"] for i in inspections] == [2, 1, 0]
+    assessments = inspections[0]["recommendations"][3]
+    assert assessments["text"].startswith("Core and initial assessments are too variable")
+    assert [(l["report_id"], l["passage_id"]) for l in assessments["later"]] == [
+        (FOCUSED, "p-53ad3c8730"), (SIF, "p-fe17423852"), (FOCUSED, "p-5c1b04abb5")]
+    scores = [l["score"] for l in assessments["later"]]
+    assert scores == sorted(scores, reverse=True) and min(scores) >= MIN_SHARE
+    assert all("<mark>" in l["snippet_html"] for l in assessments["later"])
+    thresholds = inspections[0]["recommendations"][0]
+    assert thresholds["later"] == []
+    assert all(r["later"] == [] for r in inspections[2]["recommendations"])
+    for inspection in inspections:  # a follow-up always comes from a later inspection
+        for rec in inspection["recommendations"]:
+            assert all(l["date"] > inspection["date"] for l in rec["later"])
+
+
+def test_history_page_shows_follow_ups_or_says_none_were_found(client):
+    html = client.get("/authorities/derbyshire").get_data(as_text=True)
+    data = client.get("/api/authorities/derbyshire").get_json()
+    followed = [r for i in data["inspections"][:2] for r in i["recommendations"]]
+    assert html.count('class="recommendation"') == 26
+    assert html.count("What later inspections said") == 23  # none for the last inspection
+    missing = sum(1 for r in followed if not r["later"])
+    assert 0 < missing < 23
+    assert html.count("Not found in a later inspection in this index.") == missing
+    assert html.count("<svg") == 1 and html.count("<circle") == 1  # only 2013 is graded
+    assert re.search(r'<text [^>]*>Good</text>', html)
+
+
+def test_follow_up_needs_enough_shared_weight_and_terms():
+    def cand(words):
+        return Candidate({"report_id": "r", "title": "t", "inspection_start": "2020-01-01"},
+                         "findings", "Findings", "p-1", " ".join(words), set(words))
+    weighted = [(3.0, "audit"), (2.0, "qualiti"), (1.0, "plan"), (1.0, "supervis")]
+    assert follow_up(weighted, [cand(["audit", "qualiti"])]) == []  # two terms only
+    [row] = follow_up(weighted, [cand(["audit", "qualiti", "plan"]), cand(["plan", "x"])])
+    assert row["score"] == round(6 / 7, 3) and MIN_TERMS == 3
+    assert follow_up(weighted, [cand(["plan", "supervis", "x"])]) == []  # 2/7 of the weight
+
+
+def test_grades_on_the_chart_scale():
+    assert chart_grade("requires improvement") == "requires improvement to be good"
+    assert chart_grade("adequate") == "requires improvement to be good"
+    assert chart_grade("positive experiences and outcomes") is None and chart_grade(None) is None
+
+
+def test_unknown_authority_is_404(client):
+    assert client.get("/authorities/atlantis").status_code == 404
+    response = client.get("/api/authorities/atlantis")
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "no authority 'atlantis' in the index"
+
+
+def test_results_and_reports_link_to_the_authority_page(client):
+    html = client.get("/search?q=drift").get_data(as_text=True)
+    assert "/authorities/derbyshire" in [a["href"] for a in links(html, "authority-link")]
+    report = client.get(f"/reports/{FOCUSED}").get_data(as_text=True)
+    assert "/authorities/derbyshire" in [a["href"] for a in links(report, "authority-link")]
+
+
+def test_compare_two_authorities_over_the_same_years(client):
+    data = client.get("/api/compare?authority=derbyshire&authority=Durham County Council"
+                      "&q=management").get_json()
+    assert data["years"] == [2009, 2011, 2013, 2018]
+    derbyshire, durham = data["sides"]
+    assert (durham["kind"], durham["value"], durham["label"]) == (
+        "authority", "durham", "County Durham")
+    assert [y["reports"] for y in durham["years"]] == [0, 1, 0, 0]
+    assert [y["matching_reports"] for y in derbyshire["years"]] == [1, 0, 1, 1]
+    search = client.get("/api/search?q=management&authority=durham").get_json()
+    assert durham["passages"] == search["total"]
+    assert [h["report_id"] for h in durham["best"]] == [h["report_id"] for h in search["hits"][:3]]
+
+
+def test_compare_regions_from_the_authority_records(client):
+    data = client.get("/api/compare?region=East Midlands&region=North East&q=management")
+    sides = data.get_json()["sides"]
+    assert [(s["label"], s["authorities"]) for s in sides] == [
+        ("East Midlands", ["derbyshire"]), ("North East", ["durham"])]
+
+
+def test_compare_page_and_its_errors(client):
+    html = client.get("/compare?authority=derbyshire&authority=durham&q=drift").get_data(
+        as_text=True)
+    assert html.count('class="compare-side"') == 2 and html.count("<svg") == 2
+    assert "Choose two authorities" in client.get("/compare").get_data(as_text=True)
+    response = client.get("/api/compare?authority=atlantis&region=Mars")
+    assert response.status_code == 400
+    assert response.get_json()["error"].startswith(
+        "no authority 'atlantis' in the index; unknown region 'Mars' (known: North East,")
+    assert client.get("/api/compare?region=London").status_code == 400  # none in the index
+    too_many = "&".join(["authority=derbyshire"] * 5)
+    assert client.get(f"/api/compare?{too_many}").status_code == 400

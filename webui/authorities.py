@@ -1,0 +1,59 @@
+"""Authority pages: `/authorities` (every authority in the index with its number of
+reports, latest inspection and latest overall judgement) and `/authorities/<key>` (its
+inspections on a time line with a grade chart, and each inspection's recommendations
+followed into later inspections), with JSON twins under `/api/`. The logic is
+indexer.search.authorities; this module only presents it."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+
+from indexer.search.authorities import GRADES, chart_grade, history, summaries
+from webui import get_index
+from webui.charts import grade_chart
+
+bp = Blueprint("authorities", __name__)
+GRADE_LABELS = {"requires improvement to be good": "Requires improvement"}  # fits the axis
+
+
+CACHE_SIZE = 256  # authority histories kept per process (they change only with a build)
+_cache: dict[tuple[str, str], dict] = {}
+
+
+def authority_history(key: str) -> dict:
+    """history() of one authority, computed once per index generation (JSON-ready; never
+    change what it returns)."""
+    index = get_index()
+    cache_key = (index.stamp()[0], key)
+    if cache_key not in _cache:
+        if len(_cache) >= CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[cache_key] = history(index.records(), key, index.weighted_terms)
+    return _cache[cache_key]
+
+
+@bp.get("/authorities")
+def authorities():
+    rows = summaries(get_index().records())
+    regions = sorted({r["region"] for r in rows if r["region"]})
+    return render_template("authorities.html", authorities=rows, regions=regions)
+
+
+@bp.get("/api/authorities")
+def api_authorities():
+    return jsonify({"authorities": summaries(get_index().records())})
+
+
+@bp.get("/authorities/<key>")
+def authority(key: str):
+    data = authority_history(key)
+    points = [{"grade": chart_grade(i["overall_judgement"]), "when": i["date"],
+               "label": f"{i['inspection_type_label']}, {i['date']}"}
+              for i in data["inspections"]]
+    chart = grade_chart(f"Overall judgements of {data['name']}, oldest first", points,
+                        list(GRADES), GRADE_LABELS)
+    return render_template("authority.html", data=data, chart=chart)
+
+
+@bp.get("/api/authorities/<key>")
+def api_authority(key: str):
+    return jsonify(authority_history(key))
