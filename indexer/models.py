@@ -31,6 +31,7 @@ class RawDocument:
     sha256: str
     pages: int = 0
     path: str = ""
+    repaired: bool = False  # the PDF reader had to repair the file's structure
 
 
 @dataclass
@@ -92,6 +93,37 @@ class Report:
         for section in self.sections:
             for passage in section.passages:
                 yield section, passage
+
+
+@dataclass(frozen=True)
+class ReportDate:
+    """The date a report is known by: its inspection start, else its publication date,
+    else only its year. The one place this rule is written; every layer asks `dated()`."""
+
+    iso: str | None  # yyyy-mm-dd, None when only the year is known
+    kind: str | None  # "inspection" | "published" | None (the year alone)
+    year: int
+
+    @property
+    def text(self) -> str:
+        """The date, or the year alone (report ids and page listings use it)."""
+        return self.iso or str(self.year or "")
+
+    @property
+    def sort_key(self) -> str:
+        """yyyy-mm-dd; a report known only by its year sorts at 1 January."""
+        return self.iso or f"{self.year or 0:04d}-01-01"
+
+
+def dated(report) -> ReportDate:
+    """The ReportDate of a Report, a stored report dict or parsed metadata."""
+    get = report.get if isinstance(report, dict) else lambda name: getattr(report, name, None)
+    start, published, year = get("inspection_start"), get("published"), get("year") or 0
+    if start:
+        return ReportDate(start, "inspection", year)
+    if published:
+        return ReportDate(published, "published", year)
+    return ReportDate(None, None, year)
 
 
 # Version of the stored report layout (reports.json). Raise it when a change makes older

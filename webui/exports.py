@@ -10,7 +10,7 @@ import csv
 import io
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 
 from indexer.index.facet_registry import FACETS
 from indexer.models import SearchResults
@@ -19,6 +19,7 @@ from indexer.search.citations import (bib_entry, citation, original_url, passage
 from webui import get_index
 from webui.search import run_search
 from webui.state import FILTER_PARAMS
+from webui.links import permalink
 
 bp = Blueprint("exports", __name__)
 
@@ -54,8 +55,7 @@ def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
         if hit.report_id not in pages:
             pages[hit.report_id] = passage_pages(record)
         for passage in hit.passages:
-            link = url_for("reports.report", report_id=hit.report_id, _external=True,
-                           _anchor=passage.passage_id)
+            link = permalink(hit.report_id, passage.passage_id)
             page = pages[hit.report_id].get(passage.passage_id)
             out.append({
                 "authority": hit.authority, "la_urn": hit.la_urn or "",
@@ -133,7 +133,7 @@ def references(kind: str):
     for report_id, passages in grouped.items():
         notes = [f"{r['heading'] or r['section']}: {r['text']} ({r['permalink']})"
                  for r in passages]
-        url = url_for("reports.report", report_id=report_id, _external=True)
+        url = permalink(report_id)
         entries.append(write(get_index().record(report_id), url, notes))
     response = current_app.response_class("\n".join(entries), mimetype=REFERENCE_TYPES[kind])
     response.headers.update(_headers(results, table, truncated, cap, kind))

@@ -10,12 +10,13 @@ import hashlib
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, request
 
 from indexer.search.feeds import newest, published_ordinal
 from webui import get_index
 from webui.search import parsed
 from webui.state import UrlState
+from webui.links import permalink
 
 bp = Blueprint("feeds", __name__)
 ATOM = "http://www.w3.org/2005/Atom"
@@ -57,8 +58,7 @@ def feed_xml(state: UrlState, search_request, hits, reports: dict, generated: da
     _el(feed, "generator", current_app.config["SITE_NAME"])
     for hit, ordinal in zip(hits, dates):
         for passage in hit.passages[:1]:
-            link = url_for("reports.report", report_id=hit.report_id, _external=True,
-                           _anchor=passage.passage_id)
+            link = permalink(hit.report_id, passage.passage_id)
             entry = _el(feed, "entry")
             _el(entry, "id", link)
             _el(entry, "title", f"{hit.authority}: {hit.heading or hit.section} – {hit.title}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from indexer.index.facet_registry import BY_NAME, FACETS, by_query_name
+from indexer.search.links import report_path
 from indexer.search.query_checks import typed_filters
 from indexer.models import FacetValue, SearchResults
 from webui.state import FACET_PARAMS, UrlState
@@ -117,8 +117,8 @@ def report_urls(results: SearchResults, state: UrlState) -> dict[str, str]:
     """report_id -> its page, carrying the query so its words are marked there."""
     searched = results.authority_in_query["searched"] if results.authority_in_query \
         else state.get("q")  # without an authority's name read as a filter
-    query = UrlState([("q", searched)] if searched else [], root=state.root)
-    return {hit.report_id: query.url(f"/reports/{quote(hit.report_id)}") for hit in results.hits}
+    return {hit.report_id: state.root + report_path(hit.report_id, query=searched or "")
+            for hit in results.hits}
 
 
 def everywhere_url(results: SearchResults, state: UrlState) -> str | None:

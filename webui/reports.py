@@ -12,17 +12,18 @@ from dataclasses import asdict, dataclass, field
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request
 from markupsafe import Markup, escape
 
 from indexer.errors import BadRequest, NotFound
 from indexer.search.citations import citation, passage_pages
 from indexer.search.highlight import Highlighter, mark
-from indexer.models import Passage, Report, SearchRequest, Section
+from indexer.models import Passage, Report, SearchRequest, Section, dated
 from indexer.search.request import MAX_QUERY_CHARS
 from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from webui import get_index
 from webui.security import marked
+from webui.links import permalink
 
 bp = Blueprint("reports", __name__)
 SIMILAR_DEFAULT = 10  # similar passages listed unless ?limit= says otherwise
@@ -123,13 +124,12 @@ def add_citations(report_id: str, sections: list[SectionView]) -> None:
     pages, today = passage_pages(record), datetime.now(timezone.utc).date()
     for section in sections:
         for passage in section.passages:
-            link = url_for("reports.report", report_id=report_id, _external=True,
-                           _anchor=passage.passage_id)
+            link = permalink(report_id, passage.passage_id)
             passage.citation = citation(record, link, pages.get(passage.passage_id), today)
 
 
 def _when(row: dict) -> str:
-    return row.get("inspection_start") or row.get("published") or f"{row.get('year', '')}"
+    return dated(row).text
 
 
 def related(report: Report, everything: list[dict]) -> tuple[list[dict], list[dict]]:

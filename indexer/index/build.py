@@ -28,7 +28,7 @@ from whoosh.writing import SegmentWriter
 from indexer.index import sources, store
 from indexer.index.sources import MAX_FILE_MB
 from indexer.errors import BuildRefused, OfstedSearchError
-from indexer.models import REPORT_FORMAT, Report
+from indexer.models import REPORT_FORMAT, Report, dated
 from indexer.ingest.parse import chunk_report, parse_file
 from indexer.index.facet_registry import FACETS
 from indexer.index.schema import make_schema
@@ -184,7 +184,7 @@ def _unique_id(report_id: str, taken) -> str:
 
 
 def _chunk_documents(report: Report):
-    date = (report.inspection_start or report.published or f"{report.year}-01-01").replace("-", "")
+    date = dated(report).sort_key.replace("-", "")
     for chunk in chunk_report(report):
         yield dict(
             chunk_id=chunk.chunk_id, report_id=report.report_id, passage_ids=chunk.passage_ids,

@@ -153,8 +153,9 @@ def framework_of(type_key: str) -> str:
 
 # Canonical grades. "requires improvement" alone is canonical only for the LSCB, whose
 # framework grade has no "to be good"; local authority areas use the long form.
-GRADE_PATTERN = (r"\b(?:outstanding|good|requires?\s+improvement(?:\s+to\s+be\s+good)?"
-                 r"|inadequate|adequate)\b")
+GRADE_WORDS = (r"outstanding|good|requires?\s+improvement(?:\s+to\s+be\s+good)?|inadequate"
+               r"|adequate")  # printed grades, as a regex alternation (readers use it too)
+GRADE_PATTERN = r"\b(?:" + GRADE_WORDS + r")\b"
 
 # Graded areas on report covers, in printed order: (area key, label pattern).
 ILACS_AREAS: tuple[tuple[str, str], ...] = (

@@ -11,7 +11,7 @@ import unicodedata
 from indexer.errors import UnreadableFile
 from indexer.ingest.metadata import extract_metadata
 from indexer.ingest.originals import original_url
-from indexer.models import Chunk, Report
+from indexer.models import Chunk, RawDocument, Report, dated
 from indexer.ingest.readers import read_path
 from indexer.ingest.sections import parse_sections
 
@@ -23,8 +23,7 @@ def slug(text: str) -> str:
 
 def make_report_id(meta: dict) -> str:
     """Human-readable and stable: authority, type and the inspection (or publication) date."""
-    when = meta.get("inspection_start") or meta.get("published") or str(meta["year"])
-    parts = [meta.get("authority_key") or "unknown", meta["inspection_type"], when]
+    parts = [meta.get("authority_key") or "unknown", meta["inspection_type"], dated(meta).text]
     return slug("-".join(p.replace("_", "-") for p in parts))
 
 
@@ -39,14 +38,48 @@ def _check_is_report(meta: dict) -> None:
                              "authority recognised")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but tab and newline, DEL, C1
+
+
+def strip_controls(raw: RawDocument) -> int:
+    """Replace control characters in every block by spaces (they never reach the index);
+    return how many there were."""
+    found = 0
+    for block in raw.blocks:
+        block.text, count = _CONTROL.subn(" ", block.text)
+        if count:
+            block.text = re.sub(r"[ \t]{2,}", " ", block.text).strip()
+        found += count
+    return found
+
+
+def _check_repaired(raw: RawDocument, meta: dict, controls: int) -> None:
+    """A PDF the reader had to repair is kept only if its text passes a sanity check:
+    no control characters, a recognised inspection type and a recorded authority."""
+    problems = [f"{controls} control characters in its text"] if controls else []
+    if meta.get("inspection_type") == "other":
+        problems.append("no inspection type recognised")
+    if not meta.get("region"):
+        problems.append("no known local authority named")
+    if problems:
+        raise UnreadableFile("damaged PDF: the file had to be repaired and its text fails "
+                             "the sanity check (" + "; ".join(problems) + ")")
+
+
 def parse_file(path: str) -> Report:
     raw = read_path(path)
+    controls = strip_controls(raw)
     if not any(b.text.strip() for b in raw.blocks):
         raise UnreadableFile("no text found in file")
     try:
         meta = extract_metadata(raw.blocks, raw.source)
     except ValueError as exc:
+        if raw.repaired:
+            raise UnreadableFile("damaged PDF: the file had to be repaired and its text is "
+                                 f"not a recognisable report ({exc})") from exc
         raise UnreadableFile(f"not an inspection report: {exc}") from exc
+    if raw.repaired:
+        _check_repaired(raw, meta, controls)
     title, sections, rows = parse_sections(raw.blocks)
     if not any(s.passages for s in sections):
         raise UnreadableFile("no passages found in file")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from indexer.ingest import fragments, taxonomy
+from indexer.ingest import clean, fragments, taxonomy
 from indexer.models import Block, Passage, Section
 
 TITLE_RE = re.compile(
@@ -91,7 +91,7 @@ class _Sectioner:
 
 def _lead_in(block: Block, following: Block | None) -> bool:
     """A paragraph ending in ':' right before a heading introduces it: not a passage."""
-    return (block.kind == "paragraph" and block.text.endswith(":") and len(block.text) < 300
+    return (block.kind == "paragraph" and block.text.endswith(":") and len(block.text) < clean.LEAD_IN_MAX_CHARS
             and following is not None and following.kind == "heading")
 
 

@@ -75,13 +75,17 @@ class QueryPlan:
     corrected: bool = False  # an unknown word was searched with its correction
 
 
-def robertson_idf(searcher, fieldname: str, text) -> float:
-    """log(1 + (N - n + 0.5) / (n + 0.5)), the idf of Lucene's and Anserini's BM25. Whoosh's
-    own, log(N / (n + 1)) + 1, flattens the difference between rare and common words."""
-    parent = searcher.get_parent()
-    n = parent.doc_frequency(fieldname, text)
-    total = parent.doc_count_all()
+def idf(n: int, total: int) -> float:
+    """log(1 + (N - n + 0.5) / (n + 0.5)), the idf of Lucene's and Anserini's BM25, for a
+    word in n of N documents: the one idf of ranking and of "more like this"."""
     return math.log(1 + (total - n + 0.5) / (n + 0.5))
+
+
+def robertson_idf(searcher, fieldname: str, text) -> float:
+    """idf() as Whoosh's BM25F asks for it. Whoosh's own, log(N / (n + 1)) + 1, flattens
+    the difference between rare and common words."""
+    parent = searcher.get_parent()
+    return idf(parent.doc_frequency(fieldname, text), parent.doc_count_all())
 
 
 def make_weighting(ranking: Ranking = RANKING) -> BM25F:

@@ -9,6 +9,28 @@ slop), prefixes, ranges and field terms is then evaluated over dense per-documen
 arrays: the exact set of matching documents and the score Whoosh's matchers give each
 (bench/scale/exactness.py checks both). Any other node raises Unsupported and the
 caller asks Whoosh instead.
+
+Roles: TermCache holds one generation's arrays; Postings reads a term's postings and the
+field lengths out of Whoosh's files; Evaluator walks a query tree over dense arrays; top()
+picks the best-scored documents.
+
+Whoosh internals it reads (whoosh-reloaded 2.7.5, decision 0001), none of them public API:
+- the W3 codec: `whoosh.codec.whoosh3.W3LeafMatcher` and its block state (`_read_data`,
+  `_data`, `_byteids`, `_next_block`, `_read_values`, `_values`), `LENGTHS_COLUMN`;
+- a segment reader's per-document store: `leaf._perdoc.has_column/column_reader` of the
+  `_<field>_len` columns, and a column's `_fixedlen`, `_dbfile`, `_basepos`, `_count`;
+- `whoosh.matching.FilterMatcher.child` (postings with deleted documents),
+  `whoosh.system._INT_SIZE` and `whoosh.util.numeric.byte_to_length` (length bytes);
+- the scorer: a plain `whoosh.scoring.BM25F` object's `B`, `K1`, `_field_B` and the
+  searcher's `idf()` and `avg_field_length()`.
+When they change: a name that is gone fails the import of this module (and so every
+search) with an ImportError naming it, so a fork or version change shows at once; an
+attribute that is gone or means something else makes the evaluator raise, and
+SearchIndex falls back to Whoosh's own matchers for that query (exact, slower) and logs
+it once. A change that keeps the names but alters what they hold (block layout, length
+encoding) gives wrong scores silently: after any Whoosh change run
+`python -m bench.scale.exactness INDEX_DIR`, which compares matches, order and scores with
+Whoosh's own. The build fingerprint includes the Whoosh version, so indexes are rebuilt.
 """
 from __future__ import annotations
 
@@ -228,21 +250,40 @@ class Evaluator:
         return np.zeros(self.size, bool), np.zeros(self.size, np.float64)
 
     def _term(self, q: wq.Term):
+        ids, values = self._sparse_term(q)
+        mask, scores = self._empty()
+        mask[ids] = True
+        scores[ids] = values
+        return mask, scores
+
+    def _sparse_term(self, q: wq.Term) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, scores) of one term's postings."""
         field = q.fieldname
+        nothing = np.zeros(0, np.int32), np.zeros(0, np.float64)
         if field not in self.p.schema:
-            return self._empty()
+            return nothing
         try:
             btext = self.p.schema[field].to_bytes(q.text)
         except ValueError:
-            return self._empty()
+            return nothing
         if (field, btext) not in self.p.reader:
-            return self._empty()
+            return nothing
         ids, weights = self.p.term(field, btext)
-        mask, scores = self._empty()
+        scores = self._bm25(field, btext, ids, weights)
+        return ids, (scores * q.boost if q.boost != 1.0 else scores)
+
+    def _or_of_terms(self, terms, boost: float):
+        """An OR of many plain terms (an expanded wildcard), summed sparsely: each document's
+        scores are added in the same order as the dense loop adds them."""
+        if self.check is not None:
+            self.check()
+        parts = [self._sparse_term(t) for t in terms]
+        ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int32)
+        mask = np.zeros(self.size, bool)
         mask[ids] = True
-        scores[ids] = self._bm25(field, btext, ids, weights) * q.boost \
-            if q.boost != 1.0 else self._bm25(field, btext, ids, weights)
-        return mask, scores
+        scores = np.bincount(ids, np.concatenate([p[1] for p in parts]) if parts else None,
+                             minlength=self.size).astype(np.float64)
+        return mask, self._boosted(mask, scores, boost)
 
     def _bm25(self, field: str, btext: bytes, ids, weights) -> np.ndarray:
         if not self.p.schema[field].scorable:
@@ -264,6 +305,8 @@ class Evaluator:
         return mask, self._boosted(mask, scores, q.boost)
 
     def _or(self, subqueries, boost: float):
+        if len(subqueries) > 8 and all(type(q) is wq.Term for q in subqueries):
+            return self._or_of_terms(subqueries, boost)
         mask, scores = self._empty()
         for sub in subqueries:
             sub_mask, sub_scores = self.run(sub)

@@ -13,7 +13,6 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
 import numpy as np
 from whoosh import index as whoosh_index
@@ -29,10 +28,11 @@ from indexer.index.schema import make_schema
 from indexer.search.expansion import Deadline, DEADLINE_SECONDS, bound
 from indexer.search.facets import FacetTable, combine
 from indexer.search.highlight import Highlighter
+from indexer.search.links import report_path
 from indexer.index.facet_registry import BY_NAME, FACETS, Known
 from indexer.ingest.inspection_types import label_for
 from indexer.models import (REPORT_FORMAT, FacetValue, Hit, PassageHit, Report, SearchRequest,
-                            SearchResults)
+                            SearchResults, dated)
 from indexer.search.dead_ends import fallback_parts, find_authority, most_words
 from indexer.search.query_checks import nearest
 from indexer.search.querying import QueryPlan, make_weighting, plan_query
@@ -145,10 +145,10 @@ def _check_format(path: Path, schema) -> None:
         why = (f"it lacks the fields {', '.join(missing)}" if missing
                else f"it stores reports in format {found}; this version reads up to "
                     f"{REPORT_FORMAT}")
-        index_dir = path.parent
-        raise IndexOutdated(f"the index at {index_dir} was written by another version of this "
-                            f"program ({why}): rebuild it with `python -m indexer build "
-                            f"--index {index_dir}`")
+        # no path in the message: it reaches web pages (the CLI names the index itself)
+        raise IndexOutdated(f"the index was written by another version of this program "
+                            f"({why}): rebuild it with `python -m indexer build PATH "
+                            f"--index DIR`")
 
 
 class _Vanished(Exception):
@@ -282,8 +282,7 @@ class SearchIndex:
         with self._lease() as generation:
             rows = [{k: v for k, v in r.items() if k != "sections"}
                     for r in generation.reports.values()]
-        return sorted(rows, key=lambda r: (r.get("inspection_start") or r.get("published") or ""),
-                      reverse=True)
+        return sorted(rows, key=lambda r: dated(r).sort_key, reverse=True)
 
 
 @dataclass
@@ -516,7 +515,7 @@ class _Search:
     def _hit(self, docnum: int, score: float, plan: QueryPlan) -> Hit:
         fields = self.searcher.stored_fields(docnum)
         report = self.g.reports.get(fields["report_id"], {})
-        passages = [PassageHit(pid, passage_url(fields["report_id"], pid, self.request.query),
+        passages = [PassageHit(pid, report_path(fields["report_id"], pid, self.request.query),
                                fields["text"], plan.highlighter.snippet(fields["text"]),
                                self.g.pages.get((fields["report_id"], pid)))
                     for pid in fields["passage_ids"]]
@@ -526,14 +525,13 @@ class _Search:
             year=fields["year"],
             inspection_type=fields["inspection_type"],
             inspection_type_label=label_for(fields["inspection_type"]) or fields["inspection_type"],
-            date=report.get("inspection_start") or report.get("published"),
+            date=dated(report).iso,
             section=fields["section"], heading=fields["heading"], score=round(score, 4),
             source=fields["source"], passages=passages,
             authority_key=report.get("authority_key", ""), region=report.get("region"),
             la_urn=report.get("la_urn"), inspection_start=report.get("inspection_start"),
             inspection_end=report.get("inspection_end"), published=report.get("published"),
-            date_kind="inspection" if report.get("inspection_start")
-            else "published" if report.get("published") else None,
+            date_kind=dated(report).kind,
             original_url=report.get("original_url"),
             facets={f.name: fields.get(f.field) for f in FACETS})
 
@@ -549,8 +547,3 @@ def _leaves(q):
         yield q
     for child in children:
         yield from _leaves(child)
-
-
-def passage_url(report_id: str, passage_id: str, query: str = "") -> str:
-    suffix = "?" + urlencode({"q": query}) if query else ""
-    return f"/reports/{report_id}{suffix}#{passage_id}"

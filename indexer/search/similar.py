@@ -8,14 +8,12 @@ out. SearchIndex.similar() turns the result into Hits with the shared words high
 """
 from __future__ import annotations
 
-import math
-
 from whoosh import query as wq
 
 from indexer.index.analysis import make_analyzer
 from indexer.errors import NotFound
 from indexer.search.highlight import Highlighter
-from indexer.search.querying import QueryPlan
+from indexer.search.querying import QueryPlan, idf
 from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT
 
 KEY_TERMS = 12  # words taken from the passage
@@ -47,7 +45,7 @@ def weighted_terms(searcher, text: str, numterms: int = KEY_TERMS) -> list[tuple
         df = reader.doc_frequency("text", term)
         if 2 <= df <= total * MAX_DF_SHARE and not term.isdigit() and (
                 term not in FUNCTION_WORDS):
-            weighted.append((count * math.log(1 + (total - df + 0.5) / (df + 0.5)), term))
+            weighted.append((count * idf(df, total), term))
     return sorted(weighted, reverse=True)[:numterms]
 
 

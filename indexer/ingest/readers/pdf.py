@@ -37,14 +37,15 @@ def read_pdf(path: str) -> RawDocument:
         raise UnreadableFile(f"cannot open file: {exc.strerror or exc}") from exc
     _check_signature(data)
     try:
-        pages, heights = _extract(data)
+        pages, heights, repaired = _extract(data)
     except MUPDF_ERRORS as exc:
         raise UnreadableFile(f"damaged PDF: {exc}") from exc
     blocks = lines_to_blocks(pages, heights) if any(pages) else []
     if not blocks:
         raise UnreadableFile("no extractable text (scanned?)")
     return RawDocument(blocks=blocks, source=os.path.basename(path),
-                       sha256=hashlib.sha256(data).hexdigest(), pages=len(pages), path=path)
+                       sha256=hashlib.sha256(data).hexdigest(), pages=len(pages), path=path,
+                       repaired=repaired)
 
 
 def _check_signature(data: bytes) -> None:
@@ -59,15 +60,16 @@ def _check_signature(data: bytes) -> None:
         raise UnreadableFile("truncated PDF: no end-of-file marker")
 
 
-def _extract(data: bytes) -> tuple[list[list[Line]], list[float]]:
-    """Lines and heights of every page (MuPDF errors propagate to the caller)."""
+def _extract(data: bytes) -> tuple[list[list[Line]], list[float], bool]:
+    """Lines and heights of every page, and whether MuPDF had to repair the file (MuPDF
+    errors propagate to the caller)."""
     with pymupdf.open(stream=data, filetype="pdf") as doc:
         if doc.needs_pass or doc.is_encrypted:
             raise UnreadableFile("encrypted PDF")
         if doc.page_count == 0:
             raise UnreadableFile("PDF has no pages")
         pages = [_page_lines(page, number + 1) for number, page in enumerate(doc)]
-        return pages, [page.rect.height for page in doc]
+        return pages, [page.rect.height for page in doc], bool(doc.is_repaired)
 
 
 def _page_lines(page: pymupdf.Page, number: int) -> list[Line]:

@@ -8,12 +8,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from indexer.ingest.clean import document_vocabulary, join_lines
+from indexer.ingest.clean import SENTENCE_END, document_vocabulary, join_lines
 from indexer.models import Block
 
 NUMBERED = re.compile(r"^\(?\d{1,3}[.)]\s+\S")
 PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,3}(\s*(of|/)\s*\d{1,3})?$", re.IGNORECASE)
-TERMINAL = re.compile(r"[.?!:;][\"'’”)\]]*$")
+TERMINAL = SENTENCE_END  # indexer.ingest.clean: one rule for where a sentence ends
 LABEL_VALUE = re.compile(r"^([A-Z]\w*(?: \w+){0,2}):(\s+\S.*)?$")  # "Lead inspector: A Name"
 VALEDICTION = re.compile(r"^yours (sincerely|faithfully)", re.IGNORECASE)
 

@@ -7,6 +7,7 @@ paragraphs broken by a page break (rejoined when the break falls mid-sentence).
 """
 from __future__ import annotations
 
+import codecs
 import hashlib
 import html
 import os
@@ -16,35 +17,74 @@ from indexer.ingest import clean
 from indexer.errors import UnreadableFile
 from indexer.models import Block, RawDocument
 from indexer.ingest.readers.markup import HEADING_MARK, fragments_to_marked_text, html_to_marked_text
+from indexer.ingest.clean import LEAD_IN_MAX_CHARS
+from indexer.ingest.inspection_types import GRADE_WORDS
 from indexer.ingest.taxonomy import classify_heading
 
-_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+# Layout ratios of plain text. Hard-wrapped text: WRAPPED_QUANTILE of its lines are shorter
+# than WRAPPED_MAX_WIDTH characters. Its line width is the WIDTH_QUANTILE longest line; a
+# line longer than FULL_LINE of it was cut by the wrap (the sentence goes on), a line
+# longer than HEADING_TAIL of it is not the wrapped end of a heading, and a heading longer
+# than LONG_HEADING of it may continue on the next line.
+WRAPPED_QUANTILE = 0.8
+WRAPPED_MAX_WIDTH = 130
+WIDTH_QUANTILE = 0.9
+FULL_LINE = 0.7
+HEADING_TAIL = 0.6
+LONG_HEADING = 0.55
+
+# Linear time: the heading's closing #s and spaces are stripped in Python, not by a lazy
+# group before `\s*#*\s*$` (cubic on a run of spaces: 144 s for "# x" + 4,000 spaces + "y").
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 _MD_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(.+?)\1\s*$")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\w)")
+# emphasis spans are bounded (at most 400 characters), so unclosed marks cost linear time
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.{1,400}?)\1|(?<![\w*])\*(?!\s)(.{1,400}?)(?<!\s)\*(?!\w)")
 _DASH_BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
 _SPACE_BULLET = re.compile(r"^ (?! )(?=[A-Z0-9‘'\"(])")
 _JUDGEMENT_SENTENCE = re.compile(
     r"^(the )?(experiences and progress|graded judge?ment|impact of leaders|effectiveness "
-    r"of|overall effectiveness).{0,160}\b(is|are)\s+(good|outstanding|inadequate|adequate|"
-    r"requires improvement( to be good)?)\.?$", re.IGNORECASE)
+    r"of|overall effectiveness).{0,160}\b(is|are)\s+(" + GRADE_WORDS + r")\.?$", re.IGNORECASE)
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))  # UTF-32 LE first: its BOM starts like UTF-16's
 
 
 def decode(data: bytes, name: str) -> str:
-    """Decode bytes as UTF-8 (with or without BOM), else Windows-1252; refuse binaries."""
+    """Decode bytes: by their byte-order mark (UTF-8, UTF-16, UTF-32), else as UTF-8, else
+    Windows-1252; refuse binaries, saying what was wrong."""
     if not data.strip():
         raise UnreadableFile("empty file")
-    if b"\x00" in data[:4096]:
-        raise UnreadableFile("binary file, not text")
-    for encoding in ("utf-8-sig", "cp1252"):
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if encoding:
         try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
-        if controls > max(8, len(text) // 200):
-            raise UnreadableFile("binary file, not text")
-        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
-    raise UnreadableFile(f"cannot decode {name} as UTF-8 or Windows-1252 text")
+            return _checked(data.decode(encoding))
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(f"cannot decode {name}: it starts with a {encoding.upper()} "
+                                 f"byte-order mark but byte {exc.start} is invalid") from exc
+    if b"\x00" in data[:4096]:
+        raise UnreadableFile(f"binary file, not text: NUL byte at offset {data.index(0)} "
+                             "and no UTF-16 byte-order mark")
+    try:
+        return _checked(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        utf8_error = f"invalid UTF-8 at byte {exc.start}"
+    try:
+        return _checked(data.decode("cp1252"))
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(f"cannot decode {name}: {utf8_error}, and byte "
+                             f"0x{data[exc.start]:02x} at {exc.start} is not Windows-1252"
+                             ) from exc
+
+
+def _checked(text: str) -> str:
+    """Refuse decoded text that is mostly control characters; normalise line ends."""
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(8, len(text) // 200):
+        raise UnreadableFile(f"binary file, not text: {controls} control characters in "
+                             f"{len(text)} characters")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
 
 
 def read_text(path: str) -> RawDocument:
@@ -64,7 +104,11 @@ def read_text(path: str) -> RawDocument:
 
 def _markdown_line(line: str) -> str:
     """Turn markdown headings and bold-only lines into marked headings; drop emphasis."""
-    match = _MD_HEADING.match(line) or _MD_BOLD_LINE.match(line)
+    heading = _MD_HEADING.match(line)
+    if heading:
+        title = heading.group(2).rstrip().rstrip("#").rstrip()
+        return HEADING_MARK + _MD_EMPHASIS.sub(r"\2\3", title).strip("* _")
+    match = _MD_BOLD_LINE.match(line)
     if match:
         return HEADING_MARK + _MD_EMPHASIS.sub(r"\2\3", match.group(2)).strip("* _")
     return _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3), line)
@@ -73,7 +117,7 @@ def _markdown_line(line: str) -> str:
 def _is_wrapped(lines: list[str]) -> bool:
     """Hard-wrapped text has most lines near one width; unwrapped text one line a paragraph."""
     lengths = sorted(len(ln) for ln in lines if ln.strip())
-    return bool(lengths) and lengths[int(len(lengths) * 0.8)] < 130
+    return bool(lengths) and lengths[int(len(lengths) * WRAPPED_QUANTILE)] < WRAPPED_MAX_WIDTH
 
 
 class _Builder:
@@ -105,7 +149,7 @@ class _Builder:
         if self.blocks and not self.lines and self.blocks[-1].kind == "heading":
             return False
         starts_lower = line.strip()[:1].islower()
-        long_line = self.wrapped and self.lines and len(self.lines[-1]) > 0.7 * self.width
+        long_line = self.wrapped and self.lines and len(self.lines[-1]) > FULL_LINE * self.width
         return starts_lower or bool(long_line)
 
     def reopen_last(self) -> None:
@@ -118,7 +162,7 @@ def text_to_blocks(text: str) -> list[Block]:
     wrapped = _is_wrapped(lines)
     space_bullets = sum(1 for ln in lines if _SPACE_BULLET.match(ln)) >= 3
     widths = sorted(len(ln) for ln in lines if ln.strip()) or [80]
-    builder = _Builder(wrapped, space_bullets, widths[int(len(widths) * 0.9)])
+    builder = _Builder(wrapped, space_bullets, widths[int(len(widths) * WIDTH_QUANTILE)])
     builder.vocab = clean.document_vocabulary(lines)
     for index, line in enumerate(lines):
         _feed(builder, line, lines[index + 1] if index + 1 < len(lines) else "")
@@ -179,7 +223,7 @@ def _at_boundary(builder: _Builder, blank_before: bool) -> bool:
         return True
     if re.search(r"\b(and|or|of|the|to|for|in|with|on|by|a|an)$", previous):
         return False  # a line never ends a block on a function word
-    return len(previous) < 0.7 * builder.width or clean.ends_sentence(previous)
+    return len(previous) < FULL_LINE * builder.width or clean.ends_sentence(previous)
 
 
 def _continues_heading(builder: _Builder, line: str, next_line: str) -> bool:
@@ -187,16 +231,15 @@ def _continues_heading(builder: _Builder, line: str, next_line: str) -> bool:
     if builder.lines or not builder.blocks or builder.blocks[-1].kind != "heading":
         return False
     heading, text = builder.blocks[-1].text, line.strip()
-    if not builder.wrapped or clean.ends_sentence(heading) or len(text) > 0.6 * builder.width:
+    if not builder.wrapped or clean.ends_sentence(heading) or len(text) > HEADING_TAIL * builder.width:
         return False
     if text[:1].islower():
         return True
-    return (len(heading) > 0.55 * builder.width and not re.search(r"[.,;:]$", text)
+    return (len(heading) > LONG_HEADING * builder.width and not re.search(r"[.,;:]$", text)
             and not classify_heading(text) and not next_line.strip()[:1].islower())
 
 
-_GRADE_LINE = re.compile(r"(outstanding|good|requires improvement( to be good)?|inadequate|"
-                         r"adequate|judgement|grade)", re.IGNORECASE)
+_GRADE_LINE = re.compile(r"(" + GRADE_WORDS + r"|judgement|grade)", re.IGNORECASE)
 
 
 def _is_heading_line(builder: _Builder, line: str, next_line: str) -> bool:
@@ -223,6 +266,6 @@ def _promote(block: Block) -> Block:
     text = html.unescape(block.text) if "&" in block.text else block.text
     if _JUDGEMENT_SENTENCE.match(text):
         return Block("heading", text, 2)
-    if text.endswith(":") and len(text) < 400 and classify_heading(text):
+    if text.endswith(":") and len(text) < LEAD_IN_MAX_CHARS and classify_heading(text):
         return Block("heading", text, 3)
     return Block(block.kind, text, block.level, block.page)
