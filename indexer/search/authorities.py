@@ -1,6 +1,6 @@
 """Authority histories: every authority in the index with its inspections, judgements
 and recommendations, each recommendation followed into the authority's later inspections
-(docs/decisions/0016-authority-follow-up.md).
+(docs/decisions/0019-authority-follow-up.md).
 
 Follow-up ("What later inspections said"): a recommendation's key terms (weighted as for
 "similar passages", indexer.search.similar) are looked for in every non-boilerplate
