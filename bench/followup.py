@@ -40,7 +40,8 @@ def measure(index: SearchIndex, judged: dict) -> dict:
     found = hits = relevant = hidden = hidden_relevant = 0
     unjudged, total = [], 0
     for key in sorted({r["authority_key"] for r in records.values()}):
-        history = authorities.history(records, key, index.weighted_terms)
+        history = authorities.history(records, key, index.weighted_terms,
+                                      index.passage_terms)
         for inspection in history["inspections"]:
             if not inspection["later_inspections"]:
                 continue
