@@ -7,9 +7,9 @@ import os
 import sys
 from dataclasses import asdict
 
-from indexer.errors import OfstedSearchError
+from indexer.errors import IndexMissing, OfstedSearchError
 from indexer.index.build import PARSE_SECONDS
-from indexer.index.sources import MAX_FILE_MB
+from indexer.index.sources import MAX_FILE_MB, shown
 from indexer.index.facet_registry import FACETS
 
 DEFAULT_INDEX = os.environ.get("OFSTED_INDEX", "index")
@@ -111,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"build": cmd_build, "parse": cmd_parse, "search": cmd_search}[args.command]
     try:
         return handler(args)
+    except IndexMissing as exc:  # its message names no path (it also reaches web pages)
+        print(f"error: {exc} (index: {shown(args.index)})", file=sys.stderr)
+        return 2
     except OfstedSearchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

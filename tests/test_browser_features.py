@@ -75,7 +75,7 @@ def test_results_link_to_the_trend_by_keyboard(browser, server):
 def test_trends_on_a_phone_without_javascript(browser, server):
     context, page = open_page(browser, java_script_enabled=False, **PHONE)
     page.goto(server + "/trends?q=drift&by=type")
-    assert page.locator("svg.chart-svg").count() == 3
+    assert page.locator("svg.chart-svg").count() == 4
     assert no_overflow(page)
     box = page.locator("svg.chart-svg").first.bounding_box()
     assert box and box["width"] <= 390
@@ -172,4 +172,20 @@ def test_compare_on_a_phone_without_javascript(browser, server):
     assert page.locator(".compare-side").count() == 2
     assert no_overflow(page)
     page.screenshot(path=str(SHOTS / "compare-phone.png"), full_page=True)
+    context.close()
+
+
+def test_api_page_from_the_header_by_keyboard_and_on_a_phone(browser, server):
+    context, page = open_page(browser)
+    page.goto(server + "/")
+    tab_to(page, 'a[href="/api"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/api$"))
+    assert page.locator("section.endpoint").count() == 13
+    page.screenshot(path=str(SHOTS / "api.png"))
+    context.close()
+    context, page = open_page(browser, java_script_enabled=False, **PHONE)
+    page.goto(server + "/api")
+    assert no_overflow(page)
+    page.screenshot(path=str(SHOTS / "api-phone.png"))
     context.close()

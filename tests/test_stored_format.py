@@ -79,13 +79,14 @@ def test_an_index_from_a_newer_version_is_refused_clearly(index_copy, capsys):
     fmt = dict(store.read_format(store.current_generation(index_copy)), report_format=99)
     rewrite(index_copy, fmt)
     client = create_app({"OFSTED_INDEX": str(index_copy), "TESTING": True}).test_client()
-    message = (f"the index at {index_copy} was written by another version of this program "
+    message = (f"the index was written by another version of this program "
                f"(it stores reports in format 99; this version reads up to {REPORT_FORMAT}): "
-               f"rebuild it with `python -m indexer build --index {index_copy}`")
+               f"rebuild it with `python -m indexer build PATH --index DIR`")
     assert main(["search", "oversight", "--index", str(index_copy)]) == 2
-    assert capsys.readouterr().err == f"error: {message}\n"
+    assert capsys.readouterr().err == f"error: {message} (index: {index_copy})\n"
     api = client.get("/api/search?q=oversight")  # the same words, without the server's paths
     assert api.status_code == 503
-    assert "stores reports in format 99; this version reads up to" in api.get_json()["error"]
+    assert api.get_json()["error"] == message
     page = client.get("/search?q=oversight")
     assert page.status_code == 503 and "rebuild it" in page.get_data(as_text=True)
+    assert str(index_copy) not in page.get_data(as_text=True)

@@ -8,7 +8,7 @@ import io
 import re
 
 from conftest_webui import app, client, links, seed_index  # noqa: F401
-from indexer.search.trends import FAMILY_OF, family_of
+from indexer.search.trends import FAMILIES, family_of
 from indexer.ingest.inspection_types import INSPECTION_TYPES
 
 SEED_YEARS = [2009, 2010, 2011, 2013, 2018]
@@ -47,15 +47,15 @@ def test_by_type_splits_each_year_into_families(client):
     data = client.get("/api/trends?q=drift&by=type").get_json()
     assert data["by"] == "type"
     assert [[g["group"] for g in y["groups"]] for y in data["years"]] == [
-        ["visit"], ["visit"], ["visit"], ["full"], ["visit"]]
+        ["safeguarding_2009"], ["safeguarding_2009"], ["safeguarding_2009"], ["sif"], ["ilacs"]]
     for year in data["years"]:
         assert sum(g["reports"] for g in year["groups"]) == year["reports"]
         assert sum(g["passages"] for g in year["groups"]) == year["passages"]
 
 
 def test_every_inspection_type_has_a_family():
-    assert {t.key for t in INSPECTION_TYPES} <= set(FAMILY_OF)
-    assert family_of("ilacs_short") == "full" and family_of("something-new") == "other"
+    assert {t.key for t in INSPECTION_TYPES} <= {k for _, keys in FAMILIES.values() for k in keys}
+    assert family_of("ilacs_short") == "ilacs" and family_of("something-new") == "other"
 
 
 def test_the_page_draws_an_svg_chart_table_and_coverage(client):
@@ -69,7 +69,7 @@ def test_the_page_draws_an_svg_chart_table_and_coverage(client):
     assert hrefs["CSV"] == "/trends.csv?q=drift" and hrefs["JSON"] == "/api/trends?q=drift"
     assert hrefs["Split by inspection type"] == "/trends?q=drift&by=type"
     by_type = client.get("/trends?q=drift&by=type").get_data(as_text=True)
-    assert by_type.count("<svg") == 3  # all, full inspections, visits
+    assert by_type.count("<svg") == 4  # all, ILACS, SIF, 2009 safeguarding
 
 
 def test_csv_has_a_row_per_year_and_family(client):
@@ -79,7 +79,7 @@ def test_csv_has_a_row_per_year_and_family(client):
     assert rows[-2:] == [
         {"year": "2018", "group": "all", "reports": "1", "matching_reports": "1",
          "share": "100.0", "passages": "4"},
-        {"year": "2018", "group": "visit", "reports": "1", "matching_reports": "1",
+        {"year": "2018", "group": "ilacs", "reports": "1", "matching_reports": "1",
          "share": "100.0", "passages": "4"}]
 
 

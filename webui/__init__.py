@@ -42,8 +42,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     index_dir = os.path.abspath(app.config["OFSTED_INDEX"])
     app.extensions["ofsted_index"] = SearchIndex(index_dir)
 
-    from webui import (authorities, compare, errors, exports, feeds, filters, reports, search,
-                       security, trends)
+    from webui import (api_docs, authorities, compare, errors, exports, feeds, filters, reports,
+                       search, security, trends)
 
     security.init_app(app)
     filters.init_app(app)
@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(authorities.bp)
     app.register_blueprint(compare.bp)
+    app.register_blueprint(api_docs.bp)
     return app
 
 

@@ -5,11 +5,12 @@ followed into later inspections), with JSON twins under `/api/`. The logic is
 indexer.search.authorities; this module only presents it."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, render_template, request
 
 from indexer.search.authorities import GRADES, chart_grade, history, summaries
 from webui import get_index
 from webui.charts import grade_chart
+from webui.params import reject_unknown
 
 bp = Blueprint("authorities", __name__)
 GRADE_LABELS = {"requires improvement to be good": "Requires improvement"}  # fits the axis
@@ -22,6 +23,7 @@ _cache: dict[tuple[str, str], dict] = {}
 def authority_history(key: str) -> dict:
     """history() of one authority, computed once per index generation (JSON-ready; never
     change what it returns)."""
+    reject_unknown(request.args)
     index = get_index()
     cache_key = (index.stamp()[0], key)
     if cache_key not in _cache:
@@ -33,6 +35,7 @@ def authority_history(key: str) -> dict:
 
 @bp.get("/authorities")
 def authorities():
+    reject_unknown(request.args)
     rows = summaries(get_index().records())
     regions = sorted({r["region"] for r in rows if r["region"]})
     return render_template("authorities.html", authorities=rows, regions=regions)
@@ -40,6 +43,7 @@ def authorities():
 
 @bp.get("/api/authorities")
 def api_authorities():
+    reject_unknown(request.args)
     return jsonify({"authorities": summaries(get_index().records())})
 
 

@@ -21,3 +21,13 @@ def choice(args, name: str, allowed: tuple[str, ...], default: str = "") -> str:
         shown = ", ".join(a for a in allowed if a) or "nothing"
         raise BadRequest(f"{name} must be one of {shown}, not {value[:40]!r}")
     return value
+
+
+def reject_unknown(args, allowed: tuple[str, ...] = ()) -> None:
+    """A 400 naming every parameter not in `allowed` (pages without search parameters)."""
+    unknown = sorted({name for name in args.keys() if name not in allowed})
+    if unknown:
+        shown = ", ".join(repr(n[:40]) for n in unknown[:5])
+        valid = ", ".join(allowed) if allowed else "none"
+        raise BadRequest(f"unknown parameter{'s' if len(unknown) > 1 else ''} {shown} "
+                         f"(valid: {valid})")

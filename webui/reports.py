@@ -22,6 +22,7 @@ from indexer.models import Passage, Report, SearchRequest, Section, dated
 from indexer.search.request import MAX_QUERY_CHARS
 from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from webui import get_index
+from webui.params import reject_unknown
 from webui.security import marked
 from webui.links import permalink
 
@@ -162,6 +163,7 @@ def report(report_id: str):
 
 @bp.get("/api/reports/<report_id>")
 def api_report(report_id: str):
+    reject_unknown(request.args)
     return jsonify(get_index().report(report_id).to_dict())
 
 
@@ -186,6 +188,7 @@ def find_passage(report: Report, passage_id: str) -> tuple[Section, Passage]:
 def similar_hits(report_id: str, passage_id: str):
     """(report, section, passage, similar hits); NotFound for unknown ids, BadRequest for
     a bad ?limit= (checked before the index is asked anything)."""
+    reject_unknown(request.args, ("limit",))
     limit = similar_limit(request.args.get("limit"))
     index = get_index()
     found = index.report(report_id)

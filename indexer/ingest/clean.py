@@ -69,16 +69,17 @@ def join_hyphenated(left: str, right: str, vocab: set[str] = frozenset()) -> str
 
 def join_lines(lines: list[str], vocab: set[str] = frozenset()) -> str:
     """Join wrapped lines of one paragraph with single spaces, undoing line-end hyphens."""
-    text = ""
+    parts: list[str] = []  # joined once at the end: linear in the paragraph's length
     for line in lines:
         line = " ".join(line.split())
         if not line:
             continue
-        if text.endswith("-") and text[-2:-1].isalpha() and line[0].isalnum():
-            text = join_hyphenated(text, line, vocab)
+        last = parts[-1] if parts else ""
+        if last.endswith("-") and last[-2:-1].isalpha() and line[0].isalnum():
+            parts[-1] = join_hyphenated(last, line, vocab)  # looks at the last line only
         else:
-            text = f"{text} {line}" if text else line
-    return text
+            parts.append(line)
+    return " ".join(parts)
 
 
 def remove_footnote_markers(text: str) -> str:
@@ -97,4 +98,4 @@ def normalise(text: str) -> str:
 
 def ends_sentence(text: str) -> bool:
     """True when the text ends a sentence (terminal punctuation, maybe quoted)."""
-    return bool(SENTENCE_END.search(text.rstrip()))
+    return bool(SENTENCE_END.search(text.rstrip()[-200:]))  # the end only: linear time

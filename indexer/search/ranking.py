@@ -250,21 +250,40 @@ class Evaluator:
         return np.zeros(self.size, bool), np.zeros(self.size, np.float64)
 
     def _term(self, q: wq.Term):
+        ids, values = self._sparse_term(q)
+        mask, scores = self._empty()
+        mask[ids] = True
+        scores[ids] = values
+        return mask, scores
+
+    def _sparse_term(self, q: wq.Term) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, scores) of one term's postings."""
         field = q.fieldname
+        nothing = np.zeros(0, np.int32), np.zeros(0, np.float64)
         if field not in self.p.schema:
-            return self._empty()
+            return nothing
         try:
             btext = self.p.schema[field].to_bytes(q.text)
         except ValueError:
-            return self._empty()
+            return nothing
         if (field, btext) not in self.p.reader:
-            return self._empty()
+            return nothing
         ids, weights = self.p.term(field, btext)
-        mask, scores = self._empty()
+        scores = self._bm25(field, btext, ids, weights)
+        return ids, (scores * q.boost if q.boost != 1.0 else scores)
+
+    def _or_of_terms(self, terms, boost: float):
+        """An OR of many plain terms (an expanded wildcard), summed sparsely: each document's
+        scores are added in the same order as the dense loop adds them."""
+        if self.check is not None:
+            self.check()
+        parts = [self._sparse_term(t) for t in terms]
+        ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int32)
+        mask = np.zeros(self.size, bool)
         mask[ids] = True
-        scores[ids] = self._bm25(field, btext, ids, weights) * q.boost \
-            if q.boost != 1.0 else self._bm25(field, btext, ids, weights)
-        return mask, scores
+        scores = np.bincount(ids, np.concatenate([p[1] for p in parts]) if parts else None,
+                             minlength=self.size).astype(np.float64)
+        return mask, self._boosted(mask, scores, boost)
 
     def _bm25(self, field: str, btext: bytes, ids, weights) -> np.ndarray:
         if not self.p.schema[field].scorable:
@@ -286,6 +305,8 @@ class Evaluator:
         return mask, self._boosted(mask, scores, q.boost)
 
     def _or(self, subqueries, boost: float):
+        if len(subqueries) > 8 and all(type(q) is wq.Term for q in subqueries):
+            return self._or_of_terms(subqueries, boost)
         mask, scores = self._empty()
         for sub in subqueries:
             sub_mask, sub_scores = self.run(sub)

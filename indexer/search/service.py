@@ -145,10 +145,10 @@ def _check_format(path: Path, schema) -> None:
         why = (f"it lacks the fields {', '.join(missing)}" if missing
                else f"it stores reports in format {found}; this version reads up to "
                     f"{REPORT_FORMAT}")
-        index_dir = path.parent
-        raise IndexOutdated(f"the index at {index_dir} was written by another version of this "
-                            f"program ({why}): rebuild it with `python -m indexer build "
-                            f"--index {index_dir}`")
+        # no path in the message: it reaches web pages (the CLI names the index itself)
+        raise IndexOutdated(f"the index was written by another version of this program "
+                            f"({why}): rebuild it with `python -m indexer build PATH "
+                            f"--index DIR`")
 
 
 class _Vanished(Exception):

@@ -12,23 +12,18 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.index.facet_registry import FACETS
+from indexer.ingest import inspection_types as types
 from indexer.search.service import Matches
 
 REPORT_FILTERS = tuple(f.name for f in FACETS if f.per_report)  # not section
 BY_VALUES = ("", "type")
-# Inspection-type family -> (label, the inspection type keys in it); data, in one place.
-FAMILIES = {
-    "full": ("Full inspections", ("ilacs_standard", "ilacs_short", "sif", "safeguarding_lac",
-                                  "lac_2013", "joint_area_review")),
-    "visit": ("Visits and letters", ("focused_visit", "monitoring_visit", "aui_cra")),
-    "joint": ("Joint and area inspections", ("jtai", "area_send")),
-    "other": ("Other reviews", ("lscb_review", "other")),
-}
-FAMILY_OF = {key: family for family, (_, keys) in FAMILIES.items() for key in keys}
+# by=type splits by inspection framework: the families of inspection types defined once in
+# indexer.ingest.inspection_types.FRAMEWORKS (the `framework` facet reads the same table).
+FAMILIES = {f.key: (f.label, f.types) for f in types.FRAMEWORKS}
 
 
 def family_of(inspection_type: str) -> str:
-    return FAMILY_OF.get(inspection_type, "other")
+    return types.framework_of(inspection_type)
 
 
 def _share(matching: int, reports: int) -> float:

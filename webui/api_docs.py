@@ -1,0 +1,135 @@
+"""API documentation: `GET /api/openapi.json` (OpenAPI 3.1) and `GET /api` (the same
+document as a page). Every machine-readable endpoint is listed in ENDPOINTS with the
+parameters it accepts; every parameter is described once in PARAMETERS (facet filters take
+their description from the facet registry). tests/test_api_docs.py asks the running app
+whether it accepts each documented parameter and rejects every other one, so the document
+cannot drift from the code."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, jsonify, render_template
+
+from indexer.index.facet_registry import FACETS
+from indexer.search.request import KNOWN_PARAMS, MAX_PER_PAGE, MAX_QUERY_CHARS
+from indexer.search.trends import BY_VALUES
+from indexer.ingest.authorities import REGIONS
+
+bp = Blueprint("api_docs", __name__)
+
+_TEXT = {"type": "string"}
+_LIST = {"type": "array", "items": {"type": "string"}}
+PARAMETERS: dict[str, tuple[str, dict]] = {
+    "q": (f"search words, \"phrases\", AND/OR/NOT, field:value (at most {MAX_QUERY_CHARS} "
+          "characters)", _TEXT),
+    **{f.param: (f.help + " (repeatable)", {"type": "array", "items": {
+        "type": "integer" if f.numeric else "string"}}) for f in FACETS},
+    "year_from": ("first year of a year range", {"type": "integer"}),
+    "year_to": ("last year of a year range", {"type": "integer"}),
+    "page": ("page of results, from 1", {"type": "integer", "minimum": 1}),
+    "per_page": (f"results per page, 1 to {MAX_PER_PAGE}",
+                 {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}),
+    "sort": ("relevance, newest or oldest",
+             {"type": "string", "enum": ["relevance", "newest", "oldest"]}),
+    "expand": ("0 searches only the words typed (no synonyms or corrections)",
+               {"type": "string", "enum": ["0", "1"]}),
+    "by": ("type: split each year by inspection framework",
+           {"type": "string", "enum": [v for v in BY_VALUES if v]}),
+    "compare_authority": ("an authority to compare (key, name or alias; repeatable, up to 4 "
+                          "sides in all)", _LIST),
+    "region": ("a region to compare (repeatable)",
+               {"type": "array", "items": {"type": "string", "enum": list(REGIONS)}}),
+    "limit": ("how many similar passages, 1 to 50", {"type": "integer", "minimum": 1,
+                                                     "maximum": 50}),
+}
+SEARCH = tuple(KNOWN_PARAMS)
+COMPARE = tuple(p for p in SEARCH if p != "authority") + ("compare_authority", "region")
+WHOLE = " (page, per_page and sort are accepted and ignored)"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    path: str
+    summary: str
+    params: tuple[str, ...]
+    media: str = "application/json"
+
+
+ENDPOINTS = (
+    Endpoint("/api/search", "Ranked, highlighted passages with facet counts", SEARCH),
+    Endpoint("/api/trends", "Per year: reports, matching reports, share, passages",
+             SEARCH + ("by",)),
+    Endpoint("/trends.csv", "The trend table as CSV", SEARCH + ("by",), "text/csv"),
+    Endpoint("/api/authorities", "Every authority: reports, latest inspection and judgement", ()),
+    Endpoint("/api/authorities/{key}", "One authority's inspections and recommendations, "
+             "each followed into later inspections", ()),
+    Endpoint("/api/compare", "Per-year shares and best passages of authorities or regions"
+             + WHOLE, COMPARE),
+    Endpoint("/api/reports/{report_id}", "One report: metadata, sections and passages", ()),
+    Endpoint("/api/reports/{report_id}/passages/{passage_id}/similar",
+             "Passages of other reports most like one passage", ("limit",)),
+    Endpoint("/export.json", "Every matching passage with its citation, up to the export cap"
+             + WHOLE, SEARCH),
+    Endpoint("/export.csv", "The same rows as CSV" + WHOLE, SEARCH, "text/csv"),
+    Endpoint("/export.ris", "One RIS reference per report, passages as notes" + WHOLE, SEARCH,
+             "application/x-research-info-systems"),
+    Endpoint("/export.bib", "One BibTeX @techreport per report, passages as notes" + WHOLE,
+             SEARCH, "application/x-bibtex"),
+    Endpoint("/search.atom", "Atom feed of the newest matching passages" + WHOLE, SEARCH,
+             "application/atom+xml"),
+)
+
+
+def query_name(param: str) -> str:
+    """The name in the URL (compare's sides are `authority=`, documented apart from the
+    authority filter they replace)."""
+    return "authority" if param == "compare_authority" else param
+
+
+def _parameter(name: str) -> dict:
+    description, schema = PARAMETERS[name]
+    spec = {"name": query_name(name), "in": "query", "required": False,
+            "description": description, "schema": schema}
+    if schema.get("type") == "array":
+        spec.update(style="form", explode=True)
+    return spec
+
+
+def _path_parameters(path: str) -> list[dict]:
+    return [{"name": part[1:-1], "in": "path", "required": True, "schema": _TEXT}
+            for part in path.split("/") if part.startswith("{")]
+
+
+def document() -> dict:
+    paths = {}
+    for endpoint in ENDPOINTS:
+        paths[endpoint.path] = {"get": {
+            "summary": endpoint.summary,
+            "parameters": _path_parameters(endpoint.path) + [_parameter(p)
+                                                              for p in endpoint.params],
+            "responses": {
+                "200": {"description": "OK", "content": {endpoint.media: {}}},
+                "400": {"description": "A bad or unknown parameter (the message says which)"},
+                **({"404": {"description": "Not found"}} if "{" in endpoint.path else {}),
+            },
+        }}
+    return {"openapi": "3.1.0",
+            "info": {"title": current_app.config["SITE_NAME"], "version": "1",
+                     "description": "Search inside Ofsted children's services inspection "
+                                    "reports. Unknown parameters are refused with a 400."},
+            "paths": paths}
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    return jsonify(document())
+
+
+@bp.get("/api")
+def api_page():
+    rows = [{"path": path, "anchor": "ep" + re.sub(r"[^a-z0-9]+", "-", path.lower()),
+             "summary": item["get"]["summary"], "parameters": item["get"]["parameters"],
+             "media": next(iter(item["get"]["responses"]["200"]["content"]))}
+            for path, item in document()["paths"].items()]
+    return render_template("api.html", endpoints=rows)
