@@ -113,31 +113,52 @@ def collect_files(paths: list[str], summary: BuildSummary,
 def _parse_worker(path: str, seconds: float = PARSE_SECONDS) -> tuple[str, dict | None, str | None]:
     """Runs in a worker process: never raises for a bad file, returns its reason; a file
     that takes longer than `seconds` to parse is given up (SIGALRM in this process)."""
-    use_alarm = seconds and threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGALRM, _too_slow) if use_alarm else None
-    if use_alarm:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return path, parse_file(path).to_dict(), None
+        _arm(seconds)
+        return _parse(path)
     except _TooSlow:
         return path, None, f"parsing took longer than {seconds:g} s (the per-file limit)"
+    finally:
+        _disarm()
+
+
+def _parse(path: str) -> tuple[str, dict | None, str | None]:
+    try:
+        return path, parse_file(path).to_dict(), None
     except OfstedSearchError as exc:
         return path, None, str(exc)
     except (OSError, ValueError, RuntimeError, IndexError, KeyError, MemoryError,
             RecursionError, UnicodeError) as exc:
         return path, None, f"could not be read: {type(exc).__name__}: {exc}"
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
 
 
 class _TooSlow(Exception):
     """Raised by SIGALRM inside a parse that overran its deadline."""
 
 
+_alarm = {"armed": False, "previous": None}
+
+
+def _arm(seconds: float) -> None:
+    """Raise _TooSlow (once) in this thread after `seconds` (main thread only)."""
+    if seconds and threading.current_thread() is threading.main_thread():
+        _alarm["previous"] = signal.signal(signal.SIGALRM, _too_slow)
+        _alarm["armed"] = True
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
+def _disarm() -> None:
+    if _alarm["previous"] is not None:
+        _alarm["armed"] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, _alarm["previous"])
+        _alarm["previous"] = None
+
+
 def _too_slow(signum, frame):
-    raise _TooSlow()
+    if _alarm["armed"]:
+        _alarm["armed"] = False  # at most once: the handler that catches it is outside
+        raise _TooSlow()
 
 
 def _die_with_parent(parent: int) -> None:
