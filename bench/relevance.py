@@ -1,7 +1,9 @@
 """Benchmark: ranking quality on judged queries over the real corpus.
 
 Runs every query of bench/data/relevance_queries.toml against a corpus index with the
-current ranking (indexer.search.querying.RANKING, expansion on) and, in the same run, a baseline
+current search (SearchIndex itself: RANKING, expansion, an authority's name read as a
+filter, the most-of-your-words fallback; a --set variant plans the query with its
+ranking and asks Whoosh) and, in the same run, a baseline
 (plain Whoosh BM25F defaults: B=0.75, K1=1.2, Whoosh's idf, the original field boosts,
 no expansion), and prints nDCG@10, MRR and Recall@50 per query kind and overall, from the
 graded judgments in bench/data/relevance_judgments.tsv (query id, report_id/passage_id,
@@ -30,6 +32,8 @@ from whoosh import query as wq  # noqa: E402
 
 from indexer.index import store  # noqa: E402
 from indexer.search.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
+from indexer.models import SearchRequest  # noqa: E402
+from indexer.search.service import SearchIndex  # noqa: E402
 from indexer.search.spelling import Speller  # noqa: E402
 from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT  # noqa: E402
 
@@ -76,9 +80,14 @@ class Runner:
         self.ix = whoosh_index.open_dir(str(generation / "whoosh"))
         self.speller = Speller(store.read_json(generation / "vocabulary.json", {}))
         self._searchers: dict[tuple, object] = {}
+        self.search_index = SearchIndex(index_dir)
 
     def ranked(self, text: str, config: Config, limit: int = DEPTH) -> list[str]:
         """Chunk ids (report_id/passage_id), best first."""
+        if config is CURRENT:
+            results = self.search_index.search(SearchRequest(query=text, per_page=limit))
+            return [f"{hit.report_id}/{p.passage_id}" for hit in results.hits
+                    for p in hit.passages][:limit]
         plan = plan_query(text, self.ix.schema, config.expand, speller=self.speller,
                           ranking=config.ranking)
         q = plan.query

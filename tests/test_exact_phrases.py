@@ -67,9 +67,9 @@ def corpus_index(corpus_build) -> SearchIndex:
 def searched_reports(index: SearchIndex, phrase: str) -> tuple[int, set[str]]:
     """(the count of reports the search reports, the sha256 of every report it lists)."""
     reports = index.generation().reports
-    page, found = 1, set()
+    page, found, everywhere = 1, set(), {"section": list(SECTION_KEYS)}
     while True:
-        results = index.search(SearchRequest(query=f'"{phrase}"', sections=list(SECTION_KEYS),
+        results = index.search(SearchRequest(query=f'"{phrase}"', filters=everywhere,
                                              per_page=100, page=page))
         found |= {reports[hit.report_id]["sha256"] for hit in results.hits}
         if page * 100 >= results.total:

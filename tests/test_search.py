@@ -199,3 +199,20 @@ def test_most_words_mode_ranks_by_how_many_words_a_passage_has(seed_index):
     for strict in ("police AND zebra", "zebra section:findings", "zebra"):
         answer = index.search(SearchRequest(query=strict))
         assert (answer.total, answer.match) == (0, "all")
+
+
+def test_an_authority_filter_that_finds_nothing_gives_way_to_the_words(seed_index):
+    index = SearchIndex(seed_index)
+    inside = index.search(SearchRequest(query="systemic practice model",
+                                        filters={"authority": ["durham"]}))
+    assert inside.total == 0  # County Durham's report has none of it
+    results = index.search(SearchRequest(query="Durham systemic practice model"))
+    assert results.authority_in_query is None and results.total > 0
+
+
+def test_most_words_keeps_the_filters_typed_in_the_query(seed_index):
+    index = SearchIndex(seed_index)
+    query = "police sergeants seconded as multi-agency team managers"
+    results = index.search(SearchRequest(query=query + " year:2013", per_page=50))
+    assert results.match == "most" and results.total > 0
+    assert {hit.year for hit in results.hits} == {2013}

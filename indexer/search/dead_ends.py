@@ -19,6 +19,7 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.ingest.authorities import authority_key, resolve_key
+from indexer.search.query_checks import typed_filters
 from indexer.search.querying import OPERATORS, plain_word_runs
 
 MAX_NAME_WORDS = 6  # "Bournemouth Christchurch and Poole Borough Council"
@@ -75,19 +76,22 @@ def find_authority(query: str, known: dict[str, str]) -> AuthorityWords | None:
     return None
 
 
-def fallback_parts(query: str, plan) -> list[wq.Query] | None:
-    """The query of each word (or quoted phrase) of a query made only of words and quoted
-    phrases, each planned alone by `plan` (text -> Whoosh query, None for a stop word);
-    None for anything else (operators, fields, brackets, prefixes: the user said what
-    they want) or fewer than two words that can be searched."""
-    segments = _SEGMENT.findall(query)
-    for segment in segments:
+def fallback_parts(query: str, plan) -> tuple[list[wq.Query], list[wq.Query]] | None:
+    """(the query of each word or quoted phrase, the query of each facet filter typed in
+    it: `year:2015-2020`), each planned alone by `plan` (text -> Whoosh query, None for a
+    stop word), for a query made only of those; None for anything else (operators, other
+    fields, brackets, prefixes: the user said exactly what they want) or fewer than two
+    words that can be searched."""
+    filters = {query[start:end] for _, _, start, end in typed_filters(query)}
+    words = [s for s in _SEGMENT.findall(query) if s not in filters]
+    for segment in words:
         if segment.startswith('"'):
             continue
         if segment in OPERATORS or not _WORDY.fullmatch(segment) or ":" in segment:
             return None
-    parts = [q for q in map(plan, segments) if q is not None]
-    return parts if len(parts) >= 2 else None
+    parts = [q for q in map(plan, words) if q is not None]
+    required = [q for q in map(plan, sorted(filters)) if q is not None]
+    return (parts, required) if len(parts) >= 2 else None
 
 
 def most_words(evaluate, parts: list[wq.Query], allowed: np.ndarray):

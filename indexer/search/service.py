@@ -317,7 +317,18 @@ class _Search:
         if self.g.empty:
             raise IndexEmpty(EMPTY_MESSAGE)
         selected = self._validated_filters()
+        typed = self.request, {name: list(values) for name, values in selected.items()}
         self._read_authority_words(selected)
+        found = self._match(selected)
+        if self.authority_words and not found.final.any():  # nothing there: the words as typed
+            (self.request, selected), self.authority_words = typed, None
+            self.scores = self.coverage = None
+            found = self._match(selected)
+        return found
+
+    def _match(self, selected: dict) -> Matches:
+        """Matches of the request's words under the selected filters (most words if none
+        has them all)."""
         plan = plan_query(self.request.query, self.g.schema, self.request.expand,
                           speller=self.g.speller)
         self._check_query_values(plan.query)
@@ -359,9 +370,12 @@ class _Search:
 
     def _most_words(self, allowed: np.ndarray) -> np.ndarray | None:
         """The passages with most of the words, when none has them all (dead_ends)."""
-        parts = fallback_parts(self.request.query, self._plan_alone)
-        if parts is None:
+        found = fallback_parts(self.request.query, self._plan_alone)
+        if found is None:
             return None
+        parts, required = found
+        for query in required:  # filters typed in the query stay filters
+            allowed = allowed & self._evaluate(query)[0]
         mask, self.scores, self.coverage = most_words(self._evaluate, parts, allowed)
         return mask if mask.any() else None
 
