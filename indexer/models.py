@@ -46,6 +46,9 @@ class Section:
     key: str  # canonical key from indexer.ingest.taxonomy
     heading: str  # as printed ("" for the untitled opening)
     passages: list[Passage] = field(default_factory=list)
+    # the headings it sits under, outermost first: ["The LSCB", "What does the LSCB need
+    # to improve?"] for "Areas for improvement"
+    path: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -218,6 +221,7 @@ class Hit:
     published: str | None = None
     date_kind: str | None = None
     original_url: str | None = None  # the published original, where known
+    heading_path: list[str] = field(default_factory=list)  # headings the section sits under
     facets: dict[str, object] = field(default_factory=dict)  # every facet's value for this hit
 
 

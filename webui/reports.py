@@ -56,6 +56,7 @@ class SectionView:
     label: str
     heading: str
     passages: list[PassageView] = field(default_factory=list)
+    path: list[str] = field(default_factory=list)  # the headings it sits under
 
     @property
     def collapsed(self) -> bool:
@@ -102,7 +103,8 @@ def section_views(report: Report, highlighter: Highlighter | None,
     for number, section in enumerate(report.sections, start=1):
         label = SECTION_LABELS.get(section.key, section.key)
         heading = section.heading or UNTITLED.get((section.key, number == 1), label)
-        view = SectionView(f"section-{number}", section.key, label, heading)
+        view = SectionView(f"section-{number}", section.key, label, heading,
+                           path=list(section.path))
         for passage in section.passages:
             spans = highlighter.spans(passage.text) if highlighter else []
             html = marked(mark(passage.text, spans)) if spans else escape(passage.text)

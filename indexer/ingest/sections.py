@@ -17,6 +17,7 @@ TITLE_RE = re.compile(
     r"|joint targeted area inspection|area send|review of the effectiveness|monitoring visit"
     r"|inspection of|.{0,60}council inspection of)", re.IGNORECASE)
 _WORDS_RE = re.compile(r"[^\w]+")
+NUMBERED = re.compile(r"\d{1,3}\.\s")  # a numbered paragraph
 
 
 def passage_id(text: str, seen: dict[str, int]) -> str:
@@ -51,21 +52,72 @@ class _Sectioner:
         self.sections: list[Section] = []
         self.last_key = taxonomy.OPENING_KEY
         self.closing = False
+        self.part = ""  # the part heading in force ("The local authority", "The LSCB")
+        self.parent = ""  # the section-rank heading that sub-headings sit under
+        self.list_key: str | None = None  # key of the list section sub-headings belong to
+        self.list_heading = ""  # and its heading ("Priority and immediate action")
 
     def heading(self, text: str, level: int = 2) -> None:
+        part, text = taxonomy.split_part(text)
+        if part and self.last_key != "boilerplate":
+            self.part, self.parent, self.list_key = part, "", None
+            self._drop_empty()
+            if not text:
+                return  # a part heading alone only gives context to what follows
+        elif part:
+            return  # "The local authority" inside "what the judgements mean" text
         key = taxonomy.classify_heading(text)
         current = self.sections[-1] if self.sections else None
         if current is not None and not current.passages:
-            if current.heading.endswith("?") and key != "boilerplate":
+            if key == "boilerplate":
+                pass
+            elif current.heading.endswith("?") and level <= 2:
                 text = f"{current.heading} {text}"
                 key = key or taxonomy.classify_heading(current.heading)
+            elif taxonomy.INTRODUCES.search(text):  # "The LSCB is inadequate because"
+                text = f"{current.heading} {text}"
+                key = current.key
             self.sections.pop()
-        if key is None:
-            key = self._inherited_key(level)
-        if key != "boilerplate":
+        inherited = self._inherits(key, text, level)
+        recognised = key is not None
+        key = self._key(key, text, level)
+        if key == "boilerplate":
+            self.part, self.list_key = "", None
+        else:
             self.closing = False
+        if inherited:
+            pass
+        elif key in taxonomy.LIST_KEYS or key == "key_findings":
+            self.list_key, self.list_heading = key, text
+        elif recognised or level <= 2:
+            self.list_key = None
+        path = [self.part] if self.part else []
+        if level <= 2:
+            self.parent = text
+        elif self.parent and self.parent != text:
+            path.append(self.parent)
+        if inherited and self.list_heading not in path + [text]:
+            path.append(self.list_heading)
         self.last_key = key
-        self.sections.append(Section(key, text))
+        self.sections.append(Section(key, text, path=path))
+
+    def _drop_empty(self) -> None:
+        if self.sections and not self.sections[-1].passages:
+            self.sections.pop()
+
+    def _inherits(self, key: str | None, text: str, level: int) -> bool:
+        """A sub-heading under a list section (areas for improvement, priority action,
+        strengths, summary of findings) keeps that section's key when it only names a
+        topic ("Help and protection", "Leadership, management and governance")."""
+        topic = key is None or (key == taxonomy.DEFAULT_KEY
+                                and len(text.split()) <= taxonomy.TOPIC_MAX_WORDS
+                                and "finding" not in text.lower())
+        return level >= 3 and bool(self.list_key) and topic
+
+    def _key(self, key: str | None, text: str, level: int) -> str:
+        if self._inherits(key, text, level):
+            return self.list_key
+        return key if key is not None else self._inherited_key(level)
 
     def _inherited_key(self, level: int) -> str:
         """Key of an unrecognised heading: a sub-heading stays in its section; a heading
@@ -86,7 +138,20 @@ class _Sectioner:
                 self.sections.append(Section("boilerplate", ""))
         elif not self.sections:
             self.sections.append(Section(taxonomy.OPENING_KEY, ""))
+        elif self._narrative_starts(text):
+            summary = self.sections[-1]
+            self.sections.append(Section(taxonomy.DEFAULT_KEY, self.parent or summary.heading,
+                                         path=[p for p in summary.path if p != self.parent]))
+            self.last_key, self.list_key = taxonomy.DEFAULT_KEY, None
         self.sections[-1].passages.append(Passage("", text, page))
+
+    def _narrative_starts(self, text: str) -> bool:
+        """SIF judgement sections: numbered paragraphs after an unnumbered "Summary" are
+        the judgement's narrative (findings), though no heading is printed between."""
+        current = self.sections[-1]
+        return (current.key == "key_findings" and current.heading.strip().lower() == "summary"
+                and bool(current.passages) and NUMBERED.match(text) is not None
+                and not any(NUMBERED.match(p.text) for p in current.passages))
 
 
 def _lead_in(block: Block, following: Block | None) -> bool:

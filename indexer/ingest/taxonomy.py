@@ -49,7 +49,8 @@ SECTION_KINDS: tuple[SectionKind, ...] = (
         "strengths", "Strengths",
         "Strengths, key strengths, what the partnership does well.",
         (r"(key |main )?strengths", r"what is the area partnership doing that is effective.*",
-         r"areas? of strength.*", r".*\bhas the following strengths.*", r"[\w ]{0,40} strengths"),
+         r"areas? of strength.*", r".*\bhas the following strengths.*", r"[\w ]{0,40} strengths",
+         r"(the )?(local authority|lscb|partnership)'s strengths"),
     ),
     SectionKind(
         "meets_requirements", "Meets requirements",
@@ -61,7 +62,7 @@ SECTION_KINDS: tuple[SectionKind, ...] = (
     SectionKind(
         "key_findings", "Key findings",
         "Summary of key findings, headline findings, executive summary, inspection outcome.",
-        (r"(summary of )?key findings.*", r"headline findings", r"executive summary",
+        (r"(summary of )?key findings.*", r"summary of (the )?findings", r"headline findings", r"executive summary",
          r"summary", r"record of main findings", r"inspection outcome", r"main judgements?",
          r"overall effectiveness.*", r"this local authority is .*because.*"),
     ),
@@ -157,6 +158,27 @@ def _normalise(heading: str) -> str:
     text = re.sub(r"(?<=[a-z?:)])\d{1,2}$", "", text)  # glued footnote marker
     text = re.sub(r"^(section \d+:?|\d+\.)\s*", "", text, flags=re.IGNORECASE)
     return re.sub(r"\s+", " ", text).strip(" :?.")
+
+
+# Part headings: a report in parts (SIF: the local authority, then the LSCB) prints them
+# alone or as a prefix ("The local authority - Summary of findings"); they are context
+# for every section beneath them (Section.path), not sections themselves.
+PART_HEADING = re.compile(
+    r"(?:section \d+:?\s*)?"
+    r"(the local authority|(?:the effectiveness of )?the local safeguarding children board"
+    r"(?: \(lscb\))?|the lscb"
+    r"|the local safeguarding children partnership)(?:\s+[-–]\s+(.+))?", re.IGNORECASE)
+INTRODUCES = re.compile(r"\bbecause:?$", re.IGNORECASE)  # joins the heading before it
+TOPIC_MAX_WORDS = 6  # a sub-heading this short that names a topic keeps its list's key
+
+
+def split_part(heading: str) -> tuple[str, str]:
+    """(part heading or "", the rest of the heading): "The local authority - Summary of
+    findings" -> ("The local authority", "Summary of findings")."""
+    match = PART_HEADING.fullmatch(re.sub(r"\s+", " ", heading.replace("’", "'")).strip())
+    if not match:
+        return "", heading
+    return match.group(1), (match.group(2) or "").strip()
 
 
 def classify_heading(heading: str) -> str | None:

@@ -80,6 +80,9 @@ class _Generation:
         self.authority_labels = {r["authority_key"]: r.get("authority_name") or r["authority"]
                                  for r in self.reports.values()}
         self.known = Known(self.authority_labels)
+        self.paths = {(rid, p["passage_id"]): s.get("path") or []
+                      for rid, r in self.reports.items() for s in r["sections"]
+                      for p in s["passages"]}
         self.pages = {(rid, p["passage_id"]): p.get("page") for rid, r in self.reports.items()
                       for s in r["sections"] for p in s["passages"]}
         self._vocabulary = store.read_json(path / "vocabulary.json", {})  # now: may be pruned
@@ -533,6 +536,7 @@ class _Search:
             inspection_end=report.get("inspection_end"), published=report.get("published"),
             date_kind=dated(report).kind,
             original_url=report.get("original_url"),
+            heading_path=self.g.paths.get((fields["report_id"], fields["passage_ids"][0]), []),
             facets={f.name: fields.get(f.field) for f in FACETS})
 
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:

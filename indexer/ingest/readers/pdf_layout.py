@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from indexer.ingest.clean import SENTENCE_END, document_vocabulary, join_lines
+from indexer.ingest.taxonomy import classify_heading
 from indexer.models import Block
 
 NUMBERED = re.compile(r"^\(?\d{1,3}[.)]\s+\S")
@@ -206,7 +207,9 @@ def _is_heading(g: Group, body: float) -> bool:
         return _italic_heading(g, body)
     if first.size < body + 3 and LABEL_VALUE.match(g.text):
         return False
-    return bigger or not g.text.endswith(".")
+    # a bold sentence is a heading when it is a printed section heading ("The experiences
+    # and progress of children who need help and protection requires improvement to be good.")
+    return bigger or not g.text.endswith(".") or classify_heading(g.text) is not None
 
 
 def _italic_heading(g: Group, body: float) -> bool:
