@@ -167,3 +167,28 @@ def test_bound_leaves_plain_queries_alone(index):
     reader = index.generation().searcher.reader()
     q = plan_query("children neglect", reader.schema, expand=False).query
     assert expansion.bound(q, reader) == q
+
+
+def _export_links(client, **headers) -> set[str]:
+    rows = client.get('/export.json?q="drift and delay"', headers=headers).get_json()
+    rows = rows["rows"] if isinstance(rows, dict) else rows
+    return {row["permalink"].split("/reports/")[0] for row in rows}
+
+
+def test_a_forged_host_header_never_reaches_permalinks(seed_index):
+    client = create_app({"OFSTED_INDEX": str(seed_index), "TESTING": True}).test_client()
+    assert _export_links(client, Host="evil.example") == {"http://localhost"}  # the server's
+    assert _export_links(client, **{"X-Forwarded-Host": "evil.example"}) == {"http://localhost"}
+
+
+def test_permalinks_use_the_configured_base_url(seed_index):
+    client = create_app({"OFSTED_INDEX": str(seed_index), "TESTING": True,
+                         "OFSTED_BASE_URL": "https://search.example.org/"}).test_client()
+    assert _export_links(client, Host="evil.example") == {"https://search.example.org"}
+
+
+def test_behind_a_trusted_proxy_permalinks_use_the_forwarded_host(seed_index):
+    client = create_app({"OFSTED_INDEX": str(seed_index), "TESTING": True,
+                         "OFSTED_PROXY_FIX": 1}).test_client()
+    forwarded = {"X-Forwarded-Host": "search.example.org", "X-Forwarded-Proto": "https"}
+    assert _export_links(client, **forwarded) == {"https://search.example.org"}

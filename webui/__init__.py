@@ -1,5 +1,6 @@
 """The Flask front end: `create_app()` builds the app from defaults, then the environment
-(`OFSTED_INDEX`), then the test config, and opens one SearchIndex per app.
+(`OFSTED_INDEX`, `OFSTED_BASE_URL`, `OFSTED_PROXY_FIX`, `OFSTED_SEARCH_DEADLINE`), then the
+test config, and opens one SearchIndex per app.
 
 Production: gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'
 """
@@ -9,6 +10,7 @@ import os
 
 from flask import Flask, current_app
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from indexer.search.service import SearchIndex
 
@@ -16,7 +18,15 @@ DEFAULTS = {
     "OFSTED_INDEX": "index",  # index directory (python -m indexer build --index DIR)
     "EXPORT_CAP": 5000,  # most passages one CSV/JSON export returns
     "SITE_NAME": "Search Ofsted children's services inspections",
+    # scheme://host[:port] of absolute links (exports, feeds, citations); when unset they use
+    # the address the server listens on, never the request's Host header (webui/links.py)
+    "OFSTED_BASE_URL": "",
+    # number of trusted proxies in front: their X-Forwarded-* headers are believed (Werkzeug's
+    # ProxyFix) and absolute links use the forwarded host; 0 = no proxy trusted
+    "OFSTED_PROXY_FIX": 0,
+    "OFSTED_SEARCH_DEADLINE": 2.0,  # seconds one search may take before a 400 says so
 }
+ENVIRONMENT = ("OFSTED_INDEX", "OFSTED_BASE_URL", "OFSTED_PROXY_FIX", "OFSTED_SEARCH_DEADLINE")
 PRODUCTION_COMMAND = "gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'"
 
 
@@ -35,12 +45,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.json = SafeJSONProvider(app)
     app.config.from_mapping(DEFAULTS)
-    if os.environ.get("OFSTED_INDEX"):
-        app.config["OFSTED_INDEX"] = os.environ["OFSTED_INDEX"]
+    for name in ENVIRONMENT:
+        if os.environ.get(name):
+            app.config[name] = type(DEFAULTS[name])(os.environ[name])
     if test_config:
         app.config.from_mapping(test_config)
+    proxies = int(app.config["OFSTED_PROXY_FIX"])
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
+                                x_port=proxies, x_prefix=proxies)
     index_dir = os.path.abspath(app.config["OFSTED_INDEX"])
-    app.extensions["ofsted_index"] = SearchIndex(index_dir)
+    app.extensions["ofsted_index"] = SearchIndex(
+        index_dir, deadline=float(app.config["OFSTED_SEARCH_DEADLINE"]))
 
     from webui import (api_docs, authorities, compare, errors, exports, feeds, filters, reports,
                        search, security, trends)

@@ -16,7 +16,7 @@ from indexer.search.feeds import newest, published_ordinal
 from webui import get_index
 from webui.search import parsed
 from webui.state import UrlState
-from webui.links import permalink
+from webui.links import absolute, permalink
 
 bp = Blueprint("feeds", __name__)
 ATOM = "http://www.w3.org/2005/Atom"
@@ -43,14 +43,14 @@ def _title(query: str, filters: list[tuple[str, str]]) -> str:
 
 def feed_xml(state: UrlState, search_request, hits, reports: dict, generated: datetime) -> bytes:
     feed = ET.Element(f"{{{ATOM}}}feed")
-    self_url = request.url_root.rstrip("/") + state.url("/search.atom")
+    self_url = absolute(state.url("/search.atom"))
     _el(feed, "id", self_url)
     _el(feed, "title", _title(search_request.query, state.filters()))
     _el(feed, "subtitle", "The newest matching passages in Ofsted children's services "
                           "inspection reports, by publication date.")
     _el(feed, "link", rel="self", type="application/atom+xml", href=self_url)
     _el(feed, "link", rel="alternate", type="text/html",
-        href=request.url_root.rstrip("/") + state.url("/search"))
+        href=absolute(state.url("/search")))
     dates = [published_ordinal(reports.get(hit.report_id, {})) for hit in hits]
     _el(feed, "updated", _stamp(max(dates)) if dates else generated.strftime("%Y-%m-%dT%H:%M:%SZ"))
     author = _el(feed, "author")
