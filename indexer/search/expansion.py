@@ -3,7 +3,8 @@
 Wildcard and prefix terms (`assess*`, `child?en`) and ranges over words (`title:[a TO c]`)
 stand for every index word they match. `bound()` replaces each by the words themselves, as
 Whoosh's own matcher would (one word: that Term, unboosted; several: an Or of Terms carrying
-the node's boost), so the fast path (indexer.search.ranking) evaluates them. A term needs at
+the node's boost, or a constant score of 1 where Whoosh gives one: `_preloaded`), so the
+fast path (indexer.search.ranking) evaluates them with Whoosh's scores. A term needs at
 least MIN_LITERAL_PREFIX literal characters before its first wildcard and may hold at most
 MAX_WILDCARDS wildcards; it may match at most MAX_EXPANSION words, and one query at most
 MAX_TOTAL_EXPANSION words in all. Beyond a bound the query is a QueryTooCostly (a 400) that
@@ -112,7 +113,19 @@ def _expand(q: MultiTerm, reader, budget: _Budget) -> wq.Query:
         return wq.NullQuery
     if len(words) == 1:  # as Whoosh's MultiTerm.matcher: the one Term, without the boost
         return wq.Term(field, words[0])
-    return wq.Or([wq.Term(field, w) for w in words], boost=q.boost)
+    terms = wq.Or([wq.Term(field, w) for w in words], boost=q.boost)
+    if q.constantscore and _preloaded(len(words), reader.doc_count_all()):
+        return wq.ConstantScoreQuery(terms, score=1.0)
+    return terms
+
+
+def _preloaded(words: int, documents: int) -> bool:
+    """Whether Whoosh's Or (query/compound.py, Or._matcher) ORs a constant-score term's
+    words with its unscored ArrayUnionMatcher, where every match scores exactly 1 whatever
+    the boost: for many words, or for more than two words in a small index. Otherwise it
+    builds a tree of scored UnionMatchers (each word's BM25, times the boost). Depends on
+    Whoosh 2.7's TOO_MANY_CLAUSES (1024) and its 5,000-document threshold."""
+    return words >= wq.Or.TOO_MANY_CLAUSES or (words != 2 and documents <= 5000)
 
 
 def _shown(q: MultiTerm) -> str:

@@ -241,6 +241,9 @@ class Evaluator:
         if isinstance(q, wq.Prefix) and q.text:
             words = list(self.p.reader.expand_prefix(q.fieldname, q.text))
             return self._or([wq.Term(q.fieldname, w) for w in words], q.boost)
+        if isinstance(q, wq.ConstantScoreQuery):  # an expanded wildcard Whoosh scores as 1
+            mask = self.run(q.child)[0]
+            return mask, np.where(mask, float(q.score), 0.0)
         if isinstance(q, (wq.NumericRange, wq.TermRange)) and q.constantscore:
             mask = self._docs(q)
             return mask, np.where(mask, float(q.boost), 0.0)
