@@ -29,7 +29,8 @@ def authority_history(key: str) -> dict:
     if cache_key not in _cache:
         if len(_cache) >= CACHE_SIZE:
             _cache.pop(next(iter(_cache)))
-        _cache[cache_key] = history(index.records(), key, index.weighted_terms)
+        _cache[cache_key] = history(index.records(), key, index.weighted_terms,
+                                    index.passage_terms)
     return _cache[cache_key]
 
 

@@ -1,6 +1,6 @@
 """Authority histories: every authority in the index with its inspections, judgements
 and recommendations, each recommendation followed into the authority's later inspections
-(docs/decisions/0016-authority-follow-up.md).
+(docs/decisions/0019-authority-follow-up.md).
 
 Follow-up ("What later inspections said"): a recommendation's key terms (weighted as for
 "similar passages", indexer.search.similar) are looked for in every non-boilerplate
@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 from indexer.errors import NotFound
-from indexer.index.analysis import make_analyzer
 from indexer.ingest import authorities as records_data
 from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from indexer.search.highlight import Highlighter
@@ -28,9 +27,10 @@ MIN_TERMS = 3  # key terms a follow-up must share
 GRADES = ("outstanding", "good", "requires improvement to be good", "inadequate")
 GRADE_STEP = {"requires improvement": "requires improvement to be good",
               "adequate": "requires improvement to be good"}
-_ANALYZER = make_analyzer()
 
 Terms = Callable[[str], list[tuple[float, str]]]  # text -> [(weight, stemmed term)]
+# (report ids, terms) -> {(report_id, passage_id): the terms that passage holds}
+Holds = Callable[[list[str], set[str]], dict[tuple[str, str], set[str]]]
 
 
 def when(report: dict) -> str:
@@ -99,16 +99,13 @@ class Candidate:
     terms: set[str] = field(default_factory=set)
 
 
-def candidates(report: dict) -> list[Candidate]:
-    found = []
-    for section in report.get("sections", []):
-        if section["key"] in HIDDEN_BY_DEFAULT:
-            continue
-        for passage in section["passages"]:
-            terms = {t.text for t in _ANALYZER(passage["text"], mode="query")}
-            found.append(Candidate(report, section["key"], section["heading"],
-                                   passage["passage_id"], passage["text"], terms))
-    return found
+def candidates(report: dict, holds: dict[tuple[str, str], set[str]]) -> list[Candidate]:
+    """Every non-boilerplate passage of a report, with the key terms it holds."""
+    return [Candidate(report, section["key"], section["heading"], passage["passage_id"],
+                      passage["text"], holds.get((report["report_id"], passage["passage_id"]),
+                                                 set()))
+            for section in report.get("sections", []) if section["key"] not in HIDDEN_BY_DEFAULT
+            for passage in section["passages"]]
 
 
 def follow_up(weighted: list[tuple[float, str]], pool: list[Candidate]) -> list[dict]:
@@ -147,21 +144,28 @@ def recommendations(report: dict) -> list[dict]:
             for p in s["passages"]]
 
 
-def history(reports: dict[str, dict], key: str, terms: Terms) -> dict:
+def history(reports: dict[str, dict], key: str, terms: Terms, holds: Holds) -> dict:
     """One authority: its record, its inspections oldest first, each with judgements and
-    recommendations, each recommendation with its follow-ups in later inspections."""
+    recommendations, each recommendation with its follow-ups in later inspections.
+    `terms` weighs a recommendation's key terms; `holds` says which passages hold them
+    (SearchIndex.weighted_terms and SearchIndex.passage_terms)."""
     items = by_authority(reports).get(key)
     if not items:
         raise NotFound(f"no authority {key[:80]!r} in the index")
     record = _record(key)
-    pools = [candidates(report) for report in items]
+    recs = [recommendations(report) for report in items]
+    for rec in (r for group in recs[:-1] for r in group):
+        rec["terms"] = terms(rec["text"])
+    wanted = {t for group in recs[:-1] for r in group for _, t in r["terms"]}
+    held = holds([r["report_id"] for r in items[1:]], wanted) if wanted else {}
+    pools = [[]] + [candidates(report, held) for report in items[1:]]
     inspections = []
     for number, report in enumerate(items):
         later = [c for pool in pools[number + 1:] for c in pool if when(c.report) > when(report)]
-        recs = recommendations(report)
-        for rec in recs:
-            rec["later"] = follow_up(terms(rec["text"]), later) if later else []
-        inspections.append(_inspection(report) | {"date": when(report), "recommendations": recs,
+        for rec in recs[number]:
+            rec["later"] = follow_up(rec.pop("terms", []), later) if later else []
+        inspections.append(_inspection(report) | {"date": when(report),
+                                                  "recommendations": recs[number],
                                                   "later_inspections": len(items) - number - 1})
     return {"key": key, "name": _name(record, items[-1]), "region": _region(record, items[-1]),
             "la_urn": record.la_urn if record else None,

@@ -280,6 +280,42 @@ class SearchIndex:
         with self._lock:
             return weighted_terms(generation.searcher, text)
 
+    def passage_terms(self, report_ids: list[str], terms: set[str]) -> dict[tuple, set[str]]:
+        """(report_id, passage_id) -> which of `terms` (analysed text-field terms) the
+        passage holds, for the passages of the given reports, read from the postings."""
+        generation = self.generation()
+        with self._lock:
+            table, reader = generation.table, generation.searcher.reader()
+            codes = [c for c in (table.report.code_of(r) for r in report_ids) if c is not None]
+            wanted = np.isin(table.report.codes, codes) & table.live
+            held: dict[int, set[str]] = {}
+            for term in terms:
+                for docnum in np.nonzero(wanted & self._docs_with(generation, reader, term))[0]:
+                    held.setdefault(int(docnum), set()).add(term)
+            return self._by_passage(generation, held, wanted)
+
+    @staticmethod
+    def _docs_with(generation: _Generation, reader, term: str) -> np.ndarray:
+        """A boolean mask of the documents whose text holds the term."""
+        mask = np.zeros(generation.table.size, dtype=bool)
+        if generation.postings is not None:
+            docnums = generation.postings.term("text", term.encode("utf-8"))[0]
+        elif ("text", term) in reader:
+            docnums = np.fromiter(reader.postings("text", term).all_ids(), dtype=np.int64)
+        else:
+            docnums = np.zeros(0, dtype=np.int64)
+        mask[docnums] = True
+        return mask
+
+    @staticmethod
+    def _by_passage(generation: _Generation, held: dict, wanted: np.ndarray) -> dict:
+        found = {}
+        for docnum in np.nonzero(wanted)[0].tolist():
+            fields = generation.searcher.stored_fields(docnum)
+            for passage_id in fields["passage_ids"]:
+                found[(fields["report_id"], passage_id)] = held.get(docnum, set())
+        return found
+
     def reports(self) -> list[dict]:
         """Every report's metadata (without sections), newest first."""
         with self._lease() as generation:
