@@ -585,7 +585,7 @@ def test_filters_typed_in_the_query_are_removable_chips(client):
     page = client.get("/search?q=plans+year:2013-2018+section:findings").get_data(as_text=True)
     assert '<a class="chip" href="/search?q=plans+section%3Afindings">' in page
     assert '<a class="chip" href="/search?q=plans+year%3A2013-2018">' in page
-    assert "Year of inspection: 2013-2018" in page and "Section: findings" in page
+    assert "Year of inspection: 2013-2018" in page and "Section: Findings" in page
 
 
 def test_a_year_range_is_two_inputs_that_work_without_javascript(client):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from indexer.index.facet_registry import BY_NAME, FACETS, by_query_name
+from indexer.index.facet_registry import BY_NAME, FACETS, Known, by_query_name
 from indexer.search.links import report_path
 from indexer.search.query_checks import typed_filters
 from indexer.models import FacetValue, SearchResults
@@ -128,6 +128,15 @@ def everywhere_url(results: SearchResults, state: UrlState) -> str | None:
     return state.replace("q", found["everywhere_query"]).without("page").url() if found else None
 
 
+def _typed_label(facet, typed: str) -> str:
+    """A value typed in the query as its facet labels it ("areas for development" ->
+    "Areas for development"); a year or range, or a value it does not know, as typed."""
+    if facet.numeric:
+        return typed
+    label = facet.label(facet.query_value(typed), Known())
+    return label if label and label != facet.query_value(typed) else typed
+
+
 def query_chips(state: UrlState) -> list[FacetLink]:
     """One removable chip per filter typed into the query (`year:2018-2023`): its link is
     the query without it."""
@@ -135,7 +144,8 @@ def query_chips(state: UrlState) -> list[FacetLink]:
     for name, value, start, end in typed_filters(query):
         facet = by_query_name(name)
         rest = " ".join((query[:start] + " " + query[end:]).split())
-        label = f"{facet.title}: {value.strip(chr(34))}" if facet else f"{name}: {value}"
+        label = f"{facet.title}: {_typed_label(facet, value.strip(chr(34)))}" if facet \
+            else f"{name}: {value}"
         chips.append(FacetLink(value, label, 0, True,
                                state.replace("q", rest).without("page").url()))
     return chips
