@@ -41,6 +41,11 @@ def words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def is_grade(text: str) -> bool:
+    """A judgement table cell holding a grade ("Good", "Grade 3 (Adequate)")."""
+    return _GRADE_CELL.fullmatch(text) is not None
+
+
 def is_fragment(text: str) -> bool:
     return words(text) <= SHORT_WORDS
 

@@ -58,8 +58,14 @@ class _Sectioner:
         self.list_heading = ""  # and its heading ("Priority and immediate action")
 
     def heading(self, text: str, level: int = 2) -> None:
+        current = self.sections[-1] if self.sections else None
+        if current is not None and not current.passages and fragments.is_grade(text):
+            current.passages.append(Passage("", text))  # "Grade 3 (Adequate)" under its
+            return  # judgement heading: a judgement table row (indexer.ingest.fragments)
+        printed = text
         part, text = taxonomy.split_part(text)
-        if part and self.last_key != "boilerplate":
+        numbered_part = re.match(r"section \d|the effectiveness", printed.strip(), re.I)
+        if part and (self.last_key != "boilerplate" or numbered_part):
             self.part, self.parent, self.list_key = part, "", None
             self._drop_empty()
             if not text:
@@ -82,7 +88,7 @@ class _Sectioner:
         recognised = key is not None
         key = self._key(key, text, level)
         if key == "boilerplate":
-            self.part, self.list_key = "", None
+            self.part, self.parent, self.list_key = "", "", None
         else:
             self.closing = False
         if inherited:
@@ -111,7 +117,7 @@ class _Sectioner:
         topic ("Help and protection", "Leadership, management and governance")."""
         topic = key is None or (key == taxonomy.DEFAULT_KEY
                                 and len(text.split()) <= taxonomy.TOPIC_MAX_WORDS
-                                and "finding" not in text.lower())
+                                and not re.search(r"finding|stud|:", text, re.IGNORECASE))
         return level >= 3 and bool(self.list_key) and topic
 
     def _key(self, key: str | None, text: str, level: int) -> str:

@@ -205,7 +205,8 @@ def _is_heading(g: Group, body: float) -> bool:
     bigger = first.size >= body + 1
     if not all(_heading_style(line, body) for line in g.lines):
         return _italic_heading(g, body)
-    if first.size < body + 3 and LABEL_VALUE.match(g.text):
+    if first.size < body + 3 and LABEL_VALUE.match(g.text) \
+            and classify_heading(g.text) is None:  # "Case study: ..." is a heading
         return False
     # a bold sentence is a heading when it is a printed section heading ("The experiences
     # and progress of children who need help and protection requires improvement to be good.")
