@@ -23,8 +23,10 @@ _LIST = {"type": "array", "items": {"type": "string"}}
 PARAMETERS: dict[str, tuple[str, dict]] = {
     "q": (f"search words, \"phrases\", AND/OR/NOT, field:value (at most {MAX_QUERY_CHARS} "
           "characters)", _TEXT),
-    **{f.param: (f.help + " (repeatable)", {"type": "array", "items": {
-        "type": "integer" if f.numeric else "string"}}) for f in FACETS},
+    **{f.param: (f.help + (" (repeatable; a range such as 2015-2018 too)" if f.numeric
+                           else " (repeatable)"),
+                 {"type": "array", "items": {"type": "string", "pattern": r"^\d{4}(-\d{4})?$"}
+                  if f.numeric else _TEXT}) for f in FACETS},
     "year_from": ("first year of a year range", {"type": "integer"}),
     "year_to": ("last year of a year range", {"type": "integer"}),
     "page": ("page of results, from 1", {"type": "integer", "minimum": 1}),
