@@ -1,12 +1,24 @@
 """Shared fixtures: the real seeds, the real corpus beside the checkout, and real indexes
-built from them in temporary directories (once per test session)."""
+built from them in temporary directories (once per test session).
+
+Markers (pyproject.toml): a test that uses a corpus fixture (CORPUS_FIXTURES) is marked
+`corpus` automatically, and a test marked `corpus` that uses none gets a warning saying
+so (and the corpus_dir fixture, so it skips without the corpus): the marker follows
+what the test reads, both ways; the same holds for `browser` (BROWSER_FIXTURES). `slow`
+marks the SciFact build. The fast loop: pytest -m "not corpus and not browser and not slow".
+"""
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from indexer.index.build import build
+from indexer.ingest.readers.pdf import read_pdf
+
+CORPUS_FIXTURES = ("corpus_dir", "corpus_build", "corpus_documents")  # the lightest first
+BROWSER_FIXTURES = ("browser",)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -39,3 +51,32 @@ def corpus_build(tmp_path_factory, corpus_dir):
     path = tmp_path_factory.mktemp("corpus_index")
     summary = build([str(corpus_dir)], str(path), workers=2)
     return path, summary
+
+
+@pytest.fixture(scope="session")
+def corpus_documents(corpus_dir) -> dict:
+    """Every report PDF of the corpus read once per session (both cores):
+    {path relative to the corpus: RawDocument}."""
+    paths = sorted(corpus_dir.glob("*/inspection_reports/**/*.pdf"))
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        raws = list(pool.map(read_pdf, [str(p) for p in paths], chunksize=4))
+    return {str(p.relative_to(corpus_dir)): raw for p, raw in zip(paths, raws)}
+
+
+def _check_marker(item, marker: str, fixtures: tuple[str, ...]) -> None:
+    """A test that uses one of `fixtures` gets `marker`; a test marked without using any
+    is warned about and given the first fixture, so it skips where the data is missing."""
+    uses = bool(set(fixtures) & set(getattr(item, "fixturenames", ())))
+    if uses and item.get_closest_marker(marker) is None:
+        item.add_marker(getattr(pytest.mark, marker))
+    elif not uses and item.get_closest_marker(marker) is not None:
+        item.warn(pytest.PytestWarning(
+            f"marked {marker} but uses none of {', '.join(fixtures)}: use the fixture, or drop "
+            f"the marker if the test does not need it"))
+        item.fixturenames.append(fixtures[0])
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        _check_marker(item, "corpus", CORPUS_FIXTURES)
+        _check_marker(item, "browser", BROWSER_FIXTURES)

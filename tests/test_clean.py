@@ -1,5 +1,8 @@
 """Cleaning: bullet glyphs, hyphenation, footnote markers, whitespace."""
+import pytest
+
 from indexer.ingest import clean
+from indexer.ingest.clean import join_hyphenated, join_lines
 
 
 def test_strip_bullet_glyphs():
@@ -34,3 +37,19 @@ def test_ends_sentence():
     assert clean.ends_sentence("in particular:")
     assert clean.ends_sentence("it is ‘good’.")
     assert not clean.ends_sentence("and result in")
+
+
+@pytest.mark.parametrize("left, right, vocab, joined", [
+    ("multi-", "agency", set(), "multi-agency"),  # a compound prefix
+    ("child-", "focused work", {"focused"}, "child-focused work"),  # right side is a word
+    ("post-", "16 support", set(), "post-16 support"),  # a number
+    ("assess-", "ment of risk", set(), "assessment of risk"),  # a word split in two
+    ("co-", "ordinated", {"coordinated"}, "coordinated"),  # the document spells it unbroken
+    ("pre-", "and post-adoption", set(), "pre- and post-adoption"),  # a suspended hyphen
+])
+def test_join_hyphenated(left, right, vocab, joined):
+    assert join_hyphenated(left, right, vocab) == joined
+
+
+def test_join_lines_collapses_whitespace_and_keeps_curly_apostrophes():
+    assert join_lines(["  children’s  services ", "are   good. "]) == "children’s services are good."

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from indexer.ingest import dates
 from indexer.ingest.inspection_types import INSPECTION_TYPES, label_for
 from indexer.ingest.metadata import authority_key, extract_metadata
 from indexer.models import Block
-from indexer.ingest.readers.pdf import read_pdf
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -171,14 +169,12 @@ def _corpus_pdfs() -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def corpus_meta() -> dict[str, dict]:
-    """Every corpus PDF read once and its metadata extracted: {folder/urn_la/file: meta}."""
-    if not CORPUS.is_dir():
-        pytest.skip(f"the shared corpus is not at {CORPUS}")
-    paths = _corpus_pdfs()
-    with ProcessPoolExecutor(max_workers=2) as pool:
-        raws = list(pool.map(read_pdf, [str(p) for p in paths], chunksize=4))
-    return {_rel(p): extract_metadata(raw.blocks, raw.source) for p, raw in zip(paths, raws)}
+def corpus_meta(corpus_documents) -> dict[str, dict]:
+    """Metadata of every corpus PDF (read once per session by tests/conftest.py):
+    {folder/urn_la/file: meta}."""
+    wanted = {_rel(p) for p in _corpus_pdfs()}
+    raws = {_rel(CORPUS / rel): raw for rel, raw in corpus_documents.items()}
+    return {rel: extract_metadata(raws[rel].blocks, raws[rel].source) for rel in sorted(wanted)}
 
 
 def _rel(path: Path) -> str:

@@ -1,6 +1,8 @@
 """The PDF reader on real Ofsted PDFs from ../shared/corpus: headings found from fonts,
 bullets, paragraphs rejoined across lines and page breaks, page furniture dropped, and
-files that cannot be read refused with a reason. Each file is parsed once per session."""
+a real HTML page saved as .pdf refused. Each file is parsed once per session; the refusals
+of generated PDFs (empty, random, truncated, encrypted, scanned, missing) are in
+test_pdf_synthetic.py, which needs no shared data."""
 from __future__ import annotations
 
 import csv
@@ -9,18 +11,14 @@ import os
 import re
 from pathlib import Path
 
-import pymupdf
 import pytest
 
 from indexer.errors import UnreadableFile
 from indexer.models import RawDocument
 from indexer.ingest.readers.pdf import read_pdf
-from indexer.ingest.clean import join_hyphenated, join_lines
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-if not CORPUS.is_dir():
-    pytest.skip(f"the real Ofsted corpus is not at {CORPUS}", allow_module_level=True)
-pytestmark = pytest.mark.corpus
+pytestmark = [pytest.mark.corpus, pytest.mark.usefixtures("corpus_dir")]
 
 FV = "d2i-ofsted-focused-visits/inspection_reports"
 ILACS = "jt39-ofsted-ilacs/inspection_reports"
@@ -203,22 +201,6 @@ def test_line_end_hyphens_of_compounds_are_kept_in_real_text():
     assert any("some well-developed joint protocols" in t for t in texts(parsed(DEVON)))
 
 
-@pytest.mark.parametrize("left, right, vocab, joined", [
-    ("multi-", "agency", set(), "multi-agency"),  # a compound prefix
-    ("child-", "focused work", {"focused"}, "child-focused work"),  # right side is a word
-    ("post-", "16 support", set(), "post-16 support"),  # a number
-    ("assess-", "ment of risk", set(), "assessment of risk"),  # a word split in two
-    ("co-", "ordinated", {"coordinated"}, "coordinated"),  # the document spells it unbroken
-    ("pre-", "and post-adoption", set(), "pre- and post-adoption"),  # a suspended hyphen
-])
-def test_join_hyphenated(left, right, vocab, joined):
-    assert join_hyphenated(left, right, vocab) == joined
-
-
-def test_join_lines_collapses_whitespace_and_keeps_curly_apostrophes():
-    assert join_lines(["  children’s  services ", "are   good. "]) == "children’s services are good."
-
-
 # ---- files that cannot be read --------------------------------------------------------
 
 def test_html_page_saved_as_pdf_is_unreadable():
@@ -226,53 +208,12 @@ def test_html_page_saved_as_pdf_is_unreadable():
         read_pdf(str(CORPUS / HTML_QUIRK))
 
 
-@pytest.mark.parametrize("name, content, reason", [
-    ("empty.pdf", b"", "empty"),
-    ("random.pdf", bytes(range(256)) * 40, "not a PDF"),
-])
-def test_empty_and_random_files_are_unreadable(tmp_path, name, content, reason):
-    path = tmp_path / name
-    path.write_bytes(content)
-    with pytest.raises(UnreadableFile, match=reason):
-        read_pdf(str(path))
-
-
-def test_truncated_pdf_is_unreadable(tmp_path):
-    data = (CORPUS / NORFOLK_FV).read_bytes()
-    path = tmp_path / "half.pdf"
-    path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(UnreadableFile, match="truncated"):
-        read_pdf(str(path))
-
-
-def test_encrypted_pdf_is_unreadable(tmp_path):
-    path = tmp_path / "locked.pdf"
-    with pymupdf.open(str(CORPUS / NORFOLK_FV)) as doc:
-        doc.save(str(path), encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="o", user_pw="u")
-    with pytest.raises(UnreadableFile, match="encrypted"):
-        read_pdf(str(path))
-
-
-def test_pdf_without_text_is_unreadable(tmp_path):
-    path = tmp_path / "scan.pdf"
-    with pymupdf.open() as doc:
-        doc.new_page().draw_rect(pymupdf.Rect(50, 50, 300, 300), fill=(0, 0, 0))
-        doc.save(str(path))
-    with pytest.raises(UnreadableFile, match="no extractable text"):
-        read_pdf(str(path))
-
-
-def test_missing_file_is_unreadable(tmp_path):
-    with pytest.raises(UnreadableFile, match="cannot open"):
-        read_pdf(str(tmp_path / "nowhere.pdf"))
-
-
 # ---- the whole corpus -----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def corpus() -> dict[str, RawDocument]:
-    files = sorted(CORPUS.glob("*/inspection_reports/**/*.pdf"))
-    return {str(p.relative_to(CORPUS)): parsed(str(p.relative_to(CORPUS))) for p in files}
+def corpus(corpus_documents) -> dict[str, RawDocument]:
+    """Every report PDF, read once per session (tests/conftest.py)."""
+    return corpus_documents
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """The README's commands are the ones that work: run what it says."""
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import signal
@@ -9,6 +10,11 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+
+import indexer.__main__ as indexer_cli
+import webui.__main__ as webui_cli
+from indexer.index.facet_registry import FACETS
+from indexer.search.request import KNOWN_PARAMS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -49,3 +55,32 @@ def test_run_command_indexes_the_seeds_and_serves_the_ui(tmp_path):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
+
+
+def _long_options(parser: argparse.ArgumentParser) -> set[str]:
+    """Every --option of a parser and of its subcommands (not --help)."""
+    found = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found |= _long_options(sub)
+        found |= {o for o in action.option_strings if o.startswith("--") and o != "--help"}
+    return found
+
+
+def test_every_command_line_option_is_in_the_readme():
+    options = _long_options(indexer_cli._parser()) | _long_options(webui_cli._parser())
+    assert {"--framework", "--judgement", "--no-expand", "--workers", "--port"} <= options
+    documented = set(re.findall(r"--[a-z][a-z-]*", README))
+    assert sorted(options - documented) == []
+
+
+def test_every_search_parameter_is_in_the_readme():
+    assert "framework" in KNOWN_PARAMS and "year_from" in KNOWN_PARAMS
+    missing = [name for name in KNOWN_PARAMS if f"`{name}=`" not in README]
+    assert missing == []
+
+
+def test_every_query_field_is_in_the_readme():
+    fields = [f.name for f in FACETS if f.name != "inspection_type"] + ["type"]
+    assert [name for name in fields if f"`{name}:" not in README] == []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest_webui import script_index  # noqa: F401
 from indexer.errors import BadRequest
 from indexer.models import SearchRequest
 from indexer.search.service import SearchIndex
@@ -117,11 +118,18 @@ def test_unknown_filter_values_are_refused(index, kwargs, message):
         search(index, "children", filters=kwargs)
 
 
-def test_script_in_query_is_escaped(index):
-    results = search(index, "<script>alert(1)</script> children")
-    assert results.total >= 0
-    for hit in results.hits:
-        assert "<script" not in hit.passages[0].snippet_html
+def test_script_in_documents_and_queries_is_escaped(script_index):
+    letter = SearchIndex(script_index)
+    plain = search(letter, "zebra")
+    assert plain.total == 1
+    assert [p.snippet_html for p in plain.hits[0].passages] == [
+        "Inspectors found &lt;script&gt;alert(1)&lt;/script&gt; in case records about "
+        "<mark>zebra</mark> crossings."]
+    scripted = search(letter, "<script>alert(1)</script> zebra")
+    assert scripted.total == 1
+    snippet = scripted.hits[0].passages[0].snippet_html
+    assert "<script" not in snippet and snippet.startswith("Inspectors found &lt;")
+    assert search(index=letter, query="<script>alert(1)</script> children").total == 0
 
 
 def test_a_very_long_passage_still_highlights(tmp_path, seeds_dir):

@@ -50,6 +50,7 @@ def test_part_headings_and_list_sub_headings():
 
 
 @pytest.mark.corpus
+@pytest.mark.usefixtures("corpus_dir")
 def test_sandwell_sif_2015_keeps_its_printed_structure():
     """Pages 3-5 and 36-37 print: "The local authority - Summary of findings",
     "What does the local authority need to improve?" / "Priority and immediate action"
@@ -74,6 +75,7 @@ def test_sandwell_sif_2015_keeps_its_printed_structure():
 
 
 @pytest.mark.corpus
+@pytest.mark.usefixtures("corpus_dir")
 def test_calderdale_findings_are_not_under_what_needs_to_improve():
     """Page 3 prints the bold heading "The experiences and progress of children who need
     help and protection requires improvement to be good." above paragraphs 1-15; page 2's
