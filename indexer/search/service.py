@@ -1,48 +1,43 @@
 """Answer a SearchRequest from the served index generation: ranked hits, highlighted
 passages, exact facet counts and a spelling suggestion.
 
-SearchIndex opens the index once per process and reopens it when a build has swapped
-the generation, so a long-running server always serves the newest complete index.
+SearchIndex opens the index once per process (indexer.search.generations) and reopens it
+when a build has swapped the generation, so a long-running server always serves the
+newest complete index; each search runs under a deadline (indexer.search.expansion).
 """
 from __future__ import annotations
 
 import dataclasses
 import logging
 import math
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.index import EmptyIndexError
 
 from indexer.search import ranking
 
 from indexer.index import store
-from indexer.errors import (BadRequest, IndexEmpty, IndexMissing, IndexOutdated, NotFound,
+from indexer.errors import (BadRequest, IndexEmpty, IndexMissing, NotFound,
                             OfstedSearchError)
-from indexer.index.schema import make_schema
 from indexer.search.expansion import Deadline, DEADLINE_SECONDS, bound
 from indexer.search.facets import FacetTable, combine
+from indexer.search.generations import OPEN_ATTEMPTS, Generation, Reader, Served, Vanished
 from indexer.search.highlight import Highlighter
 from indexer.search.links import report_path
-from indexer.index.facet_registry import BY_NAME, FACETS, Known
+from indexer.index.facet_registry import BY_NAME, FACETS
 from indexer.ingest.inspection_types import label_for
-from indexer.models import (REPORT_FORMAT, FacetValue, Hit, PassageHit, Report, SearchRequest,
+from indexer.models import (FacetValue, Hit, PassageHit, Report, SearchRequest,
                             SearchResults, dated)
 from indexer.search.dead_ends import fallback_parts, find_authority, most_words
 from indexer.search.query_checks import nearest
-from indexer.search.querying import QueryPlan, make_weighting, plan_query
+from indexer.search.querying import QueryPlan, plan_query
 from indexer.search.similar import more_like, weighted_terms
-from indexer.search.spelling import Speller
 
 
 EMPTY_MESSAGE = ("the index is empty: add reports with "
                  "`python -m indexer build PATH ...` (see the README)")
-OPEN_ATTEMPTS = 5  # times a request re-reads `current` when a build pruned what it named
 _log = logging.getLogger(__name__)
 _failures_logged: set[str] = set()
 
@@ -55,114 +50,6 @@ def _log_fast_path_failure() -> None:
         _log.exception("indexer.search.ranking failed; Whoosh answers instead (logged once)")
 
 
-class _Generation:
-    """Everything opened for one index generation. Searchers are not thread-safe (they
-    seek and read shared file handles), so each request checks one out of a pool; the
-    numpy term cache and the facet table are shared by all of them."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.ix = whoosh_index.open_dir(str(path / "whoosh"))
-        self.schema = self.ix.schema  # read once: ix.schema reads the files every time
-        try:
-            _check_format(path, self.schema)
-        except IndexOutdated:
-            self.ix.close()
-            raise
-        self.cache = ranking.TermCache()
-        self.searcher = self.ix.searcher(weighting=make_weighting())
-        self.postings = ranking.Postings.open(self.searcher, self.cache)  # None: Whoosh alone
-        self.empty = self.searcher.reader().doc_count() == 0  # no live passage
-        # a column reader of an index without segments raises NotImplementedError
-        self.table = FacetTable(self.searcher.reader()) if self._size() else None
-        self.dates = self._dates()
-        self.reports: dict[str, dict] = store.read_json(path / "reports.json", {})
-        self.authority_labels = {r["authority_key"]: r.get("authority_name") or r["authority"]
-                                 for r in self.reports.values()}
-        self.known = Known(self.authority_labels)
-        self.paths = {(rid, p["passage_id"]): s.get("path") or []
-                      for rid, r in self.reports.items() for s in r["sections"]
-                      for p in s["passages"]}
-        self.pages = {(rid, p["passage_id"]): p.get("page") for rid, r in self.reports.items()
-                      for s in r["sections"] for p in s["passages"]}
-        self._vocabulary = store.read_json(path / "vocabulary.json", {})  # now: may be pruned
-        self._speller: Speller | None = None
-        self._pool_lock = threading.Lock()
-        self._free: list[_Reader] = [_Reader(self.searcher, self.postings)]
-        self._opened: list[_Reader] = list(self._free)
-        self.users = 0  # requests using this generation (SearchIndex counts them)
-        self.retired = False  # a newer generation is served; close when users reaches 0
-
-    @property
-    def speller(self) -> Speller:
-        if self._speller is None:
-            self._speller = Speller(self._vocabulary)
-        return self._speller
-
-    def _dates(self) -> np.ndarray:
-        reader = self.searcher.reader()
-        if not self._size():
-            return np.zeros(0, dtype=np.int64)
-        column = reader.column_reader("date")
-        return np.array([column[i] for i in range(reader.doc_count_all())], dtype=np.int64)
-
-    def _size(self) -> int:
-        return self.searcher.reader().doc_count_all()
-
-    @contextmanager
-    def checkout(self):
-        """A searcher (and its numpy postings) for this thread alone, returned afterwards."""
-        with self._pool_lock:
-            reader = self._free.pop() if self._free else None
-        if reader is None:
-            try:
-                searcher = self.ix.searcher(weighting=make_weighting())
-            except (OSError, EmptyIndexError) as exc:  # a build pruned this generation
-                raise _Vanished(str(exc)) from exc
-            postings = None if self.postings is None else ranking.Postings.open(searcher, self.cache)
-            reader = _Reader(searcher, postings)
-            with self._pool_lock:
-                self._opened.append(reader)
-        try:
-            yield reader
-        finally:
-            with self._pool_lock:
-                self._free.append(reader)
-
-    def close(self) -> None:
-        with self._pool_lock:
-            for reader in self._opened:
-                reader.searcher.close()
-            self._opened, self._free = [], []
-        self.ix.close()
-
-
-def _check_format(path: Path, schema) -> None:
-    """Serve a generation this version can read: reports stored in this format or an older
-    one (Report.from_dict reads them tolerantly) and every field search relies on. A facet
-    field may be missing (indexer.search.facets counts nothing for it)."""
-    found = store.read_format(path).get("report_format")
-    wanted = set(make_schema().names()) - {f.field for f in FACETS}
-    missing = sorted(wanted - set(schema.names()))
-    if not isinstance(found, int) or found > REPORT_FORMAT or missing:
-        why = (f"it lacks the fields {', '.join(missing)}" if missing
-               else f"it stores reports in format {found}; this version reads up to "
-                    f"{REPORT_FORMAT}")
-        # no path in the message: it reaches web pages (the CLI names the index itself)
-        raise IndexOutdated(f"the index was written by another version of this program "
-                            f"({why}): rebuild it with `python -m indexer build PATH "
-                            f"--index DIR`")
-
-
-class _Vanished(Exception):
-    """The generation's files were removed (pruned by a build) before they were opened."""
-
-
-class _Reader:
-    def __init__(self, searcher, postings):
-        self.searcher, self.postings = searcher, postings
-
-
 class SearchIndex:
     """The served index of one directory, safe to share between threads: each request
     leases the current generation (a build's swap retires it; the last request closes it)
@@ -171,48 +58,13 @@ class SearchIndex:
     def __init__(self, index_dir: str | Path, deadline: float | None = DEADLINE_SECONDS):
         self.index_dir = str(index_dir)
         self.deadline = deadline  # seconds one search may take (None: no limit)
-        self._lock = threading.Lock()  # guards the swap and the lease counts only
-        self._generation: _Generation | None = None
+        self._served = Served(self.index_dir)
+        self._lease = self._served.lease
 
-    def generation(self) -> _Generation:
+    def generation(self) -> Generation:
         """The current generation (for benchmarks and tools; requests use _lease)."""
         with self._lease() as generation:
             return generation
-
-    @contextmanager
-    def _lease(self):
-        with self._lock:
-            generation = self._current()
-            generation.users += 1
-        try:
-            yield generation
-        finally:
-            with self._lock:
-                generation.users -= 1
-                if generation.retired and generation.users == 0:
-                    generation.close()
-
-    def _current(self) -> _Generation:
-        """The served generation, opened if a build swapped it (called under the lock).
-        A build prunes old generations, so the one `current` named a moment ago may be gone
-        before it is opened: then `current` is read again."""
-        for attempt in range(OPEN_ATTEMPTS):
-            path = store.current_generation(self.index_dir)
-            if self._generation is not None and self._generation.path == path:
-                return self._generation
-            try:
-                fresh = _Generation(path)
-            except (OSError, EmptyIndexError):
-                if attempt == OPEN_ATTEMPTS - 1:
-                    raise
-                continue
-            old, self._generation = self._generation, fresh
-            if old is not None:
-                old.retired = True
-                if old.users == 0:
-                    old.close()
-            return fresh
-        raise AssertionError("unreachable")
 
     def stamp(self) -> tuple[str, float]:
         """(the served generation's name, its modification time): both change with every
@@ -225,7 +77,7 @@ class SearchIndex:
             try:
                 with self._lease() as generation, generation.checkout() as reader:
                     return _Search(generation, reader, request, Deadline(self.deadline)).run()
-            except _Vanished:  # pruned while this request opened a searcher: ask again
+            except Vanished:  # pruned while this request opened a searcher: ask again
                 if attempt == OPEN_ATTEMPTS - 1:
                     raise IndexMissing("the index changed during the search: try again")
         raise AssertionError("unreachable")
@@ -276,30 +128,28 @@ class SearchIndex:
 
     def weighted_terms(self, text: str) -> list[tuple[float, str]]:
         """A text's most telling index terms with their weights (indexer.search.similar)."""
-        generation = self.generation()
-        with self._lock:
-            return weighted_terms(generation.searcher, text)
+        with self._lease() as generation, generation.checkout() as reader:
+            return weighted_terms(reader.searcher, text)
 
     def passage_terms(self, report_ids: list[str], terms: set[str]) -> dict[tuple, set[str]]:
         """(report_id, passage_id) -> which of `terms` (analysed text-field terms) the
         passage holds, for the passages of the given reports, read from the postings."""
-        generation = self.generation()
-        with self._lock:
-            table, reader = generation.table, generation.searcher.reader()
+        with self._lease() as generation, generation.checkout() as pooled:
+            table, reader = generation.table, pooled.searcher.reader()
             codes = [c for c in (table.report.code_of(r) for r in report_ids) if c is not None]
             wanted = np.isin(table.report.codes, codes) & table.live
             held: dict[int, set[str]] = {}
             for term in terms:
-                for docnum in np.nonzero(wanted & self._docs_with(generation, reader, term))[0]:
+                for docnum in np.nonzero(wanted & self._docs_with(pooled, reader, term))[0]:
                     held.setdefault(int(docnum), set()).add(term)
-            return self._by_passage(generation, held, wanted)
+            return self._by_passage(pooled, held, wanted)
 
     @staticmethod
-    def _docs_with(generation: _Generation, reader, term: str) -> np.ndarray:
+    def _docs_with(pooled: Reader, reader, term: str) -> np.ndarray:
         """A boolean mask of the documents whose text holds the term."""
-        mask = np.zeros(generation.table.size, dtype=bool)
-        if generation.postings is not None:
-            docnums = generation.postings.term("text", term.encode("utf-8"))[0]
+        mask = np.zeros(reader.doc_count_all(), dtype=bool)
+        if pooled.postings is not None:
+            docnums = pooled.postings.term("text", term.encode("utf-8"))[0]
         elif ("text", term) in reader:
             docnums = np.fromiter(reader.postings("text", term).all_ids(), dtype=np.int64)
         else:
@@ -308,10 +158,10 @@ class SearchIndex:
         return mask
 
     @staticmethod
-    def _by_passage(generation: _Generation, held: dict, wanted: np.ndarray) -> dict:
+    def _by_passage(pooled: Reader, held: dict, wanted: np.ndarray) -> dict:
         found = {}
         for docnum in np.nonzero(wanted)[0].tolist():
-            fields = generation.searcher.stored_fields(docnum)
+            fields = pooled.searcher.stored_fields(docnum)
             for passage_id in fields["passage_ids"]:
                 found[(fields["report_id"], passage_id)] = held.get(docnum, set())
         return found
@@ -341,7 +191,7 @@ class Matches:
 
 
 class _Search:
-    def __init__(self, generation: _Generation, reader: _Reader, request: SearchRequest,
+    def __init__(self, generation: Generation, reader: Reader, request: SearchRequest,
                  deadline: Deadline | None = None):
         self.g, self.request, self.deadline = generation, request, deadline or Deadline(None)
         self.searcher, self.postings = reader.searcher, reader.postings

@@ -1,0 +1,182 @@
+"""Index generations as the service serves them: `Served` hands each request a lease on
+the current generation (a build's swap retires the old one; the last request using it
+closes it) and `Generation.checkout()` a searcher of its own from a pool, because Whoosh
+searchers seek and read shared file handles and are not thread-safe. Nothing here is
+locked for the length of a search, so one slow request never blocks another.
+
+Everything a request would read lazily from a generation's directory (schema, vocabulary)
+is read when it opens: a later build prunes old generations (indexer.index.store).
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.index import EmptyIndexError
+
+from indexer.errors import IndexOutdated
+from indexer.index import store
+from indexer.index.facet_registry import FACETS, Known
+from indexer.index.schema import make_schema
+from indexer.models import REPORT_FORMAT
+from indexer.search import ranking
+from indexer.search.facets import FacetTable
+from indexer.search.querying import make_weighting
+from indexer.search.spelling import Speller
+
+OPEN_ATTEMPTS = 5  # times a request re-reads `current` when a build pruned what it named
+
+
+class Served:
+    """The generation served from one index directory, leased to requests."""
+
+    def __init__(self, index_dir: str):
+        self.index_dir = index_dir
+        self._lock = threading.Lock()  # guards the swap and the lease counts only
+        self._generation: Generation | None = None
+
+    @contextmanager
+    def lease(self):
+        with self._lock:
+            generation = self._current()
+            generation.users += 1
+        try:
+            yield generation
+        finally:
+            with self._lock:
+                generation.users -= 1
+                if generation.retired and generation.users == 0:
+                    generation.close()
+
+    def _current(self) -> Generation:
+        """The served generation, opened if a build swapped it (called under the lock).
+        A build prunes old generations, so the one `current` named a moment ago may be gone
+        before it is opened: then `current` is read again."""
+        for attempt in range(OPEN_ATTEMPTS):
+            path = store.current_generation(self.index_dir)
+            if self._generation is not None and self._generation.path == path:
+                return self._generation
+            try:
+                fresh = Generation(path)
+            except (OSError, EmptyIndexError):
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                continue
+            old, self._generation = self._generation, fresh
+            if old is not None:
+                old.retired = True
+                if old.users == 0:
+                    old.close()
+            return fresh
+        raise AssertionError("unreachable")
+
+
+class Generation:
+    """Everything opened for one index generation. Searchers are not thread-safe (they
+    seek and read shared file handles), so each request checks one out of a pool; the
+    numpy term cache and the facet table are shared by all of them."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.ix = whoosh_index.open_dir(str(path / "whoosh"))
+        self.schema = self.ix.schema  # read once: ix.schema reads the files every time
+        try:
+            _check_format(path, self.schema)
+        except IndexOutdated:
+            self.ix.close()
+            raise
+        self.cache = ranking.TermCache()
+        self.searcher = self.ix.searcher(weighting=make_weighting())
+        self.postings = ranking.Postings.open(self.searcher, self.cache)  # None: Whoosh alone
+        self.empty = self.searcher.reader().doc_count() == 0  # no live passage
+        # a column reader of an index without segments raises NotImplementedError
+        self.table = FacetTable(self.searcher.reader()) if self._size() else None
+        self.dates = self._dates()
+        self.reports: dict[str, dict] = store.read_json(path / "reports.json", {})
+        self.authority_labels = {r["authority_key"]: r.get("authority_name") or r["authority"]
+                                 for r in self.reports.values()}
+        self.known = Known(self.authority_labels)
+        self.paths = {(rid, p["passage_id"]): s.get("path") or []
+                      for rid, r in self.reports.items() for s in r["sections"]
+                      for p in s["passages"]}
+        self.pages = {(rid, p["passage_id"]): p.get("page") for rid, r in self.reports.items()
+                      for s in r["sections"] for p in s["passages"]}
+        self._vocabulary = store.read_json(path / "vocabulary.json", {})  # now: may be pruned
+        self._speller: Speller | None = None
+        self._pool_lock = threading.Lock()
+        self._free: list[Reader] = [Reader(self.searcher, self.postings)]
+        self._opened: list[Reader] = list(self._free)
+        self.users = 0  # requests using this generation (SearchIndex counts them)
+        self.retired = False  # a newer generation is served; close when users reaches 0
+
+    @property
+    def speller(self) -> Speller:
+        if self._speller is None:
+            self._speller = Speller(self._vocabulary)
+        return self._speller
+
+    def _dates(self) -> np.ndarray:
+        reader = self.searcher.reader()
+        if not self._size():
+            return np.zeros(0, dtype=np.int64)
+        column = reader.column_reader("date")
+        return np.array([column[i] for i in range(reader.doc_count_all())], dtype=np.int64)
+
+    def _size(self) -> int:
+        return self.searcher.reader().doc_count_all()
+
+    @contextmanager
+    def checkout(self):
+        """A searcher (and its numpy postings) for this thread alone, returned afterwards."""
+        with self._pool_lock:
+            reader = self._free.pop() if self._free else None
+        if reader is None:
+            try:
+                searcher = self.ix.searcher(weighting=make_weighting())
+            except (OSError, EmptyIndexError) as exc:  # a build pruned this generation
+                raise Vanished(str(exc)) from exc
+            postings = None if self.postings is None else ranking.Postings.open(searcher, self.cache)
+            reader = Reader(searcher, postings)
+            with self._pool_lock:
+                self._opened.append(reader)
+        try:
+            yield reader
+        finally:
+            with self._pool_lock:
+                self._free.append(reader)
+
+    def close(self) -> None:
+        with self._pool_lock:
+            for reader in self._opened:
+                reader.searcher.close()
+            self._opened, self._free = [], []
+        self.ix.close()
+
+
+def _check_format(path: Path, schema) -> None:
+    """Serve a generation this version can read: reports stored in this format or an older
+    one (Report.from_dict reads them tolerantly) and every field search relies on. A facet
+    field may be missing (indexer.search.facets counts nothing for it)."""
+    found = store.read_format(path).get("report_format")
+    wanted = set(make_schema().names()) - {f.field for f in FACETS}
+    missing = sorted(wanted - set(schema.names()))
+    if not isinstance(found, int) or found > REPORT_FORMAT or missing:
+        why = (f"it lacks the fields {', '.join(missing)}" if missing
+               else f"it stores reports in format {found}; this version reads up to "
+                    f"{REPORT_FORMAT}")
+        # no path in the message: it reaches web pages (the CLI names the index itself)
+        raise IndexOutdated(f"the index was written by another version of this program "
+                            f"({why}): rebuild it with `python -m indexer build PATH "
+                            f"--index DIR`")
+
+
+class Vanished(Exception):
+    """The generation's files were removed (pruned by a build) before they were opened."""
+
+
+class Reader:
+    def __init__(self, searcher, postings):
+        self.searcher, self.postings = searcher, postings
