@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest_webui import app, client, seed_index  # noqa: F401
@@ -96,6 +96,7 @@ grammar = st.lists(term, min_size=1, max_size=6).map(" ".join)
 @settings(max_examples=200, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(query=grammar)
+@example(query='" authority_label:* authority:"two words"').via("found by hypothesis")
 def test_no_query_of_the_grammar_is_a_500(client, query):
     for path in ("/api/search", "/search"):
         response = client.get(path, query_string={"q": query})

@@ -93,7 +93,7 @@ class _Sectioner:
             self.closing = False
         if inherited:
             pass
-        elif key in taxonomy.LIST_KEYS or key == "key_findings":
+        elif key in taxonomy.LIST_KEYS or key in ("key_findings", "context"):
             self.list_key, self.list_heading = key, text
         elif recognised or level <= 2:
             self.list_key = None
@@ -102,7 +102,7 @@ class _Sectioner:
             self.parent = text
         elif self.parent and self.parent != text:
             path.append(self.parent)
-        if inherited and self.list_heading not in path + [text]:
+        if inherited and key != "context" and self.list_heading not in path + [text]:
             path.append(self.list_heading)
         self.last_key = key
         self.sections.append(Section(key, text, path=path))
@@ -113,7 +113,8 @@ class _Sectioner:
 
     def _inherits(self, key: str | None, text: str, level: int) -> bool:
         """A sub-heading under a list section (areas for improvement, priority action,
-        strengths, summary of findings) keeps that section's key when it only names a
+        strengths, summary of findings) or a context section ("Information about this
+        local authority area" › "Local leadership") keeps that section's key when it only names a
         topic ("Help and protection", "Leadership, management and governance")."""
         topic = key is None or (key == taxonomy.DEFAULT_KEY
                                 and len(text.split()) <= taxonomy.TOPIC_MAX_WORDS

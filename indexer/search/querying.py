@@ -112,10 +112,20 @@ def normalise_query(text: str) -> str:
 
 
 class _Parser(QueryParser):
-    """A word that analyses to several terms ("multi-agency", "s47") is a phrase."""
+    """A word that analyses to several terms ("multi-agency", "s47") is a phrase; a field
+    that is stored but not indexed cannot be searched."""
 
     def multitoken_query(self, spec, texts, fieldname, termclass, boost):
         return wq.Phrase(fieldname, texts, boost=boost)
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True,
+                   removestops=True):
+        """A stored-only field (source, passage_ids) reached through odd quoting, which
+        query_checks cannot see, is refused here instead of crashing Whoosh."""
+        field = self.schema[fieldname] if fieldname in self.schema else None
+        if field is not None and field.format is None:
+            raise BadRequest(f"{fieldname}: is not a field that can be searched")
+        return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
 
 
 def make_parser(schema, mode: str = "and", ranking: Ranking = RANKING):
