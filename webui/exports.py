@@ -48,10 +48,10 @@ def filters_text() -> str:
 
 def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
     """One row per passage, at most `cap`, and whether the result set was cut short."""
-    out, index, pages = [], get_index(), {}
-    accessed = datetime.now(timezone.utc).date()
+    out, records, pages = [], get_index().records(), {}
+    accessed, filters = datetime.now(timezone.utc).date(), filters_text()
     for hit in results.hits:
-        record = index.record(hit.report_id)
+        record = records[hit.report_id]
         if hit.report_id not in pages:
             pages[hit.report_id] = passage_pages(record)
         for passage in hit.passages:
@@ -71,7 +71,7 @@ def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
                 "page": page or "", "authority_key": record.get("authority_key", ""),
                 "original_url": original_url(record) or "",
                 "citation": citation(record, link, page, accessed),
-                "query": results.query, "filters": filters_text(),
+                "query": results.query, "filters": filters,
             })
     return out[:cap], len(out) > cap or len(results.hits) < results.total
 
