@@ -41,7 +41,7 @@ def measure(document: dict) -> tuple[list, list]:
 
 
 @pytest.fixture(scope="module")
-def truth():
+def truth(corpus_dir):  # noqa: ARG001 - marks the test corpus (tests/conftest.py)
     if not CORPUS.is_dir():
         pytest.skip(f"the shared corpus is not at {CORPUS}")
     documents = tomllib.loads(TRUTH.read_text(encoding="utf-8"))["document"]

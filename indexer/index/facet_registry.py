@@ -23,6 +23,7 @@ from typing import Callable, Collection
 from indexer.ingest import authorities
 from indexer.ingest import inspection_types as types
 from indexer.ingest import taxonomy
+from indexer.ingest.clean import slug
 from indexer.models import Report
 
 YEARS = (1900, 2100)  # the years a request may ask for
@@ -60,9 +61,7 @@ class Facet:
 
     def query_value(self, text: str) -> str:
         """A value typed in the query syntax, as the index stores it."""
-        kept = "a-z0-9" if self.query_joiner == " " else "a-z0-9_"
-        value = re.sub(f"[^{kept}]+", self.query_joiner, text.lower()).strip("-_ ")
-        return self.canonical_value(value)
+        return self.canonical_value(slug(text, self.query_joiner))
 
     def canonical_value(self, value):
         """A selected or typed value as the index stores it (an authority's alias -> key)."""

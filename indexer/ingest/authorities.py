@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from indexer.ingest.clean import slug
+
 DATA = Path(__file__).parent / "data" / "authorities.csv"
 REGIONS = ("North East", "North West", "Yorkshire and the Humber", "East Midlands",
            "West Midlands", "East of England", "London", "South East", "South West")
@@ -39,8 +41,7 @@ def authority_key(name: str) -> str:
     while previous != text:
         previous = text
         text = re.sub(_TRAILING, "", re.sub(_LEADING, "", text)).strip(" ,")
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return slug or "unknown"
+    return slug(text) or "unknown"
 
 
 @dataclass(frozen=True)

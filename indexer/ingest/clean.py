@@ -87,13 +87,30 @@ def remove_footnote_markers(text: str) -> str:
     return _FOOTNOTE_RE.sub("", text)
 
 
+def characters(text: str) -> str:
+    """NFC, and private-use glyphs and C1 controls as spaces (every reader's text and the
+    metadata extractor's start here)."""
+    return PRIVATE_USE_RE.sub(" ", unicodedata.normalize("NFC", text))
+
+
+def spaces(line: str) -> str:
+    """Runs of spaces, tabs and Unicode spaces as one space, none at either end."""
+    return _SPACES_RE.sub(" ", line).strip()
+
+
 def normalise(text: str) -> str:
-    """Normalise one block's text: NFC, no private-use glyphs, single spaces."""
-    text = unicodedata.normalize("NFC", text)
-    text = PRIVATE_USE_RE.sub(" ", text)
-    text = text.replace("\u00ad", "")  # soft hyphen
-    text = remove_footnote_markers(text)
-    return _SPACES_RE.sub(" ", text).strip()
+    """Normalise one block's text: characters(), no soft hyphens or footnote markers,
+    single spaces."""
+    text = characters(text).replace("\u00ad", "")  # soft hyphen
+    return spaces(remove_footnote_markers(text))
+
+
+def slug(text: str, joiner: str = "-") -> str:
+    """Lower-case ASCII letters and digits, every other run of characters one `joiner`:
+    "Children's Services – Durham" -> "children-s-services-durham". The one slug rule of
+    report ids, authority keys, citation keys and field values typed in queries."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", joiner, ascii_text.lower()).strip(joiner)
 
 
 def ends_sentence(text: str) -> bool:

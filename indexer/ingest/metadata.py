@@ -5,9 +5,8 @@ inspector. Type patterns and judgement vocabulary live in indexer.ingest.inspect
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from indexer.ingest import dates
+from indexer.ingest import clean, dates
 from indexer.ingest.authorities import authority_key, resolve
 from indexer.ingest import inspection_types as types
 from indexer.models import Block
@@ -67,12 +66,10 @@ def extract_metadata(blocks: list[Block], source: str) -> dict:
 
 
 def _normalise(text: str) -> str:
-    """Straight apostrophes, plain spaces, no private-use glyphs; lines kept."""
-    text = unicodedata.normalize("NFC", text)
-    text = re.sub(r"[\u2018\u2019\u02bc`\u00b4]", "'", text)
-    text = re.sub(r"[\ue000-\uf8ff\u0080-\u009f\u0336]", " ", text)
-    text = re.sub(r"[ \t\u00a0\u2000-\u200b\u202f]+", " ", text)
-    return "\n".join(line.strip() for line in text.split("\n"))
+    """clean's character and space rules, line by line (lines kept), with straight
+    apostrophes (the title patterns of inspection_types are written with ')."""
+    text = re.sub(r"[\u2018\u2019\u02bc`\u00b4]", "'", clean.characters(text))
+    return "\n".join(clean.spaces(line) for line in text.split("\n"))
 
 
 def _collapse(text: str) -> str:

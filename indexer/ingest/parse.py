@@ -6,19 +6,14 @@ runs, in worker processes, on every new or changed file.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from indexer.errors import UnreadableFile
+from indexer.ingest.clean import slug
 from indexer.ingest.metadata import extract_metadata
 from indexer.ingest.originals import original_url
 from indexer.models import Chunk, RawDocument, Report, dated
 from indexer.ingest.readers import read_path
 from indexer.ingest.sections import parse_sections
-
-
-def slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def make_report_id(meta: dict) -> str:

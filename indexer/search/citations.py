@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from indexer.ingest.clean import slug
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 ORIGINAL_URL_KEYS = ("original_url", "source_url", "url")  # whichever the report records
@@ -106,7 +108,7 @@ def bib_text(value) -> str:
 
 
 def bib_key(report: dict) -> str:
-    return "ofsted-" + re.sub(r"[^a-z0-9-]+", "-", report["report_id"].lower())
+    return "ofsted-" + slug(report["report_id"])
 
 
 def bib_entry(report: dict, url: str, notes: list[str]) -> str:
