@@ -68,7 +68,9 @@ ENDPOINTS = (
              "each followed into later inspections", ()),
     Endpoint("/api/compare", "Per-year shares and best passages of authorities or regions"
              + WHOLE, COMPARE),
-    Endpoint("/api/reports/{report_id}", "One report: metadata, sections and passages", ()),
+    Endpoint("/api/reports/{report_id}", "One report: metadata, sections and passages; "
+             "a report of more than 500 passages comes in pages (see \"pagination\")",
+             ("page", "passage")),
     Endpoint("/api/reports/{report_id}/passages/{passage_id}/similar",
              "Passages of other reports most like one passage", ("limit",)),
     Endpoint("/export.json", "Every matching passage with its citation, up to the export cap"

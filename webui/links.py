@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from flask import current_app, request, url_for
 
+from webui import report_pages
+
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 
 
@@ -36,7 +38,10 @@ def absolute(path: str) -> str:
 
 
 def permalink(report_id: str, passage_id: str | None = None) -> str:
-    """The report (at the passage, when given) as an absolute URL."""
+    """The report (at the passage, when given) as an absolute URL; in a report of several
+    pages (webui.report_pages) the URL names the passage so it opens the page holding it."""
     if passage_id:
-        return absolute(url_for("reports.report", report_id=report_id, _anchor=passage_id))
+        named = passage_id if report_pages.paginated(report_id) else None
+        return absolute(url_for("reports.report", report_id=report_id, passage=named,
+                                _anchor=passage_id))
     return absolute(url_for("reports.report", report_id=report_id))
