@@ -118,3 +118,13 @@ def test_a_normal_report_stays_one_page(giant):
     html = client.get(f"/reports/{normal}").get_data(as_text=True)
     assert "Pages of this report" not in html and shown_passages(html)
     assert "pagination" not in client.get(f"/api/reports/{normal}").get_json()
+
+
+def test_search_result_links_open_the_page_holding_the_passage(giant):
+    client, report_id, ids, _, by_code = giant
+    deep = by_code[code(1500)]
+    hits = client.get(f"/api/search?q={code(1500)}").get_json()["hits"]
+    url = next(p["url"] for h in hits for p in h["passages"] if p["passage_id"] == deep)
+    assert f"passage={deep}" in url and url.endswith("#" + deep)
+    html = client.get(url.split("#")[0]).get_data(as_text=True)
+    assert deep in shown_passages(html) and f"<mark>{code(1500)}</mark>" in html

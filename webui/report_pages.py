@@ -1,5 +1,5 @@
 """Pages of one long report: `/reports/<id>` and `/api/reports/<id>` show at most
-REPORT_PAGE_PASSAGES passages (app config, default PAGE_PASSAGES) at a time, so a giant
+PAGE_PASSAGES passages (indexer.search.links) at a time, so a giant
 source (a 50 MB text file has ~177,000 passages) never becomes a 100 MB answer.
 
 Every report of the real corpus has far fewer passages (at most ~320) and stays one page.
@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import current_app
-
 from indexer.errors import BadRequest, NotFound
 from indexer.models import Report
+from indexer.search import links
+from indexer.search.links import PAGE_PASSAGES  # passages on one page / in one API answer
 from webui import get_index
 
-PAGE_PASSAGES = 500  # passages on one report page / in one /api/reports answer
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class ReportPage:
 
 
 def page_size() -> int:
-    return int(current_app.config.get("REPORT_PAGE_PASSAGES", PAGE_PASSAGES))
+    return PAGE_PASSAGES
 
 
 def passage_count(sections) -> int:
@@ -49,7 +48,7 @@ def paginated(report_id: str) -> bool:
         record = get_index().record(report_id)
     except NotFound:
         return False
-    return passage_count(record.get("sections") or []) > page_size()
+    return links.paginated(record)
 
 
 def page_number(value: str | None, count: int) -> int:
