@@ -1,5 +1,6 @@
 """The Flask front end: `create_app()` builds the app from defaults, then the environment
-(`OFSTED_INDEX`, `OFSTED_BASE_URL`, `OFSTED_PROXY_FIX`, `OFSTED_SEARCH_DEADLINE`), then the
+(`OFSTED_INDEX`, `OFSTED_BASE_URL`, `OFSTED_PROXY_FIX`, `OFSTED_SEARCH_DEADLINE`,
+`OFSTED_FAST_PATH`), then the
 test config, and opens one SearchIndex per app.
 
 Production: gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'
@@ -25,8 +26,12 @@ DEFAULTS = {
     # ProxyFix) and absolute links use the forwarded host; 0 = no proxy trusted
     "OFSTED_PROXY_FIX": 0,
     "OFSTED_SEARCH_DEADLINE": 2.0,  # seconds one search may take before a 400 says so
+    # 0: Whoosh's own matchers answer every query instead of the numpy evaluator
+    # (indexer.search.ranking); for diagnosis and for tests of the fallback
+    "OFSTED_FAST_PATH": 1,
 }
-ENVIRONMENT = ("OFSTED_INDEX", "OFSTED_BASE_URL", "OFSTED_PROXY_FIX", "OFSTED_SEARCH_DEADLINE")
+ENVIRONMENT = ("OFSTED_INDEX", "OFSTED_BASE_URL", "OFSTED_PROXY_FIX", "OFSTED_SEARCH_DEADLINE",
+               "OFSTED_FAST_PATH")
 PRODUCTION_COMMAND = "gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'"
 
 
@@ -56,7 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                                 x_port=proxies, x_prefix=proxies)
     index_dir = os.path.abspath(app.config["OFSTED_INDEX"])
     app.extensions["ofsted_index"] = SearchIndex(
-        index_dir, deadline=float(app.config["OFSTED_SEARCH_DEADLINE"]))
+        index_dir, deadline=float(app.config["OFSTED_SEARCH_DEADLINE"]),
+        fast_path=bool(int(app.config["OFSTED_FAST_PATH"])))
 
     from webui import (api_docs, authorities, compare, errors, exports, feeds, filters, reports,
                        search, security, trends)
