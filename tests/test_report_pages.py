@@ -128,3 +128,18 @@ def test_search_result_links_open_the_page_holding_the_passage(giant):
     assert f"passage={deep}" in url and url.endswith("#" + deep)
     html = client.get(url.split("#")[0]).get_data(as_text=True)
     assert deep in shown_passages(html) and f"<mark>{code(1500)}</mark>" in html
+
+
+@pytest.mark.parametrize("path", ["/reports/{id}", "/reports/{id}?q=social+worker&page=2",
+                                  "/export.json?q=social", "/export.csv?q=social",
+                                  "/export.ris?q=social"])
+def test_report_pages_and_exports_stop_at_their_deadline_with_a_503(giant, path):
+    client, report_id, _, _, _ = giant
+    index_dir = client.application.config["OFSTED_INDEX"]
+    url = path.format(id=report_id)
+    assert client.get(url).status_code == 200  # the usual limit (10 s) is far away
+    hurried = create_app({"OFSTED_INDEX": index_dir, "TESTING": True,
+                          "OFSTED_PAGE_DEADLINE": 0.0}).test_client()
+    response = hurried.get(url)
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert "was stopped" in response.get_data(as_text=True)

@@ -1,6 +1,6 @@
 """The Flask front end: `create_app()` builds the app from defaults, then the environment
 (`OFSTED_INDEX`, `OFSTED_BASE_URL`, `OFSTED_PROXY_FIX`, `OFSTED_SEARCH_DEADLINE`,
-`OFSTED_FAST_PATH`), then the
+`OFSTED_FAST_PATH`, `OFSTED_PAGE_DEADLINE`), then the
 test config, and opens one SearchIndex per app.
 
 Production: gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'
@@ -29,9 +29,11 @@ DEFAULTS = {
     # 0: Whoosh's own matchers answer every query instead of the numpy evaluator
     # (indexer.search.ranking); for diagnosis and for tests of the fallback
     "OFSTED_FAST_PATH": 1,
+    # seconds one report page or export may take to build before a 503 says so (webui/deadline.py)
+    "OFSTED_PAGE_DEADLINE": 10.0,
 }
 ENVIRONMENT = ("OFSTED_INDEX", "OFSTED_BASE_URL", "OFSTED_PROXY_FIX", "OFSTED_SEARCH_DEADLINE",
-               "OFSTED_FAST_PATH")
+               "OFSTED_FAST_PATH", "OFSTED_PAGE_DEADLINE")
 PRODUCTION_COMMAND = "gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'"
 
 
@@ -64,10 +66,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         index_dir, deadline=float(app.config["OFSTED_SEARCH_DEADLINE"]),
         fast_path=bool(int(app.config["OFSTED_FAST_PATH"])))
 
-    from webui import (api_docs, authorities, compare, errors, exports, feeds, filters, reports,
-                       search, security, trends)
+    from webui import (api_docs, authorities, compare, deadline, errors, exports, feeds,
+                       filters, reports, search, security, trends)
 
     security.init_app(app)
+    deadline.init_app(app)
     filters.init_app(app)
     app.register_blueprint(errors.bp)
     app.register_blueprint(search.bp)

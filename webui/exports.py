@@ -16,7 +16,7 @@ from indexer.index.facet_registry import FACETS
 from indexer.models import SearchResults
 from indexer.search.citations import (bib_entry, citation, original_url, passage_pages,
                                       ris_entry)
-from webui import get_index
+from webui import deadline, get_index
 from webui.search import run_search
 from webui.state import FILTER_PARAMS
 from webui.links import permalink
@@ -50,7 +50,9 @@ def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
     """One row per passage, at most `cap`, and whether the result set was cut short."""
     out, records, pages = [], get_index().records(), {}
     accessed, filters = datetime.now(timezone.utc).date(), filters_text()
-    for hit in results.hits:
+    for number, hit in enumerate(results.hits):
+        if number % 64 == 0:
+            deadline.check("The export")
         record = records[hit.report_id]
         if hit.report_id not in pages:
             pages[hit.report_id] = passage_pages(record)
@@ -131,6 +133,7 @@ def references(kind: str):
     write = ris_entry if kind == "ris" else bib_entry
     entries = []
     for report_id, passages in grouped.items():
+        deadline.check("The export")
         notes = [f"{r['heading'] or r['section']}: {r['text']} ({r['permalink']})"
                  for r in passages]
         url = permalink(report_id)

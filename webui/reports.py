@@ -26,7 +26,7 @@ from webui import get_index
 from webui.params import reject_unknown
 from webui.security import marked
 from webui.links import permalink
-from webui import report_pages
+from webui import deadline, report_pages
 from webui.report_pages import ReportPage
 
 bp = Blueprint("reports", __name__)
@@ -113,6 +113,8 @@ def section_views(report: Report, highlighter: Highlighter | None, matching: set
                            path=list(section.path))
         for passage in section.passages:
             ordinal += 1
+            if ordinal % 1024 == 0:
+                deadline.check("Building this report page")
             here = page.holds(ordinal)
             if not here and passage.passage_id not in matching:
                 continue
@@ -147,6 +149,7 @@ def add_citations(report_id: str, sections: list[SectionView]) -> None:
     record = get_index().record(report_id)
     pages, today = passage_pages(record), datetime.now(timezone.utc).date()
     for section in sections:
+        deadline.check("Building this report page")
         for passage in section.passages:
             link = permalink(report_id, passage.passage_id)
             passage.citation = citation(record, link, pages.get(passage.passage_id), today)
