@@ -144,7 +144,7 @@ def test_authority_page_on_a_phone_without_javascript(browser, server):
     context, page = open_page(browser, java_script_enabled=False, **PHONE)
     page.goto(server + "/authorities/derbyshire")
     assert no_overflow(page)
-    page.locator(".later").first.scroll_into_view_if_needed()
+    page.locator(".later li").first.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "authority-phone.png"))
     page.goto(server + "/authorities")
     assert no_overflow(page)

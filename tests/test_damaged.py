@@ -62,7 +62,7 @@ def test_control_characters_never_reach_the_passages(tmp_path):
 
 @pytest.mark.corpus
 @pytest.mark.usefixtures("corpus_dir")
-def test_a_truncated_pdf_repaired_by_the_reader_is_skipped_as_damaged(tmp_path):
+def test_a_truncated_pdf_repaired_by_the_reader_is_skipped_as_damaged(tmp_path, corpus_dir):
     """The first 10 KB of a real letter plus "%%EOF": MuPDF repairs it and extracts a few
     lines with control characters and no recognisable report."""
     if not BURY.exists():

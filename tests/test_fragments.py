@@ -101,7 +101,7 @@ def test_unchanged_passages_keep_their_content_ids():
 
 @pytest.mark.corpus
 @pytest.mark.usefixtures("corpus_dir")
-def test_kent_2013_recommendations_and_record_of_findings():
+def test_kent_2013_recommendations_and_record_of_findings(corpus_dir):
     """Read from the PDF: p. 8 "Immediately:" introduces three bullets; p. 21 "Record of
     main findings" is a table: Overall effectiveness Adequate, Capacity to improve Good,
     Outcomes ... Adequate, Quality of provision Adequate, Leadership and management

@@ -54,7 +54,7 @@ def test_no_table_means_no_url(tmp_path):
 
 @pytest.mark.corpus
 @pytest.mark.usefixtures("corpus_dir")
-def test_a_corpus_report_links_its_original_and_shows_pages(tmp_path):
+def test_a_corpus_report_links_its_original_and_shows_pages(tmp_path, corpus_dir):
     """Dorset's 2021 ILACS report: the manifest's link is Ofsted's file 50172438; the PDF
     text (pymupdf) prints "Inspection dates: 27 September to 8 October 2021" on page 1
     and the heading "What needs to improve?" on page 2."""

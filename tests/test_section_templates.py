@@ -51,7 +51,7 @@ def test_part_headings_and_list_sub_headings():
 
 @pytest.mark.corpus
 @pytest.mark.usefixtures("corpus_dir")
-def test_sandwell_sif_2015_keeps_its_printed_structure():
+def test_sandwell_sif_2015_keeps_its_printed_structure(corpus_dir):
     """Pages 3-5 and 36-37 print: "The local authority - Summary of findings",
     "What does the local authority need to improve?" / "Priority and immediate action"
     (items 1-5) / "Areas for improvement" (items 6-18), "The local authority's strengths"
@@ -76,7 +76,7 @@ def test_sandwell_sif_2015_keeps_its_printed_structure():
 
 @pytest.mark.corpus
 @pytest.mark.usefixtures("corpus_dir")
-def test_calderdale_findings_are_not_under_what_needs_to_improve():
+def test_calderdale_findings_are_not_under_what_needs_to_improve(corpus_dir):
     """Page 3 prints the bold heading "The experiences and progress of children who need
     help and protection requires improvement to be good." above paragraphs 1-15; page 2's
     "What needs to improve" has three bullets."""
