@@ -193,3 +193,14 @@ def test_behind_a_trusted_proxy_permalinks_use_the_forwarded_host(seed_index):
                          "OFSTED_PROXY_FIX": 1}).test_client()
     forwarded = {"X-Forwarded-Host": "search.example.org", "X-Forwarded-Proto": "https"}
     assert _export_links(client, **forwarded) == {"https://search.example.org"}
+
+
+def test_a_request_in_progress_does_not_block_another(seed_index):
+    shared = SearchIndex(seed_index)
+    expected = search(shared, "children").total
+    with shared._lease() as generation, generation.checkout():  # a long request, mid-way
+        done: list[int] = []
+        other = threading.Thread(target=lambda: done.append(search(shared, "children").total))
+        other.start()
+        other.join(60)  # a bound on waiting, not a performance figure
+        assert done == [expected]

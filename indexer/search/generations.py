@@ -17,7 +17,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError
 
-from indexer.errors import IndexOutdated
+from indexer.errors import IndexMissing, IndexOutdated
 from indexer.index import store
 from indexer.index.facet_registry import FACETS, Known
 from indexer.index.schema import make_schema
@@ -56,12 +56,14 @@ class Served:
         A build prunes old generations, so the one `current` named a moment ago may be gone
         before it is opened: then `current` is read again."""
         for attempt in range(OPEN_ATTEMPTS):
-            path = store.current_generation(self.index_dir)
-            if self._generation is not None and self._generation.path == path:
-                return self._generation
             try:
+                path = store.current_generation(self.index_dir)
+                if self._generation is not None and self._generation.path == path:
+                    return self._generation
                 fresh = Generation(path)
-            except (OSError, EmptyIndexError):
+            except IndexOutdated:
+                raise
+            except (OSError, EmptyIndexError, IndexMissing):  # pruned after `current` named it
                 if attempt == OPEN_ATTEMPTS - 1:
                     raise
                 continue
