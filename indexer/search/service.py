@@ -71,7 +71,7 @@ def _has_require(q: wq.Query) -> bool:
     inner IntersectionMatcher._find_next, which asserts that the two sides are on different
     documents; when the skip lands both on one document it raises AssertionError. The
     quality optimisation (TopCollector(usequality=True)) is what calls skip_to_quality, so
-    queries holding a REQUIRE are ranked without it (decision 0023)."""
+    queries holding a REQUIRE are ranked without it (decision 0024)."""
     return isinstance(q, wq.Require) or any(_has_require(c) for c in q.children())
 
 
@@ -99,11 +99,16 @@ class SearchIndex:
         path = store.current_generation(self.index_dir)
         return path.name, (path / "reports.json").stat().st_mtime
 
-    def search(self, request: SearchRequest) -> SearchResults:
+    def search(self, request: SearchRequest, snippets: bool = True) -> SearchResults:
+        """Ranked hits for the request. snippets=False leaves every passage's snippet_html
+        empty (exports carry the plain text and need no highlighting, the costliest part
+        of a hit: docs/decisions/0023-exports-without-snippets.md)."""
         for attempt in range(OPEN_ATTEMPTS):
             try:
                 with self._lease() as generation, generation.checkout() as reader:
-                    return self._search(generation, reader, request).run()
+                    search = self._search(generation, reader, request)
+                    search.snippets = snippets
+                    return search.run()
             except Vanished:  # pruned while this request opened a searcher: ask again
                 if attempt == OPEN_ATTEMPTS - 1:
                     raise IndexMissing("the index changed during the search: try again")
@@ -232,6 +237,7 @@ class _Search:
         self.coverage: np.ndarray | None = None  # words each passage has ("most words" mode)
         self.query = request.query  # as typed (the request's may lose an authority's name)
         self.authority_words: dict | None = None
+        self.snippets = True  # False: hits without highlighted snippets (exports)
 
     def matches(self) -> Matches:
         """Every passage the request matches, as a mask over index documents."""
@@ -442,7 +448,7 @@ class _Search:
         paged = paginated(report)
         passages = [PassageHit(pid, report_path(fields["report_id"], pid, self.request.query,
                                                 paged),
-                               fields["text"], plan.highlighter.snippet(fields["text"]),
+                               fields["text"], self._snippet(plan, fields["text"]),
                                self.g.pages.get((fields["report_id"], pid)))
                     for pid in fields["passage_ids"]]
         return Hit(
@@ -461,6 +467,9 @@ class _Search:
             original_url=report.get("original_url"),
             heading_path=self.g.paths.get((fields["report_id"], fields["passage_ids"][0]), []),
             facets={f.name: fields.get(f.field) for f in FACETS})
+
+    def _snippet(self, plan: QueryPlan, text: str) -> str:
+        return plan.highlighter.snippet(text) if self.snippets else ""
 
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:
         if not plan.text_query or (total >= 5 and not plan.corrected):
