@@ -188,3 +188,23 @@ def classify_heading(heading: str) -> str | None:
         if pattern.fullmatch(text):
             return key
     return None
+
+
+# The part a passage belongs to (the `part` facet), from the first heading of its path:
+# key -> label. "none": a report not printed in parts, or a section before the first part.
+PART_LABELS = {
+    "local_authority": "The local authority",
+    "lscb": "The Local Safeguarding Children Board (LSCB)",
+    "lscp": "The Local Safeguarding Children Partnership",
+    "none": "Not in a part",
+}
+
+
+def part_key(path: list[str]) -> str:
+    """The part key of a section whose heading path is `path` ("none" outside parts)."""
+    part = split_part(path[0])[0].lower() if path else ""
+    if not part:
+        return "none"
+    if part == "the local authority":
+        return "local_authority"
+    return "lscp" if "partnership" in part else "lscb"
