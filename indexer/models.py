@@ -101,7 +101,8 @@ class Report:
 @dataclass(frozen=True)
 class ReportDate:
     """The date a report is known by: its inspection start, else its publication date,
-    else only its year. The one place this rule is written; every layer asks `dated()`."""
+    else only its year. The one place this rule is written; every layer asks `dated()`
+    (an Atom feed alone dates entries by publication: indexer.search.feeds)."""
 
     iso: str | None  # yyyy-mm-dd, None when only the year is known
     kind: str | None  # "inspection" | "published" | None (the year alone)
