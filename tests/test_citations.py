@@ -106,3 +106,19 @@ def test_results_page_links_every_export(client):
     exports = {a["data-export"]: a["href"] for a in links(html) if a.get("data-export")}
     assert exports == {"csv": "/export.csv?q=drift", "json": "/export.json?q=drift",
                        "ris": "/export.ris?q=drift", "bib": "/export.bib?q=drift"}
+
+
+def test_exports_skip_snippets_but_keep_every_hit(seed_index):
+    """Exports search without snippets (the costliest part of a hit): the same hits, the
+    same passages and texts in the same order, only snippet_html left empty."""
+    from indexer.models import SearchRequest
+    index = SearchIndex(seed_index)
+    full = index.search(SearchRequest(query="drift delay", per_page=500))
+    bare = index.search(SearchRequest(query="drift delay", per_page=500), snippets=False)
+    assert full.total == bare.total > 0
+    assert [(h.report_id, h.section, [p.passage_id for p in h.passages]) for h in full.hits] \
+        == [(h.report_id, h.section, [p.passage_id for p in h.passages]) for h in bare.hits]
+    assert [p.text for h in full.hits for p in h.passages] \
+        == [p.text for h in bare.hits for p in h.passages]
+    assert any("<mark>" in p.snippet_html for h in full.hits for p in h.passages)
+    assert all(p.snippet_html == "" for h in bare.hits for p in h.passages)

@@ -37,7 +37,7 @@ REFERENCE_TYPES = {"ris": "application/x-research-info-systems", "bib": "applica
 
 def _results() -> tuple[SearchResults, int]:
     cap = current_app.config["EXPORT_CAP"]
-    return run_search(request.args, page=1, per_page=cap), cap
+    return run_search(request.args, snippets=False, page=1, per_page=cap), cap
 
 
 def filters_text() -> str:

@@ -36,10 +36,10 @@ def parsed(args, **changes) -> SearchRequest:
     return dataclasses.replace(parse_params(args), **changes)
 
 
-def run_search(args, **changes) -> SearchResults:
+def run_search(args, snippets: bool = True, **changes) -> SearchResults:
     """The search with `changes` applied to the request (exports ask for page 1 of
-    EXPORT_CAP)."""
-    return get_index().search(parsed(args, **changes))
+    EXPORT_CAP, without snippets)."""
+    return get_index().search(parsed(args, **changes), snippets=snippets)
 
 
 @bp.get("/")

@@ -72,11 +72,16 @@ class SearchIndex:
         path = store.current_generation(self.index_dir)
         return path.name, (path / "reports.json").stat().st_mtime
 
-    def search(self, request: SearchRequest) -> SearchResults:
+    def search(self, request: SearchRequest, snippets: bool = True) -> SearchResults:
+        """Ranked hits for the request. snippets=False leaves every passage's snippet_html
+        empty (exports carry the plain text and need no highlighting, the costliest part
+        of a hit: docs/decisions/0023-exports-without-snippets.md)."""
         for attempt in range(OPEN_ATTEMPTS):
             try:
                 with self._lease() as generation, generation.checkout() as reader:
-                    return _Search(generation, reader, request, Deadline(self.deadline)).run()
+                    search = _Search(generation, reader, request, Deadline(self.deadline))
+                    search.snippets = snippets
+                    return search.run()
             except Vanished:  # pruned while this request opened a searcher: ask again
                 if attempt == OPEN_ATTEMPTS - 1:
                     raise IndexMissing("the index changed during the search: try again")
@@ -200,6 +205,7 @@ class _Search:
         self.coverage: np.ndarray | None = None  # words each passage has ("most words" mode)
         self.query = request.query  # as typed (the request's may lose an authority's name)
         self.authority_words: dict | None = None
+        self.snippets = True  # False: hits without highlighted snippets (exports)
 
     def matches(self) -> Matches:
         """Every passage the request matches, as a mask over index documents."""
@@ -405,7 +411,7 @@ class _Search:
         fields = self.searcher.stored_fields(docnum)
         report = self.g.reports.get(fields["report_id"], {})
         passages = [PassageHit(pid, report_path(fields["report_id"], pid, self.request.query),
-                               fields["text"], plan.highlighter.snippet(fields["text"]),
+                               fields["text"], self._snippet(plan, fields["text"]),
                                self.g.pages.get((fields["report_id"], pid)))
                     for pid in fields["passage_ids"]]
         return Hit(
@@ -424,6 +430,9 @@ class _Search:
             original_url=report.get("original_url"),
             heading_path=self.g.paths.get((fields["report_id"], fields["passage_ids"][0]), []),
             facets={f.name: fields.get(f.field) for f in FACETS})
+
+    def _snippet(self, plan: QueryPlan, text: str) -> str:
+        return plan.highlighter.snippet(text) if self.snippets else ""
 
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:
         if not plan.text_query or (total >= 5 and not plan.corrected):
