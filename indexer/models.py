@@ -171,6 +171,7 @@ class Chunk:
     passage_ids: list[str]
     text: str
     position: int  # order of the chunk inside its report
+    part: str = "none"  # taxonomy.part_key of its section's path: local_authority, lscb...
 
 
 @dataclass

@@ -212,7 +212,7 @@ def _chunk_documents(report: Report):
             position=chunk.position, text=chunk.text, heading=chunk.heading, title=report.title,
             exact=chunk.text, exact_heading=chunk.heading,
             authority_label=report.authority_name or report.authority, date=int(date), source=report.source,
-            **{f.field: f.value(report, chunk.section_key) for f in FACETS},
+            **{f.field: f.value(report, chunk) for f in FACETS},
         )
 
 

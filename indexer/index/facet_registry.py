@@ -24,7 +24,7 @@ from indexer.ingest import authorities
 from indexer.ingest import inspection_types as types
 from indexer.ingest import taxonomy
 from indexer.ingest.clean import slug
-from indexer.models import Report
+from indexer.models import Chunk, Report
 
 YEARS = (1900, 2100)  # the years a request may ask for
 
@@ -41,7 +41,7 @@ class Facet:
     name: str  # key in SearchResults.facets and the JSON; also the index field
     param: str  # request parameter and CLI option (--param), repeatable
     title: str  # heading shown above the facet's values
-    value: Callable[[Report, str], object]  # stored for a passage of `report` in a section key
+    value: Callable[[Report, Chunk], object]  # stored for a passage (`chunk`) of `report`
     help: str  # one line for --help and the README
     aliases: tuple[str, ...] = ()  # more field names the query syntax accepts
     numeric: bool = False  # an int (year): ranges work, values parsed as numbers
@@ -101,32 +101,36 @@ def _framework_label(value, known: Known) -> str:
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("year", "year", "Year of inspection", lambda r, s: r.year,
+    Facet("year", "year", "Year of inspection", lambda r, c: r.year,
           "year of the inspection (publication year when no inspection date is printed)",
           aliases=("years",), numeric=True, order="value", chart=True),
-    Facet("authority", "authority", "Local authority", lambda r, s: r.authority_key,
+    Facet("authority", "authority", "Local authority", lambda r, c: r.authority_key,
           "local authority key, e.g. derbyshire", aliases=("la", "council"),
           vocabulary=lambda known: authorities.records().keys() | known.authority_labels.keys(),
           label=lambda v, known: known.authority_labels.get(v, str(v)), query_joiner="-",
           list_known=False, canonical=authorities.resolve_key),
-    Facet("inspection_type", "type", "Inspection type", lambda r, s: r.inspection_type,
+    Facet("inspection_type", "type", "Inspection type", lambda r, c: r.inspection_type,
           "inspection type key, e.g. focused_visit", aliases=("type",),
           vocabulary=lambda known: [t.key for t in types.INSPECTION_TYPES],
           label=lambda v, known: types.label_for(str(v))),
     Facet("framework", "framework", "Inspection framework",
-          lambda r, s: types.framework_of(r.inspection_type),
+          lambda r, c: types.framework_of(r.inspection_type),
           "inspection framework (family of types), e.g. ilacs, sif, jtai, send",
           vocabulary=lambda known: [f.key for f in types.FRAMEWORKS], label=_framework_label),
-    Facet("section", "section", "Section", lambda r, s: s,
+    Facet("section", "section", "Section", lambda r, c: c.section_key,
           "canonical section key, e.g. strengths",
           vocabulary=lambda known: taxonomy.SECTION_KEYS,
           label=lambda v, known: taxonomy.SECTION_LABELS.get(v, str(v)),
           hidden=frozenset(taxonomy.HIDDEN_BY_DEFAULT), per_report=False),
     Facet("judgement", "judgement", "Overall judgement",
-          lambda r, s: r.overall_judgement or "none",
+          lambda r, c: r.overall_judgement or "none",
           "overall judgement, e.g. inadequate (none: ungraded)",
           vocabulary=lambda known: (*types.GRADES, *(o for o, _ in types.SEND_OUTCOMES), "none"),
           label=_judgement_label, query_joiner=" "),
+    Facet("part", "part", "Part of the report", lambda r, c: c.part,
+          "part of a report in parts: local_authority, lscb, lscp (none: not in a part)",
+          vocabulary=lambda known: taxonomy.PART_LABELS.keys(),
+          label=lambda v, known: taxonomy.PART_LABELS.get(v, str(v)), per_report=False),
 )
 BY_NAME = {f.name: f for f in FACETS}
 BY_PARAM = {f.param: f for f in FACETS}

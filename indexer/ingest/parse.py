@@ -14,6 +14,7 @@ from indexer.ingest.originals import original_url
 from indexer.models import Chunk, RawDocument, Report, dated
 from indexer.ingest.readers import read_path
 from indexer.ingest.sections import parse_sections
+from indexer.ingest.taxonomy import part_key
 
 
 def make_report_id(meta: dict) -> str:
@@ -120,5 +121,6 @@ def chunk_report(report: Report) -> list[Chunk]:
             passage_ids=[passage.passage_id],
             text=passage.text,
             position=position,
+            part=part_key(section.path),
         ))
     return chunks

@@ -43,7 +43,8 @@ SECTION_KINDS: tuple[SectionKind, ...] = (
         "What needs to improve, areas for improvement, recommendations, next steps.",
         (r"(the )?(local authority'?s? |lscb'?s? )?areas? for improvement.*",
          r"what needs to improve.*", r"what does the .{0,60}need to (improve|do better).*",
-         r"recommendations?", r"next steps", r"what needs to be better.*"),
+         r"recommendations?", r"next steps", r"what needs to be better.*",
+         r"priorities for (further )?improvement.*"),
     ),
     SectionKind(
         "strengths", "Strengths",
@@ -71,13 +72,14 @@ SECTION_KINDS: tuple[SectionKind, ...] = (
         "Overview, and the summary for children and young people.",
         (r"overview", r"summary for children and young people", r"introduction",
          r"(key )?judge?ments?", r"the overall judge?ment is .*",
+         r"overall judge?ment on progress.*",
          r"children.s services in .* (are|is|require|requires) .*"),
     ),
     SectionKind(
         "context", "Context",
         "About the inspection and the area: information about this inspection / area, "
         "children living in this area, the inspection team, previous inspections.",
-        (r"information about th(is|e) .*", r"about this inspection", r"inspection team",
+        (r"information about th(is|e) .*", r"about (this|the) inspection", r"inspection team",
          r"the inspection team", r"children (living|looked after) in this area",
          r"child protection in this area", r"other ofsted inspections",
          r"other information about this area", r"previous ofsted inspections?",
@@ -188,3 +190,23 @@ def classify_heading(heading: str) -> str | None:
         if pattern.fullmatch(text):
             return key
     return None
+
+
+# The part a passage belongs to (the `part` facet), from the first heading of its path:
+# key -> label. "none": a report not printed in parts, or a section before the first part.
+PART_LABELS = {
+    "local_authority": "The local authority",
+    "lscb": "The Local Safeguarding Children Board (LSCB)",
+    "lscp": "The Local Safeguarding Children Partnership",
+    "none": "Not in a part",
+}
+
+
+def part_key(path: list[str]) -> str:
+    """The part key of a section whose heading path is `path` ("none" outside parts)."""
+    part = split_part(path[0])[0].lower() if path else ""
+    if not part:
+        return "none"
+    if part == "the local authority":
+        return "local_authority"
+    return "lscp" if "partnership" in part else "lscb"
