@@ -6,6 +6,7 @@ absolute form that exports, feeds and citations carry.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 
@@ -23,11 +24,16 @@ def report_path(report_id: str, passage_id: str | None = None, query: str = "",
     """/reports/<id>[?q=<query>][#<passage id>]: the query marks its words on the page; in
     a report of several pages (`paged`) ?passage=<id> opens the page holding the passage."""
     path = "/reports/" + quote(report_id, safe="")
-    params = {"q": query} if query else {}
+    if query:
+        path += _query_part(query)
     if paged and passage_id:
-        params["passage"] = passage_id
-    if params:
-        path += "?" + urlencode(params)
+        path += ("&" if query else "?") + urlencode({"passage": passage_id})
     if passage_id:
         path += "#" + quote(passage_id, safe="")
     return path
+
+
+@lru_cache(maxsize=256)
+def _query_part(query: str) -> str:
+    """'?q=<query>' (a search builds the same one for every passage it returns)."""
+    return "?" + urlencode({"q": query})
