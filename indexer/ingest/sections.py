@@ -74,6 +74,7 @@ class _Sectioner:
             return  # "The local authority" inside "what the judgements mean" text
         key = taxonomy.classify_heading(text)
         current = self.sections[-1] if self.sections else None
+        above = ""  # an empty heading printed over this one ("Main findings" › "Leadership")
         if current is not None and not current.passages:
             if key == "boilerplate":
                 pass
@@ -83,6 +84,8 @@ class _Sectioner:
             elif taxonomy.INTRODUCES.search(text):  # "The LSCB is inadequate because"
                 text = f"{current.heading} {text}"
                 key = current.key
+            elif current.key != "boilerplate" and current.heading:
+                above = current.heading
             self.sections.pop()
         inherited = self._inherits(key, text, level)
         recognised = key is not None
@@ -104,6 +107,8 @@ class _Sectioner:
             path.append(self.parent)
         if inherited and key != "context" and self.list_heading not in path + [text]:
             path.append(self.list_heading)
+        if above and above not in path:
+            path.append(above)
         self.last_key = key
         self.sections.append(Section(key, text, path=path))
 
