@@ -14,12 +14,12 @@ from flask import Blueprint, current_app, jsonify, request
 
 from indexer.index.facet_registry import FACETS
 from indexer.models import SearchResults
-from indexer.search.citations import (bib_entry, citation, original_url, passage_pages,
+from indexer.search.citations import (bib_entry, citer, original_url, passage_pages,
                                       ris_entry)
 from webui import get_index
 from webui.search import run_search
 from webui.state import FILTER_PARAMS
-from webui.links import permalink
+from webui.links import at_passage, permalink
 
 bp = Blueprint("exports", __name__)
 
@@ -48,32 +48,41 @@ def filters_text() -> str:
 
 def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
     """One row per passage, at most `cap`, and whether the result set was cut short."""
-    out, records, pages = [], get_index().records(), {}
+    out, reports = [], {}
     accessed, filters = datetime.now(timezone.utc).date(), filters_text()
     for hit in results.hits:
-        record = records[hit.report_id]
-        if hit.report_id not in pages:
-            pages[hit.report_id] = passage_pages(record)
+        if hit.report_id not in reports:
+            reports[hit.report_id] = _report_columns(hit.report_id, accessed)
+        columns, pages, link, cite = reports[hit.report_id]
         for passage in hit.passages:
-            link = permalink(hit.report_id, passage.passage_id)
-            page = pages[hit.report_id].get(passage.passage_id)
+            passage_link = at_passage(link, passage.passage_id)
+            page = pages.get(passage.passage_id)
             out.append({
                 "authority": hit.authority, "la_urn": hit.la_urn or "",
                 "region": hit.region or "", "inspection_type": hit.inspection_type,
                 "inspection_type_label": hit.inspection_type_label, "date": hit.date or "",
                 "date_kind": hit.date_kind or "", "year": hit.year, "section": hit.section, "heading": hit.heading,
-                "text": passage.text, "permalink": link,
+                "text": passage.text, "permalink": passage_link,
                 "report_id": hit.report_id, "passage_id": passage.passage_id,
                 **{name: hit.facets.get(name, "") for name in FACET_COLUMNS},
-                "title": hit.title, "published": record.get("published") or "",
-                "inspection_start": record.get("inspection_start") or "",
-                "inspection_end": record.get("inspection_end") or "",
-                "page": page or "", "authority_key": record.get("authority_key", ""),
-                "original_url": original_url(record) or "",
-                "citation": citation(record, link, page, accessed),
+                "title": hit.title, **columns, "page": page or "", "citation": cite(passage_link, page),
                 "query": results.query, "filters": filters,
             })
-    return out[:cap], len(out) > cap or len(results.hits) < results.total
+            if len(out) > cap:
+                return out[:cap], True
+    return out, len(results.hits) < results.total
+
+
+def _report_columns(report_id: str, accessed) -> tuple[dict, dict, str, object]:
+    """What every row of one report shares: (its report columns, passage_id -> page,
+    its permalink, its citer), worked out once per report."""
+    record = get_index().record(report_id)
+    columns = {"published": record.get("published") or "",
+               "inspection_start": record.get("inspection_start") or "",
+               "inspection_end": record.get("inspection_end") or "",
+               "authority_key": record.get("authority_key", ""),
+               "original_url": original_url(record) or ""}
+    return columns, passage_pages(record), permalink(report_id), citer(record, accessed)
 
 
 def _headers(results: SearchResults, table: list, truncated: bool, cap: int,

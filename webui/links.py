@@ -10,9 +10,12 @@ the host they forward; otherwise the address the server listens on (SERVER_NAME 
 SERVER_PORT, which gunicorn and Werkzeug take from the socket)."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import current_app, request, url_for
 
 DEFAULT_PORTS = {"http": "80", "https": "443"}
+ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"  # what Flask's url_for leaves unquoted in an _anchor
 
 
 def origin() -> str:
@@ -37,6 +40,11 @@ def absolute(path: str) -> str:
 
 def permalink(report_id: str, passage_id: str | None = None) -> str:
     """The report (at the passage, when given) as an absolute URL."""
-    if passage_id:
-        return absolute(url_for("reports.report", report_id=report_id, _anchor=passage_id))
-    return absolute(url_for("reports.report", report_id=report_id))
+    link = absolute(url_for("reports.report", report_id=report_id))
+    return at_passage(link, passage_id) if passage_id else link
+
+
+def at_passage(report_link: str, passage_id: str) -> str:
+    """A report's permalink at one of its passages (exports build the report's link once
+    and call this for each of its passages)."""
+    return f"{report_link}#{quote(passage_id, safe=ANCHOR_SAFE)}"

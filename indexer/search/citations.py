@@ -65,15 +65,23 @@ def full_title(report: dict) -> str:
 def citation(report: dict, permalink: str, page: int | None = None,
              accessed: date | None = None) -> str:
     """One passage's citation in the documented style."""
+    return citer(report, accessed)(permalink, page)
+
+
+def citer(report: dict, accessed: date | None = None):
+    """citation() for many passages of one report: the report's part is worked out once
+    (exports cite thousands of passages); returns (permalink, page) -> citation."""
     accessed = accessed or date.today()
     published = (f"Published {long_date(report['published'])}" if report.get("published")
                  else "Publication date not stated")
-    where = f", p. {page}" if page else ""
-    title = full_title(report)
+    head = f"Ofsted ({cited_year(report)}) {full_title(report)}. {published}"
     original = original_url(report)
-    also = f" Original document: {original}." if original else ""
-    return (f"Ofsted ({cited_year(report)}) {title}. {published}{where}. Available at: "
-            f"{permalink} (Accessed: {long_date(accessed)}).{also}")
+    tail = f" (Accessed: {long_date(accessed)}).{f' Original document: {original}.' if original else ''}"
+
+    def cite(permalink: str, page: int | None = None) -> str:
+        where = f", p. {page}" if page else ""
+        return f"{head}{where}. Available at: {permalink}{tail}"
+    return cite
 
 
 def _ris_line(tag: str, value) -> str:
