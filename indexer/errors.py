@@ -17,6 +17,15 @@ class QueryTooCostly(BadRequest):
     """A query beyond a cost bound (wildcard expansion, deadline); the message says which."""
 
 
+class QueryUnanswerable(BadRequest):
+    """A query both evaluators failed on (the fast path, then Whoosh's own matchers raised):
+    the message asks for it to be put another way; the failure is logged."""
+
+
+class PageTooCostly(OfstedSearchError):
+    """A report page or export that ran past its time limit (webui.deadline); a 503."""
+
+
 class BuildRefused(OfstedSearchError):
     """A build that did nothing (a path that does not exist, another build running, the
     index could not be written); the index is untouched."""

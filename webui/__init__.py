@@ -1,5 +1,6 @@
 """The Flask front end: `create_app()` builds the app from defaults, then the environment
-(`OFSTED_INDEX`, `OFSTED_BASE_URL`, `OFSTED_PROXY_FIX`, `OFSTED_SEARCH_DEADLINE`), then the
+(`OFSTED_INDEX`, `OFSTED_BASE_URL`, `OFSTED_PROXY_FIX`, `OFSTED_SEARCH_DEADLINE`,
+`OFSTED_FAST_PATH`, `OFSTED_PAGE_DEADLINE`), then the
 test config, and opens one SearchIndex per app.
 
 Production: gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'
@@ -25,8 +26,14 @@ DEFAULTS = {
     # ProxyFix) and absolute links use the forwarded host; 0 = no proxy trusted
     "OFSTED_PROXY_FIX": 0,
     "OFSTED_SEARCH_DEADLINE": 2.0,  # seconds one search may take before a 400 says so
+    # 0: Whoosh's own matchers answer every query instead of the numpy evaluator
+    # (indexer.search.ranking); for diagnosis and for tests of the fallback
+    "OFSTED_FAST_PATH": 1,
+    # seconds one report page or export may take to build before a 503 says so (webui/deadline.py)
+    "OFSTED_PAGE_DEADLINE": 10.0,
 }
-ENVIRONMENT = ("OFSTED_INDEX", "OFSTED_BASE_URL", "OFSTED_PROXY_FIX", "OFSTED_SEARCH_DEADLINE")
+ENVIRONMENT = ("OFSTED_INDEX", "OFSTED_BASE_URL", "OFSTED_PROXY_FIX", "OFSTED_SEARCH_DEADLINE",
+               "OFSTED_FAST_PATH", "OFSTED_PAGE_DEADLINE")
 PRODUCTION_COMMAND = "gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'"
 
 
@@ -56,12 +63,14 @@ def create_app(test_config: dict | None = None) -> Flask:
                                 x_port=proxies, x_prefix=proxies)
     index_dir = os.path.abspath(app.config["OFSTED_INDEX"])
     app.extensions["ofsted_index"] = SearchIndex(
-        index_dir, deadline=float(app.config["OFSTED_SEARCH_DEADLINE"]))
+        index_dir, deadline=float(app.config["OFSTED_SEARCH_DEADLINE"]),
+        fast_path=bool(int(app.config["OFSTED_FAST_PATH"])))
 
-    from webui import (api_docs, authorities, compare, errors, exports, feeds, filters, reports,
-                       search, security, trends)
+    from webui import (api_docs, authorities, compare, deadline, errors, exports, feeds,
+                       filters, reports, search, security, trends)
 
     security.init_app(app)
+    deadline.init_app(app)
     filters.init_app(app)
     app.register_blueprint(errors.bp)
     app.register_blueprint(search.bp)

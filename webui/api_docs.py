@@ -29,7 +29,9 @@ PARAMETERS: dict[str, tuple[str, dict]] = {
                   if f.numeric else _TEXT}) for f in FACETS},
     "year_from": ("first year of a year range", {"type": "integer"}),
     "year_to": ("last year of a year range", {"type": "integer"}),
-    "page": ("page of results, from 1", {"type": "integer", "minimum": 1}),
+    "page": ("page of results (of a long report's passages), from 1",
+             {"type": "integer", "minimum": 1}),
+    "passage": ("a passage id: the page of the report holding it", _TEXT),
     "per_page": (f"results per page, 1 to {MAX_PER_PAGE}",
                  {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}),
     "sort": ("relevance, newest or oldest",
@@ -68,7 +70,9 @@ ENDPOINTS = (
              "each followed into later inspections", ()),
     Endpoint("/api/compare", "Per-year shares and best passages of authorities or regions"
              + WHOLE, COMPARE),
-    Endpoint("/api/reports/{report_id}", "One report: metadata, sections and passages", ()),
+    Endpoint("/api/reports/{report_id}", "One report: metadata, sections and passages; "
+             "a report of more than 500 passages comes in pages (see \"pagination\")",
+             ("page", "passage")),
     Endpoint("/api/reports/{report_id}/passages/{passage_id}/similar",
              "Passages of other reports most like one passage", ("limit",)),
     Endpoint("/export.json", "Every matching passage with its citation, up to the export cap"

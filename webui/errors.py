@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import BadRequest, IndexEmpty, IndexMissing, NotFound, OfstedSearchError
+from indexer.errors import (BadRequest, IndexEmpty, IndexMissing, NotFound, OfstedSearchError,
+                            PageTooCostly)
 from indexer.search.request import MAX_QUERY_CHARS
 from webui.state import UrlState
 
 bp = Blueprint("errors", __name__)
 
-STATUS = {BadRequest: 400, NotFound: 404, IndexMissing: 503, IndexEmpty: 200}
+STATUS = {BadRequest: 400, NotFound: 404, IndexMissing: 503, IndexEmpty: 200,
+          PageTooCostly: 503}
 TITLES = {
     200: "The index is empty",
     400: "There is a problem with your search",

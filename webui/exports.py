@@ -14,9 +14,10 @@ from flask import Blueprint, current_app, jsonify, request
 
 from indexer.index.facet_registry import FACETS
 from indexer.models import SearchResults
+from indexer.search.links import paginated
 from indexer.search.citations import (bib_entry, citer, original_url, passage_pages,
                                       ris_entry)
-from webui import get_index
+from webui import deadline, get_index
 from webui.search import run_search
 from webui.state import FILTER_PARAMS
 from webui.links import at_passage, permalink
@@ -50,12 +51,14 @@ def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
     """One row per passage, at most `cap`, and whether the result set was cut short."""
     out, reports = [], {}
     accessed, filters = datetime.now(timezone.utc).date(), filters_text()
-    for hit in results.hits:
+    for number, hit in enumerate(results.hits):
+        if number % 64 == 0:
+            deadline.check("The export")
         if hit.report_id not in reports:
             reports[hit.report_id] = _report_columns(hit.report_id, accessed)
-        columns, pages, link, cite = reports[hit.report_id]
+        columns, pages, link, cite, paged = reports[hit.report_id]
         for passage in hit.passages:
-            passage_link = at_passage(link, passage.passage_id)
+            passage_link = at_passage(link, passage.passage_id, paged)
             page = pages.get(passage.passage_id)
             out.append({
                 "authority": hit.authority, "la_urn": hit.la_urn or "",
@@ -73,16 +76,17 @@ def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
     return out, len(results.hits) < results.total
 
 
-def _report_columns(report_id: str, accessed) -> tuple[dict, dict, str, object]:
+def _report_columns(report_id: str, accessed) -> tuple[dict, dict, str, object, bool]:
     """What every row of one report shares: (its report columns, passage_id -> page,
-    its permalink, its citer), worked out once per report."""
+    its permalink, its citer, whether it has several pages), worked out once per report."""
     record = get_index().record(report_id)
     columns = {"published": record.get("published") or "",
                "inspection_start": record.get("inspection_start") or "",
                "inspection_end": record.get("inspection_end") or "",
                "authority_key": record.get("authority_key", ""),
                "original_url": original_url(record) or ""}
-    return columns, passage_pages(record), permalink(report_id), citer(record, accessed)
+    return (columns, passage_pages(record), permalink(report_id), citer(record, accessed),
+            paginated(record))
 
 
 def _headers(results: SearchResults, table: list, truncated: bool, cap: int,
@@ -140,6 +144,7 @@ def references(kind: str):
     write = ris_entry if kind == "ris" else bib_entry
     entries = []
     for report_id, passages in grouped.items():
+        deadline.check("The export")
         notes = [f"{r['heading'] or r['section']}: {r['text']} ({r['permalink']})"
                  for r in passages]
         url = permalink(report_id)

@@ -10,9 +10,11 @@ the host they forward; otherwise the address the server listens on (SERVER_NAME 
 SERVER_PORT, which gunicorn and Werkzeug take from the socket)."""
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import current_app, request, url_for
+
+from webui import report_pages
 
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"  # what Flask's url_for leaves unquoted in an _anchor
@@ -39,12 +41,17 @@ def absolute(path: str) -> str:
 
 
 def permalink(report_id: str, passage_id: str | None = None) -> str:
-    """The report (at the passage, when given) as an absolute URL."""
+    """The report (at the passage, when given) as an absolute URL; in a report of several
+    pages (webui.report_pages) the URL names the passage so it opens the page holding it."""
     link = absolute(url_for("reports.report", report_id=report_id))
-    return at_passage(link, passage_id) if passage_id else link
+    if not passage_id:
+        return link
+    return at_passage(link, passage_id, report_pages.paginated(report_id))
 
 
-def at_passage(report_link: str, passage_id: str) -> str:
+def at_passage(report_link: str, passage_id: str, paged: bool = False) -> str:
     """A report's permalink at one of its passages (exports build the report's link once
-    and call this for each of its passages)."""
-    return f"{report_link}#{quote(passage_id, safe=ANCHOR_SAFE)}"
+    and call this for each of its passages); `paged`: the report has several pages, so
+    ?passage=<id> makes the link open the page holding the passage."""
+    named = f"?{urlencode({'passage': passage_id})}" if paged else ""
+    return f"{report_link}{named}#{quote(passage_id, safe=ANCHOR_SAFE)}"

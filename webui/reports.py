@@ -1,6 +1,7 @@
-"""One report: `/reports/<id>` shows every section and passage (each with its passage id
+"""One report: `/reports/<id>` shows its sections and passages (each with its passage id
 as HTML id, the query's words marked when `?q=` is given, links between matches) and
-`/api/reports/<id>` returns Report.to_dict().
+`/api/reports/<id>` returns Report.to_dict(); a very long report comes in pages
+(webui.report_pages: `?page=N`, `?passage=<id>`; the JSON then says so under "pagination").
 
 "More like this": `/reports/<id>/passages/<passage id>/similar` quotes one passage and
 lists the passages of other reports most like it (SearchIndex.similar);
@@ -12,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from indexer.errors import BadRequest, NotFound
@@ -25,6 +26,8 @@ from webui import get_index
 from webui.params import reject_unknown
 from webui.security import marked
 from webui.links import permalink
+from webui import deadline, report_pages
+from webui.report_pages import ReportPage
 
 bp = Blueprint("reports", __name__)
 SIMILAR_DEFAULT = 10  # similar passages listed unless ?limit= says otherwise
@@ -47,6 +50,7 @@ class PassageView:
     next: str | None = None
     page: int | None = None  # PDF page where the passage starts
     citation: str = ""
+    href: str = ""  # "#id" on this page, else the report URL that opens its page
 
 
 @dataclass
@@ -97,28 +101,47 @@ def matching_passages(report: Report, query: str) -> tuple[set[str], dict]:
              for p in hit.passages}, {"match": results.match, "expansions": results.expansions})
 
 
-def section_views(report: Report, highlighter: Highlighter | None,
-                  matching: set[str]) -> list[SectionView]:
-    views, matches = [], []
+def section_views(report: Report, highlighter: Highlighter | None, matching: set[str],
+                  page: ReportPage, query: str = "") -> tuple[list[SectionView], list[PassageView]]:
+    """This page's sections (holding only its passages) and every matching passage of the
+    report, numbered, each with the link that reaches it (another page's URL if need be)."""
+    views, matches, ordinal = [], [], -1
     for number, section in enumerate(report.sections, start=1):
         label = SECTION_LABELS.get(section.key, section.key)
         heading = section.heading or UNTITLED.get((section.key, number == 1), label)
         view = SectionView(f"section-{number}", section.key, label, heading,
                            path=list(section.path))
         for passage in section.passages:
+            ordinal += 1
+            if ordinal % 1024 == 0:
+                deadline.check("Building this report page")
+            here = page.holds(ordinal)
+            if not here and passage.passage_id not in matching:
+                continue
             spans = highlighter.spans(passage.text) if highlighter else []
             html = marked(mark(passage.text, spans)) if spans else escape(passage.text)
-            view.passages.append(PassageView(passage.passage_id, Markup(html),
-                                             page=passage.page))
+            shown = PassageView(passage.passage_id, Markup(html) if here else Markup(""),
+                                page=passage.page, href=_href(report, passage.passage_id,
+                                                              here, query))
+            if here:
+                view.passages.append(shown)
             # a passage the search found only through the title or heading is not a match here
             if passage.passage_id in matching and (spans or not highlighter):
-                matches.append(view.passages[-1])
-        views.append(view)
+                matches.append(shown)
+        if view.passages:
+            views.append(view)
     for number, passage in enumerate(matches, start=1):
         passage.match = number
-        passage.previous = matches[number - 2].passage_id if number > 1 else None
-        passage.next = matches[number].passage_id if number < len(matches) else None
-    return views
+        passage.previous = matches[number - 2].href if number > 1 else None
+        passage.next = matches[number].href if number < len(matches) else None
+    return views, matches
+
+
+def _href(report: Report, passage_id: str, here: bool, query: str) -> str:
+    if here:
+        return f"#{passage_id}"
+    return url_for("reports.report", report_id=report.report_id, passage=passage_id,
+                   q=query or None, _anchor=passage_id)
 
 
 def add_citations(report_id: str, sections: list[SectionView]) -> None:
@@ -126,6 +149,7 @@ def add_citations(report_id: str, sections: list[SectionView]) -> None:
     record = get_index().record(report_id)
     pages, today = passage_pages(record), datetime.now(timezone.utc).date()
     for section in sections:
+        deadline.check("Building this report page")
         for passage in section.passages:
             link = permalink(report_id, passage.passage_id)
             passage.citation = citation(record, link, pages.get(passage.passage_id), today)
@@ -153,20 +177,35 @@ def report(report_id: str):
     highlighter, notice = highlighter_for(query)
     searching = bool(query.strip()) and notice is None
     matching, how = matching_passages(found, query) if searching else (set(), {})
-    sections = section_views(found, highlighter, matching)
+    page = report_pages.choose(found, request.args)
+    sections, matches = section_views(found, highlighter, matching, page, query)
     add_citations(found.report_id, sections)
-    matches = [p for s in sections for p in s.passages if p.match]
     earlier, later = related(found, index.reports())
     return render_template("report.html", report=found, sections=sections, query=query,
                            notice=notice, matches=matches, searched=len(matching), how=how,
                            earlier=earlier, later=later,
-                           highlighting=searching)
+                           highlighting=searching, page=page)
 
 
 @bp.get("/api/reports/<report_id>")
 def api_report(report_id: str):
-    reject_unknown(request.args)
-    return jsonify(get_index().report(report_id).to_dict())
+    reject_unknown(request.args, ("page", "passage"))
+    found = get_index().report(report_id)
+    page = report_pages.choose(found, request.args)
+    if page.count == 1:
+        return jsonify(found.to_dict())
+    data = report_pages.cut(found.to_dict(), page)
+    data["pagination"] = {"page": page.number, "pages": page.count, "passages": page.total,
+                          "first_passage": page.start + 1, "last_passage": page.end,
+                          "next": _page_url(report_id, page.number + 1, page),
+                          "previous": _page_url(report_id, page.number - 1, page)}
+    return jsonify(data)
+
+
+def _page_url(report_id: str, number: int, page: ReportPage) -> str | None:
+    if not 1 <= number <= page.count:
+        return None
+    return url_for("reports.api_report", report_id=report_id, page=number)
 
 
 def similar_limit(value: str | None) -> int:

@@ -10,11 +10,24 @@ from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 
-def report_path(report_id: str, passage_id: str | None = None, query: str = "") -> str:
-    """/reports/<id>[?q=<query>][#<passage id>]: the query marks its words on the page."""
+PAGE_PASSAGES = 500  # passages on one report page (webui.report_pages)
+
+
+def paginated(record: dict) -> bool:
+    """Whether a stored report needs more than one page."""
+    return sum(len(s.get("passages") or []) for s in record.get("sections") or []) \
+        > PAGE_PASSAGES
+
+
+def report_path(report_id: str, passage_id: str | None = None, query: str = "",
+                paged: bool = False) -> str:
+    """/reports/<id>[?q=<query>][#<passage id>]: the query marks its words on the page; in
+    a report of several pages (`paged`) ?passage=<id> opens the page holding the passage."""
     path = "/reports/" + quote(report_id, safe="")
     if query:
         path += _query_part(query)
+    if paged and passage_id:
+        path += ("&" if query else "?") + urlencode({"passage": passage_id})
     if passage_id:
         path += "#" + quote(passage_id, safe="")
     return path

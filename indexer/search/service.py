@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +21,12 @@ from indexer.search import ranking
 
 from indexer.index import store
 from indexer.errors import (BadRequest, IndexEmpty, IndexMissing, NotFound,
-                            OfstedSearchError)
+                            OfstedSearchError, QueryUnanswerable)
 from indexer.search.expansion import Deadline, DEADLINE_SECONDS, bound
 from indexer.search.facets import FacetTable, combine
 from indexer.search.generations import OPEN_ATTEMPTS, Generation, Reader, Served, Vanished
 from indexer.search.highlight import Highlighter
-from indexer.search.links import report_path
+from indexer.search.links import paginated, report_path
 from indexer.index.facet_registry import BY_NAME, FACETS
 from indexer.ingest.inspection_types import label_for
 from indexer.models import (FacetValue, Hit, PassageHit, Report, SearchRequest,
@@ -50,14 +51,40 @@ def _log_fast_path_failure() -> None:
         _log.exception("indexer.search.ranking failed; Whoosh answers instead (logged once)")
 
 
+@contextmanager
+def whoosh_failures(q: wq.Query):
+    """Whoosh's own matchers failing on a query (its collector asserts on some REQUIRE
+    queries) become QueryUnanswerable, a 400 that says so, never a 500; the error is logged."""
+    try:
+        yield
+    except OfstedSearchError:
+        raise
+    except Exception:  # noqa: BLE001 - any failure inside Whoosh: the client is told, we log
+        _log.exception("Whoosh failed on the query %r", q)
+        raise QueryUnanswerable(
+            "this query could not be answered: put it another way (for example without "
+            "REQUIRE, ANDMAYBE or ANDNOT, or with fewer operators)") from None
+
+
+def _has_require(q: wq.Query) -> bool:
+    """Whoosh's RequireMatcher.skip_to_quality moves its first matcher and then calls the
+    inner IntersectionMatcher._find_next, which asserts that the two sides are on different
+    documents; when the skip lands both on one document it raises AssertionError. The
+    quality optimisation (TopCollector(usequality=True)) is what calls skip_to_quality, so
+    queries holding a REQUIRE are ranked without it (decision 0024)."""
+    return isinstance(q, wq.Require) or any(_has_require(c) for c in q.children())
+
+
 class SearchIndex:
     """The served index of one directory, safe to share between threads: each request
     leases the current generation (a build's swap retires it; the last request closes it)
     and checks out its own searcher, so no request waits for another's search."""
 
-    def __init__(self, index_dir: str | Path, deadline: float | None = DEADLINE_SECONDS):
+    def __init__(self, index_dir: str | Path, deadline: float | None = DEADLINE_SECONDS,
+                 fast_path: bool = True):
         self.index_dir = str(index_dir)
         self.deadline = deadline  # seconds one search may take (None: no limit)
+        self.fast_path = fast_path  # False: Whoosh's matchers answer (OFSTED_FAST_PATH=0)
         self._served = Served(self.index_dir)
         self._lease = self._served.lease
 
@@ -79,13 +106,17 @@ class SearchIndex:
         for attempt in range(OPEN_ATTEMPTS):
             try:
                 with self._lease() as generation, generation.checkout() as reader:
-                    search = _Search(generation, reader, request, Deadline(self.deadline))
+                    search = self._search(generation, reader, request)
                     search.snippets = snippets
                     return search.run()
             except Vanished:  # pruned while this request opened a searcher: ask again
                 if attempt == OPEN_ATTEMPTS - 1:
                     raise IndexMissing("the index changed during the search: try again")
         raise AssertionError("unreachable")
+
+    def _search(self, generation: Generation, reader: Reader,
+                request: SearchRequest) -> "_Search":
+        return _Search(generation, reader, request, Deadline(self.deadline), self.fast_path)
 
     def report(self, report_id: str) -> Report:
         with self._lease() as generation:
@@ -105,18 +136,18 @@ class SearchIndex:
         """'More like this': passages in other reports most like this one (indexer.search.similar)."""
         with self._lease() as generation, generation.checkout() as reader:
             ranked, plan = more_like(reader.searcher, report_id, passage_id, limit)
-            search = _Search(generation, reader, SearchRequest(), Deadline(self.deadline))
+            search = self._search(generation, reader, SearchRequest())
             return [search._hit(docnum, score, plan) for docnum, score in ranked]
 
     def matches(self, request: SearchRequest) -> Matches:
         """The mask of every passage the request matches (no ranking, no hits)."""
         with self._lease() as generation, generation.checkout() as reader:
-            return _Search(generation, reader, request, Deadline(self.deadline)).matches()
+            return self._search(generation, reader, request).matches()
 
     def hits(self, request: SearchRequest, docnums: list[int]) -> list[Hit]:
         """Hits for chosen index documents, highlighted for the request's query."""
         with self._lease() as generation, generation.checkout() as reader:
-            search = _Search(generation, reader, request, Deadline(self.deadline))
+            search = self._search(generation, reader, request)
             plan = plan_query(request.query, generation.schema, request.expand,
                               speller=generation.speller)
             return [search._hit(int(docnum), 0.0, plan) for docnum in docnums]
@@ -197,9 +228,10 @@ class Matches:
 
 class _Search:
     def __init__(self, generation: Generation, reader: Reader, request: SearchRequest,
-                 deadline: Deadline | None = None):
+                 deadline: Deadline | None = None, fast_path: bool = True):
         self.g, self.request, self.deadline = generation, request, deadline or Deadline(None)
-        self.searcher, self.postings = reader.searcher, reader.postings
+        self.searcher = reader.searcher
+        self.postings = reader.postings if fast_path else None  # None: Whoosh answers
         self.table = generation.table
         self.scores: np.ndarray | None = None  # Whoosh's BM25F score of every match
         self.coverage: np.ndarray | None = None  # words each passage has ("most words" mode)
@@ -363,10 +395,11 @@ class _Search:
         if isinstance(q, wq.Every):
             mask[:] = True
             return mask
-        for n, docnum in enumerate(self.searcher.docs_for_query(q)):
-            mask[docnum] = True
-            if n % 4096 == 0:
-                self.deadline.check()
+        with whoosh_failures(q):
+            for n, docnum in enumerate(self.searcher.docs_for_query(q)):
+                mask[docnum] = True
+                if n % 4096 == 0:
+                    self.deadline.check()
         return mask
 
     def _facet(self, name: str, selected: list, mask: np.ndarray) -> list[FacetValue]:
@@ -394,8 +427,10 @@ class _Search:
             return ranking.top(self.scores, np.nonzero(final)[0], wanted)
         if r.sort == "relevance" and not isinstance(plan.query, wq.Every):
             allowed = set(np.nonzero(final)[0].tolist())
-            results = self.searcher.search(plan.query, filter=allowed, limit=wanted)
-            return [(hit.docnum, float(hit.score)) for hit in results]
+            with whoosh_failures(plan.query):
+                results = self.searcher.search(plan.query, filter=allowed, limit=wanted,
+                                               optimize=not _has_require(plan.query))
+                return [(hit.docnum, float(hit.score)) for hit in results]
         docnums = np.nonzero(final)[0]
         dates = self.g.dates[docnums]
         # newest (or oldest) report first; inside a report, passages in document order
@@ -410,7 +445,9 @@ class _Search:
     def _hit(self, docnum: int, score: float, plan: QueryPlan) -> Hit:
         fields = self.searcher.stored_fields(docnum)
         report = self.g.reports.get(fields["report_id"], {})
-        passages = [PassageHit(pid, report_path(fields["report_id"], pid, self.request.query),
+        paged = paginated(report)
+        passages = [PassageHit(pid, report_path(fields["report_id"], pid, self.request.query,
+                                                paged),
                                fields["text"], self._snippet(plan, fields["text"]),
                                self.g.pages.get((fields["report_id"], pid)))
                     for pid in fields["passage_ids"]]
