@@ -56,6 +56,7 @@ class _Sectioner:
         self.parent = ""  # the section-rank heading that sub-headings sit under
         self.list_key: str | None = None  # key of the list section sub-headings belong to
         self.list_heading = ""  # and its heading ("Priority and immediate action")
+        self.sub_headed = False  # unrecognised headings under the list are its topics
 
     def heading(self, text: str, level: int = 2) -> None:
         current = self.sections[-1] if self.sections else None
@@ -74,6 +75,13 @@ class _Sectioner:
             return  # "The local authority" inside "what the judgements mean" text
         key = taxonomy.classify_heading(text)
         current = self.sections[-1] if self.sections else None
+        if key is not None:
+            self.sub_headed = False
+        elif current is not None and not current.passages and current.key in taxonomy.LIST_KEYS:
+            self.sub_headed = True  # an empty list heading over unrecognised headings: topics
+        if self.sub_headed and self.list_key and level <= 2:
+            level = 3  # JTAI 2016: "Areas for improvement" › "Leadership and management"
+        above = ""  # an empty heading printed over this one ("Main findings" › "Leadership")
         if current is not None and not current.passages:
             if key == "boilerplate":
                 pass
@@ -83,6 +91,8 @@ class _Sectioner:
             elif taxonomy.INTRODUCES.search(text):  # "The LSCB is inadequate because"
                 text = f"{current.heading} {text}"
                 key = current.key
+            elif current.key != "boilerplate" and current.heading:
+                above = current.heading
             self.sections.pop()
         inherited = self._inherits(key, text, level)
         recognised = key is not None
@@ -104,6 +114,8 @@ class _Sectioner:
             path.append(self.parent)
         if inherited and key != "context" and self.list_heading not in path + [text]:
             path.append(self.list_heading)
+        if above and above not in path:
+            path.append(above)
         self.last_key = key
         self.sections.append(Section(key, text, path=path))
 
