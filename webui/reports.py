@@ -94,7 +94,7 @@ def matching_passages(report: Report, query: str) -> tuple[set[str], dict]:
     request_ = SearchRequest(query=query, filters=same_report,
                              per_page=current_app.config["EXPORT_CAP"])
     try:
-        results = get_index().search(request_)
+        results = get_index().search(request_, snippets=False)  # only ids are used
     except BadRequest:
         return set(), {}
     return ({p.passage_id for hit in results.hits if hit.report_id == report.report_id
@@ -119,8 +119,9 @@ def section_views(report: Report, highlighter: Highlighter | None, matching: set
             if not here and passage.passage_id not in matching:
                 continue
             spans = highlighter.spans(passage.text) if highlighter else []
-            html = marked(mark(passage.text, spans)) if spans else escape(passage.text)
-            shown = PassageView(passage.passage_id, Markup(html) if here else Markup(""),
+            html = ("" if not here  # another page's match: only its number and link
+                    else marked(mark(passage.text, spans)) if spans else escape(passage.text))
+            shown = PassageView(passage.passage_id, Markup(html),
                                 page=passage.page, href=_href(report, passage.passage_id,
                                                               here, query))
             if here:
