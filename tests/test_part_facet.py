@@ -108,3 +108,15 @@ def test_a_real_sif_pdf_splits_its_recommendations_by_part(corpus_dir, tmp_path)
                                              sort="oldest"))
         assert results.total == 5
         assert any(p.text.startswith(first) for h in results.hits for p in h.passages)
+
+
+def test_a_sif_2016_report_with_an_lscb_part_splits_its_recommendations(corpus_dir):
+    """Torbay 2016: recommendations 1-16 are the local authority's (p.9), 132-136 the
+    LSCB's (its own 'Recommendations' after 'The Local Safeguarding Children Board')."""
+    pdf = corpus_dir / ("jt39-ofsted-ilacs/inspection_reports/80572_torbay/"
+                        "children's services inspection - 05 january 2016.pdf")
+    chunks = [c for c in chunk_report(parse_file(str(pdf)))
+              if c.section_key == "areas_for_improvement"]
+    numbers = {part: [int(c.text.split(".")[0]) for c in chunks if c.part == part]
+               for part in ("local_authority", "lscb")}
+    assert numbers == {"local_authority": list(range(1, 17)), "lscb": list(range(132, 137))}
