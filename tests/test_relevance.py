@@ -24,11 +24,11 @@ import scifact  # noqa: E402
 TOLERANCE = 0.01  # the issue's rule: a difference above 0.01 either way fails
 # bench/relevance.py, current configuration (through SearchIndex), 69 queries
 # (0009-relevance.md; the 21 of issue 10 in 0022-no-dead-ends-and-checked-queries.md)
-PINNED_OFSTED = {"overall": 0.9040, "acronym": 0.9344, "authority_topic": 0.9617,
-                 "filtered": 0.8784, "misspelling": 0.9684, "phrase": 0.9733,
-                 "phrase_stop": 0.9191, "question": 0.8730, "recommendation": 0.5066,
+PINNED_OFSTED = {"overall": 0.9055, "acronym": 0.9344, "authority_topic": 0.9617,
+                 "filtered": 0.8883, "misspelling": 0.9684, "phrase": 0.9840,
+                 "phrase_stop": 0.9191, "question": 0.8730, "recommendation": 0.4938,
                  "topic": 0.9495}
-PINNED_OFSTED_RECALL = 0.779
+PINNED_OFSTED_RECALL = 0.785
 PINNED_OFSTED_MRR = 0.964
 PINNED_SCIFACT = {"ndcg@10": 0.6817, "recall@100": 0.9187}
 
