@@ -90,9 +90,9 @@ def test_a_failing_fast_path_falls_back_to_whoosh_and_logs_once(seed_index, capl
     generation.cache.entries.clear()
     for key in ("neglect", "children"):  # damaged cache entries make the evaluator fail
         generation.cache.entries[("text", key.encode(), "weights")] = "damaged"
-    caplog.set_level(logging.ERROR, logger="indexer.search.service")
-    from indexer.search import service
-    service._failures_logged.clear()
+    caplog.set_level(logging.ERROR, logger="indexer.search.fallback")
+    from indexer.search import fallback
+    fallback._failures_logged.clear()
     assert search(fresh, "neglect").total == expected > 0
     assert search(fresh, "children").total > 0
     logged = [r for r in caplog.records if "ranking failed" in r.getMessage()]

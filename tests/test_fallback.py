@@ -9,7 +9,8 @@ from whoosh import query as wq
 
 from indexer.errors import QueryUnanswerable
 from indexer.models import SearchRequest
-from indexer.search.service import SearchIndex, whoosh_failures
+from indexer.search.fallback import whoosh_failures
+from indexer.search.service import SearchIndex
 from webui import create_app
 
 QUERIES = ["care REQUIRE leavers", "leavers REQUIRE care", "social REQUIRE work",

@@ -13,7 +13,7 @@ import numpy as np
 
 from indexer.index.facet_registry import FACETS
 from indexer.ingest import inspection_types as types
-from indexer.search.service import Matches
+from indexer.search.answer import Matches
 
 REPORT_FILTERS = tuple(f.name for f in FACETS if f.per_report)  # not section
 BY_VALUES = ("", "type")

@@ -1,0 +1,47 @@
+"""When the fast evaluator (indexer.search.ranking) or Whoosh's own matchers fail on a
+query: the fast path's failure is logged once per process and Whoosh answers instead;
+Whoosh's failure becomes QueryUnanswerable, a 400 that says so, never a 500 (decision 0024).
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+
+from whoosh import query as wq
+
+from indexer.errors import OfstedSearchError, QueryUnanswerable
+
+_log = logging.getLogger(__name__)
+_failures_logged: set[str] = set()
+
+
+def log_fast_path_failure() -> None:
+    """Log a failure of indexer.search.ranking once per process and kind of error."""
+    kind = "fast path"
+    if kind not in _failures_logged:
+        _failures_logged.add(kind)
+        _log.exception("indexer.search.ranking failed; Whoosh answers instead (logged once)")
+
+
+@contextmanager
+def whoosh_failures(q: wq.Query):
+    """Whoosh's own matchers failing on a query (its collector asserts on some REQUIRE
+    queries) become QueryUnanswerable, a 400 that says so, never a 500; the error is logged."""
+    try:
+        yield
+    except OfstedSearchError:
+        raise
+    except Exception:  # noqa: BLE001 - any failure inside Whoosh: the client is told, we log
+        _log.exception("Whoosh failed on the query %r", q)
+        raise QueryUnanswerable(
+            "this query could not be answered: put it another way (for example without "
+            "REQUIRE, ANDMAYBE or ANDNOT, or with fewer operators)") from None
+
+
+def has_require(q: wq.Query) -> bool:
+    """Whoosh's RequireMatcher.skip_to_quality moves its first matcher and then calls the
+    inner IntersectionMatcher._find_next, which asserts that the two sides are on different
+    documents; when the skip lands both on one document it raises AssertionError. The
+    quality optimisation (TopCollector(usequality=True)) is what calls skip_to_quality, so
+    queries holding a REQUIRE are ranked without it (decision 0024)."""
+    return isinstance(q, wq.Require) or any(has_require(c) for c in q.children())
