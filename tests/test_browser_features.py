@@ -6,35 +6,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
-from conftest_webui import seed_index  # noqa: F401
-from test_browser import ARGS, CHROMIUM, SHOTS, Server  # noqa: F401
-from webui import create_app
+from conftest_browser import BROWSER_MARKS, SHOTS, browser, seed_index, server  # noqa: F401
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="Debian Chromium is not installed (apt-get install -y chromium)"),
-]
+pytestmark = BROWSER_MARKS
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
          "device_scale_factor": 2}
-
-
-@pytest.fixture(scope="module")
-def server(seed_index):
-    running = Server(create_app({"OFSTED_INDEX": seed_index}))
-    yield running.url
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 def open_page(browser, **options):

@@ -9,14 +9,10 @@ import pytest
 from indexer.index.build import build
 from indexer.search.links import PAGE_PASSAGES
 from indexer.search.service import SearchIndex
-from test_browser import ARGS, CHROMIUM, SHOTS, Server  # noqa: F401
+from conftest_browser import BROWSER_MARKS, SHOTS, Server, browser  # noqa: F401
 from webui import create_app
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="Debian Chromium is not installed (apt-get install -y chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +30,6 @@ def giant(tmp_path_factory, seeds_dir):
     running = Server(create_app({"OFSTED_INDEX": str(index_dir)}))
     yield running.url, report.report_id, [p.passage_id for _, p in report.passages()]
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 def test_a_deep_permalink_opens_its_page_at_the_passage(browser, giant):
