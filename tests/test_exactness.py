@@ -5,14 +5,19 @@ as the service does; Whoosh expands them itself."""
 from __future__ import annotations
 
 import shutil
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from indexer.index.build import build
-from indexer.search import expansion, ranking
-from indexer.search.querying import plan_query
-from indexer.search.service import SearchIndex
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.scale.exactness import whoosh_scores  # noqa: E402  (one Whoosh-alone scorer)
+from indexer.index.build import build  # noqa: E402
+from indexer.search import expansion, ranking  # noqa: E402
+from indexer.search.querying import plan_query  # noqa: E402
+from indexer.search.service import SearchIndex  # noqa: E402
 
 QUERIES = [
     "children", "management oversight", '"drift and delay"', '"children in need"~3',
@@ -22,15 +27,6 @@ QUERIES = [
     "year:2018", "heading:strengths", "title:derbyshire", "NOT children",
     "child^3 OR plan^0.5", "title:[a TO d]",
 ]
-
-
-def whoosh_scores(searcher, q):
-    docs, scores, m = [], [], q.matcher(searcher)
-    while m.is_active():
-        docs.append(m.id())
-        scores.append(m.score())
-        m.next()
-    return np.array(docs, dtype=np.int64), np.array(scores, dtype=np.float64)
 
 
 def differences(generation, text: str) -> str | None:
