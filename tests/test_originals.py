@@ -58,8 +58,7 @@ def test_a_corpus_report_links_its_original_and_shows_pages(tmp_path, corpus_dir
     """Dorset's 2021 ILACS report: the manifest's link is Ofsted's file 50172438; the PDF
     text (pymupdf) prints "Inspection dates: 27 September to 8 October 2021" on page 1
     and the heading "What needs to improve?" on page 2."""
-    if not DORSET.exists():
-        pytest.skip("the shared corpus is not available")
+    assert DORSET.exists(), f"{DORSET} is missing from the corpus"
     index_dir = tmp_path / "index"
     build([str(DORSET)], str(index_dir), workers=1)
     client = create_app({"OFSTED_INDEX": str(index_dir), "TESTING": True}).test_client()

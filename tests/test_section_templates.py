@@ -57,8 +57,7 @@ def test_sandwell_sif_2015_keeps_its_printed_structure(corpus_dir):
     (items 1-5) / "Areas for improvement" (items 6-18), "The local authority's strengths"
     (items 19-23); "The Local Safeguarding Children Board (LSCB)" ... "What does the
     LSCB need to improve?" / "Priority and immediate action" / "Areas for improvement"."""
-    if not SANDWELL.exists():
-        pytest.skip("the shared corpus is not available")
+    assert SANDWELL.exists(), f"{SANDWELL} is missing from the corpus"
     report = parse_file(str(SANDWELL))
     key, path = where(report, "1. Ensure that the application of thresholds")
     assert key == "priority_action" and path.startswith(
@@ -80,8 +79,7 @@ def test_calderdale_findings_are_not_under_what_needs_to_improve(corpus_dir):
     """Page 3 prints the bold heading "The experiences and progress of children who need
     help and protection requires improvement to be good." above paragraphs 1-15; page 2's
     "What needs to improve" has three bullets."""
-    if not CALDERDALE.exists():
-        pytest.skip("the shared corpus is not available")
+    assert CALDERDALE.exists(), f"{CALDERDALE} is missing from the corpus"
     report = parse_file(str(CALDERDALE))
     key, path = where(report, "1. Children in Calderdale benefit")
     assert key == "findings" and path.startswith("The experiences and progress of children "
