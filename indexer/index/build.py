@@ -25,7 +25,7 @@ from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from indexer.index import sources, store
+from indexer.index import mapped, report_store, sources, store
 from indexer.index.sources import MAX_FILE_MB
 from indexer.errors import BuildRefused, OfstedSearchError
 from indexer.models import REPORT_FORMAT, Report, dated
@@ -292,7 +292,9 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
                 for doc in _chunk_documents(report):
                     writer.add_document(**doc)
         writer.commit()
+        _write_mapped(building, old_gen)
         store.write_json(building / "reports.json", reports)
+        report_store.write(building, reports)
         store.write_json(building / "manifest.json", manifest)
         store.write_json(building / "format.json", fmt)
         store.write_json(building / "vocabulary.json", build_vocabulary(
@@ -306,6 +308,16 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
         shutil.rmtree(building, ignore_errors=True)
         raise
     summary.skipped.sort(key=lambda s: s["path"])
+
+
+def _write_mapped(building: Path, old_gen: Path | None) -> None:
+    """The memory-mapped postings of every segment (indexer.index.mapped)."""
+    ix = whoosh_index.open_dir(str(building / "whoosh"))
+    try:
+        with ix.reader() as reader:
+            mapped.write(building, reader, old_gen)
+    finally:
+        ix.close()
 
 
 def _forget(path: str, old_manifest: dict, reports: dict, writer) -> None:
