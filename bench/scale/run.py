@@ -114,7 +114,8 @@ def over_http(index: Path, rounds: int, load_seconds: int, clients: int) -> dict
                   "warm": measure.summary(warm),
                   "statuses": sorted(statuses)}
         if load_seconds and load.wrk_available():
-            found["load"] = load.run(base, QUERIES, clients=clients, seconds=load_seconds)
+            found["load"] = load.run(base, [q.url() for q in QUERIES], clients=clients,
+                                     seconds=load_seconds)
         elif load_seconds:
             found["load"] = "wrk not installed (apt-get install -y wrk)"
     return found
