@@ -33,6 +33,13 @@ def fetch(url: str, timeout: float = 30) -> tuple[int, bytes]:
 def gunicorn(index_dir: Path, workers: int = 2, threads: int = 1):
     """Serve the index with `gunicorn -w N 'webui:create_app()'` on 127.0.0.1; yield the
     base URL once it answers; stop it (and only it) afterwards."""
+    with gunicorn_process(index_dir, workers, threads) as (base, _):
+        yield base
+
+
+@contextmanager
+def gunicorn_process(index_dir: Path, workers: int = 2, threads: int = 1):
+    """As gunicorn(), yielding (base URL, the master's Popen) so its workers can be found."""
     port = free_port()
     env = dict(os.environ, OFSTED_INDEX=str(index_dir))
     command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads),
@@ -42,7 +49,7 @@ def gunicorn(index_dir: Path, workers: int = 2, threads: int = 1):
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(base, server)
-        yield base
+        yield base, server
     finally:
         server.send_signal(signal.SIGTERM)
         try:
