@@ -34,6 +34,28 @@ def rss_mb() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def process_memory_mb(pid: int) -> dict:
+    """Resident, proportional and private memory of one process (Linux smaps_rollup): the
+    private part is what another worker would cost; shared pages (memory-mapped index
+    files, the page cache) are counted once across processes by `pss`."""
+    fields = {}
+    with open(f"/proc/{pid}/smaps_rollup") as handle:
+        for line in handle:
+            name, _, rest = line.partition(":")
+            if rest.strip().endswith("kB"):
+                fields[name] = int(rest.split()[0]) / 1024
+    private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+    return {"rss": round(fields.get("Rss", 0), 1), "pss": round(fields.get("Pss", 0), 1),
+            "private": round(private, 1),
+            "shared": round(fields.get("Shared_Clean", 0) + fields.get("Shared_Dirty", 0), 1)}
+
+
+def children(pid: int) -> list[int]:
+    """The direct child processes of `pid` (gunicorn's workers of its master)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

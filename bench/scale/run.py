@@ -14,9 +14,12 @@ import sys
 import time
 from pathlib import Path
 
+from whoosh import index as whoosh_index
+
 from bench.scale import exactness, generate, http, load, measure, sqlite_fts
 from bench.scale.queries import QUERIES
 from indexer.errors import BadRequest
+from indexer.search.request import ArgParams, parse_params
 from indexer.search.service import SearchIndex
 
 WORK = Path("/tmp/scale")
@@ -42,11 +45,32 @@ def build_both(corpus: Path, index: Path, db: Path, skip: bool) -> dict:
     return found
 
 
+def commonest_word(index: Path) -> str:
+    """The word in most passages that a user can search for (the `exact` field keeps stop
+    words; the first one the text analyzer keeps), read before the timed index opens."""
+    ix = whoosh_index.open_dir(str(index / "current" / "whoosh"))
+    try:
+        with ix.reader() as reader:
+            counts = sorted(((info.doc_frequency(), term) for term, info in
+                             reader.iter_field("exact")), reverse=True)
+            analyzer = ix.schema["text"].analyzer
+            for _, term in counts[:200]:
+                word = term.decode("utf-8")
+                if any(True for _ in analyzer(word)):
+                    return word
+    finally:
+        ix.close()
+    raise ValueError("no searchable word in the index")
+
+
 def in_process(index: Path, db: Path, rounds: int, whoosh_rounds: int) -> dict:
-    """Cold pass then warm rounds, ours and SQLite's interleaved query by query."""
+    """The first query after the generation opens (the commonest word), a cold pass, then
+    warm rounds, ours and SQLite's interleaved query by query."""
+    word = commonest_word(index)
     rss_before = measure.rss_mb()
     search_index = SearchIndex(index)
     open_s, generation = measure.timed(search_index.generation)
+    first_s, _ = measure.timed(search_index.search, parse_params(ArgParams({"q": word})))
     baseline = sqlite_fts.Baseline(db)
     ours = {"cold": [], "warm": []}
     theirs = {"cold": [], "warm": []}
@@ -62,7 +86,9 @@ def in_process(index: Path, db: Path, rounds: int, whoosh_rounds: int) -> dict:
                     per_query[q.name]["ours"].append(seconds)
                     per_query[q.name]["sqlite"].append(sql_seconds)
                 per_query[q.name]["total"] = getattr(results, "total", "400")
-    found = {"open_seconds": round(open_s, 2), "rss_mb_index_open_and_searched":
+    found = {"open_seconds": round(open_s, 2),
+             "first_query": {"q": word, "ms": round(first_s * 1000, 1)},
+             "rss_mb_index_open_and_searched":
              round(measure.rss_mb() - rss_before, 1), "peak_rss_mb": measure.peak_rss_mb(),
              "postings_cache_mb": round((generation.postings.nbytes() if generation.postings
                                          else 0) / 2**20, 1),
@@ -99,7 +125,7 @@ def whoosh_alone(search_index, generation, rounds: int) -> dict:
 
 def over_http(index: Path, rounds: int, load_seconds: int, clients: int) -> dict:
     found = {}
-    with http.gunicorn(index, workers=2) as base:
+    with http.gunicorn_process(index, workers=2) as (base, server):
         found["first_requests_ms"] = [round(s * 1000) for s in http.warm(base, QUERIES)]
         # Each worker has its own caches and either may take a request: the cold pass
         # and two "warming" passes are reported apart from the warm rounds.
@@ -112,12 +138,19 @@ def over_http(index: Path, rounds: int, load_seconds: int, clients: int) -> dict
                     statuses.add(status)
         found |= {"cold": measure.summary(cold), "warming": measure.summary(warming),
                   "warm": measure.summary(warm),
-                  "statuses": sorted(statuses)}
+                  "statuses": sorted(statuses),
+                  "worker_memory_mb_warm": _workers(server)}
         if load_seconds and load.wrk_available():
-            found["load"] = load.run(base, QUERIES, clients=clients, seconds=load_seconds)
+            found["load"] = load.run(base, [q.url() for q in QUERIES], clients=clients,
+                                     seconds=load_seconds)
+            found["worker_memory_mb_after_load"] = _workers(server)
         elif load_seconds:
             found["load"] = "wrk not installed (apt-get install -y wrk)"
     return found
+
+
+def _workers(server) -> list[dict]:
+    return [measure.process_memory_mb(pid) for pid in measure.children(server.pid)]
 
 
 def report(results: dict) -> None:
@@ -129,6 +162,10 @@ def report(results: dict) -> None:
             print(f"in-process {phase:4s} ours   {_fmt(ours)}")
             print(f"in-process {phase:4s} sqlite {_fmt(theirs)}   sqlite/ours: p50 "
                   f"{theirs['p50'] / ours['p50']:.1f}x  p95 {theirs['p95'] / ours['p95']:.1f}x")
+    if "first_query" in ip and ip.get("ours_warm"):
+        first = ip["first_query"]
+        print(f"in-process first query after open ({first['q']!r}) {first['ms']} ms = "
+              f"{first['ms'] / ip['ours_warm']['p95']:.1f}x the warm p95")
     if "whoosh_alone" in ip:
         print(f"in-process Whoosh alone (before) {_fmt(ip['whoosh_alone'])}")
     for phase in ("cold", "warming", "warm"):
@@ -139,6 +176,10 @@ def report(results: dict) -> None:
         print(f"build ours {build['ours']['seconds']} s, peak {build['ours']['peak_rss_mb']} MB, "
               f"index {build['ours_index_mb']} MB; sqlite {build['sqlite']['seconds']} s, "
               f"peak {build['sqlite']['peak_rss_mb']} MB, db {build['sqlite_db_mb']} MB")
+    for when in ("warm", "after_load"):
+        for n, worker in enumerate(results.get("http", {}).get(f"worker_memory_mb_{when}", [])):
+            print(f"worker {n} memory ({when}): rss {worker['rss']} MB, private "
+                  f"{worker['private']} MB, shared {worker['shared']} MB")
     load_result = results.get("http", {}).get("load")
     if isinstance(load_result, dict):
         print(f"load: {load_result.get('requests_per_second')} req/s, p50 "
@@ -161,11 +202,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--http", action="store_true")
     parser.add_argument("--load-seconds", type=int, default=0)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--corpus", type=Path, help="the documents (default: generated "
+                        "into /tmp/scale/corpus-N)")
+    parser.add_argument("--index", type=Path, help="the index (default /tmp/scale/ix-N)")
     parser.add_argument("--exactness", action="store_true",
                         help="check the numpy path against Whoosh's matchers")
     args = parser.parse_args(argv)
-    corpus = WORK / f"corpus-{args.passages}"
-    index, db = WORK / f"ix-{args.passages}", WORK / f"sqlite-{args.passages}.db"
+    corpus = args.corpus or WORK / f"corpus-{args.passages}"
+    index = args.index or WORK / f"ix-{args.passages}"
+    db = WORK / f"sqlite-{args.passages}.db"
     results: dict = {"passages_requested": args.passages, "started": time.strftime("%F %T")}
     if not (corpus / ".manifest.json").exists():
         generate.generate(args.passages, corpus, args.source or generate.ensure_source())

@@ -25,7 +25,7 @@ from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from indexer.index import mapped, report_store, sources, store
+from indexer.index import mapped, report_store, segments, sources, store
 from indexer.index.sources import MAX_FILE_MB
 from indexer.errors import BuildRefused, OfstedSearchError
 from indexer.models import REPORT_FORMAT, Report, dated
@@ -280,6 +280,7 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
         for path in gone:
             _forget(path, old_manifest, reports, writer)
         by_sha = {entry["sha256"]: p for p, entry in manifest.items()}  # duplicate files
+        accepted = []  # report dicts to index, in the order a single writer adds them
         for path, data, reason in _parse_stream(changed, workers, progress, parse_seconds):
             if data is None and path in old_manifest and old_gen is not None:
                 manifest[path] = old_manifest[path]  # try again next build
@@ -287,11 +288,9 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
                 reason = f"{reason} (its previous version stays in the index)"
             elif data is not None and old_gen is not None:
                 _forget(path, old_manifest, reports, writer)
-            report = _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary)
-            if report is not None:
-                for doc in _chunk_documents(report):
-                    writer.add_document(**doc)
-        writer.commit()
+            if _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary):
+                accepted.append(data)
+        _add_reports(writer, building, accepted, workers)
         _write_mapped(building, old_gen)
         store.write_json(building / "reports.json", reports)
         report_store.write(building, reports)
@@ -318,6 +317,25 @@ def _write_mapped(building: Path, old_gen: Path | None) -> None:
             mapped.write(building, reader, old_gen)
     finally:
         ix.close()
+
+
+def _add_reports(writer, building: Path, accepted: list[dict], workers: int) -> None:
+    """Index the accepted reports and commit: in `workers` parallel segment writers
+    (indexer.index.segments) when there is more than one report, else in this process."""
+    if workers > 1 and len(accepted) > 1:
+        segments.commit_with(writer, segments.write_segments(
+            str(building / "whoosh"), accepted, workers, _Writer, _documents_of,
+            initializer=_die_with_parent, initargs=(os.getpid(),)))
+        return
+    for data in accepted:
+        for doc in _documents_of(data):
+            writer.add_document(**doc)
+    writer.commit()
+
+
+def _documents_of(data: dict):
+    """The Whoosh documents of one report dict (a module function: workers import it)."""
+    return _chunk_documents(Report.from_dict(data))
 
 
 def _forget(path: str, old_manifest: dict, reports: dict, writer) -> None:
@@ -363,22 +381,22 @@ class _KnownLengths:
         return getattr(self._reader, name)
 
 
-def _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary) -> Report | None:
-    """Record one parse result; return the Report to index, or None if skipped."""
+def _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary) -> bool:
+    """Record one parse result; True if its report is to be indexed, False if skipped."""
     if data is None:
         summary.skipped.append({"path": path, "reason": reason})
-        return None
+        return False
     same = by_sha.get(data["sha256"])
     if same is not None:
         summary.skipped.append({"path": path, "reason": f"same content as {same}"})
-        return None
+        return False
     data["report_id"] = _unique_id(data["report_id"], reports)
     manifest[path] = {"sha256": data["sha256"], "report_id": data["report_id"]}
     by_sha[data["sha256"]] = path
     reports[data["report_id"]] = data
     summary.updated += path in old_manifest
     summary.added += path not in old_manifest
-    return Report.from_dict(data)
+    return True
 
 
 def _count(summary: BuildSummary, reports: dict) -> None:

@@ -116,8 +116,32 @@ class Postings:
         return leaf_length_codes(leaf, field)
 
     def term(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, weights) of one term, docnums ascending."""
+        """(docnums, weights) of one term, docnums ascending: from the mapped arrays when
+        every segment holding the term has them (not cached: views of shared pages, or a
+        copy made per query when there are several segments), else decoded from Whoosh's
+        posting blocks (cached)."""
+        found = self._mapped_term(field, btext)
+        if found is not None:
+            return found
         return self._cached((field, btext, "weights"), self._read_weights)
+
+    def _mapped_term(self, field: str, btext: bytes):
+        ids, weights = [], []
+        for leaf, offset in self.reader.leaf_readers():
+            if (field, btext) not in leaf:
+                continue
+            arrays = self._arrays(leaf)
+            found = None if arrays is None else arrays.term(
+                field, btext, leaf.doc_frequency(field, btext))
+            if found is None:
+                return None
+            ids.append(found[0] + np.int32(offset) if offset else found[0])
+            weights.append(found[1])
+        if not ids:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        if len(ids) == 1:
+            return ids[0], weights[0]
+        return np.concatenate(ids), np.concatenate(weights)
 
     def positions(self, field: str, btext: bytes) -> np.ndarray:
         """Sorted keys (docnum << 32 | position) of every occurrence of one term."""
@@ -143,25 +167,13 @@ class Postings:
                     yield (offset,) + block
 
     def _read_weights(self, field: str, btext: bytes):
-        """From the mapped arrays where a segment has them (views, no copy, when the index
-        has one segment), else from Whoosh's posting blocks."""
         ids, weights = [], []
-        for leaf, offset in self.reader.leaf_readers():
-            if (field, btext) not in leaf:
-                continue
-            arrays = self._arrays(leaf)
-            found = None if arrays is None else arrays.term(
-                field, btext, leaf.doc_frequency(field, btext))
-            blocks = [found] if found is not None else [
-                (i.astype(np.int32), w.astype(np.float32))
-                for i, w, _ in leaf_blocks(leaf, field, btext, False)]
-            for block_ids, block_weights in blocks:
-                ids.append(block_ids + np.int32(offset) if offset else block_ids)
-                weights.append(block_weights)
+        for offset, block_ids, block_weights, _ in self._blocks(field, btext, False):
+            ids.append((block_ids + offset).astype(np.int32))
+            weights.append(block_weights.astype(np.float32))
         if not ids:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
-        return (ids[0], weights[0]) if len(ids) == 1 else (np.concatenate(ids),
-                                                            np.concatenate(weights))
+        return np.concatenate(ids), np.concatenate(weights)
 
     def nbytes(self) -> int:
         """Private memory held by the cached arrays."""

@@ -1,0 +1,79 @@
+"""Check that two builds of the same files answer alike, e.g. a parallel build and a
+single-writer one (`python -m indexer build DIR --workers 1`):
+
+- for every query text of the scale query set, the same matching chunks (by chunk_id) and the
+  same score for each, from Whoosh's own matchers (docnums may differ between builds, chunk
+  ids do not; scores are compared exactly, they come from the same sums of the same integers);
+- for every query of the set (filters, sorts, pages), the same search answer: hits in the same
+  order with the same scores and passages, totals and facet counts.
+
+    python -m bench.scale.same_build INDEX_A INDEX_B
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from whoosh import query as wq
+
+from bench.scale.exactness import whoosh_scores
+from bench.scale.queries import QUERIES
+from indexer.search.querying import plan_query
+from indexer.search.service import SearchIndex
+
+
+def chunk_ids(generation) -> dict[int, str]:
+    return {docnum: fields["chunk_id"]
+            for docnum, fields in generation.searcher.reader().iter_docs()}
+
+
+def scores_by_chunk(generation, ids: dict[int, str], text: str) -> dict[str, float]:
+    """Every chunk the query text matches, with the score Whoosh's matchers give it."""
+    q = plan_query(text, generation.ix.schema).query
+    if isinstance(q, wq.Every):
+        return {chunk: 0.0 for chunk in ids.values()}
+    docs, scores = whoosh_scores(generation.searcher, q)
+    return {ids[int(d)]: float(s) for d, s in zip(docs, scores)}
+
+
+def compare(index_a: str, index_b: str) -> dict[str, str | None]:
+    """Query name -> None when both indexes agree, else what differs."""
+    a, b = SearchIndex(index_a, deadline=None), SearchIndex(index_b, deadline=None)
+    gen_a, gen_b = a.generation(), b.generation()
+    ids_a, ids_b = chunk_ids(gen_a), chunk_ids(gen_b)
+    found: dict[str, str | None] = {}
+    if sorted(ids_a.values()) != sorted(ids_b.values()):
+        found["(every chunk)"] = f"different chunks: {len(ids_a)} and {len(ids_b)}"
+    for text in sorted({q.params.get("q", "") for q in QUERIES}):
+        mine, theirs = scores_by_chunk(gen_a, ids_a, text), scores_by_chunk(gen_b, ids_b, text)
+        found[f"matches {text!r}"] = _differences(mine, theirs)
+    for query in QUERIES:
+        one = a.search(query.request()).to_dict()
+        other = b.search(query.request()).to_dict()
+        found[f"search {query.name}"] = None if one == other else "different search answers"
+    return found
+
+
+def _differences(mine: dict[str, float], theirs: dict[str, float]) -> str | None:
+    if mine.keys() != theirs.keys():
+        return (f"matches differ: {len(mine.keys() - theirs.keys())} only in the first, "
+                f"{len(theirs.keys() - mine.keys())} only in the second")
+    unequal = sum(mine[c] != theirs[c] for c in mine)
+    return None if not unequal else f"{unequal} of {len(mine)} scores differ"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("first")
+    parser.add_argument("second")
+    args = parser.parse_args()
+    results = compare(args.first, args.second)
+    for name, problem in results.items():
+        print(f"{'ok' if problem is None else 'DIFF':4s} {name} {problem or ''}")
+    same = sum(p is None for p in results.values())
+    print(f"{same}/{len(results)} checks: the two indexes answer alike")
+    sys.exit(0 if same == len(results) else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Parallel segment writers: a build's accepted reports, split into contiguous slices of
+about equal passage counts, each written as its own Whoosh segment by a worker process.
+
+The parent lists the new segments in the TOC in slice order, so every chunk gets the global
+docnum a single writer would have given it, and the term statistics BM25F reads (document
+frequencies, field length totals, document count) are sums over segments: the index answers
+with the same matches, scores and tie order as a single-writer build (decision 0026,
+tests/test_parallel_build.py). Every segment is written by the caller's writer class, so a
+hook on it (build._Writer) runs in every process.
+
+Whoosh internals used (whoosh-reloaded 2.7.5, pinned; `whoosh.multiproc.MpWriter` with
+`multisegment=True` does the same): `SegmentWriter(_lk=False)` for a sub-writer (the parent
+holds the lock), `SegmentWriter._finalize_segment()` to flush, close and assemble one
+segment without a TOC, and in the parent `_merge_segments()`, `_finalize_segment()` /
+`_close_segment()`, `_commit_toc()` and `_finish()`, the steps of `commit()`. All writers
+share the index's `MAIN.tmp` temporary storage (run files have random names); only the
+parent's `_finish()` removes it, after every sub-writer has returned.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from itertools import accumulate
+
+from whoosh import index as whoosh_index
+
+WRITER_LIMIT_MB = 256  # each writer's posting pool in memory before it spills a sorted run
+
+
+def slices(weights: list[int], n: int) -> list[range]:
+    """At most n contiguous, non-empty ranges covering the weights, cut where the running
+    total crosses each 1/n of the whole, so every worker gets about the same work."""
+    total = sum(weights)
+    if not weights:
+        return []
+    cuts, start = [], 0
+    ends = list(accumulate(weights))
+    for k in range(1, n):
+        target = total * k / n
+        stop = next((i + 1 for i, end in enumerate(ends) if end >= target), len(weights))
+        if start < stop < len(weights):
+            cuts.append(range(start, stop))
+            start = stop
+    cuts.append(range(start, len(weights)))
+    return cuts
+
+
+def write_segments(whoosh_dir: str, reports: list[dict], workers: int, writer_class,
+                   to_documents, initializer=None, initargs=()) -> list:
+    """Write the reports (dicts in index order) as up to `workers` new segments in the index
+    at `whoosh_dir`, one process each; return the Whoosh Segment objects, in order.
+    `to_documents(report_dict)` yields the Whoosh documents of one report."""
+    parts = slices([_weight(r) for r in reports], workers)
+    if not parts:
+        return []
+    with ProcessPoolExecutor(max_workers=len(parts), initializer=initializer,
+                             initargs=initargs) as pool:
+        futures = [pool.submit(_write_one, whoosh_dir, writer_class, to_documents,
+                               [reports[i] for i in part]) for part in parts]
+        return [future.result() for future in futures]
+
+
+def _weight(report: dict) -> int:
+    return 1 + sum(len(section["passages"]) for section in report["sections"])
+
+
+def _write_one(whoosh_dir: str, writer_class, to_documents, reports: list[dict]):
+    """Runs in a worker: one sub-writer, one segment, no TOC."""
+    ix = whoosh_index.open_dir(whoosh_dir)
+    writer = writer_class(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
+    try:
+        for report in reports:
+            for doc in to_documents(report):
+                writer.add_document(**doc)
+        return writer._finalize_segment()
+    except BaseException:
+        writer._close_segment()
+        raise
+
+
+def commit_with(writer, segments: list) -> None:
+    """The parent's commit: its own changes (deletions, small segments merged by the default
+    policy, documents it added itself) followed by the sub-writers' segments."""
+    final = writer._merge_segments(None, None, None)
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final + list(segments))
+    writer._finish()
