@@ -25,7 +25,7 @@ from tqdm import tqdm
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from indexer.index import mapped, report_store, segments, sources, store
+from indexer.index import columns, mapped, report_store, segments, sources, store
 from indexer.index.sources import MAX_FILE_MB
 from indexer.errors import BuildRefused, OfstedSearchError
 from indexer.models import REPORT_FORMAT, Report, dated
@@ -310,11 +310,13 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
 
 
 def _write_mapped(building: Path, old_gen: Path | None) -> None:
-    """The memory-mapped postings of every segment (indexer.index.mapped)."""
+    """The memory-mapped postings of every segment (indexer.index.mapped) and the
+    generation's columns (indexer.index.columns)."""
     ix = whoosh_index.open_dir(str(building / "whoosh"))
     try:
         with ix.reader() as reader:
             mapped.write(building, reader, old_gen)
+            columns.write(building, reader)
     finally:
         ix.close()
 

@@ -18,7 +18,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError
 
 from indexer.errors import IndexMissing, IndexOutdated
-from indexer.index import mapped, report_store, store
+from indexer.index import columns, mapped, report_store, store
 from indexer.index.facet_registry import FACETS, Known
 from indexer.index.schema import make_schema
 from indexer.models import REPORT_FORMAT
@@ -96,9 +96,7 @@ class Generation:
         # None: Whoosh alone (a weighting the numpy path does not reproduce)
         self.postings = ranking.Postings.open(self.searcher, self.cache, self.mapped)
         self.empty = self.searcher.reader().doc_count() == 0  # no live passage
-        # a column reader of an index without segments raises NotImplementedError
-        self.table = FacetTable(self.searcher.reader()) if self._size() else None
-        self.dates = self._dates()
+        self.table, self.dates = self._columns()
         self.reports = report_store.open_reports(path)  # shared: read through the page cache
         self.authority_labels = _authority_labels(self.reports)
         self.known = Known(self.authority_labels)
@@ -128,12 +126,17 @@ class Generation:
                 found[segid] = arrays
         return found
 
-    def _dates(self) -> np.ndarray:
-        reader = self.searcher.reader()
+    def _columns(self) -> tuple[FacetTable | None, np.ndarray]:
+        """The facet table and sort dates: memory-mapped files a build wrote, else read
+        through Whoosh (a generation written before them). None: no document at all (a
+        column reader of an index without segments raises NotImplementedError)."""
         if not self._size():
-            return np.zeros(0, dtype=np.int64)
-        column = reader.column_reader("date")
-        return np.array([column[i] for i in range(reader.doc_count_all())], dtype=np.int64)
+            return None, np.zeros(0, dtype=np.int64)
+        found = columns.open_table(self.path)
+        if found is not None:
+            return found
+        reader = self.searcher.reader()
+        return FacetTable(reader), columns.dates_of(reader)
 
     def _size(self) -> int:
         return self.searcher.reader().doc_count_all()
