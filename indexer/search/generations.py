@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 
 from indexer.errors import IndexMissing, IndexOutdated
@@ -83,7 +83,10 @@ class Generation:
 
     def __init__(self, path: Path):
         self.path = path
-        self.ix = whoosh_index.open_dir(str(path / "whoosh"))
+        # no mmap: Whoosh would copy each file of a compound segment out of the mapping into
+        # a private BytesIO in every searcher (hundreds of MB a worker at 100,000 passages);
+        # read through the file handle instead, the pages stay shared in the OS page cache
+        self.ix = FileStorage(str(path / "whoosh"), supports_mmap=False).open_index()
         self.schema = self.ix.schema  # read once: ix.schema reads the files every time
         try:
             _check_format(path, self.schema)
