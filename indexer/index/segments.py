@@ -5,8 +5,8 @@ The parent lists the new segments in the TOC in slice order, so every chunk gets
 docnum a single writer would have given it, and the term statistics BM25F reads (document
 frequencies, field length totals, document count) are sums over segments: the index answers
 with the same matches, scores and tie order as a single-writer build (decision 0026,
-tests/test_parallel_build.py). Every segment is written by the caller's writer class, so a
-hook on it (build._Writer) runs in every process.
+tests/test_parallel_build.py). Every segment is written by indexer.index.writer.Writer, in
+whichever process, so anything that class does happens to every segment.
 
 Whoosh internals used (whoosh-reloaded 2.7.5, pinned; `whoosh.multiproc.MpWriter` with
 `multisegment=True` does the same): `SegmentWriter(_lk=False)` for a sub-writer (the parent
@@ -22,6 +22,8 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import accumulate
 
 from whoosh import index as whoosh_index
+
+from indexer.index.writer import Writer
 
 WRITER_LIMIT_MB = 256  # each writer's posting pool in memory before it spills a sorted run
 
@@ -44,8 +46,7 @@ def slices(weights: list[int], n: int) -> list[range]:
     return cuts
 
 
-def write_segments(whoosh_dir: str, reports: list[dict], workers: int, writer_class,
-                   to_documents, initializer=None, initargs=()) -> list:
+def write_segments(whoosh_dir: str, reports: list[dict], workers: int, to_documents, initializer=None, initargs=()) -> list:
     """Write the reports (dicts in index order) as up to `workers` new segments in the index
     at `whoosh_dir`, one process each; return the Whoosh Segment objects, in order.
     `to_documents(report_dict)` yields the Whoosh documents of one report."""
@@ -54,7 +55,7 @@ def write_segments(whoosh_dir: str, reports: list[dict], workers: int, writer_cl
         return []
     with ProcessPoolExecutor(max_workers=len(parts), initializer=initializer,
                              initargs=initargs) as pool:
-        futures = [pool.submit(_write_one, whoosh_dir, writer_class, to_documents,
+        futures = [pool.submit(_write_one, whoosh_dir, to_documents,
                                [reports[i] for i in part]) for part in parts]
         return [future.result() for future in futures]
 
@@ -63,10 +64,10 @@ def _weight(report: dict) -> int:
     return 1 + sum(len(section["passages"]) for section in report["sections"])
 
 
-def _write_one(whoosh_dir: str, writer_class, to_documents, reports: list[dict]):
+def _write_one(whoosh_dir: str, to_documents, reports: list[dict]):
     """Runs in a worker: one sub-writer, one segment, no TOC."""
     ix = whoosh_index.open_dir(whoosh_dir)
-    writer = writer_class(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
+    writer = Writer(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
     try:
         for report in reports:
             for doc in to_documents(report):
