@@ -5,7 +5,7 @@ Passages) -> Chunks -> Whoosh index; request -> SearchRequest -> SearchResults.
 """
 from __future__ import annotations
 
-from dataclasses import MISSING, asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
 
 
 @dataclass
@@ -251,4 +251,35 @@ class SearchResults:
     authority_in_query: dict | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """dataclasses.asdict(self), by plain(): the same dict (docs/decisions/0028)."""
+        return plain(self)
+
+
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def plain(value):
+    """What dataclasses.asdict gives (dataclasses become dicts; lists and dicts are copied;
+    anything else as asdict does it), without asdict's generic checks and deepcopy of every
+    str and int, which were a quarter of an API search's CPU: the same dict, 4x faster."""
+    kind = type(value)
+    if kind in _ATOMIC:
+        return value
+    if kind is list:
+        return [plain(v) for v in value]
+    if kind is dict:
+        return {plain(k): plain(v) for k, v in value.items()}
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES.setdefault(kind, tuple(f.name for f in fields(value)))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    return asdict(_Box(value))["value"]  # tuples, subclasses, other objects: as asdict
+
+
+@dataclass
+class _Box:
+    """A one-field dataclass, to ask asdict about a value that is not one."""
+
+    value: object

@@ -89,3 +89,17 @@ def test_real_report_with_any_query_is_200(client, query):
                           query_string={"q": query})
     assert response.status_code == 200
     assert 'id="p-5e0981f645"' in response.get_data(as_text=True)
+
+
+@FAST
+@given(pairs=st.lists(st.tuples(st.sampled_from(PARAMS), values), max_size=12))
+def test_state_urls_are_urlencoded_pairs(pairs):
+    """UrlState.url encodes each pair once and remembers it (webui/state.py): the same URL
+    urllib's urlencode gives, for any text."""
+    from urllib.parse import urlencode
+
+    from webui.state import UrlState
+
+    for _ in range(2):
+        assert UrlState(pairs, "/search").url() == "/search" + (
+            "?" + urlencode(pairs) if pairs else "")

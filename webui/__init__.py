@@ -1,6 +1,6 @@
 """The Flask front end: `create_app()` builds the app from defaults, then the environment
 (`OFSTED_INDEX`, `OFSTED_BASE_URL`, `OFSTED_PROXY_FIX`, `OFSTED_SEARCH_DEADLINE`,
-`OFSTED_FAST_PATH`, `OFSTED_PAGE_DEADLINE`), then the
+`OFSTED_FAST_PATH`, `OFSTED_PAGE_DEADLINE`, `OFSTED_ANSWER_CACHE`), then the
 test config, and opens one SearchIndex per app.
 
 Production: gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'
@@ -14,6 +14,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from indexer.search.service import SearchIndex
+from webui.answer_cache import AnswerCache
 
 DEFAULTS = {
     "OFSTED_INDEX": "index",  # index directory (python -m indexer build --index DIR)
@@ -31,9 +32,12 @@ DEFAULTS = {
     "OFSTED_FAST_PATH": 1,
     # seconds one report page or export may take to build before a 503 says so (webui/deadline.py)
     "OFSTED_PAGE_DEADLINE": 10.0,
+    # /api/search answers remembered per worker, keyed on the generation and the whole
+    # request (webui/answer_cache.py); 0 = off
+    "OFSTED_ANSWER_CACHE": 256,
 }
 ENVIRONMENT = ("OFSTED_INDEX", "OFSTED_BASE_URL", "OFSTED_PROXY_FIX", "OFSTED_SEARCH_DEADLINE",
-               "OFSTED_FAST_PATH", "OFSTED_PAGE_DEADLINE")
+               "OFSTED_FAST_PATH", "OFSTED_PAGE_DEADLINE", "OFSTED_ANSWER_CACHE")
 PRODUCTION_COMMAND = "gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'"
 
 
@@ -65,6 +69,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["ofsted_index"] = SearchIndex(
         index_dir, deadline=float(app.config["OFSTED_SEARCH_DEADLINE"]),
         fast_path=bool(int(app.config["OFSTED_FAST_PATH"])))
+
+    app.extensions["answer_cache"] = AnswerCache(int(app.config["OFSTED_ANSWER_CACHE"]))
 
     from webui import (api_docs, authorities, compare, deadline, errors, exports, feeds,
                        filters, reports, search, security, trends)

@@ -1,5 +1,6 @@
 """The search pages: `/` and `/search` (HTML) and `/api/search` (the contract JSON), all
-answered from the same SearchRequest and SearchResults."""
+answered from the same SearchRequest and SearchResults; the JSON of recent answers is
+remembered per generation (webui/answer_cache.py)."""
 from __future__ import annotations
 
 import dataclasses
@@ -9,6 +10,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from indexer.models import SearchRequest, SearchResults
 from indexer.search.request import parse_params
 from webui import get_index
+from webui.answer_cache import key_of
 from webui.present import search_view
 from webui.state import UrlState
 
@@ -55,4 +57,15 @@ def search():
 
 @bp.get("/api/search")
 def api_search():
-    return jsonify(run_search(request.args).to_dict())
+    """The contract JSON; remembered per generation and request (webui/answer_cache.py)."""
+    cache = current_app.extensions["answer_cache"]
+    if not cache:
+        return jsonify(run_search(request.args).to_dict())
+    searched = parsed(request.args)
+    key = key_of(get_index().stamp(), searched)  # before the search, which edits the request
+    body = cache.get(key)
+    if body is not None:
+        return current_app.response_class(body, mimetype=current_app.json.mimetype)
+    response = jsonify(get_index().search(searched).to_dict())
+    cache.put(key, response.get_data())
+    return response

@@ -1,9 +1,12 @@
-"""Defence in depth for every response: security headers, and a second bleach pass over
-the indexer's highlighted HTML so only <mark> can ever reach a page."""
+"""Defence in depth for every response: security headers, and a second sanitising pass over
+the indexer's highlighted HTML so only <mark> can ever reach a page. The pass is
+indexer.search.highlight.sanitise: bleach, skipped only for a fragment bleach would return
+unchanged (escaped text and balanced <mark>s; docs/decisions/0010 and 0028)."""
 from __future__ import annotations
 
-import bleach
 from markupsafe import Markup
+
+from indexer.search.highlight import sanitise
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -33,7 +36,7 @@ def add_headers(response):
 
 def marked(fragment: str) -> Markup:
     """HTML that may contain <mark> and nothing else (everything else stays escaped)."""
-    return Markup(bleach.clean(fragment or "", tags={"mark"}, attributes={}, strip=True))
+    return Markup(sanitise(fragment or ""))
 
 
 def init_app(app) -> None:

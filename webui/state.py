@@ -2,7 +2,8 @@
 changes one of them (facet toggles, pages, sort, "did you mean") as a plain GET URL."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus
 
 from indexer.index.facet_registry import FACETS
 
@@ -37,7 +38,7 @@ class UrlState:
         return [v for n, v in self.pairs if n == name]
 
     def url(self, path: str | None = None) -> str:
-        query = urlencode(self.pairs)
+        query = "&".join(_encoded(name, value) for name, value in self.pairs)
         return self.root + (path or self.path) + ("?" + query if query else "")
 
     def _with(self, pairs) -> "UrlState":
@@ -63,3 +64,10 @@ class UrlState:
 
     def filters(self) -> list[tuple[str, str]]:
         return [(n, v) for n, v in self.pairs if n in FILTER_PARAMS]
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _encoded(name: str, value: str) -> str:
+    """One `name=value` of urlencode(pairs), remembered: a results page links every facet
+    value (about 130 URLs of 5-10 pairs each), and quote_plus was a tenth of its CPU."""
+    return quote_plus(str(name)) + "=" + quote_plus(str(value))

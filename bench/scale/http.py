@@ -30,22 +30,27 @@ def fetch(url: str, timeout: float = 30) -> tuple[int, bytes]:
 
 
 @contextmanager
-def gunicorn(index_dir: Path, workers: int = 2, threads: int = 1):
+def gunicorn(index_dir: Path, workers: int = 2, threads: int = 1, **options):
     """Serve the index with `gunicorn -w N 'webui:create_app()'` on 127.0.0.1; yield the
     base URL once it answers; stop it (and only it) afterwards."""
-    with gunicorn_process(index_dir, workers, threads) as (base, _):
+    with gunicorn_process(index_dir, workers, threads, **options) as (base, _):
         yield base
 
 
 @contextmanager
-def gunicorn_process(index_dir: Path, workers: int = 2, threads: int = 1):
-    """As gunicorn(), yielding (base URL, the master's Popen) so its workers can be found."""
+def gunicorn_process(index_dir: Path, workers: int = 2, threads: int = 1, config: bool = False,
+                     code: Path = ROOT, env: dict | None = None):
+    """As gunicorn(), yielding (base URL, the master's Popen) so its workers can be found.
+    config=True reads the production settings (`-c gunicorn.conf.py`); `code` is the
+    checkout whose app is served (the server runs there, and `python -m` puts it first on
+    the path); `env` adds environment variables."""
     port = free_port()
-    env = dict(os.environ, OFSTED_INDEX=str(index_dir))
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads),
-               "-b", f"127.0.0.1:{port}", "--timeout", "120", "--log-level", "warning",
-               "webui:create_app()"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    env = dict(os.environ, OFSTED_INDEX=str(index_dir), **(env or {}))
+    settings = ["-c", "gunicorn.conf.py"] if config else ["--threads", str(threads),
+                                                          "--timeout", "120"]
+    command = [sys.executable, "-m", "gunicorn", *settings, "-w", str(workers),
+               "-b", f"127.0.0.1:{port}", "--log-level", "warning", "webui:create_app()"]
+    server = subprocess.Popen(command, cwd=code, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(base, server)

@@ -1,5 +1,7 @@
 """Serving under load: wrk (Debian's `wrk`) holds N concurrent connections against the
-gunicorn server for a fixed time, cycling through the query set's URLs; loopback only.
+gunicorn server for a fixed time, cycling through a list of URL paths; loopback only.
+wrk's own summary gives p50/p75/p90/p99; a `done()` hook in the script adds p95 and the
+error counts as one machine-readable line.
 
     apt-get install -y wrk
 """
@@ -18,6 +20,13 @@ request = function()
   counter = counter + 1
   return wrk.format("GET", paths[(counter %% #paths) + 1])
 end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT requests=%%d us=%%d connect=%%d read=%%d write=%%d "
+    .. "status=%%d timeout=%%d p50=%%d p95=%%d p99=%%d\\n", summary.requests,
+    summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
 """
 
 
@@ -25,13 +34,14 @@ def wrk_available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def run(base: str, queries, clients: int = 20, seconds: int = 60, threads: int = 2) -> dict:
-    """Throughput, latency percentiles and errors of a bounded wrk run."""
+def run(base: str, paths: list[str], clients: int = 20, seconds: int = 60,
+        threads: int = 2) -> dict:
+    """Throughput, latency percentiles and errors of a bounded wrk run over `paths`."""
     if not base.startswith("http://127.0.0.1:"):
         raise ValueError("the load test runs against loopback only")
-    paths = ", ".join(f'"{q.url()}"' for q in queries)
+    quoted = ", ".join(f'"{path}"' for path in paths)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA % paths)
+        script.write(LUA % quoted)
     command = ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s",
                "--timeout", "10s", "--latency", "-s", script.name, base]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60,
@@ -61,4 +71,9 @@ def parse(output: str) -> dict:
     found["socket_errors"] = sum(map(int, errors.groups())) if errors else 0
     found["non_2xx"] = int(non2xx.group(1)) if non2xx else 0
     found["errors"] = found["socket_errors"] + found["non_2xx"]
+    result = re.search(r"^RESULT (.*)$", output, re.M)
+    if result:
+        values = {k: int(v) for k, v in (pair.split("=") for pair in result.group(1).split())}
+        for label in ("50", "95", "99"):
+            found[f"p{label}_ms"] = round(values[f"p{label}"] / 1000, 1)
     return found

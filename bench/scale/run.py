@@ -141,7 +141,8 @@ def over_http(index: Path, rounds: int, load_seconds: int, clients: int) -> dict
                   "statuses": sorted(statuses),
                   "worker_memory_mb_warm": _workers(server)}
         if load_seconds and load.wrk_available():
-            found["load"] = load.run(base, QUERIES, clients=clients, seconds=load_seconds)
+            found["load"] = load.run(base, [q.url() for q in QUERIES], clients=clients,
+                                     seconds=load_seconds)
             found["worker_memory_mb_after_load"] = _workers(server)
         elif load_seconds:
             found["load"] = "wrk not installed (apt-get install -y wrk)"

@@ -1,7 +1,8 @@
 """One search request answered against one index generation: the stage between the
 SearchIndex service (indexer.search.service, which leases generations and searchers) and
 the results. Its roles, in order: check the filters, read an authority's name among the
-words (indexer.search.dead_ends), plan the query (indexer.search.querying), match it with
+words (indexer.search.dead_ends), plan the query (indexer.search.querying; plans are
+remembered per generation by indexer.search.plans), match it with
 the fast evaluator (indexer.search.ranking) or, when that fails, Whoosh's own matchers,
 count the facets (indexer.search.facets), rank, and build hits with highlighted snippets.
 """
@@ -26,7 +27,8 @@ from indexer.search.fallback import has_require, log_fast_path_failure, whoosh_f
 from indexer.search.generations import Generation, Reader
 from indexer.search.links import paginated, report_path
 from indexer.search.query_checks import nearest
-from indexer.search.querying import QueryPlan, plan_query
+from indexer.search.plans import planned
+from indexer.search.querying import QueryPlan
 
 EMPTY_MESSAGE = ("the index is empty: add reports with "
                  "`python -m indexer build PATH ...` (see the README)")
@@ -78,8 +80,7 @@ class Answer:
     def _match(self, selected: dict) -> Matches:
         """Matches of the request's words under the selected filters (most words if none
         has them all)."""
-        plan = plan_query(self.request.query, self.g.schema, self.request.expand,
-                          speller=self.g.speller)
+        plan = planned(self.g, self.request.query, self.request.expand)
         self._check_query_values(plan.query)
         query = bound(plan.query, self.searcher.reader(), self.deadline)
         plan = dataclasses.replace(plan, query=query)
@@ -130,8 +131,7 @@ class Answer:
 
     def _plan_alone(self, word: str) -> wq.Query | None:
         try:
-            query = plan_query(word, self.g.schema, self.request.expand,
-                               speller=self.g.speller).query
+            query = planned(self.g, word, self.request.expand).query
         except BadRequest:  # a stop word alone
             return None
         return bound(query, self.searcher.reader(), self.deadline)
@@ -156,7 +156,7 @@ class Answer:
             query=self.query, total=total, reports=self.table.distinct_reports(final),
             page=self.request.page, per_page=self.request.per_page,
             hits=self._hits(plan, final), facets=facets,
-            suggestion=self._suggestion(plan, total), expansions=plan.expansions,
+            suggestion=self._suggestion(plan, total), expansions=list(plan.expansions),
             match=found.match, authority_in_query=self.authority_words)
 
     def _validated_filters(self) -> dict[str, list]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import bleach
 
@@ -16,6 +17,10 @@ from indexer.index.analysis import make_analyzer, make_exact_analyzer
 SNIPPET_CHARS = 420  # passages up to this length are shown whole
 WINDOW = 150  # characters either side of a match in a longer passage
 MAX_FRAGMENTS = 3
+# Tokens of the last MEMO_PASSAGES passages up to MEMO_CHARS long are remembered (analysed):
+# about 12 KB a passage of 600 characters, so a few MB a process, 25 MB at most.
+MEMO_PASSAGES = 1024
+MEMO_CHARS = 2000
 _ANALYZER = make_analyzer()
 _EXACT_ANALYZER = make_exact_analyzer()
 # A fragment made only of html.escape()d text and <mark> tags, with none of the characters
@@ -41,15 +46,13 @@ class Highlighter:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans to mark, merged and in order."""
-        tokens = [(t.text, t.pos, t.startchar, t.endchar)
-                  for t in _ANALYZER(text, positions=True, chars=True, mode="index")]
+        tokens = analysed(text)
+        terms, prefixes = self.terms, self.prefixes
         spans = [(start, end) for word, _, start, end in tokens
-                 if word in self.terms or any(word.startswith(p) for p in self.prefixes)]
+                 if word in terms or (prefixes and any(word.startswith(p) for p in prefixes))]
         spans += _phrase_spans(tokens, self.phrases)
         if self.exact:
-            exact = [(t.text, t.pos, t.startchar, t.endchar)
-                     for t in _EXACT_ANALYZER(text, positions=True, chars=True, mode="index")]
-            spans += _phrase_spans(exact, self.exact)
+            spans += _phrase_spans(analysed(text, exact=True), self.exact)
         return _merge(sorted(spans))
 
     def snippet(self, text: str) -> str:
@@ -72,8 +75,30 @@ class Highlighter:
         return sanitise(html_text)
 
 
+def analysed(text: str, exact: bool = False) -> tuple[tuple[str, int, int, int], ...]:
+    """(word, position, start, end) of every token the indexing analyzer (or the exact-phrase
+    analyzer) reads in `text`. A passage of up to MEMO_CHARS characters is remembered (the
+    last MEMO_PASSAGES of each kind): the analyzers are fixed for the process, so the tokens
+    depend on the text alone, and running them was a quarter of a search's CPU
+    (docs/decisions/0028-throughput.md)."""
+    if len(text) <= MEMO_CHARS:
+        return _memo(text, exact)
+    return _tokens(text, exact)
+
+
+def _tokens(text: str, exact: bool) -> tuple[tuple[str, int, int, int], ...]:
+    analyzer = _EXACT_ANALYZER if exact else _ANALYZER
+    return tuple((t.text, t.pos, t.startchar, t.endchar)
+                 for t in analyzer(text, positions=True, chars=True, mode="index"))
+
+
+_memo = lru_cache(maxsize=MEMO_PASSAGES)(_tokens)
+
+
 def _phrase_spans(tokens, phrases: list[list[str]]) -> list[tuple[int, int]]:
     """Spans where the words of a phrase stand at consecutive positions."""
+    if not phrases:
+        return []
     spans = []
     by_position = {pos: (word, start, end) for word, pos, start, end in tokens}
     for phrase in phrases:
