@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ from indexer.models import REPORT_FORMAT, Report, dated
 from indexer.ingest.parse import chunk_report, parse_file
 from indexer.index.facet_registry import FACETS
 from indexer.index.schema import make_schema
-from indexer.search.spelling import build_vocabulary, update_vocabulary
+from indexer.search.spelling import build_vocabulary, update_vocabulary, word_counts
 
 
 @dataclass
@@ -289,12 +290,12 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
                 removed.append(_forget(path, old_manifest, reports, writer))
             if _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary):
                 accepted.append(data)
-        _add_reports(writer, building, accepted, workers)
+        added = _add_reports(writer, building, accepted, workers)
         store.write_json(building / "reports.json", reports)
         store.write_json(building / "manifest.json", manifest)
         store.write_json(building / "format.json", fmt)
         store.write_json(building / "vocabulary.json",
-                         _vocabulary(old_gen, removed, accepted, reports))
+                         _vocabulary(old_gen, removed, added, reports))
         store.publish(index_dir, building)
     except OSError as exc:
         shutil.rmtree(building, ignore_errors=True)
@@ -306,18 +307,21 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
     summary.skipped.sort(key=lambda s: s["path"])
 
 
-def _add_reports(writer, building: Path, accepted: list[dict], workers: int) -> None:
+def _add_reports(writer, building: Path, accepted: list[dict], workers: int) -> Counter:
     """Index the accepted reports and commit: in `workers` parallel segment writers
-    (indexer.index.segments) when there is more than one report, else in this process."""
+    (indexer.index.segments) when there is more than one report, else in this process.
+    Returns the word counts of their passages (for the vocabulary), counted alongside."""
     if workers > 1 and len(accepted) > 1:
-        segments.commit_with(writer, segments.write_segments(
-            str(building / "whoosh"), accepted, workers, _documents_of,
-            initializer=_die_with_parent, initargs=(os.getpid(),)))
-        return
+        written, counts = segments.write_segments(
+            str(building / "whoosh"), accepted, workers, _documents_of, _word_counts,
+            initializer=_die_with_parent, initargs=(os.getpid(),))
+        segments.commit_with(writer, written)
+        return sum(counts, Counter())
     for data in accepted:
         for doc in _documents_of(data):
             writer.add_document(**doc)
     writer.commit()
+    return _word_counts(accepted)
 
 
 def _documents_of(data: dict):
@@ -325,13 +329,20 @@ def _documents_of(data: dict):
     return _chunk_documents(Report.from_dict(data))
 
 
-def _vocabulary(old_gen, removed: list, accepted: list[dict], reports: dict) -> dict:
+def _vocabulary(old_gen, removed: list, added: Counter, reports: dict) -> dict:
     """The new generation's vocabulary: the old one updated with the passages removed and
     added (time proportional to the change), or counted afresh for a new index."""
     old = store.read_json(old_gen / "vocabulary.json", None) if old_gen else None
-    if old is None:
+    if old_gen is None:
+        return update_vocabulary({}, added)
+    if old is None:  # an index from before vocabularies were stored
         return build_vocabulary(_texts(reports.values()))
-    return update_vocabulary(old, _texts(r for r in removed if r), _texts(accepted))
+    return update_vocabulary(old, added, _word_counts(r for r in removed if r))
+
+
+def _word_counts(reports) -> Counter:
+    """Word counts of the reports' passages (a module function: workers import it)."""
+    return word_counts(_texts(reports))
 
 
 def _texts(reports):

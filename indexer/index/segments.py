@@ -18,8 +18,12 @@ parent's `_finish()` removes it, after every sub-writer has returned.
 """
 from __future__ import annotations
 
+import os
+import pickle
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from itertools import accumulate
+from pathlib import Path
 
 from whoosh import index as whoosh_index
 
@@ -46,36 +50,63 @@ def slices(weights: list[int], n: int) -> list[range]:
     return cuts
 
 
-def write_segments(whoosh_dir: str, reports: list[dict], workers: int, to_documents, initializer=None, initargs=()) -> list:
+def write_segments(whoosh_dir: str, reports: list[dict], workers: int, to_documents,
+                   summarise=None, initializer=None, initargs=()) -> tuple[list, list]:
     """Write the reports (dicts in index order) as up to `workers` new segments in the index
-    at `whoosh_dir`, one process each; return the Whoosh Segment objects, in order.
-    `to_documents(report_dict)` yields the Whoosh documents of one report."""
+    at `whoosh_dir`, one process each. `to_documents(report)` yields one report's Whoosh
+    documents; `summarise(reports)`, if given, is also run over each slice in its worker.
+    Returns the Whoosh Segment objects and the summaries, in slice order.
+
+    Each slice reaches its worker as a file of pickled reports read one at a time, so a
+    worker holds one report, not its whole share, besides its writer's posting pool."""
     parts = slices([_weight(r) for r in reports], workers)
-    if not parts:
-        return []
-    with ProcessPoolExecutor(max_workers=len(parts), initializer=initializer,
-                             initargs=initargs) as pool:
-        futures = [pool.submit(_write_one, whoosh_dir, to_documents,
-                               [reports[i] for i in part]) for part in parts]
-        return [future.result() for future in futures]
+    files = [_spill([reports[i] for i in part], Path(whoosh_dir).parent) for part in parts]
+    try:
+        with ProcessPoolExecutor(max_workers=max(1, len(parts)), initializer=initializer,
+                                 initargs=initargs) as pool:
+            futures = [pool.submit(_write_one, whoosh_dir, str(path), to_documents, summarise)
+                       for path in files]
+            done = [future.result() for future in futures]
+    finally:
+        for path in files:
+            path.unlink(missing_ok=True)
+    return [segment for segment, _ in done], [summary for _, summary in done]
 
 
 def _weight(report: dict) -> int:
     return 1 + sum(len(section["passages"]) for section in report["sections"])
 
 
-def _write_one(whoosh_dir: str, to_documents, reports: list[dict]):
+def _spill(reports: list[dict], folder: Path) -> Path:
+    handle, name = tempfile.mkstemp(prefix="slice-", suffix=".pickle", dir=folder)
+    with os.fdopen(handle, "wb") as out:
+        for report in reports:
+            pickle.dump(report, out, pickle.HIGHEST_PROTOCOL)
+    return Path(name)
+
+
+def _read(path: str):
+    with open(path, "rb") as f:
+        while True:
+            try:
+                yield pickle.load(f)
+            except EOFError:
+                return
+
+
+def _write_one(whoosh_dir: str, path: str, to_documents, summarise):
     """Runs in a worker: one sub-writer, one segment, no TOC."""
     ix = whoosh_index.open_dir(whoosh_dir)
     writer = Writer(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
     try:
-        for report in reports:
+        for report in _read(path):
             for doc in to_documents(report):
                 writer.add_document(**doc)
-        return writer._finalize_segment()
+        segment = writer._finalize_segment()
     except BaseException:
         writer._close_segment()
         raise
+    return segment, summarise(_read(path)) if summarise else None
 
 
 def commit_with(writer, segments: list) -> None:
