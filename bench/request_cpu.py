@@ -5,9 +5,10 @@ Flask's test client runs the app of a checkout (a subprocess with the checkout f
 path, so `--code` can name the code before a change): two warming rounds over the URLs,
 then --rounds timed rounds; the figure is the median round's CPU per request
 (`time.process_time()`, this process only, so other jobs on the machine disturb it far
-less than wall time). The answer cache is off. --cold also forgets, before every request,
-what this work remembers between requests (analysed passages, query plans): the cost of a
-question never asked before.
+less than wall time). The answer cache is off. --cold also measures with what is
+remembered between requests forgotten before every request: the query plans (a question
+never asked before), then the plans and the analysed words (a worker that has just
+started).
 
     python bench/request_cpu.py --index /tmp/throughput/ix-corpus --code /tmp/before --code .
 """
@@ -30,9 +31,11 @@ from webui import create_app
 import webui
 assert webui.__file__.startswith(code), webui.__file__
 forget = []
-if cold == "1":
+if cold != "warm":
     from indexer.search import highlight, plans
-    forget = [highlight._memo.cache_clear, plans._memos.clear]
+    forget = [plans._memos.clear]
+    if cold == "words":
+        forget += [highlight._word.cache_clear, highlight._exact_word.cache_clear]
 client = create_app({"OFSTED_INDEX": index, "OFSTED_ANSWER_CACHE": 0}).test_client()
 urls = [q.url(path) for q in QUERIES]
 for _ in range(2):
@@ -52,9 +55,13 @@ print(json.dumps({"median_ms": statistics.median(per_round), "rounds_ms": per_ro
 """
 
 
-def cpu(code: Path, index: Path, path: str, rounds: int, cold: bool) -> dict:
+MODES = {"warm": "memos warm", "plans": "query plans forgotten",
+         "words": "plans and analysed words forgotten"}
+
+
+def cpu(code: Path, index: Path, path: str, rounds: int, mode: str) -> dict:
     done = subprocess.run([sys.executable, "-c", CHILD, str(code.resolve()), str(index), path,
-                           str(rounds), "1" if cold else "0"], cwd=code, check=True,
+                           str(rounds), mode], cwd=code, check=True,
                           capture_output=True, text=True)
     return json.loads(done.stdout)
 
@@ -68,16 +75,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--cold", action="store_true", help="also with the memos forgotten")
     args = parser.parse_args(argv)
     codes = args.code or [ROOT]
-    modes = [False, True] if args.cold else [False]
+    modes = ["warm", "plans", "words"] if args.cold else ["warm"]
     for repeat in range(args.repeats):
         for path in ("/api/search", "/search"):
             for code in codes:
-                for cold in modes:
-                    if cold and not (code / "indexer" / "search" / "plans.py").exists():
+                for mode in modes:
+                    if mode != "warm" and not (code / "indexer/search/plans.py").exists():
                         continue  # code without the memos: nothing to forget
-                    found = cpu(code, args.index, path, args.rounds, cold)
+                    found = cpu(code, args.index, path, args.rounds, mode)
                     rounds = " ".join(f"{ms:.2f}" for ms in found["rounds_ms"])
-                    print(f"{str(code):28s} {path:12s} {'cold' if cold else 'warm'}  CPU "
+                    print(f"{str(code):28s} {path:12s} {MODES[mode]:28s} CPU "
                           f"{found['median_ms']:.2f} ms a request (rounds {rounds})", flush=True)
 
 
