@@ -148,3 +148,40 @@ def test_whole_corpus_builds(corpus_build):
     assert summary.reports == 235
     assert summary.pages > 2500
     assert summary.chunks > 15000
+
+
+def test_an_update_shares_segments_and_updates_the_vocabulary_exactly(tmp_path, seed_copy):
+    """An incremental build hard-links the previous generation's segment files (the previous
+    generation still answers as before) and updates the vocabulary from the passages removed
+    and added: the same vocabulary.json, in the same order, as a build from scratch."""
+    index_dir, seeds = tmp_path / "index", sorted(seed_copy.iterdir())
+    held = tmp_path / "held"
+    held.mkdir()
+    for path in seeds[3:]:
+        shutil.move(path, held / path.name)
+    build([str(seed_copy)], str(index_dir), workers=2)
+    before = store.current_generation(index_dir)
+    old_total = total(index_dir, "children")
+    for path in held.iterdir():
+        shutil.move(path, seed_copy / path.name)
+    seeds[0].write_text(seeds[0].read_text(encoding="utf-8") + "\nA note on zyxwords.\n",
+                        encoding="utf-8")
+    seeds[1].unlink()
+    updated = build([str(seed_copy)], str(index_dir), workers=2)
+    assert (updated.added, updated.updated, updated.removed) == (2, 1, 1)
+    after = store.current_generation(index_dir)
+    shared = {p.name for p in (before / "whoosh").glob("*.seg")} & \
+        {p.name for p in (after / "whoosh").glob("*.seg")}
+    assert shared and all(os.path.samefile(before / "whoosh" / name, after / "whoosh" / name)
+                          for name in shared)
+    from whoosh import index as whoosh_index
+    with whoosh_index.open_dir(str(before / "whoosh")).searcher() as old:
+        assert old.doc_count() == sum(len(s["passages"]) for r in store.read_json(
+            before / "reports.json", {}).values() for s in r["sections"])
+    assert total(index_dir, "children") != old_total
+
+    fresh = build([str(seed_copy)], str(tmp_path / "fresh"), workers=1)
+    vocabulary = store.read_json(after / "vocabulary.json", {})
+    expected = store.read_json(store.current_generation(fresh.index) / "vocabulary.json", {})
+    assert vocabulary["zyxwords"] == 1
+    assert list(vocabulary.items()) == list(expected.items())

@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,16 +24,16 @@ from pathlib import Path
 import whoosh
 from tqdm import tqdm
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
 
 from indexer.index import columns, mapped, report_store, segments, sources, store
 from indexer.index.sources import MAX_FILE_MB
+from indexer.index.writer import Writer
 from indexer.errors import BuildRefused, OfstedSearchError
 from indexer.models import REPORT_FORMAT, Report, dated
 from indexer.ingest.parse import chunk_report, parse_file
 from indexer.index.facet_registry import FACETS
 from indexer.index.schema import make_schema
-from indexer.search.spelling import build_vocabulary
+from indexer.search.spelling import build_vocabulary, update_vocabulary, word_counts
 
 
 @dataclass
@@ -277,8 +278,7 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
     building = store.new_generation(index_dir)
     try:
         writer = _open_writer(building, old_gen)
-        for path in gone:
-            _forget(path, old_manifest, reports, writer)
+        removed = [_forget(path, old_manifest, reports, writer) for path in gone]
         by_sha = {entry["sha256"]: p for p, entry in manifest.items()}  # duplicate files
         accepted = []  # report dicts to index, in the order a single writer adds them
         for path, data, reason in _parse_stream(changed, workers, progress, parse_seconds):
@@ -287,17 +287,17 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
                 summary.kept += 1
                 reason = f"{reason} (its previous version stays in the index)"
             elif data is not None and old_gen is not None:
-                _forget(path, old_manifest, reports, writer)
+                removed.append(_forget(path, old_manifest, reports, writer))
             if _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary):
                 accepted.append(data)
-        _add_reports(writer, building, accepted, workers)
+        added = _add_reports(writer, building, accepted, workers)
         _write_mapped(building, old_gen)
         store.write_json(building / "reports.json", reports)
         report_store.write(building, reports)
         store.write_json(building / "manifest.json", manifest)
         store.write_json(building / "format.json", fmt)
-        store.write_json(building / "vocabulary.json", build_vocabulary(
-            p["text"] for r in reports.values() for s in r["sections"] for p in s["passages"]))
+        store.write_json(building / "vocabulary.json",
+                         _vocabulary(old_gen, removed, added, reports))
         store.publish(index_dir, building)
     except OSError as exc:
         shutil.rmtree(building, ignore_errors=True)
@@ -321,18 +321,21 @@ def _write_mapped(building: Path, old_gen: Path | None) -> None:
         ix.close()
 
 
-def _add_reports(writer, building: Path, accepted: list[dict], workers: int) -> None:
+def _add_reports(writer, building: Path, accepted: list[dict], workers: int) -> Counter:
     """Index the accepted reports and commit: in `workers` parallel segment writers
-    (indexer.index.segments) when there is more than one report, else in this process."""
+    (indexer.index.segments) when there is more than one report, else in this process.
+    Returns the word counts of their passages (for the vocabulary), counted alongside."""
     if workers > 1 and len(accepted) > 1:
-        segments.commit_with(writer, segments.write_segments(
-            str(building / "whoosh"), accepted, workers, _Writer, _documents_of,
-            initializer=_die_with_parent, initargs=(os.getpid(),)))
-        return
+        written, counts = segments.write_segments(
+            str(building / "whoosh"), accepted, workers, _documents_of, _word_counts,
+            initializer=_die_with_parent, initargs=(os.getpid(),))
+        segments.commit_with(writer, written)
+        return sum(counts, Counter())
     for data in accepted:
         for doc in _documents_of(data):
             writer.add_document(**doc)
     writer.commit()
+    return _word_counts(accepted)
 
 
 def _documents_of(data: dict):
@@ -340,47 +343,43 @@ def _documents_of(data: dict):
     return _chunk_documents(Report.from_dict(data))
 
 
-def _forget(path: str, old_manifest: dict, reports: dict, writer) -> None:
-    """Remove the previous version of a file's report."""
-    if path in old_manifest:
-        report_id = old_manifest[path]["report_id"]
-        reports.pop(report_id, None)
-        writer.delete_by_term("report_id", report_id)
+def _vocabulary(old_gen, removed: list, added: Counter, reports: dict) -> dict:
+    """The new generation's vocabulary: the old one updated with the passages removed and
+    added (time proportional to the change), or counted afresh for a new index."""
+    old = store.read_json(old_gen / "vocabulary.json", None) if old_gen else None
+    if old_gen is None:
+        return update_vocabulary({}, added)
+    if old is None:  # an index from before vocabularies were stored
+        return build_vocabulary(_texts(reports.values()))
+    return update_vocabulary(old, added, _word_counts(r for r in removed if r))
+
+
+def _word_counts(reports) -> Counter:
+    """Word counts of the reports' passages (a module function: workers import it)."""
+    return word_counts(_texts(reports))
+
+
+def _texts(reports):
+    return (p["text"] for r in reports for s in r["sections"] for p in s["passages"])
+
+
+def _forget(path: str, old_manifest: dict, reports: dict, writer) -> dict | None:
+    """Remove the previous version of a file's report; return it (None if there was none)."""
+    if path not in old_manifest:
+        return None
+    report_id = old_manifest[path]["report_id"]
+    writer.delete_by_term("report_id", report_id)
+    return reports.pop(report_id, None)
 
 
 def _open_writer(building: Path, old_gen: Path | None):
     if old_gen is not None:
-        shutil.copytree(old_gen / "whoosh", building / "whoosh")
+        store.link_tree(old_gen / "whoosh", building / "whoosh")
         ix = whoosh_index.open_dir(str(building / "whoosh"))
     else:
         (building / "whoosh").mkdir()
         ix = whoosh_index.create_in(str(building / "whoosh"), make_schema())
-    return _Writer(ix, limitmb=256)
-
-
-class _Writer(SegmentWriter):
-    """Whoosh's SegmentWriter, minus a cost that dominates big builds: when it writes the
-    postings it asks the per-document reader for every posting's field length, and for a
-    field that keeps no lengths (every ID field) that reader checks the disk each time.
-    Here the per-document reader remembers which fields have lengths."""
-
-    def per_document_reader(self):
-        return _KnownLengths(super().per_document_reader())
-
-
-class _KnownLengths:
-    def __init__(self, reader):
-        self._reader, self._has = reader, {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
-        if fieldname not in self._has:
-            self._has[fieldname] = self._reader.has_column(f"_{fieldname}_len")
-        if not self._has[fieldname]:
-            return default
-        return self._reader.doc_field_length(docnum, fieldname, default)
-
-    def __getattr__(self, name):  # everything else: the wrapped reader
-        return getattr(self._reader, name)
+    return Writer(ix, limitmb=256)
 
 
 def _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary) -> bool:

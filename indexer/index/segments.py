@@ -5,8 +5,8 @@ The parent lists the new segments in the TOC in slice order, so every chunk gets
 docnum a single writer would have given it, and the term statistics BM25F reads (document
 frequencies, field length totals, document count) are sums over segments: the index answers
 with the same matches, scores and tie order as a single-writer build (decision 0026,
-tests/test_parallel_build.py). Every segment is written by the caller's writer class, so a
-hook on it (build._Writer) runs in every process.
+tests/test_parallel_build.py). Every segment is written by indexer.index.writer.Writer, in
+whichever process, so anything that class does happens to every segment.
 
 Whoosh internals used (whoosh-reloaded 2.7.5, pinned; `whoosh.multiproc.MpWriter` with
 `multisegment=True` does the same): `SegmentWriter(_lk=False)` for a sub-writer (the parent
@@ -18,10 +18,16 @@ parent's `_finish()` removes it, after every sub-writer has returned.
 """
 from __future__ import annotations
 
+import os
+import pickle
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from itertools import accumulate
+from pathlib import Path
 
 from whoosh import index as whoosh_index
+
+from indexer.index.writer import Writer
 
 WRITER_LIMIT_MB = 256  # each writer's posting pool in memory before it spills a sorted run
 
@@ -44,37 +50,63 @@ def slices(weights: list[int], n: int) -> list[range]:
     return cuts
 
 
-def write_segments(whoosh_dir: str, reports: list[dict], workers: int, writer_class,
-                   to_documents, initializer=None, initargs=()) -> list:
+def write_segments(whoosh_dir: str, reports: list[dict], workers: int, to_documents,
+                   summarise=None, initializer=None, initargs=()) -> tuple[list, list]:
     """Write the reports (dicts in index order) as up to `workers` new segments in the index
-    at `whoosh_dir`, one process each; return the Whoosh Segment objects, in order.
-    `to_documents(report_dict)` yields the Whoosh documents of one report."""
+    at `whoosh_dir`, one process each. `to_documents(report)` yields one report's Whoosh
+    documents; `summarise(reports)`, if given, is also run over each slice in its worker.
+    Returns the Whoosh Segment objects and the summaries, in slice order.
+
+    Each slice reaches its worker as a file of pickled reports read one at a time, so a
+    worker holds one report, not its whole share, besides its writer's posting pool."""
     parts = slices([_weight(r) for r in reports], workers)
-    if not parts:
-        return []
-    with ProcessPoolExecutor(max_workers=len(parts), initializer=initializer,
-                             initargs=initargs) as pool:
-        futures = [pool.submit(_write_one, whoosh_dir, writer_class, to_documents,
-                               [reports[i] for i in part]) for part in parts]
-        return [future.result() for future in futures]
+    files = [_spill([reports[i] for i in part], Path(whoosh_dir).parent) for part in parts]
+    try:
+        with ProcessPoolExecutor(max_workers=max(1, len(parts)), initializer=initializer,
+                                 initargs=initargs) as pool:
+            futures = [pool.submit(_write_one, whoosh_dir, str(path), to_documents, summarise)
+                       for path in files]
+            done = [future.result() for future in futures]
+    finally:
+        for path in files:
+            path.unlink(missing_ok=True)
+    return [segment for segment, _ in done], [summary for _, summary in done]
 
 
 def _weight(report: dict) -> int:
     return 1 + sum(len(section["passages"]) for section in report["sections"])
 
 
-def _write_one(whoosh_dir: str, writer_class, to_documents, reports: list[dict]):
+def _spill(reports: list[dict], folder: Path) -> Path:
+    handle, name = tempfile.mkstemp(prefix="slice-", suffix=".pickle", dir=folder)
+    with os.fdopen(handle, "wb") as out:
+        for report in reports:
+            pickle.dump(report, out, pickle.HIGHEST_PROTOCOL)
+    return Path(name)
+
+
+def _read(path: str):
+    with open(path, "rb") as f:
+        while True:
+            try:
+                yield pickle.load(f)
+            except EOFError:
+                return
+
+
+def _write_one(whoosh_dir: str, path: str, to_documents, summarise):
     """Runs in a worker: one sub-writer, one segment, no TOC."""
     ix = whoosh_index.open_dir(whoosh_dir)
-    writer = writer_class(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
+    writer = Writer(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
     try:
-        for report in reports:
+        for report in _read(path):
             for doc in to_documents(report):
                 writer.add_document(**doc)
-        return writer._finalize_segment()
+        segment = writer._finalize_segment()
     except BaseException:
         writer._close_segment()
         raise
+    return segment, summarise(_read(path)) if summarise else None
 
 
 def commit_with(writer, segments: list) -> None:

@@ -78,6 +78,22 @@ def remove_stale_builds(root: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+def link_tree(source: Path, target: Path) -> None:
+    """A new directory holding hard links to the files of `source` (a copy where the two
+    cannot share files). For the Whoosh index of the next generation: Whoosh never writes
+    into a file it has written (segments are immutable, deletions live in the new TOC, which
+    is a new file), so both generations can share every segment. Lock files and Whoosh's
+    temporary folders are left behind."""
+    target.mkdir()
+    for path in source.iterdir():
+        if not path.is_file() or path.name.endswith("WRITELOCK"):
+            continue
+        try:
+            os.link(path, target / path.name)
+        except OSError:
+            shutil.copy2(path, target / path.name)
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:

@@ -19,11 +19,29 @@ MIN_COUNT = 2  # a word must occur in two passages to be suggested
 
 
 def build_vocabulary(texts) -> dict[str, int]:
-    """Document frequency of every lower-case word of 3+ letters in the texts."""
+    """Document frequency of every lower-case word of 3+ letters in the texts, in word order
+    (so an updated vocabulary, below, is the same dict, in the same order, as a rebuilt one)."""
+    return update_vocabulary({}, word_counts(texts))
+
+
+def word_counts(texts) -> Counter:
+    """How many of the texts hold each lower-case word of 3+ letters."""
     counts: Counter[str] = Counter()
     for text in texts:
         counts.update(set(WORD_RE.findall(text.lower())))
-    return dict(counts)
+    return counts
+
+
+def update_vocabulary(vocabulary: dict[str, int], added: Counter,
+                      removed: Counter | None = None) -> dict[str, int]:
+    """The vocabulary of a set of passages, from the vocabulary of an earlier set and the
+    word_counts of the passages it gained and lost: document frequencies are counts, so this
+    equals build_vocabulary over the new set, at a cost proportional to the change
+    (decision 0026)."""
+    counts: Counter[str] = Counter(vocabulary)
+    counts.update(added)
+    counts.subtract(removed or Counter())
+    return {word: counts[word] for word in sorted(counts) if counts[word] > 0}
 
 
 class Speller:

@@ -1,0 +1,61 @@
+"""indexer.index.writer.Writer writes byte-for-byte the segment files Whoosh's own
+SegmentWriter writes for the same documents, including when its posting pool spills sorted
+runs to disk (batched there) and when old segments are merged into it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from indexer.index.build import _documents_of
+from indexer.index.schema import make_schema
+from indexer.index.writer import Writer
+from indexer.ingest.parse import parse_file
+
+
+@pytest.fixture(scope="module")
+def seed_reports(seeds_dir) -> list[dict]:
+    return [parse_file(str(path)).to_dict() for path in sorted(seeds_dir.iterdir())]
+
+
+def segment_files(folder: Path) -> dict[str, bytes]:
+    """The new segment's files by extension (segment names are random)."""
+    segment = whoosh_index.open_dir(str(folder))._segments()[-1].segment_id()
+    return {p.name.replace(segment, "SEG"): p.read_bytes()
+            for p in folder.iterdir() if segment in p.name}
+
+
+def write(folder: Path, writer_class, reports: list[dict], spills: bool) -> dict[str, bytes]:
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), make_schema())
+    first = SegmentWriter(ix, compound=False)  # an old segment, with one document deleted
+    for doc in _documents_of(reports[0]):
+        first.add_document(**doc)
+    first.commit()
+    deleting = SegmentWriter(ix)
+    deleting.delete_document(0)
+    deleting.commit(merge=False)
+    writer = writer_class(ix, limitmb=1, compound=False)  # 1 MB: the pool spills runs
+    for report in reports[1:]:
+        for doc in _documents_of(report):
+            writer.add_document(**doc)
+    assert bool(writer.pool.runs) is spills
+    writer.commit(optimize=True)  # merges the old segment into the new one
+    return segment_files(folder)
+
+
+def test_same_segment_files_as_whoosh(seed_reports, tmp_path):
+    mine = write(tmp_path / "mine", Writer, seed_reports, spills=True)
+    whoosh = write(tmp_path / "whoosh", SegmentWriter, seed_reports, spills=True)
+    assert "SEG.pst" in mine and "SEG._text_len.col" in mine
+    assert mine.keys() == whoosh.keys()
+    assert [name for name in mine if mine[name] != whoosh[name]] == []
+
+
+def test_a_different_document_gives_different_files(seed_reports, tmp_path):
+    """The comparison can fail: one report fewer changes the postings."""
+    mine = write(tmp_path / "mine", Writer, seed_reports[:-1], spills=True)
+    whoosh = write(tmp_path / "whoosh", SegmentWriter, seed_reports, spills=True)
+    assert mine["SEG.pst"] != whoosh["SEG.pst"]
