@@ -11,8 +11,9 @@ arrays: the exact set of matching documents and the score Whoosh's matchers give
 caller asks Whoosh instead.
 
 Roles: TermCache holds one generation's arrays; Postings reads a term's postings and the
-field lengths out of Whoosh's files; Evaluator walks a query tree over dense arrays; top()
-picks the best-scored documents.
+field lengths from the generation's memory-mapped arrays (indexer.index.mapped, shared by
+every worker) or, for what they lack, out of Whoosh's files; Evaluator walks a query
+tree over dense arrays; top() picks the best-scored documents.
 
 Whoosh internals it reads (whoosh-reloaded 2.7.5, decision 0001), none of them public API:
 - the W3 codec: `whoosh.codec.whoosh3.W3LeafMatcher` and its block state (`_read_data`,
