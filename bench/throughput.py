@@ -102,7 +102,7 @@ def summary(runs: list[dict]) -> None:
             print(f"  {run['label']:28s} {name:8s} {rate:7.1f} req/s{share}  errors {errors}")
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> Path:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, default=WORK / "ix-corpus")
     parser.add_argument("--seconds", type=int, default=30)
@@ -113,6 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mixes", nargs="+", default=list(MIXES), choices=list(MIXES))
     parser.add_argument("--code", type=Path, action="append",
                         help="checkout to serve (repeatable; default: this one)")
+    parser.add_argument("--results", type=Path, default=WORK, help="folder of results-*.json")
     parser.add_argument("--env", action="append", default=[],
                         help="NAME=VALUE for the server (repeatable; a run per --env given "
                              "as NAME=V1,V2 tries each value)")
@@ -132,11 +133,12 @@ def main(argv: list[str] | None = None) -> None:
     runs = [{"label": text, "code": str(code), "env": env, "repeats": repeats}
             for text, (code, env), repeats in zip(labels, servers, found)]
     summary(runs)
-    WORK.mkdir(parents=True, exist_ok=True)
-    out = WORK / f"results-{time.strftime('%H%M%S')}.json"
+    args.results.mkdir(parents=True, exist_ok=True)
+    out = args.results / f"results-{time.strftime('%H%M%S')}.json"
     out.write_text(json.dumps({"index": str(index), "clients": args.clients,
                                "seconds": args.seconds, "runs": runs}, indent=1))
     print(f"results: {out}")
+    return out
 
 
 def environments(pairs: list[str]) -> list[dict]:

@@ -267,14 +267,18 @@ def plain(value):
     if kind in _ATOMIC:
         return value
     if kind is list:
-        return [plain(v) for v in value]
+        return [v if type(v) in _ATOMIC else plain(v) for v in value]
     if kind is dict:
-        return {plain(k): plain(v) for k, v in value.items()}
+        return {plain(k): v if type(v) in _ATOMIC else plain(v) for k, v in value.items()}
     names = _FIELD_NAMES.get(kind)
     if names is None and is_dataclass(value) and not isinstance(value, type):
         names = _FIELD_NAMES.setdefault(kind, tuple(f.name for f in fields(value)))
     if names is not None:
-        return {name: plain(getattr(value, name)) for name in names}
+        found = {}
+        for name in names:  # most fields are str, int or None: no call for those
+            v = getattr(value, name)
+            found[name] = v if type(v) in _ATOMIC else plain(v)
+        return found
     return asdict(_Box(value))["value"]  # tuples, subclasses, other objects: as asdict
 
 

@@ -12,6 +12,7 @@ FACET_PARAMS = {f.name: f.param for f in FACETS}
 FILTER_PARAMS = tuple(FACET_PARAMS.values())
 STATE_PARAMS = ("q", *FILTER_PARAMS, "year_from", "year_to", "sort", "per_page", "expand", "page")
 MAX_LINK_VALUES = 60  # longer value lists cannot pass parse_params anyway
+_ORDER = {name: n for n, name in enumerate(STATE_PARAMS)}  # a parameter's place in a URL
 
 
 class UrlState:
@@ -52,7 +53,7 @@ class UrlState:
         kept = [(n, v) for n, v in self.pairs if n != name]
         if value not in (None, ""):
             kept.append((name, str(value)))
-        return self._with(sorted(kept, key=lambda p: STATE_PARAMS.index(p[0])))
+        return self._with(sorted(kept, key=lambda p: _ORDER[p[0]]))
 
     def toggle(self, name: str, value: str) -> "UrlState":
         """Add the filter value, or remove it when present; always back to page 1."""
@@ -60,7 +61,7 @@ class UrlState:
         if (name, value) in base.pairs:
             return base._with(p for p in base.pairs if p != (name, value))
         pairs = base.pairs + [(name, value)]
-        return base._with(sorted(pairs, key=lambda p: STATE_PARAMS.index(p[0])))
+        return base._with(sorted(pairs, key=lambda p: _ORDER[p[0]]))
 
     def filters(self) -> list[tuple[str, str]]:
         return [(n, v) for n, v in self.pairs if n in FILTER_PARAMS]

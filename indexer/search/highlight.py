@@ -8,19 +8,19 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import bleach
 
-from indexer.index.analysis import make_analyzer, make_exact_analyzer
+from indexer.index.analysis import (EXACT_TOKEN_PATTERN, TOKEN_PATTERN, make_analyzer,
+                                    make_exact_analyzer)
 
 SNIPPET_CHARS = 420  # passages up to this length are shown whole
 WINDOW = 150  # characters either side of a match in a longer passage
 MAX_FRAGMENTS = 3
-# Tokens of the last MEMO_PASSAGES passages up to MEMO_CHARS long are remembered (analysed):
-# about 12 KB a passage of 600 characters, so a few MB a process, 25 MB at most.
-MEMO_PASSAGES = 1024
-MEMO_CHARS = 2000
+# Words analysed once per process (analysed): the vocabulary of what is shown, not the
+# passages; about 300 bytes a word, so at most about 10 MB a process for each analyzer.
+MEMO_WORDS = 32_768
 _ANALYZER = make_analyzer()
 _EXACT_ANALYZER = make_exact_analyzer()
 # A fragment made only of html.escape()d text and <mark> tags, with none of the characters
@@ -76,23 +76,50 @@ class Highlighter:
 
 
 def analysed(text: str, exact: bool = False) -> tuple[tuple[str, int, int, int], ...]:
-    """(word, position, start, end) of every token the indexing analyzer (or the exact-phrase
-    analyzer) reads in `text`. A passage of up to MEMO_CHARS characters is remembered (the
-    last MEMO_PASSAGES of each kind): the analyzers are fixed for the process, so the tokens
-    depend on the text alone, and running them was a quarter of a search's CPU
-    (docs/decisions/0028-throughput.md)."""
-    if len(text) <= MEMO_CHARS:
-        return _memo(text, exact)
-    return _tokens(text, exact)
+    """(word, position, start, end) of every token the indexing analyzer (or, exact=True,
+    the exact-phrase analyzer) reads in `text`, exactly as the analyzer gives them.
+
+    Running the analyzer over each passage shown was a quarter of a search's CPU (a token
+    goes through six generator stages), so each word the tokenizer matches is analysed
+    alone, once per process (`tokenize=False` hands the analyzer's filters the word as one
+    token), and the results are laid end to end: a word takes as many positions as the
+    analyzer gives its tokens (a compound "multi-agency" two, a stop word one, emptied),
+    and the positions are then renumbered without the stop words' gaps, as StopFilter
+    does. The filters are context-free (each reads one token), which is what makes this
+    exact; tests/test_highlight.py compares it with the analyzer on the seeds and every
+    passage of the corpus (docs/decisions/0028-throughput.md)."""
+    words = _exact_word if exact else _word
+    pattern = _EXACT_TOKEN if exact else _TOKEN
+    found = []
+    base, out, last_in = 0, 0, None  # base: the input position of the word's first token
+    for match in pattern.finditer(text):
+        tokens, width = words(match.group())
+        start = match.start()
+        for word, relative, lo, hi in tokens:
+            position = base + relative
+            if last_in is None:
+                out = position  # StopFilter: the first token keeps its position
+            elif position != last_in:
+                out += 1
+            last_in = position
+            found.append((word, out, start + lo, start + hi))
+        base += width
+    return tuple(found)
 
 
-def _tokens(text: str, exact: bool) -> tuple[tuple[str, int, int, int], ...]:
-    analyzer = _EXACT_ANALYZER if exact else _ANALYZER
-    return tuple((t.text, t.pos, t.startchar, t.endchar)
-                 for t in analyzer(text, positions=True, chars=True, mode="index"))
+def _analyse_word(analyzer, raw: str) -> tuple[tuple, int]:
+    """One word's tokens (text, position, start, end, relative to the word) and how many
+    positions it takes."""
+    tokens = tuple((t.text, t.pos, t.startchar, t.endchar)
+                   for t in analyzer(raw, positions=True, chars=True, mode="index",
+                                     tokenize=False))
+    return tokens, max((t[1] for t in tokens), default=0) + 1
 
 
-_memo = lru_cache(maxsize=MEMO_PASSAGES)(_tokens)
+_TOKEN = re.compile(TOKEN_PATTERN, re.UNICODE)  # what the analyzers' RegexTokenizers match
+_EXACT_TOKEN = re.compile(EXACT_TOKEN_PATTERN, re.UNICODE)
+_word = lru_cache(maxsize=MEMO_WORDS)(partial(_analyse_word, _ANALYZER))
+_exact_word = lru_cache(maxsize=MEMO_WORDS)(partial(_analyse_word, _EXACT_ANALYZER))
 
 
 def _phrase_spans(tokens, phrases: list[list[str]]) -> list[tuple[int, int]]:
