@@ -2,35 +2,31 @@
 
 The index mirrors the files under the given paths: new files are added, changed files
 replace their old passages, files no longer there leave the index, unreadable files are
-skipped with their reason. Parsing runs in worker processes; the result is published as a
-new generation (indexer.index.store) only when complete.
+skipped with their reason. Files are parsed in worker processes (indexer.index.parse_pool),
+the accepted reports are written as one Whoosh segment per worker (indexer.index.segments);
+the result is published as a new generation (indexer.index.store) only when complete.
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import os
 import shutil
-import signal
 import sys
-import threading
 import time
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import whoosh
-from tqdm import tqdm
 from whoosh import index as whoosh_index
 
 from indexer.index import columns, mapped, report_store, segments, sources, store
+from indexer.index.parse_pool import PARSE_SECONDS, die_with_parent, parse_stream
 from indexer.index.sources import MAX_FILE_MB
 from indexer.index.writer import Writer
 from indexer.errors import BuildRefused, OfstedSearchError
 from indexer.models import REPORT_FORMAT, Report, dated
-from indexer.ingest.parse import chunk_report, parse_file
+from indexer.ingest.parse import chunk_report
 from indexer.index.facet_registry import FACETS
 from indexer.index.schema import make_schema
 from indexer.search.spelling import build_vocabulary, update_vocabulary, word_counts
@@ -65,8 +61,6 @@ class BuildSummary:
 # change re-parses every file into a fresh index instead of mixing old and new analysis.
 FORMAT_PACKAGES = ("ingest", "index")
 FORMAT_FILES = ("models.py",)
-PARSE_SECONDS = 120.0  # default per-file parse deadline (python -m indexer build --parse-seconds)
-PR_SET_PDEATHSIG = 1  # prctl option: signal sent to this process when its parent dies
 
 
 def _format_sources() -> list[Path]:
@@ -109,92 +103,6 @@ def collect_files(paths: list[str], summary: BuildSummary,
     summary.skipped.extend(found.skipped)
     summary.ignored.extend(found.ignored)
     return sorted(found.files)
-
-
-def _parse_worker(path: str, seconds: float = PARSE_SECONDS) -> tuple[str, dict | None, str | None]:
-    """Runs in a worker process: never raises for a bad file, returns its reason; a file
-    that takes longer than `seconds` to parse is given up (SIGALRM in this process)."""
-    try:
-        _arm(seconds)
-        return _parse(path)
-    except _TooSlow:
-        return path, None, f"parsing took longer than {seconds:g} s (the per-file limit)"
-    finally:
-        _disarm()
-
-
-def _parse(path: str) -> tuple[str, dict | None, str | None]:
-    try:
-        return path, parse_file(path).to_dict(), None
-    except OfstedSearchError as exc:
-        return path, None, str(exc)
-    except (OSError, ValueError, RuntimeError, IndexError, KeyError, MemoryError,
-            RecursionError, UnicodeError) as exc:
-        return path, None, f"could not be read: {type(exc).__name__}: {exc}"
-
-
-class _TooSlow(Exception):
-    """Raised by SIGALRM inside a parse that overran its deadline."""
-
-
-_alarm = {"armed": False, "previous": None}
-
-
-def _arm(seconds: float) -> None:
-    """Raise _TooSlow (once) in this thread after `seconds` (main thread only)."""
-    if seconds and threading.current_thread() is threading.main_thread():
-        _alarm["previous"] = signal.signal(signal.SIGALRM, _too_slow)
-        _alarm["armed"] = True
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-
-
-def _disarm() -> None:
-    if _alarm["previous"] is not None:
-        _alarm["armed"] = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, _alarm["previous"])
-        _alarm["previous"] = None
-
-
-def _too_slow(signum, frame):
-    if _alarm["armed"]:
-        _alarm["armed"] = False  # at most once: the handler that catches it is outside
-        raise _TooSlow()
-
-
-def _die_with_parent(parent: int) -> None:
-    """Pool initializer: the kernel kills this worker when the build's process dies, however
-    it dies (PR_SET_PDEATHSIG, Linux); if the parent is already gone, exit now."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass  # not Linux: the parent's own signal handlers stop the pool
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-def _parse_stream(paths: list[str], workers: int, progress: bool, seconds: float):
-    """Yield parse results as they arrive, so indexing overlaps parsing."""
-    bar = tqdm(total=len(paths), desc="indexing", unit="file", disable=not progress,
-               file=sys.stderr)
-    try:
-        if workers <= 1 or len(paths) < 4:
-            for path in paths:
-                yield _parse_worker(path, seconds)
-                bar.update()
-            return
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
-                                   initargs=(os.getpid(),))
-        try:
-            for result in pool.map(_parse_worker, paths, [seconds] * len(paths), chunksize=1):
-                yield result
-                bar.update()
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    finally:
-        bar.close()
 
 
 def _unique_id(report_id: str, taken) -> str:
@@ -281,7 +189,7 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
         removed = [_forget(path, old_manifest, reports, writer) for path in gone]
         by_sha = {entry["sha256"]: p for p, entry in manifest.items()}  # duplicate files
         accepted = []  # report dicts to index, in the order a single writer adds them
-        for path, data, reason in _parse_stream(changed, workers, progress, parse_seconds):
+        for path, data, reason in parse_stream(changed, workers, progress, parse_seconds):
             if data is None and path in old_manifest and old_gen is not None:
                 manifest[path] = old_manifest[path]  # try again next build
                 summary.kept += 1
@@ -290,7 +198,7 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
                 removed.append(_forget(path, old_manifest, reports, writer))
             if _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary):
                 accepted.append(data)
-        added = _add_reports(writer, building, accepted, workers)
+        added = _add_reports(writer, building, accepted, workers, progress)
         _write_mapped(building, old_gen)
         store.write_json(building / "reports.json", reports)
         report_store.write(building, reports)
@@ -321,14 +229,18 @@ def _write_mapped(building: Path, old_gen: Path | None) -> None:
         ix.close()
 
 
-def _add_reports(writer, building: Path, accepted: list[dict], workers: int) -> Counter:
+def _add_reports(writer, building: Path, accepted: list[dict], workers: int,
+                 progress: bool = False) -> Counter:
     """Index the accepted reports and commit: in `workers` parallel segment writers
     (indexer.index.segments) when there is more than one report, else in this process.
     Returns the word counts of their passages (for the vocabulary), counted alongside."""
     if workers > 1 and len(accepted) > 1:
+        if progress:
+            print(f"writing {len(accepted)} reports as {min(workers, len(accepted))} segments "
+                  "in parallel", file=sys.stderr, flush=True)
         written, counts = segments.write_segments(
             str(building / "whoosh"), accepted, workers, _documents_of, _word_counts,
-            initializer=_die_with_parent, initargs=(os.getpid(),))
+            initializer=die_with_parent, initargs=(os.getpid(),))
         segments.commit_with(writer, written)
         return sum(counts, Counter())
     for data in accepted:
