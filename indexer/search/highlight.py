@@ -2,6 +2,13 @@
 
 Matches come from the same analyzer that indexed the text, so stems, apostrophes and
 case variants light up; a phrase lights up only where its words stand together.
+
+Whoosh behaviour relied on (whoosh-reloaded 2.7.5, pinned): `analysed` hands one word to
+the analyzer with `tokenize=False` (RegexTokenizer then yields the word as one token) and
+lays the words out itself, which is exact only while every filter after the tokenizer
+reads one token at a time (ours in indexer/index/analysis.py, and Whoosh's
+LowercaseFilter and StemFilter). A new filter that looks across tokens must be reproduced
+in `analysed`; tests/test_highlight.py fails until it is.
 """
 from __future__ import annotations
 
