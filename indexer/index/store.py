@@ -3,6 +3,9 @@
     DIR/current -> gen-<stamp>/      symlink, swapped atomically with os.replace
     DIR/gen-<stamp>/whoosh/          the Whoosh index of chunks
     DIR/gen-<stamp>/reports.json     every Report (metadata, sections, passages)
+    DIR/gen-<stamp>/reports.sqlite   the same, shared by every worker (index.report_store)
+    DIR/gen-<stamp>/mapped/<segment>/ memory-mapped postings and lengths (index.mapped)
+    DIR/gen-<stamp>/columns/         memory-mapped facet codes, live mask, dates (index.columns)
     DIR/gen-<stamp>/manifest.json    source path -> sha256, report id (for incremental builds)
     DIR/gen-<stamp>/format.json      {"fingerprint", "report_format", "whoosh"} (read_format)
 
