@@ -19,6 +19,7 @@ from pathlib import Path
 
 import whoosh
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from indexer.index import columns, mapped, report_store, segments, sources, store
 from indexer.index.parse_pool import PARSE_SECONDS, die_with_parent, parse_stream
@@ -220,7 +221,8 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
 def _write_mapped(building: Path, old_gen: Path | None) -> None:
     """The memory-mapped postings of every segment (indexer.index.mapped) and the
     generation's columns (indexer.index.columns)."""
-    ix = whoosh_index.open_dir(str(building / "whoosh"))
+    # no mmap: Whoosh would copy the segment's files into memory (decision 0027)
+    ix = FileStorage(str(building / "whoosh"), supports_mmap=False).open_index()
     try:
         with ix.reader() as reader:
             mapped.write(building, reader, old_gen)

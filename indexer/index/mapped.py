@@ -13,9 +13,10 @@ Whoosh segments never change once written (deletions live in the table of conten
 new generation hard-links the files of the segments it kept and writes only new segments',
 including those Whoosh wrote while merging. The arrays are read back from the committed
 segment through Whoosh itself (ranking.leaf_blocks), so they are Whoosh's postings by
-construction whoever wrote the segment. Two terms whose keys collide are left out
-(`collided.npy`); a search reads such a term, and any term of a field not written, from
-Whoosh's blocks as before. A search also checks a term's count against Whoosh's document
+construction whoever wrote the segment. Two terms whose keys collide, and a term whose
+postings Whoosh does not give in full (deleted documents), are left out (`collided.npy`);
+a search reads such a term, and any term of a field not written, from Whoosh's blocks as
+before. A search also checks a term's count against Whoosh's document
 frequency, so a key found for a term the segment lacks is never used.
 
 Whoosh internals used: `SegmentReader.segment().segment_id()`, `all_terms()`, and those
@@ -82,30 +83,50 @@ def _fields(leaf) -> list[str]:
 
 
 def _write_segment(leaf, target: Path) -> None:
+    """Two passes, so only one term's postings are in memory at a time: the terms, their
+    keys and document frequencies; then each term's postings, decoded into its place in
+    files mapped for writing."""
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
     fields = _fields(leaf)
-    keys, ids, weights = [], [], []
-    for field, btext in leaf.all_terms():
-        if field not in fields:
-            continue
+    terms = [(key(f, b), f, b, leaf.doc_frequency(f, b)) for f, b in leaf.all_terms()
+             if f in fields]
+    order, collided = _sorted_unique(np.array([t[0] for t in terms], dtype=np.uint64))
+    counts = np.array([terms[i][3] for i in order], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    docnums = _open(partial / "docnums.npy", np.int32, int(starts[-1]))
+    weights = _open(partial / "weights.npy", np.float32, int(starts[-1]))
+    unused = []  # terms whose postings Whoosh does not give in full (deleted documents)
+    for slot, i in enumerate(order):
+        _, field, btext, frequency = terms[i]
         parts = list(ranking.leaf_blocks(leaf, field, btext, False))
-        keys.append(key(field, btext))
-        ids.append(np.concatenate([p[0] for p in parts]).astype(np.int32))
-        weights.append(np.concatenate([p[1] for p in parts]).astype(np.float32))
-    order, collided = _sorted_unique(np.array(keys, dtype=np.uint64))
-    counts = np.array([ids[i].size for i in order], dtype=np.int64)
-    np.save(partial / "terms.npy", np.array(keys, dtype=np.uint64)[order])
-    np.save(partial / "starts.npy", np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
-    np.save(partial / "docnums.npy", _joined([ids[i] for i in order], np.int32))
-    np.save(partial / "weights.npy", _joined([weights[i] for i in order], np.float32))
-    np.save(partial / "collided.npy", collided)
+        ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+        if ids.size != frequency:
+            unused.append(terms[i][0])
+            continue
+        docnums[starts[slot]:starts[slot + 1]] = ids
+        weights[starts[slot]:starts[slot + 1]] = np.concatenate([p[1] for p in parts])
+    for written in (docnums, weights):
+        if isinstance(written, np.memmap):
+            written.flush()
+    del docnums, weights
+    np.save(partial / "terms.npy", np.array([terms[i][0] for i in order], dtype=np.uint64))
+    np.save(partial / "starts.npy", starts)
+    np.save(partial / "collided.npy", np.union1d(collided, np.array(unused, np.uint64)))
     for field in fields:
         if leaf.schema[field].scorable:
             np.save(partial / f"lengths-{field}.npy", ranking.leaf_length_codes(leaf, field))
     (partial / "fields.json").write_text(json.dumps(fields))
     os.replace(partial, target)
+
+
+def _open(path: Path, dtype, size: int) -> np.ndarray:
+    """A new .npy file of `size` values, mapped for writing (an empty one is only saved)."""
+    if not size:
+        np.save(path, np.zeros(0, dtype))
+        return np.zeros(0, dtype)
+    return np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=(size,))
 
 
 def _sorted_unique(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -118,10 +139,6 @@ def _sorted_unique(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         repeated[1:] |= same
         repeated[:-1] |= same
     return order[~repeated], np.unique(ordered[repeated])
-
-
-def _joined(parts: list[np.ndarray], dtype) -> np.ndarray:
-    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
 
 
 class SegmentArrays:
