@@ -133,7 +133,7 @@ def dated(report) -> ReportDate:
 # Version of the stored report layout (reports.json). Raise it when a change makes older
 # stored reports unreadable even tolerantly (a field renamed or its meaning changed);
 # SearchIndex refuses to serve a generation written with a different version.
-REPORT_FORMAT = 2
+REPORT_FORMAT = 3  # 3: reports.sqlite beside reports.json (decision 0027)
 _BLANKS = (("None", None), ("dict", {}), ("list", []), ("str", ""), ("int", 0), ("float", 0.0),
            ("bool", False))
 

@@ -87,9 +87,10 @@ def test_a_failing_fast_path_falls_back_to_whoosh_and_logs_once(seed_index, capl
     fresh = SearchIndex(seed_index)
     expected = search(fresh, "neglect").total
     generation = fresh.generation()
-    generation.cache.entries.clear()
-    for key in ("neglect", "children"):  # damaged cache entries make the evaluator fail
-        generation.cache.entries[("text", key.encode(), "weights")] = "damaged"
+    # damaged field lengths make the evaluator fail (term postings come from the mapped
+    # files, which the cache does not hold: decision 0027)
+    generation.cache.lengths.clear()
+    generation.cache.lengths["text"] = "damaged"
     caplog.set_level(logging.ERROR, logger="indexer.search.fallback")
     from indexer.search import fallback
     fallback._failures_logged.clear()

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from indexer.__main__ import main
-from indexer.index import store
+from indexer.index import report_store, store
 from indexer.index.build import build
 from indexer.models import REPORT_FORMAT, Report
 from webui import create_app
@@ -25,8 +25,10 @@ def index_copy(tmp_path, seed_index):
 
 
 def rewrite(index_dir, fmt, change_report=None) -> str:
-    """Rewrite the served generation's format.json (and its reports); a report id."""
+    """Rewrite the served generation's format.json (and its reports); a report id. The
+    shared report store goes: formats before 3 did not write it."""
     generation = store.current_generation(index_dir)
+    (generation / report_store.FILE).unlink()
     store.write_json(generation / "format.json", fmt)
     reports = store.read_json(generation / "reports.json", {})
     for data in reports.values():

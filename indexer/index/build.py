@@ -20,7 +20,7 @@ from pathlib import Path
 import whoosh
 from whoosh import index as whoosh_index
 
-from indexer.index import segments, sources, store
+from indexer.index import columns, mapped, report_store, segments, sources, store
 from indexer.index.parse_pool import PARSE_SECONDS, die_with_parent, parse_stream
 from indexer.index.sources import MAX_FILE_MB
 from indexer.index.writer import Writer
@@ -199,7 +199,9 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
             if _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary):
                 accepted.append(data)
         added = _add_reports(writer, building, accepted, workers, progress)
+        _write_mapped(building, old_gen)
         store.write_json(building / "reports.json", reports)
+        report_store.write(building, reports)
         store.write_json(building / "manifest.json", manifest)
         store.write_json(building / "format.json", fmt)
         store.write_json(building / "vocabulary.json",
@@ -213,6 +215,18 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
         shutil.rmtree(building, ignore_errors=True)
         raise
     summary.skipped.sort(key=lambda s: s["path"])
+
+
+def _write_mapped(building: Path, old_gen: Path | None) -> None:
+    """The memory-mapped postings of every segment (indexer.index.mapped) and the
+    generation's columns (indexer.index.columns)."""
+    ix = whoosh_index.open_dir(str(building / "whoosh"))
+    try:
+        with ix.reader() as reader:
+            mapped.write(building, reader, old_gen)
+            columns.write(building, reader)
+    finally:
+        ix.close()
 
 
 def _add_reports(writer, building: Path, accepted: list[dict], workers: int,

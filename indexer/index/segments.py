@@ -18,6 +18,7 @@ parent's `_finish()` removes it, after every sub-writer has returned.
 """
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import tempfile
@@ -61,6 +62,9 @@ def write_segments(whoosh_dir: str, reports: list[dict], workers: int, to_docume
     worker holds one report, not its whole share, besides its writer's posting pool."""
     parts = slices([_weight(r) for r in reports], workers)
     files = [_spill([reports[i] for i in part], Path(whoosh_dir).parent) for part in parts]
+    # Forked workers share the parent's pages (every report dict); frozen objects are not
+    # visited by the workers' garbage collector, so it does not copy those pages into each.
+    gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=max(1, len(parts)), initializer=initializer,
                                  initargs=initargs) as pool:
@@ -68,6 +72,7 @@ def write_segments(whoosh_dir: str, reports: list[dict], workers: int, to_docume
                        for path in files]
             done = [future.result() for future in futures]
     finally:
+        gc.unfreeze()
         for path in files:
             path.unlink(missing_ok=True)
     return [segment for segment, _ in done], [summary for _, summary in done]

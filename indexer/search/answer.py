@@ -60,6 +60,7 @@ class Answer:
         self.scores: np.ndarray | None = None  # Whoosh's BM25F score of every match
         self.coverage: np.ndarray | None = None  # words each passage has ("most words" mode)
         self.query = request.query  # as typed (the request's may lose an authority's name)
+        self._places: dict[str, dict] = {}  # report_id -> _places() of the hits' reports
         self.authority_words: dict | None = None
         self.snippets = True  # False: hits without highlighted snippets (exports)
 
@@ -267,11 +268,13 @@ class Answer:
     def _hit(self, docnum: int, score: float, plan: QueryPlan) -> Hit:
         fields = self.searcher.stored_fields(docnum)
         report = self.g.reports.get(fields["report_id"], {})
-        paged = paginated(report)
+        if fields["report_id"] not in self._places:  # a long report: once per request
+            self._places[fields["report_id"]] = _places(report)
+        paged, places = paginated(report), self._places[fields["report_id"]]
         passages = [PassageHit(pid, report_path(fields["report_id"], pid, self.request.query,
                                                 paged),
                                fields["text"], self._snippet(plan, fields["text"]),
-                               self.g.pages.get((fields["report_id"], pid)))
+                               places.get(pid, ([], None))[1])
                     for pid in fields["passage_ids"]]
         return Hit(
             report_id=fields["report_id"], title=fields["title"],
@@ -287,7 +290,7 @@ class Answer:
             inspection_end=report.get("inspection_end"), published=report.get("published"),
             date_kind=dated(report).kind,
             original_url=report.get("original_url"),
-            heading_path=self.g.paths.get((fields["report_id"], fields["passage_ids"][0]), []),
+            heading_path=places.get(fields["passage_ids"][0], ([], None))[0],
             facets={f.name: fields.get(f.field) for f in FACETS})
 
     def _snippet(self, plan: QueryPlan, text: str) -> str:
@@ -305,3 +308,9 @@ def _leaves(q):
         yield q
     for child in children:
         yield from _leaves(child)
+
+
+def _places(report: dict) -> dict[str, tuple[list, int | None]]:
+    """passage_id -> (heading path, PDF page) of every passage of a stored report."""
+    return {p["passage_id"]: (s.get("path") or [], p.get("page"))
+            for s in report.get("sections") or [] for p in s["passages"]}

@@ -62,9 +62,10 @@ def _inspection(report: dict) -> dict:
 
 
 def by_authority(reports: dict[str, dict]) -> dict[str, list[dict]]:
-    """authority key -> its reports, oldest first."""
+    """authority key -> its reports without their sections (metas), oldest first."""
     grouped: dict[str, list[dict]] = {}
-    for report in reports.values():
+    metas = reports.metas() if hasattr(reports, "metas") else reports.values()
+    for report in metas:
         grouped.setdefault(report["authority_key"], []).append(report)
     return {key: sorted(items, key=when) for key, items in grouped.items()}
 
@@ -152,6 +153,7 @@ def history(reports: dict[str, dict], key: str, terms: Terms, holds: Holds) -> d
     items = by_authority(reports).get(key)
     if not items:
         raise NotFound(f"no authority {key[:80]!r} in the index")
+    items = [reports[item["report_id"]] for item in items]  # with their sections
     record = _record(key)
     recs = [recommendations(report) for report in items]
     for rec in (r for group in recs[:-1] for r in group):

@@ -39,6 +39,14 @@ class FacetTable:
         self.columns = {f.name: self._load(reader, f.field, size) for f in FACETS}
         self.report = self._load(reader, "report_id", size)
 
+    @classmethod
+    def from_columns(cls, columns: dict[str, Column], report: Column,
+                     live: np.ndarray) -> "FacetTable":
+        """A table of columns read elsewhere (indexer.index.columns: memory-mapped files)."""
+        table = cls.__new__(cls)
+        table.size, table.live, table.columns, table.report = live.size, live, columns, report
+        return table
+
     @staticmethod
     def _load(reader, field: str, size: int) -> Column:
         if field not in reader.schema:  # an index built before this facet was registered

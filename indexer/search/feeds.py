@@ -25,7 +25,8 @@ def newest(found: Matches, limit: int = FEED_SIZE) -> list[int]:
     if not len(docs):
         return []
     table = found.table
-    by_code = np.array([published_ordinal(found.reports.get(rid, {}))
+    dates = {name: found.reports.column(name) for name in ("published", "inspection_start", "year")}
+    by_code = np.array([published_ordinal({name: dates[name].get(rid) for name in dates})
                         for rid in table.report.values], dtype=np.int64)
     dates = by_code[table.report.codes[docs]]
     order = np.lexsort((docs, -dates))

@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 
 from indexer.errors import IndexMissing, IndexOutdated
-from indexer.index import store
+from indexer.index import columns, mapped, report_store, store
 from indexer.index.facet_registry import FACETS, Known
 from indexer.index.schema import make_schema
 from indexer.models import REPORT_FORMAT
@@ -83,7 +83,10 @@ class Generation:
 
     def __init__(self, path: Path):
         self.path = path
-        self.ix = whoosh_index.open_dir(str(path / "whoosh"))
+        # no mmap: Whoosh would copy each file of a compound segment out of the mapping into
+        # a private BytesIO in every searcher (hundreds of MB a worker at 100,000 passages);
+        # read through the file handle instead, the pages stay shared in the OS page cache
+        self.ix = FileStorage(str(path / "whoosh"), supports_mmap=False).open_index()
         self.schema = self.ix.schema  # read once: ix.schema reads the files every time
         try:
             _check_format(path, self.schema)
@@ -92,20 +95,14 @@ class Generation:
             raise
         self.cache = ranking.TermCache()
         self.searcher = self.ix.searcher(weighting=make_weighting())
-        self.postings = ranking.Postings.open(self.searcher, self.cache)  # None: Whoosh alone
+        self.mapped = self._mapped()  # segment id -> its memory-mapped postings
+        # None: Whoosh alone (a weighting the numpy path does not reproduce)
+        self.postings = ranking.Postings.open(self.searcher, self.cache, self.mapped)
         self.empty = self.searcher.reader().doc_count() == 0  # no live passage
-        # a column reader of an index without segments raises NotImplementedError
-        self.table = FacetTable(self.searcher.reader()) if self._size() else None
-        self.dates = self._dates()
-        self.reports: dict[str, dict] = store.read_json(path / "reports.json", {})
-        self.authority_labels = {r["authority_key"]: r.get("authority_name") or r["authority"]
-                                 for r in self.reports.values()}
+        self.table, self.dates = self._columns()
+        self.reports = report_store.open_reports(path)  # shared: read through the page cache
+        self.authority_labels = _authority_labels(self.reports)
         self.known = Known(self.authority_labels)
-        self.paths = {(rid, p["passage_id"]): s.get("path") or []
-                      for rid, r in self.reports.items() for s in r["sections"]
-                      for p in s["passages"]}
-        self.pages = {(rid, p["passage_id"]): p.get("page") for rid, r in self.reports.items()
-                      for s in r["sections"] for p in s["passages"]}
         self._vocabulary = store.read_json(path / "vocabulary.json", {})  # now: may be pruned
         self._speller: Speller | None = None
         self._pool_lock = threading.Lock()
@@ -120,12 +117,29 @@ class Generation:
             self._speller = Speller(self._vocabulary)
         return self._speller
 
-    def _dates(self) -> np.ndarray:
-        reader = self.searcher.reader()
+    def _mapped(self) -> dict[str, mapped.SegmentArrays]:
+        """The mapped arrays of each segment that has them (all, for a generation this
+        version built), every page read once: no query of this generation starts cold."""
+        found = {}
+        for leaf, _ in self.searcher.reader().leaf_readers():
+            segid = mapped.segment_id(leaf)
+            arrays = mapped.SegmentArrays.open(self.path, segid) if segid else None
+            if arrays is not None:
+                arrays.touch()
+                found[segid] = arrays
+        return found
+
+    def _columns(self) -> tuple[FacetTable | None, np.ndarray]:
+        """The facet table and sort dates: memory-mapped files a build wrote, else read
+        through Whoosh (a generation written before them). None: no document at all (a
+        column reader of an index without segments raises NotImplementedError)."""
         if not self._size():
-            return np.zeros(0, dtype=np.int64)
-        column = reader.column_reader("date")
-        return np.array([column[i] for i in range(reader.doc_count_all())], dtype=np.int64)
+            return None, np.zeros(0, dtype=np.int64)
+        found = columns.open_table(self.path)
+        if found is not None:
+            return found
+        reader = self.searcher.reader()
+        return FacetTable(reader), columns.dates_of(reader)
 
     def _size(self) -> int:
         return self.searcher.reader().doc_count_all()
@@ -140,7 +154,8 @@ class Generation:
                 searcher = self.ix.searcher(weighting=make_weighting())
             except (OSError, EmptyIndexError) as exc:  # a build pruned this generation
                 raise Vanished(str(exc)) from exc
-            postings = None if self.postings is None else ranking.Postings.open(searcher, self.cache)
+            postings = None if self.postings is None else ranking.Postings.open(
+                searcher, self.cache, self.mapped)
             reader = Reader(searcher, postings)
             with self._pool_lock:
                 self._opened.append(reader)
@@ -156,6 +171,13 @@ class Generation:
                 reader.searcher.close()
             self._opened, self._free = [], []
         self.ix.close()
+        self.reports.close()
+
+
+def _authority_labels(reports) -> dict[str, str]:
+    """authority key -> its name as printed, over every report."""
+    keys, labels = reports.column("authority_key"), reports.column("authority_label")
+    return {keys[rid]: labels[rid] for rid in keys}
 
 
 def _check_format(path: Path, schema) -> None:

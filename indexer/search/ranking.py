@@ -11,8 +11,9 @@ arrays: the exact set of matching documents and the score Whoosh's matchers give
 caller asks Whoosh instead.
 
 Roles: TermCache holds one generation's arrays; Postings reads a term's postings and the
-field lengths out of Whoosh's files; Evaluator walks a query tree over dense arrays; top()
-picks the best-scored documents.
+field lengths from the generation's memory-mapped arrays (indexer.index.mapped, shared by
+every worker) or, for what they lack, out of Whoosh's files; Evaluator walks a query
+tree over dense arrays; top() picks the best-scored documents.
 
 Whoosh internals it reads (whoosh-reloaded 2.7.5, decision 0001), none of them public API:
 - the W3 codec: `whoosh.codec.whoosh3.W3LeafMatcher` and its block state (`_read_data`,
@@ -70,7 +71,7 @@ class Postings:
     """One searcher's view of a generation's term postings and field lengths as numpy
     arrays. A searcher (and so a Postings) serves one thread at a time."""
 
-    def __init__(self, searcher, cache: TermCache | None = None):
+    def __init__(self, searcher, cache: TermCache | None = None, mapped: dict | None = None):
         if type(searcher.weighting) is not BM25F:
             raise Unsupported("only BM25F scoring is reproduced")
         self.searcher, self.reader = searcher, searcher.reader()
@@ -78,44 +79,70 @@ class Postings:
         self.size = self.reader.doc_count_all()
         shared = cache or TermCache()
         self._lengths, self._cache, self._lock = shared.lengths, shared.entries, shared.lock
+        self._mapped = mapped or {}  # segment id -> indexer.index.mapped.SegmentArrays
 
     @classmethod
-    def open(cls, searcher, cache: TermCache | None = None) -> "Postings | None":
+    def open(cls, searcher, cache: TermCache | None = None,
+             mapped: dict | None = None) -> "Postings | None":
         """Postings of the searcher's index, or None if its weighting is not plain BM25F."""
         try:
-            return cls(searcher, cache)
+            return cls(searcher, cache, mapped)
         except Unsupported:
             return None
 
-    def lengths(self, field: str) -> np.ndarray:
-        """Field length of every document, as Whoosh's scorer reads it."""
+    def _arrays(self, leaf):
+        segment = leaf.segment() if self._mapped else None
+        return self._mapped.get(segment.segment_id()) if segment is not None else None
+
+    def length_codes(self, field: str) -> np.ndarray:
+        """Whoosh's length byte of every document (a view of the mapped file when the
+        index has one segment)."""
         found = self._lengths.get(field)
         if found is None:
-            parts = [self._leaf_lengths(leaf, field) for leaf, _ in self.reader.leaf_readers()]
-            found = np.concatenate(parts) if parts else np.zeros(0)
+            parts = [self._leaf_codes(leaf, field) for leaf, _ in self.reader.leaf_readers()]
+            found = (parts[0] if len(parts) == 1 else np.concatenate(parts) if parts
+                     else np.zeros(0, np.uint8))
             with self._lock:
                 self._lengths[field] = found
         return found
 
-    @staticmethod
-    def _leaf_lengths(leaf, field: str) -> np.ndarray:
-        """One segment's lengths: its length column (one byte a document) decoded with
-        Whoosh's own byte_to_length table (a missing length reads as 0)."""
-        size = leaf.doc_count_all()
-        if not leaf._perdoc.has_column(f"_{field}_len"):
-            return np.zeros(size)
-        column = leaf._perdoc.column_reader(f"_{field}_len", LENGTHS_COLUMN)
-        codes = np.zeros(size, np.uint8)  # the column's default: 0
-        if getattr(column, "_fixedlen", None) == 1:  # one byte a document, read at once
-            raw = column._dbfile.get(column._basepos, min(column._count, size))
-            codes[:len(raw)] = np.frombuffer(raw, np.uint8)
-        else:
-            codes[:] = np.asarray(column.load(), np.uint8)
-        return _LENGTH_OF_BYTE[codes]
+    def lengths(self, field: str, ids: np.ndarray) -> np.ndarray:
+        """Field lengths of the documents `ids`, as Whoosh's scorer reads them."""
+        return _LENGTH_OF_BYTE[self.length_codes(field)[ids]]
+
+    def _leaf_codes(self, leaf, field: str) -> np.ndarray:
+        arrays = self._arrays(leaf)
+        if arrays is not None and field in arrays.lengths:
+            return np.asarray(arrays.lengths[field])
+        return leaf_length_codes(leaf, field)
 
     def term(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, weights) of one term, docnums ascending."""
+        """(docnums, weights) of one term, docnums ascending: from the mapped arrays when
+        every segment holding the term has them (not cached: views of shared pages, or a
+        copy made per query when there are several segments), else decoded from Whoosh's
+        posting blocks (cached)."""
+        found = self._mapped_term(field, btext)
+        if found is not None:
+            return found
         return self._cached((field, btext, "weights"), self._read_weights)
+
+    def _mapped_term(self, field: str, btext: bytes):
+        ids, weights = [], []
+        for leaf, offset in self.reader.leaf_readers():
+            if (field, btext) not in leaf:
+                continue
+            arrays = self._arrays(leaf)
+            found = None if arrays is None else arrays.term(
+                field, btext, leaf.doc_frequency(field, btext))
+            if found is None:
+                return None
+            ids.append(found[0] + np.int32(offset) if offset else found[0])
+            weights.append(found[1])
+        if not ids:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        if len(ids) == 1:
+            return ids[0], weights[0]
+        return np.concatenate(ids), np.concatenate(weights)
 
     def positions(self, field: str, btext: bytes) -> np.ndarray:
         """Sorted keys (docnum << 32 | position) of every occurrence of one term."""
@@ -136,18 +163,9 @@ class Postings:
     def _blocks(self, field: str, btext: bytes, values: bool):
         """(offset, ids, weights, values) per posting block of every segment."""
         for leaf, offset in self.reader.leaf_readers():
-            if (field, btext) not in leaf:
-                continue
-            m = leaf.postings(field, btext)
-            if isinstance(m, FilterMatcher):  # deleted documents: the live mask drops them
-                m = m.child
-            if not isinstance(m, W3LeafMatcher):  # short, inlined posting list
-                ids, weights, found = zip(*_walk(m, values))
-                yield offset, np.array(ids, np.int64), np.array(weights, np.float64), found
-                continue
-            while m.is_active():  # one posting block at a time, as stored
-                yield (offset,) + _block_arrays(m) + (_block_values(m) if values else (),)
-                m._next_block()
+            if (field, btext) in leaf:
+                for block in leaf_blocks(leaf, field, btext, values):
+                    yield (offset,) + block
 
     def _read_weights(self, field: str, btext: bytes):
         ids, weights = [], []
@@ -159,15 +177,47 @@ class Postings:
         return np.concatenate(ids), np.concatenate(weights)
 
     def nbytes(self) -> int:
-        """Memory held by the cached arrays."""
+        """Private memory held by the cached arrays."""
         with self._lock:
             arrays = [a for v in self._cache.values() for a in (v if isinstance(v, tuple) else (v,))]
-        return sum(a.nbytes for a in arrays) + sum(a.nbytes for a in self._lengths.values())
+            arrays += list(self._lengths.values())
+        return sum(a.nbytes for a in arrays if a.flags.owndata)  # views of mapped files: shared
 
     def _read_positions(self, field: str, btext: bytes) -> np.ndarray:
         keys = [_position_keys(block_ids + offset, values)
                 for offset, block_ids, _, values in self._blocks(field, btext, True)]
         return np.sort(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+
+
+def leaf_blocks(leaf, field: str, btext: bytes, values: bool):
+    """(ids, weights, values) per posting block of a term one segment holds (segment-local
+    docnums, deleted documents included: the live mask drops them)."""
+    m = leaf.postings(field, btext)
+    if isinstance(m, FilterMatcher):
+        m = m.child
+    if not isinstance(m, W3LeafMatcher):  # short, inlined posting list
+        ids, weights, found = zip(*_walk(m, values))
+        yield np.array(ids, np.int64), np.array(weights, np.float64), found
+        return
+    while m.is_active():  # one posting block at a time, as stored
+        yield _block_arrays(m) + (_block_values(m) if values else (),)
+        m._next_block()
+
+
+def leaf_length_codes(leaf, field: str) -> np.ndarray:
+    """One segment's length column (one byte a document, decoded with Whoosh's own
+    byte_to_length table by Postings.lengths; a missing length reads as 0)."""
+    size = leaf.doc_count_all()
+    codes = np.zeros(size, np.uint8)  # the column's default: 0
+    if not leaf._perdoc.has_column(f"_{field}_len"):
+        return codes
+    column = leaf._perdoc.column_reader(f"_{field}_len", LENGTHS_COLUMN)
+    if getattr(column, "_fixedlen", None) == 1:  # one byte a document, read at once
+        raw = column._dbfile.get(column._basepos, min(column._count, size))
+        codes[:len(raw)] = np.frombuffer(raw, np.uint8)
+    else:
+        codes[:] = np.asarray(column.load(), np.uint8)
+    return codes
 
 
 def _block_arrays(m) -> tuple[np.ndarray, np.ndarray]:
@@ -295,7 +345,7 @@ class Evaluator:
         idf = searcher.idf(field, btext)
         avgfl = searcher.avg_field_length(field) or 1
         b, k1 = w._field_B.get(field, w.B), w.K1
-        fl = self.p.lengths(field)[ids]
+        fl = self.p.lengths(field, ids)
         weights = weights.astype(np.float64)
         return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * fl / avgfl)))
 

@@ -27,7 +27,7 @@ def _int(value: str, name: str, errors: list[str], low: int, high: int) -> int |
     if not re.fullmatch(r"\s*\d{1,7}\s*", value or ""):
         errors.append(f"{name} must be a whole number, not {value[:40]!r}")
         return None
-    number = int(value)
+    number = int(value.strip())  # \s also matches \x1c-\x1f, which int() refuses
     if not low <= number <= high:
         errors.append(f"{name} must be between {low} and {high}, not {number}")
         return None

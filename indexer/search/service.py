@@ -154,6 +154,5 @@ class SearchIndex:
     def reports(self) -> list[dict]:
         """Every report's metadata (without sections), newest first."""
         with self._lease() as generation:
-            rows = [{k: v for k, v in r.items() if k != "sections"}
-                    for r in generation.reports.values()]
+            rows = generation.reports.metas()
         return sorted(rows, key=lambda r: dated(r).sort_key, reverse=True)

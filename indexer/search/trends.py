@@ -46,13 +46,10 @@ class _Counter:
         report_year = np.zeros(len(table.report.values), dtype=np.int32)
         report_year[self.report_codes] = table.columns["year"].codes
         self.report_year = report_year  # year code of each report code
+        types = found.reports.column("inspection_type") if by == "type" else {}
         self.report_group = np.array(
-            [self._group(rid, by) for rid in table.report.values], dtype=object)
-
-    def _group(self, report_id: str, by: str) -> str:
-        if by != "type":
-            return ""
-        return family_of(self.found.reports.get(report_id, {}).get("inspection_type", "other"))
+            [family_of(types.get(rid) or "other") if by == "type" else ""
+             for rid in table.report.values], dtype=object)
 
     def reports(self, mask: np.ndarray) -> dict[tuple[int, str], int]:
         codes = np.unique(self.report_codes[mask])

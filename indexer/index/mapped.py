@@ -1,0 +1,168 @@
+"""Term postings and field lengths of each Whoosh segment as flat arrays on disk, which
+every search process memory-maps: N workers share one copy through the OS page cache, and
+the first query for a common word reads no posting block (docs/decisions/0027-shared-memory.md).
+
+Layout, one directory per segment, `<generation>/mapped/<segment id>/`:
+- `terms.npy`: sorted uint64 keys, a hash (blake2b, 8 bytes) of field name and term bytes;
+- `starts.npy`: int64, where each term's postings start (one more entry: the end);
+- `docnums.npy` (int32, segment-local, ascending per term), `weights.npy` (float32): the
+  postings exactly as Whoosh stores them (deleted documents included: searches mask them);
+- `lengths-<field>.npy`: uint8, Whoosh's length byte of every document of the segment;
+- `fields.json`: which fields were written.
+Whoosh segments never change once written (deletions live in the table of contents), so a
+new generation hard-links the files of the segments it kept and writes only new segments',
+including those Whoosh wrote while merging. The arrays are read back from the committed
+segment through Whoosh itself (ranking.leaf_blocks), so they are Whoosh's postings by
+construction whoever wrote the segment. Two terms whose keys collide are left out
+(`collided.npy`); a search reads such a term, and any term of a field not written, from
+Whoosh's blocks as before. A search also checks a term's count against Whoosh's document
+frequency, so a key found for a term the segment lacks is never used.
+
+Whoosh internals used: `SegmentReader.segment().segment_id()`, `all_terms()`, and those
+ranking.py names (its module docstring lists them).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from hashlib import blake2b
+from pathlib import Path
+
+import numpy as np
+
+from indexer.search import ranking
+
+DIR = "mapped"
+PAGE = 4096
+SKIPPED_FIELDS = ("chunk_id",)  # one term per document: nothing to gain, 100,000 terms
+
+
+def key(field: str, btext: bytes) -> int:
+    return int.from_bytes(blake2b(field.encode() + b"\0" + btext, digest_size=8).digest(),
+                          "little")
+
+
+def segment_id(leaf) -> str | None:
+    """The id of the segment a leaf reader reads (None: an empty index's reader)."""
+    segment = leaf.segment() if hasattr(leaf, "segment") else None
+    return segment.segment_id() if segment is not None else None
+
+
+def write(generation: Path, reader, previous: Path | None) -> None:
+    """Arrays for every segment of the committed index `reader` (a Whoosh reader of the
+    generation being built): hard links to `previous`'s files where it has the segment."""
+    root = generation / DIR
+    root.mkdir(exist_ok=True)
+    for leaf, _ in reader.leaf_readers():
+        segid = segment_id(leaf)
+        if segid is None:
+            continue
+        old = previous / DIR / segid if previous is not None else None
+        if old is not None and (old / "fields.json").is_file():
+            _link(old, root / segid)
+        else:
+            _write_segment(leaf, root / segid)
+
+
+def _link(source: Path, target: Path) -> None:
+    target.mkdir()
+    for path in source.iterdir():
+        try:
+            os.link(path, target / path.name)
+        except OSError:  # another file system: copy instead
+            shutil.copy2(path, target / path.name)
+
+
+def _fields(leaf) -> list[str]:
+    """Fields whose postings are written: indexed, not numeric, not one term a document."""
+    return sorted(name for name, field in leaf.schema.items()
+                  if field.indexed and name not in SKIPPED_FIELDS
+                  and not hasattr(field, "numtype"))
+
+
+def _write_segment(leaf, target: Path) -> None:
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    fields = _fields(leaf)
+    keys, ids, weights = [], [], []
+    for field, btext in leaf.all_terms():
+        if field not in fields:
+            continue
+        parts = list(ranking.leaf_blocks(leaf, field, btext, False))
+        keys.append(key(field, btext))
+        ids.append(np.concatenate([p[0] for p in parts]).astype(np.int32))
+        weights.append(np.concatenate([p[1] for p in parts]).astype(np.float32))
+    order, collided = _sorted_unique(np.array(keys, dtype=np.uint64))
+    counts = np.array([ids[i].size for i in order], dtype=np.int64)
+    np.save(partial / "terms.npy", np.array(keys, dtype=np.uint64)[order])
+    np.save(partial / "starts.npy", np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
+    np.save(partial / "docnums.npy", _joined([ids[i] for i in order], np.int32))
+    np.save(partial / "weights.npy", _joined([weights[i] for i in order], np.float32))
+    np.save(partial / "collided.npy", collided)
+    for field in fields:
+        if leaf.schema[field].scorable:
+            np.save(partial / f"lengths-{field}.npy", ranking.leaf_length_codes(leaf, field))
+    (partial / "fields.json").write_text(json.dumps(fields))
+    os.replace(partial, target)
+
+
+def _sorted_unique(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the keys in sorted order, leaving out keys that occur twice (collided)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    repeated = np.zeros(ordered.size, bool)
+    if ordered.size > 1:
+        same = ordered[1:] == ordered[:-1]
+        repeated[1:] |= same
+        repeated[:-1] |= same
+    return order[~repeated], np.unique(ordered[repeated])
+
+
+def _joined(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
+
+
+class SegmentArrays:
+    """One segment's arrays, memory-mapped read-only (shared by every thread)."""
+
+    def __init__(self, path: Path):
+        load = lambda name: np.load(path / name, mmap_mode="r")  # noqa: E731
+        self.fields = set(json.loads((path / "fields.json").read_text()))
+        self.terms, self.starts = load("terms.npy"), load("starts.npy")
+        self.docnums, self.weights = load("docnums.npy"), load("weights.npy")
+        self.collided = np.load(path / "collided.npy")
+        self.lengths = {f: load(f"lengths-{f}.npy") for f in self.fields
+                        if (path / f"lengths-{f}.npy").is_file()}
+        self.files = [self.terms, self.starts, self.docnums, self.weights,
+                      *self.lengths.values()]
+
+    @classmethod
+    def open(cls, generation: Path, segid: str) -> "SegmentArrays | None":
+        path = generation / DIR / segid
+        return cls(path) if (path / "fields.json").is_file() else None
+
+    def term(self, field: str, btext: bytes, doc_frequency: int):
+        """(docnums, weights) views of a term the segment holds with `doc_frequency`
+        postings, or None: read it from Whoosh."""
+        if field not in self.fields:
+            return None
+        k = np.uint64(key(field, btext))
+        i = int(np.searchsorted(self.terms, k))
+        if i == self.terms.size or self.terms[i] != k or k in self.collided:
+            return None
+        start, end = int(self.starts[i]), int(self.starts[i + 1])
+        if end - start != doc_frequency:  # a key of another term: never trust it
+            return None
+        return np.asarray(self.docnums[start:end]), np.asarray(self.weights[start:end])
+
+    def touch(self) -> int:
+        """Read every page once, so the first query finds them in memory (shared pages:
+        this costs no private memory); the bytes read."""
+        total = 0
+        for array in self.files:
+            raw = np.asarray(array).reshape(-1).view(np.uint8)
+            raw[::PAGE].sum()  # one byte of every page: the kernel reads the page in
+            total += raw.size
+        return total

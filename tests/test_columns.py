@@ -1,0 +1,60 @@
+"""The memory-mapped columns (indexer/index/columns.py) equal what the facet table and the
+sort dates read through Whoosh, deleted documents included, and a generation without them
+is still served."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+
+from indexer.index import columns, store
+from indexer.index.build import build
+from indexer.search.facets import FacetTable
+from indexer.search.request import ArgParams, parse_params
+from indexer.search.service import SearchIndex
+
+
+def _same_as_whoosh(index_dir) -> FacetTable:
+    generation = SearchIndex(index_dir).generation()
+    reader = generation.searcher.reader()
+    table, dates = columns.open_table(generation.path)
+    expected = FacetTable(reader)
+    assert table is not None and generation.table.columns.keys() == expected.columns.keys()
+    for name, column in expected.columns.items():
+        assert np.array_equal(table.columns[name].codes, column.codes)
+        assert table.columns[name].values == column.values
+    assert np.array_equal(table.report.codes, expected.report.codes)
+    assert table.report.values == expected.report.values
+    assert np.array_equal(table.live, expected.live)
+    assert np.array_equal(dates, columns.dates_of(reader))
+    assert np.array_equal(generation.dates, dates)
+    return table
+
+
+def test_the_seed_columns_are_whooshs(seed_index):
+    table = _same_as_whoosh(seed_index)
+    assert table.live.all() and len(table.report.values) == 5
+    assert 2018 in table.columns["year"].values
+
+
+def test_after_a_deletion_the_live_mask_drops_the_deleted_documents(tmp_path, seeds_dir):
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    docs.mkdir()
+    seeds = sorted(seeds_dir.iterdir())
+    for path in seeds:
+        shutil.copy(path, docs)
+    build([str(docs)], str(index_dir), workers=1)
+    (docs / seeds[0].name).unlink()
+    build([str(docs)], str(index_dir), workers=1)
+    table = _same_as_whoosh(index_dir)
+    assert 0 < table.live.sum() < table.size
+
+
+def test_a_generation_without_columns_reads_them_through_whoosh(tmp_path, seed_index):
+    copy = tmp_path / "index"
+    shutil.copytree(seed_index, copy, symlinks=True)
+    shutil.rmtree(store.current_generation(copy) / columns.DIR)
+    assert columns.open_table(store.current_generation(copy)) is None
+    request = parse_params(ArgParams({"q": "oversight", "year": "2018"}))
+    assert SearchIndex(copy).search(request).total == SearchIndex(seed_index).search(request).total
+    assert SearchIndex(copy).search(request).total > 0
