@@ -55,9 +55,10 @@ def ensure_index(index: Path) -> Path:
     """The corpus index, built with `python -m indexer build` when it is missing."""
     if not (index / "current").exists():
         print(f"building {index} from {CORPUS} (a few minutes)", flush=True)
-        subprocess.run([sys.executable, "-m", "indexer", "build", str(CORPUS),
-                        "--index", str(index)], cwd=ROOT, check=True,
-                       stdout=subprocess.DEVNULL)
+        done = subprocess.run([sys.executable, "-m", "indexer", "build", str(CORPUS),
+                               "--index", str(index)], cwd=ROOT, stdout=subprocess.DEVNULL)
+        if done.returncode not in (0, 1):  # 1: built, some files skipped (listed on stderr)
+            sys.exit(f"the build failed (exit {done.returncode})")
     return index
 
 
