@@ -32,6 +32,7 @@ from whoosh import index as whoosh_index  # noqa: E402
 from whoosh.fields import ID, TEXT, Schema  # noqa: E402
 
 from indexer.search import ranking  # noqa: E402
+from indexer.search.postings import Postings  # noqa: E402
 from indexer.index.analysis import make_analyzer  # noqa: E402
 from indexer.search.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
 
@@ -104,7 +105,7 @@ class _Top100:
 
     def __init__(self, searcher):
         self.searcher = searcher
-        self.postings = ranking.Postings(searcher)
+        self.postings = Postings(searcher)
         self.ids = [searcher.stored_fields(d)["doc_id"] for d in range(searcher.doc_count_all())]
 
     def __call__(self, q) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 
 from indexer.index import mapped, store
 from indexer.index.build import build
-from indexer.search import ranking
+from indexer.search.postings import leaf_blocks, leaf_length_codes
 from indexer.search.service import SearchIndex
 
 
@@ -21,7 +21,7 @@ def _live(leaf, ids, weights):
 
 
 def _whoosh(leaf, field, btext):
-    parts = list(ranking.leaf_blocks(leaf, field, btext, False))
+    parts = list(leaf_blocks(leaf, field, btext, False))
     if not parts:
         return np.zeros(0, np.int32), np.zeros(0, np.float32)
     return _live(leaf, np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
@@ -49,7 +49,7 @@ def _check_segments(index_dir) -> list[str]:
             checked += 1
         assert checked == arrays.terms.size > 100
         for field in ("text", "heading", "title"):
-            assert np.array_equal(arrays.lengths[field], ranking.leaf_length_codes(leaf, field))
+            assert np.array_equal(arrays.lengths[field], leaf_length_codes(leaf, field))
         segids.append(segid)
     return segids
 

@@ -12,15 +12,15 @@ Layout, one directory per segment, `<generation>/mapped/<segment id>/`:
 Whoosh segments never change once written (deletions live in the table of contents), so a
 new generation hard-links the files of the segments it kept and writes only new segments',
 including those Whoosh wrote while merging. The arrays are read back from the committed
-segment through Whoosh itself (ranking.leaf_blocks), so they are Whoosh's postings by
-construction whoever wrote the segment. Two terms whose keys collide, and a term whose
+segment through Whoosh itself (indexer.search.postings.leaf_blocks), so they are
+Whoosh's postings by construction whoever wrote the segment. Two terms whose keys collide, and a term whose
 postings Whoosh does not give in full (deleted documents), are left out (`collided.npy`);
 a search reads such a term, and any term of a field not written, from Whoosh's blocks as
 before. A search also checks a term's count against Whoosh's document
 frequency, so a key found for a term the segment lacks is never used.
 
 Whoosh internals used: `SegmentReader.segment().segment_id()`, `all_terms()`, and those
-ranking.py names (its module docstring lists them).
+indexer/search/postings.py names (its module docstring lists them).
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.search import ranking
+from indexer.search.postings import leaf_blocks, leaf_length_codes
 
 DIR = "mapped"
 PAGE = 4096
@@ -100,7 +100,7 @@ def _write_segment(leaf, target: Path) -> None:
     unused = []  # terms whose postings Whoosh does not give in full (deleted documents)
     for slot, i in enumerate(order):
         _, field, btext, frequency = terms[i]
-        parts = list(ranking.leaf_blocks(leaf, field, btext, False))
+        parts = list(leaf_blocks(leaf, field, btext, False))
         ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
         if ids.size != frequency:
             unused.append(terms[i][0])
@@ -116,7 +116,7 @@ def _write_segment(leaf, target: Path) -> None:
     np.save(partial / "collided.npy", np.union1d(collided, np.array(unused, np.uint64)))
     for field in fields:
         if leaf.schema[field].scorable:
-            np.save(partial / f"lengths-{field}.npy", ranking.leaf_length_codes(leaf, field))
+            np.save(partial / f"lengths-{field}.npy", leaf_length_codes(leaf, field))
     (partial / "fields.json").write_text(json.dumps(fields))
     os.replace(partial, target)
 

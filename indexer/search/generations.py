@@ -22,7 +22,7 @@ from indexer.index import columns, mapped, report_store, store
 from indexer.index.facet_registry import FACETS, Known
 from indexer.index.schema import make_schema
 from indexer.models import REPORT_FORMAT
-from indexer.search import ranking
+from indexer.search.postings import Postings, TermCache
 from indexer.search.facets import FacetTable
 from indexer.search.querying import make_weighting
 from indexer.search.spelling import Speller
@@ -93,11 +93,11 @@ class Generation:
         except IndexOutdated:
             self.ix.close()
             raise
-        self.cache = ranking.TermCache()
+        self.cache = TermCache()
         self.searcher = self.ix.searcher(weighting=make_weighting())
         self.mapped = self._mapped()  # segment id -> its memory-mapped postings
         # None: Whoosh alone (a weighting the numpy path does not reproduce)
-        self.postings = ranking.Postings.open(self.searcher, self.cache, self.mapped)
+        self.postings = Postings.open(self.searcher, self.cache, self.mapped)
         self.empty = self.searcher.reader().doc_count() == 0  # no live passage
         self.table, self.dates = self._columns()
         self.reports = report_store.open_reports(path)  # shared: read through the page cache
@@ -154,7 +154,7 @@ class Generation:
                 searcher = self.ix.searcher(weighting=make_weighting())
             except (OSError, EmptyIndexError) as exc:  # a build pruned this generation
                 raise Vanished(str(exc)) from exc
-            postings = None if self.postings is None else ranking.Postings.open(
+            postings = None if self.postings is None else Postings.open(
                 searcher, self.cache, self.mapped)
             reader = Reader(searcher, postings)
             with self._pool_lock:

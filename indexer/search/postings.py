@@ -1,0 +1,243 @@
+"""A generation's term postings and field lengths as numpy arrays, for the evaluator in
+indexer.search.ranking.
+
+Postings come from the generation's memory-mapped per-segment arrays
+(indexer.index.mapped, shared by every worker) or, for what they lack (phrase positions,
+a term whose key collided, an index written before format 3), decoded out of Whoosh's
+posting blocks with numpy and kept in an LRU (TermCache) shared by the generation's
+searchers. Field lengths are Whoosh's one length byte a document, decoded through
+Whoosh's own byte_to_length table only for the documents a query touches.
+
+Whoosh internals it reads (whoosh-reloaded 2.7.5, decision 0001), none of them public API:
+- the W3 codec: `whoosh.codec.whoosh3.W3LeafMatcher` and its block state (`_read_data`,
+  `_data`, `_byteids`, `_next_block`, `_read_values`, `_values`), `LENGTHS_COLUMN`;
+- a segment reader's per-document store: `leaf._perdoc.has_column/column_reader` of the
+  `_<field>_len` columns, and a column's `_fixedlen`, `_dbfile`, `_basepos`, `_count`;
+- `whoosh.matching.FilterMatcher.child` (postings with deleted documents),
+  `whoosh.system._INT_SIZE` and `whoosh.util.numeric.byte_to_length` (length bytes).
+When they change, see indexer.search.ranking: a missing name fails the import, a changed
+meaning is caught by `python -m bench.scale.exactness INDEX_DIR`.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from itertools import chain
+from pickle import loads
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.matching import FilterMatcher
+from whoosh.scoring import BM25F
+from whoosh.system import _INT_SIZE
+from whoosh.util.numeric import byte_to_length
+
+CACHED_TERMS = 4096  # postings arrays kept per generation (a common term: ~1 MB)
+POSITION_BITS = 32  # phrase keys are (docnum << 32) | position
+
+
+class Unsupported(Exception):
+    """A query node (or weighting model) this module does not evaluate."""
+
+
+class TermCache:
+    """Arrays read from one generation, shared by every thread's Postings of it: an LRU
+    of term postings and the field lengths. Only the dictionaries are locked; reading
+    happens outside the lock (two threads may read the same term once each)."""
+
+    def __init__(self):
+        self.entries: OrderedDict = OrderedDict()
+        self.lengths: dict[str, np.ndarray] = {}
+        self.lock = threading.Lock()
+
+
+class Postings:
+    """One searcher's view of a generation's term postings and field lengths as numpy
+    arrays. A searcher (and so a Postings) serves one thread at a time."""
+
+    def __init__(self, searcher, cache: TermCache | None = None, mapped: dict | None = None):
+        if type(searcher.weighting) is not BM25F:
+            raise Unsupported("only BM25F scoring is reproduced")
+        self.searcher, self.reader = searcher, searcher.reader()
+        self.schema = searcher.schema
+        self.size = self.reader.doc_count_all()
+        shared = cache or TermCache()
+        self._lengths, self._cache, self._lock = shared.lengths, shared.entries, shared.lock
+        self._mapped = mapped or {}  # segment id -> indexer.index.mapped.SegmentArrays
+
+    @classmethod
+    def open(cls, searcher, cache: TermCache | None = None,
+             mapped: dict | None = None) -> "Postings | None":
+        """Postings of the searcher's index, or None if its weighting is not plain BM25F."""
+        try:
+            return cls(searcher, cache, mapped)
+        except Unsupported:
+            return None
+
+    def _arrays(self, leaf):
+        segment = leaf.segment() if self._mapped else None
+        return self._mapped.get(segment.segment_id()) if segment is not None else None
+
+    def length_codes(self, field: str) -> np.ndarray:
+        """Whoosh's length byte of every document (a view of the mapped file when the
+        index has one segment)."""
+        found = self._lengths.get(field)
+        if found is None:
+            parts = [self._leaf_codes(leaf, field) for leaf, _ in self.reader.leaf_readers()]
+            found = (parts[0] if len(parts) == 1 else np.concatenate(parts) if parts
+                     else np.zeros(0, np.uint8))
+            with self._lock:
+                self._lengths[field] = found
+        return found
+
+    def lengths(self, field: str, ids: np.ndarray) -> np.ndarray:
+        """Field lengths of the documents `ids`, as Whoosh's scorer reads them."""
+        return _LENGTH_OF_BYTE[self.length_codes(field)[ids]]
+
+    def _leaf_codes(self, leaf, field: str) -> np.ndarray:
+        arrays = self._arrays(leaf)
+        if arrays is not None and field in arrays.lengths:
+            return np.asarray(arrays.lengths[field])
+        return leaf_length_codes(leaf, field)
+
+    def term(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, weights) of one term, docnums ascending: from the mapped arrays when
+        every segment holding the term has them (not cached: views of shared pages, or a
+        copy made per query when there are several segments), else decoded from Whoosh's
+        posting blocks (cached)."""
+        found = self._mapped_term(field, btext)
+        if found is not None:
+            return found
+        return self._cached((field, btext, "weights"), self._read_weights)
+
+    def _mapped_term(self, field: str, btext: bytes):
+        ids, weights = [], []
+        for leaf, offset in self.reader.leaf_readers():
+            if (field, btext) not in leaf:
+                continue
+            arrays = self._arrays(leaf)
+            found = None if arrays is None else arrays.term(
+                field, btext, leaf.doc_frequency(field, btext))
+            if found is None:
+                return None
+            ids.append(found[0] + np.int32(offset) if offset else found[0])
+            weights.append(found[1])
+        if not ids:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        if len(ids) == 1:
+            return ids[0], weights[0]
+        return np.concatenate(ids), np.concatenate(weights)
+
+    def positions(self, field: str, btext: bytes) -> np.ndarray:
+        """Sorted keys (docnum << 32 | position) of every occurrence of one term."""
+        return self._cached((field, btext, "positions"), self._read_positions)
+
+    def _cached(self, key, read):
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = read(key[0], key[1])
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > CACHED_TERMS:
+                self._cache.popitem(last=False)
+        return value
+
+    def _blocks(self, field: str, btext: bytes, values: bool):
+        """(offset, ids, weights, values) per posting block of every segment."""
+        for leaf, offset in self.reader.leaf_readers():
+            if (field, btext) in leaf:
+                for block in leaf_blocks(leaf, field, btext, values):
+                    yield (offset,) + block
+
+    def _read_weights(self, field: str, btext: bytes):
+        ids, weights = [], []
+        for offset, block_ids, block_weights, _ in self._blocks(field, btext, False):
+            ids.append((block_ids + offset).astype(np.int32))
+            weights.append(block_weights.astype(np.float32))
+        if not ids:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        return np.concatenate(ids), np.concatenate(weights)
+
+    def nbytes(self) -> int:
+        """Private memory held by the cached arrays."""
+        with self._lock:
+            arrays = [a for v in self._cache.values() for a in (v if isinstance(v, tuple) else (v,))]
+            arrays += list(self._lengths.values())
+        return sum(a.nbytes for a in arrays if a.flags.owndata)  # views of mapped files: shared
+
+    def _read_positions(self, field: str, btext: bytes) -> np.ndarray:
+        keys = [_position_keys(block_ids + offset, values)
+                for offset, block_ids, _, values in self._blocks(field, btext, True)]
+        return np.sort(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+
+
+def leaf_blocks(leaf, field: str, btext: bytes, values: bool):
+    """(ids, weights, values) per posting block of a term one segment holds (segment-local
+    docnums, deleted documents included: the live mask drops them)."""
+    m = leaf.postings(field, btext)
+    if isinstance(m, FilterMatcher):
+        m = m.child
+    if not isinstance(m, W3LeafMatcher):  # short, inlined posting list
+        ids, weights, found = zip(*_walk(m, values))
+        yield np.array(ids, np.int64), np.array(weights, np.float64), found
+        return
+    while m.is_active():  # one posting block at a time, as stored
+        yield _block_arrays(m) + (_block_values(m) if values else (),)
+        m._next_block()
+
+
+def leaf_length_codes(leaf, field: str) -> np.ndarray:
+    """One segment's length column (one byte a document, decoded with Whoosh's own
+    byte_to_length table by Postings.lengths; a missing length reads as 0)."""
+    size = leaf.doc_count_all()
+    codes = np.zeros(size, np.uint8)  # the column's default: 0
+    if not leaf._perdoc.has_column(f"_{field}_len"):
+        return codes
+    column = leaf._perdoc.column_reader(f"_{field}_len", LENGTHS_COLUMN)
+    if getattr(column, "_fixedlen", None) == 1:  # one byte a document, read at once
+        raw = column._dbfile.get(column._basepos, min(column._count, size))
+        codes[:len(raw)] = np.frombuffer(raw, np.uint8)
+    else:
+        codes[:] = np.asarray(column.load(), np.uint8)
+    return codes
+
+
+def _block_arrays(m) -> tuple[np.ndarray, np.ndarray]:
+    """Docnums and weights of the matcher's current block, decoded with numpy (Whoosh
+    stores the docnums as deltas, the weights as floats, None for all 1.0)."""
+    m._read_data()
+    raw_ids, raw_weights = m._data[0], m._data[1]
+    ids = np.asarray(raw_ids, np.int64) if m._byteids else np.cumsum(raw_ids, dtype=np.int64)
+    if raw_weights is None or isinstance(raw_weights, float):
+        weights = np.full(ids.size, 1.0 if raw_weights is None else raw_weights)
+    else:
+        weights = np.asarray(raw_weights, np.float64)
+    return ids, weights
+
+
+def _block_values(m):
+    m._read_values()
+    return m._values
+
+
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def _position_keys(docnums: np.ndarray, values) -> np.ndarray:
+    """Keys (docnum << 32 | position) from Whoosh Positions values (a length, then the
+    pickled position deltas), as formats.Positions.decode_positions reads them."""
+    deltas = [loads(v[_INT_SIZE:] if v.endswith(b".") else v[_INT_SIZE:] + b".") for v in values]
+    counts = np.fromiter(map(len, deltas), np.int64, len(deltas))
+    flat = np.fromiter(chain.from_iterable(deltas), np.int64, int(counts.sum()))
+    running = np.cumsum(flat)
+    starts = np.cumsum(counts) - counts
+    positions = running - np.repeat(running[starts] - flat[starts], counts)
+    return (np.repeat(docnums, counts) << POSITION_BITS) + positions
+
+
+def _walk(m, values: bool):
+    while m.is_active():
+        yield m.id(), m.weight(), (m.value() if values else None)
+        m.next()
