@@ -35,9 +35,12 @@ def rss_mb() -> float:
 
 
 def process_memory_mb(pid: int) -> dict:
-    """Resident, proportional and private memory of one process (Linux smaps_rollup): the
-    private part is what another worker would cost; shared pages (memory-mapped index
-    files, the page cache) are counted once across processes by `pss`."""
+    """Resident, proportional and private memory of one process (Linux smaps_rollup).
+    Private pages are those no other process maps at the moment, so a mapped index file
+    only one worker has read yet counts as private until the other reads it too; the
+    anonymous part (heap, arrays, Python objects) is what every extra worker costs again.
+    Shared pages (mapped index files, the page cache) are counted once across processes
+    by `pss`."""
     fields = {}
     with open(f"/proc/{pid}/smaps_rollup") as handle:
         for line in handle:
@@ -46,7 +49,7 @@ def process_memory_mb(pid: int) -> dict:
                 fields[name] = int(rest.split()[0]) / 1024
     private = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
     return {"rss": round(fields.get("Rss", 0), 1), "pss": round(fields.get("Pss", 0), 1),
-            "private": round(private, 1),
+            "private": round(private, 1), "anonymous": round(fields.get("Anonymous", 0), 1),
             "shared": round(fields.get("Shared_Clean", 0) + fields.get("Shared_Dirty", 0), 1)}
 
 

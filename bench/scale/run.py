@@ -123,9 +123,14 @@ def whoosh_alone(search_index, generation, rounds: int) -> dict:
     return measure.summary(seconds)
 
 
-def over_http(index: Path, rounds: int, load_seconds: int, clients: int) -> dict:
-    found = {}
-    with http.gunicorn_process(index, workers=2) as (base, server):
+def over_http(index: Path, rounds: int, load_seconds: int, clients: int,
+              answer_cache: int = 0) -> dict:
+    """Sequential rounds, then wrk's load, against gunicorn -w 2. The answer cache
+    (webui/answer_cache.py) is off unless asked for: with it the rounds, which repeat the
+    same 35 URLs, would time the cache instead of the search."""
+    found = {"answer_cache": answer_cache}
+    env = {"OFSTED_ANSWER_CACHE": str(answer_cache)}
+    with http.gunicorn_process(index, workers=2, env=env) as (base, server):
         found["first_requests_ms"] = [round(s * 1000) for s in http.warm(base, QUERIES)]
         # Each worker has its own caches and either may take a request: the cold pass
         # and two "warming" passes are reported apart from the warm rounds.
@@ -179,7 +184,8 @@ def report(results: dict) -> None:
     for when in ("warm", "after_load"):
         for n, worker in enumerate(results.get("http", {}).get(f"worker_memory_mb_{when}", [])):
             print(f"worker {n} memory ({when}): rss {worker['rss']} MB, private "
-                  f"{worker['private']} MB, shared {worker['shared']} MB")
+                  f"{worker['private']} MB (of which anonymous {worker['anonymous']} MB), "
+                  f"shared {worker['shared']} MB")
     load_result = results.get("http", {}).get("load")
     if isinstance(load_result, dict):
         print(f"load: {load_result.get('requests_per_second')} req/s, p50 "
@@ -201,6 +207,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-build", action="store_true", help="reuse an existing index")
     parser.add_argument("--http", action="store_true")
     parser.add_argument("--load-seconds", type=int, default=0)
+    parser.add_argument("--answer-cache", type=int, default=0,
+                        help="OFSTED_ANSWER_CACHE of the served workers (default 0: off)")
+    parser.add_argument("--http-only", action="store_true",
+                        help="skip the in-process rounds (with --http or --load-seconds)")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--corpus", type=Path, help="the documents (default: generated "
                         "into /tmp/scale/corpus-N)")
@@ -215,11 +225,13 @@ def main(argv: list[str] | None = None) -> None:
     if not (corpus / ".manifest.json").exists():
         generate.generate(args.passages, corpus, args.source or generate.ensure_source())
     results["build"] = build_both(corpus, index, db, args.skip_build)
-    results["in_process"] = in_process(index, db, args.rounds, args.whoosh_rounds)
+    if not args.http_only:
+        results["in_process"] = in_process(index, db, args.rounds, args.whoosh_rounds)
     if args.exactness:
         results["exactness"] = exactness.check(str(index))
     if args.http or args.load_seconds:
-        results["http"] = over_http(index, args.rounds, args.load_seconds, args.clients)
+        results["http"] = over_http(index, args.rounds, args.load_seconds, args.clients,
+                                    args.answer_cache)
     out = WORK / f"results-{args.passages}-{time.strftime('%H%M%S')}.json"
     out.write_text(json.dumps(results, indent=1))
     report(results)
