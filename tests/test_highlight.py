@@ -3,11 +3,14 @@ phrases, and highlight.analysed, which lays out words analysed one at a time and
 exactly what the analyzers give for a whole passage (seeds, tricky text, the corpus)."""
 from __future__ import annotations
 
+import heapq
 import json
 
+from indexer.index import store
 from indexer.index.analysis import make_analyzer, make_exact_analyzer
 from indexer.ingest.parse import parse_file
 from indexer.search import highlight
+from indexer.search.generations import Generation
 from indexer.search.highlight import MEMO_WORDS, Highlighter, analysed
 
 TEXT = ("Managers’ oversight of multi-agency plans is weak; management oversight & drift "
@@ -70,3 +73,18 @@ def test_the_word_memo_is_bounded():
     analysed(" ".join(f"word{n}" for n in range(MEMO_WORDS + 50)))
     info = highlight._word.cache_info()
     assert (info.currsize, info.maxsize) == (MEMO_WORDS, MEMO_WORDS)
+
+
+def test_opening_a_generation_analyses_its_commonest_words(seed_index):
+    """No cold snippets (issue 12): a generation's open puts its commonest words, as
+    written and capitalised, in the memo, so snippets made of them analyse nothing."""
+    highlight._word.cache_clear()
+    highlight._exact_word.cache_clear()
+    Generation(store.current_generation(seed_index)).close()
+    counts = store.read_json(store.current_generation(seed_index) / "vocabulary.json", {})
+    common = heapq.nlargest(50, counts, key=counts.__getitem__)
+    before = highlight._word.cache_info().misses
+    analysed(" ".join(common + [w.capitalize() for w in common]))
+    assert highlight._word.cache_info().misses == before
+    analysed("zyxwv qwertyuiop")  # words no vocabulary has are analysed on first use
+    assert highlight._word.cache_info().misses == before + 2

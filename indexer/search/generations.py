@@ -22,10 +22,12 @@ from indexer.index import columns, mapped, report_store, store
 from indexer.index.facet_registry import FACETS, Known
 from indexer.index.schema import make_schema
 from indexer.models import REPORT_FORMAT
-from indexer.search.postings import Postings, TermCache
+from indexer.search import highlight
 from indexer.search.facets import FacetTable
+from indexer.search.postings import Postings, TermCache
 from indexer.search.querying import make_weighting
 from indexer.search.spelling import Speller
+from indexer.search.vocabulary import default_vocabulary
 
 OPEN_ATTEMPTS = 5  # times a request re-reads `current` when a build pruned what it named
 
@@ -104,6 +106,10 @@ class Generation:
         self.authority_labels = _authority_labels(self.reports)
         self.known = Known(self.authority_labels)
         self._vocabulary = store.read_json(path / "vocabulary.json", {})  # now: may be pruned
+        # once per process, not per query: the social-care vocabulary and the analysis of
+        # the commonest words (no query of this generation starts cold)
+        default_vocabulary()
+        highlight.warm(self._vocabulary)
         self._speller: Speller | None = None
         self._pool_lock = threading.Lock()
         self._free: list[Reader] = [Reader(self.searcher, self.postings)]

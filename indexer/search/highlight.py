@@ -12,6 +12,7 @@ in `analysed`; tests/test_highlight.py fails until it is.
 """
 from __future__ import annotations
 
+import heapq
 import html
 import re
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ MAX_FRAGMENTS = 3
 # Words analysed once per process (analysed): the vocabulary of what is shown, not the
 # passages; about 300 bytes a word, so at most about 10 MB a process for each analyzer.
 MEMO_WORDS = 32_768
+WARM_WORDS = 2_000  # the commonest words analysed when a generation opens (warm())
 _ANALYZER = make_analyzer()
 _EXACT_ANALYZER = make_exact_analyzer()
 # A fragment made only of html.escape()d text and <mark> tags, with none of the characters
@@ -112,6 +114,17 @@ def analysed(text: str, exact: bool = False) -> tuple[tuple[str, int, int, int],
             found.append((word, out, start + lo, start + hi))
         base += width
     return tuple(found)
+
+
+def warm(counts: dict[str, int], limit: int = WARM_WORDS) -> None:
+    """Analyse the `limit` commonest words of a generation's vocabulary (word -> passages),
+    as written and capitalised, into this process's memo when the generation opens, so a
+    new worker's first snippets do not pay for them (issue 12: no cold queries). A word
+    already remembered costs one lookup."""
+    for word in heapq.nlargest(limit, counts, key=counts.__getitem__):
+        for raw in (word, word.capitalize()):
+            _word(raw)
+            _exact_word(raw)
 
 
 def _analyse_word(analyzer, raw: str) -> tuple[tuple, int]:
