@@ -21,14 +21,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from bench.scale.http import fetch, free_port
+from bench.scale.http import fetch, gunicorn_process
+from bench.scale.measure import children, process_memory_mb
 from bench.scale.queries import QUERIES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,50 +73,14 @@ def first_query(project: Path, index: Path, rounds: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def memory_of(pid: int) -> dict:
-    """RSS, PSS and private memory of one process, in MB."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
-        name, value = line.split(":", 1)
-        fields[name] = int(value.split()[0]) / 1024
-    return {"rss": round(fields["Rss"], 1), "pss": round(fields["Pss"], 1),
-            "private": round(fields["Private_Clean"] + fields["Private_Dirty"], 1)}
-
-
 def workers(project: Path, index: Path, count: int, rounds: int) -> list[dict]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(count), "-b", f"127.0.0.1:{port}",
-         "--timeout", "120", "--log-level", "warning", "--max-requests", "0",
-         "webui:create_app()"], cwd=project, env=_env(project, index))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(base, server)
+    """`--rounds` passes of the query mix over HTTP, then each worker's memory
+    (bench.scale.measure.process_memory_mb: rss, pss, private, shared, anonymous)."""
+    with gunicorn_process(index, count, code=project) as (base, server):
         for _ in range(rounds):
             for q in QUERIES:
                 fetch(base + q.url())
-        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-        return [memory_of(int(pid)) for pid in children]
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def _wait(base: str, server: subprocess.Popen, limit: float = 180) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {server.returncode}")
-        try:
-            fetch(base + "/api/search?q=warm&per_page=1", timeout=120)
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer in time")
+        return [process_memory_mb(pid) for pid in children(server.pid)]
 
 
 def _median(rows: list[dict], key: str) -> float:
