@@ -2,6 +2,7 @@
 that survive a killed build, and the whole real corpus."""
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -120,12 +121,30 @@ def test_killed_build_leaves_old_index_serving(tmp_path, seeds_dir, corpus_dir):
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert list(index_dir.glob(".building-*")), "the kill came after the build finished"
+    wait_until_lock_free(index_dir)
     assert store.current_generation(index_dir) == served
     assert total(index_dir, "oversight") == before
 
     summary = build([str(seeds_dir)], str(index_dir), workers=1)
     assert summary.reports == 5
     assert not list(index_dir.glob(".building-*"))
+
+
+def wait_until_lock_free(index_dir: Path, seconds: float = 30.0) -> None:
+    """The killed build's parse workers hold the inherited build lock until the kernel has
+    torn each one down, a moment after the parent is reaped; a build started inside that
+    moment is refused, rightly ("another build is running")."""
+    deadline = time.monotonic() + seconds
+    with open(index_dir / ".build.lock", "a") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                assert time.monotonic() < deadline, "the killed build's workers kept the lock"
+                time.sleep(0.05)
+            else:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                return
 
 
 def test_missing_index_is_reported(tmp_path):
