@@ -235,7 +235,7 @@ def _write_mapped(building: Path, old_gen: Path | None) -> None:
     try:
         with ix.reader() as reader:
             mapped.write(building, reader, old_gen)
-            columns.write(building, reader)
+            columns.write(building, reader, old_gen)
     finally:
         ix.close()
 
