@@ -98,6 +98,9 @@ class Writer(SegmentWriter):
             last = self._last[fieldname] = (value, chain.positions(value))
         return bulk_analysis.word_values(last[1], field.format.field_boost)
 
+    def per_document_reader(self):
+        return _RecordedLengths(super().per_document_reader(), self.perdocwriter.lengths)
+
 
 class _BatchedPool(PostingPool):
     """Whoosh's posting pool with runs written as pickled lists of postings, and postings
