@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.scale import generate, same_build  # noqa: E402
+from indexer.index import mapped  # noqa: E402
 from indexer.index.build import build  # noqa: E402
 from indexer.index.segments import slices  # noqa: E402
 from indexer.index.store import current_generation  # noqa: E402
@@ -53,6 +55,23 @@ def test_each_worker_writes_one_segment(single, parallel):
     sizes = segment_sizes(parallel)
     assert len(sizes) == 2 and min(sizes) > 0.3 * sum(sizes)
     assert sum(sizes) == segment_sizes(single)[0]
+
+
+def test_workers_map_their_segments_as_the_parent_would(parallel, tmp_path):
+    """Each worker writes its new segment's memory-mapped arrays (mapped.write_new); the
+    parent, writing them from the committed index as for any other segment, gives the same
+    files, byte for byte."""
+    generation = current_generation(parallel)
+    ix = FileStorage(str(generation / "whoosh"), supports_mmap=False).open_index()
+    with ix.reader() as reader:
+        mapped.write(tmp_path, reader, None)
+    segids = [segment.segment_id() for segment in ix._segments()]
+    assert len(segids) == 2
+    for segid in segids:
+        mine, again = generation / mapped.DIR / segid, tmp_path / mapped.DIR / segid
+        names = sorted(p.name for p in mine.iterdir())
+        assert "docnums.npy" in names and names == sorted(p.name for p in again.iterdir())
+        assert [n for n in names if (mine / n).read_bytes() != (again / n).read_bytes()] == []
 
 
 def test_a_parallel_build_answers_as_a_single_writer(single, parallel):

@@ -251,7 +251,7 @@ def _add_reports(writer, building: Path, accepted: list[dict], workers: int,
                   "in parallel", file=sys.stderr, flush=True)
         written, counts = segments.write_segments(
             str(building / "whoosh"), accepted, workers, _documents_of, _word_counts,
-            initializer=die_with_parent, initargs=(os.getpid(),))
+            initializer=die_with_parent, initargs=(os.getpid(),), written=mapped.write_new)
         segments.commit_with(writer, written)
         return sum(counts, Counter())
     for data in accepted:

@@ -92,7 +92,7 @@ class Postings:
 
     def lengths(self, field: str, ids: np.ndarray) -> np.ndarray:
         """Field lengths of the documents `ids`, as Whoosh's scorer reads them."""
-        return _LENGTH_OF_BYTE[self.length_codes(field)[ids]]
+        return LENGTH_OF_BYTE[self.length_codes(field)[ids]]
 
     def _leaf_codes(self, leaf, field: str) -> np.ndarray:
         arrays = self._arrays(leaf)
@@ -222,7 +222,7 @@ def _block_values(m):
     return m._values
 
 
-_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
 def _position_keys(docnums: np.ndarray, values) -> np.ndarray:

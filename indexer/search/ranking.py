@@ -31,30 +31,86 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
-from indexer.search.postings import POSITION_BITS, Postings, Unsupported
+from indexer.search.postings import LENGTH_OF_BYTE, POSITION_BITS, Postings, Unsupported
+
+
+SPARSE_SHARE = 8  # an OR of sparse parts stays sparse below size / SPARSE_SHARE postings
+
+
+class Found:
+    """One node's matches. Sparse: `ids` (ascending, unique docnums) and the `scores` of
+    those documents. Dense: `mask` over every document and `scores` over every document
+    (0 outside the mask)."""
+
+    __slots__ = ("ids", "mask", "scores")
+
+    def __init__(self, scores: np.ndarray, ids: np.ndarray | None = None,
+                 mask: np.ndarray | None = None):
+        self.scores, self.ids, self.mask = scores, ids, mask
+
+    @property
+    def sparse(self) -> bool:
+        return self.ids is not None
+
+    def lookup(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(which of `ids` (ascending) match, their scores; garbage where they do not)."""
+        if not self.sparse:
+            return self.mask[ids], self.scores[ids]
+        if self.ids.size == 0:
+            return np.zeros(ids.size, bool), np.zeros(ids.size)
+        at = np.minimum(np.searchsorted(self.ids, ids), self.ids.size - 1)
+        return self.ids[at] == ids, self.scores[at]
 
 
 class Evaluator:
-    """Evaluate one parsed query: dense (mask, scores) arrays over all documents."""
+    """Evaluate one parsed query: its matches and Whoosh's score of each.
 
-    def __init__(self, postings: Postings, column_masks=None, check=None):
+    A term's postings stay sparse (docnums and scores), and so do the ANDs, phrases and
+    ANDNOTs over them and ORs of few postings; an OR of many postings, NOT, every
+    document and ranges are dense arrays over all documents (docs/decisions/0029). Both
+    forms give the same documents and the same floating-point sums, added in the same
+    order. `sparse_share=0` evaluates everything densely (the reference the tests compare
+    with); `sparse_share=1` keeps every OR of sparse parts sparse."""
+
+    def __init__(self, postings: Postings, column_masks=None, check=None,
+                 sparse_share: int = SPARSE_SHARE):
         self.p, self.size = postings, postings.size
         self.column_masks = column_masks  # range query -> mask from facet columns, or None
         self.weighting = postings.searcher.weighting
         self.check = check  # called before each node: raises when the request's time is up
+        self.dense_only = sparse_share <= 0
+        self.sparse_limit = self.size // sparse_share if sparse_share > 0 else -1
 
     def run(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        """(mask, scores) over every document."""
+        found = self._dense(self.node(q))
+        return found.mask, found.scores
+
+    def matches(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        """(ascending docnums of the matches, the score of each)."""
+        found = self.node(q)
+        if found.sparse:
+            return found.ids, found.scores
+        ids = np.flatnonzero(found.mask)
+        return ids, found.scores[ids]
+
+    def node(self, q: wq.Query) -> Found:
+        found = self._node(q)
+        return self._dense(found) if self.dense_only and found.sparse else found
+
+    def _node(self, q: wq.Query) -> Found:
         if self.check is not None:
             self.check()
         if q is wq.NullQuery:
-            return self._empty()
+            return Found(np.zeros(0), np.zeros(0, np.int64))
         if isinstance(q, wq.Every) and q.fieldname in (None, "*"):
-            return np.ones(self.size, bool), np.full(self.size, q.boost, np.float64)
+            return Found(np.full(self.size, q.boost, np.float64), mask=np.ones(self.size, bool))
         if isinstance(q, wq.Term):
-            return self._term(q)
+            ids, scores = self._sparse_term(q)
+            return Found(scores, ids)
         if isinstance(q, wq.Not):  # Whoosh's InverseMatcher: every other document, score 1
-            mask = ~self.run(q.query)[0]
-            return mask, np.where(mask, 1.0, 0.0)
+            mask = ~self._dense(self.node(q.query)).mask
+            return Found(np.where(mask, 1.0, 0.0), mask=mask)
         if isinstance(q, wq.And):
             return self._and(q)
         if isinstance(q, wq.Or) and not q.minmatch and not q.scale:
@@ -67,22 +123,22 @@ class Evaluator:
             words = list(self.p.reader.expand_prefix(q.fieldname, q.text))
             return self._or([wq.Term(q.fieldname, w) for w in words], q.boost)
         if isinstance(q, wq.ConstantScoreQuery):  # an expanded wildcard Whoosh scores as 1
-            mask = self.run(q.child)[0]
-            return mask, np.where(mask, float(q.score), 0.0)
+            found = self.node(q.child)
+            if found.sparse:
+                return Found(np.full(found.ids.size, float(q.score)), found.ids)
+            return Found(np.where(found.mask, float(q.score), 0.0), mask=found.mask)
         if isinstance(q, (wq.NumericRange, wq.TermRange)) and q.constantscore:
             mask = self._docs(q)
-            return mask, np.where(mask, float(q.boost), 0.0)
+            return Found(np.where(mask, float(q.boost), 0.0), mask=mask)
         raise Unsupported(type(q).__name__)
 
-    def _empty(self):
-        return np.zeros(self.size, bool), np.zeros(self.size, np.float64)
-
-    def _term(self, q: wq.Term):
-        ids, values = self._sparse_term(q)
-        mask, scores = self._empty()
-        mask[ids] = True
-        scores[ids] = values
-        return mask, scores
+    def _dense(self, found: Found) -> Found:
+        if not found.sparse:
+            return found
+        mask, scores = np.zeros(self.size, bool), np.zeros(self.size, np.float64)
+        mask[found.ids] = True
+        scores[found.ids] = found.scores
+        return Found(scores, mask=mask)
 
     def _sparse_term(self, q: wq.Term) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, scores) of one term's postings."""
@@ -100,19 +156,6 @@ class Evaluator:
         scores = self._bm25(field, btext, ids, weights)
         return ids, (scores * q.boost if q.boost != 1.0 else scores)
 
-    def _or_of_terms(self, terms, boost: float):
-        """An OR of many plain terms (an expanded wildcard), summed sparsely: each document's
-        scores are added in the same order as the dense loop adds them."""
-        if self.check is not None:
-            self.check()
-        parts = [self._sparse_term(t) for t in terms]
-        ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int32)
-        mask = np.zeros(self.size, bool)
-        mask[ids] = True
-        scores = np.bincount(ids, np.concatenate([p[1] for p in parts]) if parts else None,
-                             minlength=self.size).astype(np.float64)
-        return mask, self._boosted(mask, scores, boost)
-
     def _bm25(self, field: str, btext: bytes, ids, weights) -> np.ndarray:
         if not self.p.schema[field].scorable:
             return weights.astype(np.float64)  # Whoosh's WeightScorer
@@ -120,61 +163,103 @@ class Evaluator:
         idf = searcher.idf(field, btext)
         avgfl = searcher.avg_field_length(field) or 1
         b, k1 = w._field_B.get(field, w.B), w.K1
-        fl = self.p.lengths(field, ids)
+        # the length part of the formula for each of the 256 length bytes, then looked up:
+        # the same float operations on the same values as computing it per document
+        norm = k1 * ((1 - b) + b * LENGTH_OF_BYTE / avgfl)
         weights = weights.astype(np.float64)
-        return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * fl / avgfl)))
+        return idf * ((weights * (k1 + 1)) / (weights + norm[self.p.length_codes(field)[ids]]))
 
-    def _and(self, q: wq.And):
-        mask, scores = self.run(q.subqueries[0])
-        for sub in q.subqueries[1:]:
-            sub_mask, sub_scores = self.run(sub)
-            mask &= sub_mask
-            scores += sub_scores
-        return mask, self._boosted(mask, scores, q.boost)
+    def _and(self, q: wq.And) -> Found:
+        parts = [self.node(sub) for sub in q.subqueries]
+        sparse = [p for p in parts if p.sparse]
+        if not sparse:  # every part dense: sum everywhere, then 0 outside the matches
+            mask, scores = parts[0].mask, parts[0].scores
+            for part in parts[1:]:
+                mask &= part.mask
+                scores += part.scores
+            np.copyto(scores, 0.0, where=~mask)
+            return Found(scores * q.boost if q.boost != 1.0 else scores, mask=mask)
+        ids = min(sparse, key=lambda p: p.ids.size).ids
+        looked = [(np.ones(ids.size, bool), p.scores) if p.ids is ids else p.lookup(ids)
+                  for p in parts]
+        keep = looked[0][0]
+        for present, _ in looked[1:]:
+            keep = keep & present
+        scores = looked[0][1][keep]
+        for _, values in looked[1:]:  # summed part by part, as the dense loop adds them
+            scores = scores + values[keep]
+        return Found(scores * q.boost if q.boost != 1.0 else scores, ids[keep])
 
-    def _or(self, subqueries, boost: float):
-        if len(subqueries) > 8 and all(type(q) is wq.Term for q in subqueries):
-            return self._or_of_terms(subqueries, boost)
-        mask, scores = self._empty()
-        for sub in subqueries:
-            sub_mask, sub_scores = self.run(sub)
-            mask |= sub_mask
-            scores += sub_scores
-        return mask, self._boosted(mask, scores, boost)
-
-    def _binary(self, q):
-        """a ANDMAYBE b (score a + b where b matches), a ANDNOT b and a REQUIRE b (score a)."""
-        mask, scores = self.run(q.a)
-        b_mask, b_scores = self.run(q.b)
-        if isinstance(q, wq.AndMaybe):
-            scores += np.where(mask & b_mask, b_scores, 0.0)
+    def _or(self, subqueries, boost: float) -> Found:
+        if self.check is not None:
+            self.check()
+        parts = [self.node(sub) for sub in subqueries]
+        if all(p.sparse for p in parts):
+            ids = (np.concatenate([p.ids for p in parts]) if parts
+                   else np.zeros(0, np.int64))
+            weights = (np.concatenate([p.scores for p in parts]) if parts else np.zeros(0))
+            if ids.size <= self.sparse_limit:
+                found = _union(ids, weights)
+            else:  # each document's scores added in part order, as the dense loop adds them
+                mask = np.zeros(self.size, bool)
+                mask[ids] = True
+                found = Found(np.bincount(ids, weights, minlength=self.size).astype(np.float64),
+                              mask=mask)
         else:
-            mask &= ~b_mask if isinstance(q, wq.AndNot) else b_mask
-        return mask, self._boosted(mask, scores, 1.0)
+            mask, scores = np.zeros(self.size, bool), np.zeros(self.size, np.float64)
+            for part in parts:
+                if part.sparse:
+                    mask[part.ids] = True
+                    scores[part.ids] += part.scores
+                else:
+                    mask |= part.mask
+                    scores += part.scores  # 0 outside the part's matches
+            found = Found(scores, mask=mask)
+        if boost != 1.0:
+            found.scores = found.scores * boost
+        return found
 
-    @staticmethod
-    def _boosted(mask, scores, boost: float):
-        scores[~mask] = 0.0
-        return scores * boost if boost != 1.0 else scores
+    def _binary(self, q) -> Found:
+        """a ANDMAYBE b (score a + b where b matches), a ANDNOT b and a REQUIRE b (score a)."""
+        a, b = self.node(q.a), self.node(q.b)
+        if a.sparse:
+            present, values = b.lookup(a.ids)
+            if isinstance(q, wq.AndMaybe):
+                return Found(a.scores + np.where(present, values, 0.0), a.ids)
+            keep = ~present if isinstance(q, wq.AndNot) else present
+            return Found(a.scores[keep], a.ids[keep])
+        b = self._dense(b)
+        mask, scores = a.mask, a.scores
+        if isinstance(q, wq.AndMaybe):
+            scores += np.where(mask & b.mask, b.scores, 0.0)
+        else:
+            mask &= ~b.mask if isinstance(q, wq.AndNot) else b.mask
+        np.copyto(scores, 0.0, where=~mask)
+        return Found(scores, mask=mask)
 
-    def _phrase(self, q: wq.Phrase):
+    def _phrase(self, q: wq.Phrase) -> Found:
         field = q.fieldname
         if field not in self.p.schema or not self.p.schema[field].format.supports("positions"):
             raise Unsupported("phrase on a field without positions")
         terms = [wq.Term(field, word) for word in q.words]
         if len(terms) == 1:
-            return self.run(wq.Term(field, q.words[0], boost=q.boost))
-        mask, scores = self._and(wq.And(terms))
-        if not mask.any():
-            return mask, scores
+            return self.node(wq.Term(field, q.words[0], boost=q.boost))
+        both = self._and(wq.And(terms))
+        inside = both.mask if not both.sparse else np.zeros(self.size, bool)
+        if both.sparse:
+            inside[both.ids] = True
+        if not (both.ids.size if both.sparse else both.mask.any()):
+            return both
         ends = None  # where a chain of the words so far can end (SpanNear2, ordered)
         for word in q.words:
             found = self.p.positions(field, self.p.schema[field].to_bytes(word))
-            found = found[mask[found >> POSITION_BITS]]
+            found = found[inside[found >> POSITION_BITS]]
             ends = found if ends is None else _follows(found, ends, q.slop)
-        phrase = np.zeros(self.size, bool)
-        phrase[np.unique(ends >> POSITION_BITS)] = True
-        return phrase, self._boosted(phrase, scores, q.boost)
+        docs = ends >> POSITION_BITS  # ascending, a document once per occurrence
+        if docs.size:
+            docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
+        scores = both.lookup(docs)[1]
+        return Found(scores * q.boost if q.boost != 1.0 else scores, docs)
 
     def _docs(self, q: wq.Query) -> np.ndarray:
         mask = np.zeros(self.size, bool)
@@ -184,6 +269,20 @@ class Evaluator:
                 return found
         mask[np.fromiter(self.p.searcher.docs_for_query(q), dtype=np.int64)] = True
         return mask
+
+
+def _union(ids: np.ndarray, weights: np.ndarray) -> Found:
+    """The sparse OR of parts laid end to end (each part's ids ascending): each document
+    once, its scores summed in part order (a stable sort keeps that order)."""
+    if ids.size == 0:
+        return Found(np.zeros(0), ids)
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    first = np.empty(ids.size, bool)
+    first[0] = True
+    np.not_equal(ids[1:], ids[:-1], out=first[1:])
+    group = np.cumsum(first) - 1
+    return Found(np.bincount(group, weights[order]), ids[first])
 
 
 def _follows(keys: np.ndarray, ends: np.ndarray, slop: int) -> np.ndarray:
@@ -202,7 +301,13 @@ def top(scores: np.ndarray, candidates: np.ndarray, limit: int) -> list[tuple[in
     Whoosh's collector orders them: higher score first, then lower docnum."""
     if limit <= 0 or candidates.size == 0:
         return []
-    values = scores[candidates]
+    return best(candidates, scores[candidates], limit)
+
+
+def best(candidates: np.ndarray, values: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    """top() of candidate docnums (ascending) whose scores are `values`, in that order."""
+    if limit <= 0 or candidates.size == 0:
+        return []
     if candidates.size > limit:
         cut = np.partition(values, candidates.size - limit)[candidates.size - limit]
         keep = values >= cut
