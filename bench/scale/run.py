@@ -42,7 +42,7 @@ def build_both(corpus: Path, index: Path, db: Path | None, skip: bool) -> dict:
     if db is None:
         return found
     sqlite = measure.run_timed([sys.executable, "-m", "bench.scale.sqlite_fts",
-                                str(generation / "reports.json"), str(db)], ROOT)
+                                str(generation), str(db)], ROOT)
     found["sqlite"] = sqlite | {"seconds_inserting": float(sqlite.pop("stdout"))}
     found["sqlite_db_mb"] = round(db.stat().st_size / 2**20, 1)
     return found
@@ -207,7 +207,8 @@ def _fmt(s: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=10_000)
-    parser.add_argument("--source", type=Path, help="reports.json of the real corpus")
+    parser.add_argument("--source", type=Path, help="an index of the real corpus (or a "
+                        "generation, its reports.sqlite, or an older reports.json)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--whoosh-rounds", type=int, default=0,
                         help="also time Whoosh alone (numpy path off) this many rounds")
