@@ -205,19 +205,15 @@ class Evaluator:
             self.check()
         parts = [self.node(sub) for sub in subqueries]
         if all(p.sparse for p in parts):
-            ids = (np.concatenate([p.ids for p in parts]) if parts
-                   else np.zeros(0, np.int64))
-            weights = (np.concatenate([p.scores for p in parts]) if parts else np.zeros(0))
-            largest = max((p.ids.size for p in parts), default=0)
-            if 0 < len(parts) <= FOLDED_PARTS and ids.size - largest <= self.sparse_limit:
+            sizes = [p.ids.size for p in parts]
+            if 0 < len(parts) <= FOLDED_PARTS and sum(sizes) - max(sizes) <= self.sparse_limit:
                 found = _folded(parts)
-            elif ids.size <= self.sparse_limit:
-                found = _union(ids, weights)
-            else:  # each document's scores added in part order, as the dense loop adds them
-                mask = np.zeros(self.size, bool)
-                mask[ids] = True
-                found = Found(np.bincount(ids, weights, minlength=self.size).astype(np.float64),
-                              mask=mask)
+            else:
+                ids = (np.concatenate([p.ids for p in parts]) if parts
+                       else np.zeros(0, np.int64))
+                weights = np.concatenate([p.scores for p in parts]) if parts else np.zeros(0)
+                found = (_union(ids, weights) if ids.size <= self.sparse_limit
+                         else self._summed(ids, weights))
         else:
             mask, scores = np.zeros(self.size, bool), np.zeros(self.size, np.float64)
             for part in parts:
@@ -231,6 +227,14 @@ class Evaluator:
         if boost != 1.0:
             found.scores = found.scores * boost
         return found
+
+    def _summed(self, ids: np.ndarray, weights: np.ndarray) -> Found:
+        """Dense OR of parts laid end to end: each document's scores added in part order,
+        as the dense loop adds them."""
+        mask = np.zeros(self.size, bool)
+        mask[ids] = True
+        return Found(np.bincount(ids, weights, minlength=self.size).astype(np.float64),
+                     mask=mask)
 
     def _binary(self, q) -> Found:
         """a ANDMAYBE b (score a + b where b matches), a ANDNOT b and a REQUIRE b (score a)."""
