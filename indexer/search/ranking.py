@@ -4,14 +4,17 @@ Whoosh stays the index: postings, statistics (idf, average field length), the sc
 formula (whoosh.scoring.bm25) and stored fields all come from it. What this replaces is
 its per-document Python matcher loop, which at 100,000 passages costs seconds for a
 common word. Each term's postings come as numpy arrays (indexer.search.postings: mapped
-files shared by every worker, or Whoosh's blocks decoded once); a query tree made of terms, AND, OR, NOT, ANDMAYBE, phrases (any
-slop), prefixes, ranges and field terms is then evaluated over dense per-document
-arrays: the exact set of matching documents and the score Whoosh's matchers give each
-(bench/scale/exactness.py checks both). Any other node raises Unsupported and the
-caller asks Whoosh instead.
+files shared by every worker, or Whoosh's blocks decoded once); a query tree made of
+terms, AND, OR, NOT, ANDMAYBE, phrases (any slop), prefixes, ranges and field terms is
+then evaluated, sparse (docnums and scores) where it can and over dense per-document
+arrays where that is cheaper (docs/decisions/0030-sparse-search.md): the exact set of
+matching documents and the score Whoosh's matchers give each, summed in the same order
+in both forms (bench/scale/exactness.py checks both). Any other node raises Unsupported
+and the caller asks Whoosh instead.
 
 Roles: indexer.search.postings gives a term's postings and the field lengths as arrays;
-Evaluator walks a query tree over dense arrays; top() picks the best-scored documents.
+Found is one node's matches, sparse or dense; Evaluator walks a query tree; top() and
+best() pick the best-scored documents.
 
 Whoosh internals it reads (whoosh-reloaded 2.7.5, decision 0001), none of them public API:
 those of indexer.search.postings (the W3 codec's block state, the length columns), and
@@ -31,38 +34,11 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
+from indexer.search.found import Found, best, folded, top, union  # noqa: F401 (top, best: API)
 from indexer.search.postings import LENGTH_OF_BYTE, POSITION_BITS, Postings, Unsupported
-
 
 SPARSE_SHARE = 8  # an OR of sparse parts stays sparse below size / SPARSE_SHARE postings
 FOLDED_PARTS = 4  # an OR of up to 4 sparse parts, all but the largest small: merged in turn
-SAMPLE_FROM = 50_000  # top(): candidates past which a sample narrows them first
-SAMPLED_PER_WANTED = 16  # ... a sample of about 16 values per place wanted
-
-
-class Found:
-    """One node's matches. Sparse: `ids` (ascending, unique docnums) and the `scores` of
-    those documents. Dense: `mask` over every document and `scores` over every document
-    (0 outside the mask)."""
-
-    __slots__ = ("ids", "mask", "scores")
-
-    def __init__(self, scores: np.ndarray, ids: np.ndarray | None = None,
-                 mask: np.ndarray | None = None):
-        self.scores, self.ids, self.mask = scores, ids, mask
-
-    @property
-    def sparse(self) -> bool:
-        return self.ids is not None
-
-    def lookup(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(which of `ids` (ascending) match, their scores; garbage where they do not)."""
-        if not self.sparse:
-            return self.mask[ids], self.scores[ids]
-        if self.ids.size == 0:
-            return np.zeros(ids.size, bool), np.zeros(ids.size)
-        at = np.minimum(np.searchsorted(self.ids, ids), self.ids.size - 1)
-        return self.ids[at] == ids, self.scores[at]
 
 
 class Evaluator:
@@ -70,7 +46,7 @@ class Evaluator:
 
     A term's postings stay sparse (docnums and scores), and so do the ANDs, phrases and
     ANDNOTs over them and ORs of few postings; an OR of many postings, NOT, every
-    document and ranges are dense arrays over all documents (docs/decisions/0029). Both
+    document and ranges are dense arrays over all documents (decision 0030). Both
     forms give the same documents and the same floating-point sums, added in the same
     order. `sparse_share=0` evaluates everything densely (the reference the tests compare
     with); `sparse_share=1` keeps every OR of sparse parts sparse."""
@@ -207,12 +183,12 @@ class Evaluator:
         if all(p.sparse for p in parts):
             sizes = [p.ids.size for p in parts]
             if 0 < len(parts) <= FOLDED_PARTS and sum(sizes) - max(sizes) <= self.sparse_limit:
-                found = _folded(parts)
+                found = folded(parts)
             else:
                 ids = (np.concatenate([p.ids for p in parts]) if parts
                        else np.zeros(0, np.int64))
                 weights = np.concatenate([p.scores for p in parts]) if parts else np.zeros(0)
-                found = (_union(ids, weights) if ids.size <= self.sparse_limit
+                found = (union(ids, weights) if ids.size <= self.sparse_limit
                          else self._summed(ids, weights))
         else:
             mask, scores = np.zeros(self.size, bool), np.zeros(self.size, np.float64)
@@ -288,42 +264,6 @@ class Evaluator:
         return mask
 
 
-def _folded(parts: list[Found]) -> Found:
-    """The sparse OR of a few parts, each merged into the sum of those before it (its
-    scores added to the documents already there, its other documents inserted): each
-    document's scores are summed in part order."""
-    ids, scores = parts[0].ids, parts[0].scores
-    for part in parts[1:]:
-        if part.ids.size == 0:
-            continue
-        if ids.size == 0:
-            ids, scores = part.ids, part.scores
-            continue
-        where = np.searchsorted(ids, part.ids)
-        at = np.minimum(where, ids.size - 1)
-        present = ids[at] == part.ids
-        scores = scores.copy()
-        scores[at[present]] += part.scores[present]
-        new = ~present
-        ids = np.insert(ids, where[new], part.ids[new])
-        scores = np.insert(scores, where[new], part.scores[new])
-    return Found(scores, ids)
-
-
-def _union(ids: np.ndarray, weights: np.ndarray) -> Found:
-    """The sparse OR of parts laid end to end (each part's ids ascending): each document
-    once, its scores summed in part order (a stable sort keeps that order)."""
-    if ids.size == 0:
-        return Found(np.zeros(0), ids)
-    order = np.argsort(ids, kind="stable")
-    ids = ids[order]
-    first = np.empty(ids.size, bool)
-    first[0] = True
-    np.not_equal(ids[1:], ids[:-1], out=first[1:])
-    group = np.cumsum(first) - 1
-    return Found(np.bincount(group, weights[order]), ids[first])
-
-
 def _follows(keys: np.ndarray, ends: np.ndarray, slop: int) -> np.ndarray:
     """The keys that stand 1 to `slop` positions after one of `ends`, in the same document
     (both sorted; a document's keys are 2**32 apart from the next one's)."""
@@ -335,33 +275,3 @@ def _follows(keys: np.ndarray, ends: np.ndarray, slop: int) -> np.ndarray:
     return keys[ok]
 
 
-def top(scores: np.ndarray, candidates: np.ndarray, limit: int) -> list[tuple[int, float]]:
-    """The `limit` best (docnum, score) among candidate docnums (ascending), ordered as
-    Whoosh's collector orders them: higher score first, then lower docnum."""
-    if limit <= 0 or candidates.size == 0:
-        return []
-    return best(candidates, scores[candidates], limit)
-
-
-def best(candidates: np.ndarray, values: np.ndarray, limit: int) -> list[tuple[int, float]]:
-    """top() of candidate docnums (ascending) whose scores are `values`, in that order."""
-    if limit <= 0 or candidates.size == 0:
-        return []
-    if candidates.size > limit:
-        keep = values >= _threshold(values, limit)
-        candidates, values = candidates[keep], values[keep]
-    order = np.lexsort((candidates, -values))[:limit]
-    return [(int(candidates[i]), float(values[i])) for i in order]
-
-
-def _threshold(values: np.ndarray, limit: int) -> float:
-    """A value that at least `limit` of `values` reach, and every one of the `limit`
-    largest (ties included) reaches: the limit-th largest of a sample of them (each sampled
-    value is one of them), then, if many still reach it, of those."""
-    sample = values[::max(1, values.size // (SAMPLED_PER_WANTED * limit))]
-    if sample.size > limit and values.size > SAMPLE_FROM:
-        cut = np.partition(sample, sample.size - limit)[sample.size - limit]
-        values = values[values >= cut]
-    if values.size <= limit:
-        return float(values.min())
-    return float(np.partition(values, values.size - limit)[values.size - limit])
