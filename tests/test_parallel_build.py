@@ -108,6 +108,26 @@ def test_an_incremental_parallel_build_answers_as_a_single_writer(corpus, tmp_pa
     assert {name: problem for name, problem in found.items() if problem} == {}
 
 
+def test_reports_added_incrementally_answer_as_a_full_build(corpus, single, tmp_path):
+    """Half the files, then the rest added by an incremental build (which copies the report
+    store and reuses the columns of the first build's segments): the same chunks, scores
+    and search answers, facet counts included, as one full build of every file."""
+    files = sorted(p for p in corpus.iterdir() if p.suffix == ".txt")
+    docs, index = tmp_path / "docs", tmp_path / "index"
+    docs.mkdir()
+    for path in files[: len(files) // 2]:
+        shutil.copy(path, docs)
+    build([str(docs)], str(index), workers=2)
+    for path in files[len(files) // 2:]:
+        shutil.copy(path, docs)
+    summary = build([str(docs)], str(index), workers=2)
+    assert summary.added == len(files) - len(files) // 2 and summary.full_rebuild is None
+    assert len(segment_sizes(index)) > 2
+    found = same_build.compare(str(single), str(index))
+    assert len(found) > 50
+    assert {name: problem for name, problem in found.items() if problem} == {}
+
+
 def test_slices_are_contiguous_and_balanced():
     assert slices([5, 5, 5, 5], 2) == [range(0, 2), range(2, 4)]
     assert slices([10, 1, 1, 1], 2) == [range(0, 1), range(1, 4)]
