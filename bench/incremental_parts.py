@@ -85,8 +85,8 @@ def json_round_trip(source: Path, scratch: Path) -> None:
 
 
 def merge_small(sizes: list[int]) -> tuple[list[int], int]:
-    """whoosh.writing.MERGE_SMALL (whoosh-reloaded 2.7.5) on segment sizes: the sizes after
-    the commit and how many documents it merged (0: none)."""
+    """whoosh.writing.MERGE_SMALL (whoosh-reloaded 2.7.5) on the sizes of the segments a
+    commit finds: the segments it keeps and how many documents it merges into the new one."""
     total, merged, found = 0, [], False
     ordered = sorted(sizes)
     for i, count in enumerate(ordered):
@@ -97,13 +97,14 @@ def merge_small(sizes: list[int]) -> tuple[list[int], int]:
             break
     if not found or len(merged) < 2:
         return sizes, 0
-    return ordered[len(merged):] + [sum(merged)], sum(merged)
+    return ordered[len(merged):], sum(merged)
 
 
 def replay_merges(sizes: list[int], report: int, adds: int) -> None:
     merges = []
     for n in range(1, adds + 1):
-        sizes, merged = merge_small(sizes + [report])
+        kept, merged = merge_small(sizes)  # the new segment takes the merged documents
+        sizes = kept + [report + merged]
         if merged:
             merges.append((n, merged))
     print(f"merges over {adds} adds of {report} passages: {len(merges)}; passages merged "
