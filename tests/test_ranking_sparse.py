@@ -22,7 +22,8 @@ from tests.test_exactness import QUERIES, incremental_index  # noqa: E402,F401
 MORE = ["social workers", '"social work practice"', "neglect AND (drift OR delay)",
         "oversight NOT management", "adoption OR fostering", "child protection plans",
         '"child protection plans"', "care leavers", "(children OR plan*) AND NOT neglect",
-        "children ANDMAYBE \"care leavers\"", "nothingatall", "children AND nothingatall"]
+        "children ANDMAYBE \"care leavers\"", "nothingatall", "children AND nothingatall",
+        "zzqx*", "zzqx* OR children"]
 
 
 def _query(generation, text):
@@ -86,3 +87,10 @@ def test_an_or_turns_dense_past_its_limit_with_the_same_answer(corpus_build, tex
     assert all(np.array_equal(a, b) for a, b in zip(at.matches(q), past.matches(q)))
     reference = _evaluate(generation, q, share=0)
     assert all(np.array_equal(a, b) for a, b in zip(at.matches(q), reference))
+
+
+def test_a_prefix_that_expands_to_nothing_matches_nothing(seed_index):
+    generation = SearchIndex(seed_index).generation()
+    for share in (0, 1, ranking.SPARSE_SHARE):
+        ids, scores = _evaluate(generation, wq.Prefix("text", "zzqx"), share=share)
+        assert ids.tolist() == [] and scores.tolist() == []

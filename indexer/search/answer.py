@@ -288,11 +288,10 @@ class Answer:
                 results = self.searcher.search(plan.query, filter=allowed, limit=wanted,
                                                optimize=not has_require(plan.query))
                 return [(hit.docnum, float(hit.score)) for hit in results]
-        docnums = final
-        dates = self.g.dates[docnums]
+        dates = self.g.dates[final]
         # newest (or oldest) report first; inside a report, passages in document order
-        order = np.lexsort((docnums, dates if r.sort == "oldest" else -dates))
-        return [(int(d), 0.0) for d in docnums[order[:wanted]]]
+        return [(d, 0.0) for d, _ in
+                ranking.best(final, -dates if r.sort == "oldest" else dates, wanted)]
 
     def _hits(self, plan: QueryPlan, found: Matches) -> list[Hit]:
         r = self.request

@@ -3,7 +3,7 @@
 Every document of a generation falls in a *cell*: its combination of facet values, report
 and liveness (at a million passages about a hundred thousand cells, since every facet but
 the section is one value a report). `Cells` numbers them once per generation when it opens
-(one `np.unique`; a uint32 a document, private to the worker). A request then gathers the
+(one `np.unique`; 8 bytes a document, private to the worker). A request then gathers the
 cell of each matching document and counts them (one `bincount`); everything the answer
 needs is computed on the few cells that hold a match, not on per-document masks:
 
@@ -33,7 +33,7 @@ class Cells:
         radix = [len(table.columns[n].values) for n in names] + [len(table.report.values), 2]
         _, first, cell = np.unique(_keys(parts, radix), return_index=True, return_inverse=True)
         self.size = first.size
-        self.of_doc = cell.astype(np.uint32).reshape(-1)
+        self.of_doc = cell.astype(np.intp).reshape(-1)  # intp: bincount takes it as it is
         self.codes = {n: np.asarray(table.columns[n].codes)[first] for n in names}
         self.report = np.asarray(table.report.codes)[first]
         self.live = np.asarray(table.live)[first]

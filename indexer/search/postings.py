@@ -47,7 +47,7 @@ class TermCache:
 
     def __init__(self):
         self.entries: OrderedDict = OrderedDict()
-        self.lengths: dict[str, np.ndarray] = {}
+        self.lengths: dict = {}  # field -> length bytes; (field, ...) -> per_document()
         self.lock = threading.Lock()
 
 
@@ -88,6 +88,16 @@ class Postings:
                      else np.zeros(0, np.uint8))
             with self._lock:
                 self._lengths[field] = found
+        return found
+
+    def per_document(self, key: tuple, compute) -> np.ndarray:
+        """An array over every document derived from this generation alone (e.g. BM25's
+        length part of a field), computed by `compute()` once and shared by its searchers."""
+        found = self._lengths.get(key)
+        if found is None:
+            found = compute()
+            with self._lock:
+                self._lengths[key] = found
         return found
 
     def lengths(self, field: str, ids: np.ndarray) -> np.ndarray:

@@ -35,6 +35,9 @@ from indexer.search.postings import LENGTH_OF_BYTE, POSITION_BITS, Postings, Uns
 
 
 SPARSE_SHARE = 8  # an OR of sparse parts stays sparse below size / SPARSE_SHARE postings
+FOLDED_PARTS = 4  # an OR of up to 4 sparse parts, all but the largest small: merged in turn
+SAMPLE_FROM = 50_000  # top(): candidates past which a sample narrows them first
+SAMPLED_PER_WANTED = 16  # ... a sample of about 16 values per place wanted
 
 
 class Found:
@@ -163,11 +166,18 @@ class Evaluator:
         idf = searcher.idf(field, btext)
         avgfl = searcher.avg_field_length(field) or 1
         b, k1 = w._field_B.get(field, w.B), w.K1
-        # the length part of the formula for each of the 256 length bytes, then looked up:
-        # the same float operations on the same values as computing it per document
-        norm = k1 * ((1 - b) + b * LENGTH_OF_BYTE / avgfl)
-        weights = weights.astype(np.float64)
-        return idf * ((weights * (k1 + 1)) / (weights + norm[self.p.length_codes(field)[ids]]))
+        # the length part of the formula of every document (computed once per generation
+        # and field, from the 256 length bytes: the same float operations on the same
+        # values as computing it per posting), then the rest in place, term by term
+        norm = self.p.per_document((field, "bm25 norm", k1, b, avgfl), lambda: (
+            k1 * ((1 - b) + b * LENGTH_OF_BYTE / avgfl))[self.p.length_codes(field)])
+        scores = weights.astype(np.float64)
+        divisor = norm[ids]
+        divisor += scores  # weights + norm
+        scores *= k1 + 1
+        scores /= divisor
+        scores *= idf
+        return scores
 
     def _and(self, q: wq.And) -> Found:
         parts = [self.node(sub) for sub in q.subqueries]
@@ -198,7 +208,10 @@ class Evaluator:
             ids = (np.concatenate([p.ids for p in parts]) if parts
                    else np.zeros(0, np.int64))
             weights = (np.concatenate([p.scores for p in parts]) if parts else np.zeros(0))
-            if ids.size <= self.sparse_limit:
+            largest = max((p.ids.size for p in parts), default=0)
+            if 0 < len(parts) <= FOLDED_PARTS and ids.size - largest <= self.sparse_limit:
+                found = _folded(parts)
+            elif ids.size <= self.sparse_limit:
                 found = _union(ids, weights)
             else:  # each document's scores added in part order, as the dense loop adds them
                 mask = np.zeros(self.size, bool)
@@ -271,6 +284,28 @@ class Evaluator:
         return mask
 
 
+def _folded(parts: list[Found]) -> Found:
+    """The sparse OR of a few parts, each merged into the sum of those before it (its
+    scores added to the documents already there, its other documents inserted): each
+    document's scores are summed in part order."""
+    ids, scores = parts[0].ids, parts[0].scores
+    for part in parts[1:]:
+        if part.ids.size == 0:
+            continue
+        if ids.size == 0:
+            ids, scores = part.ids, part.scores
+            continue
+        where = np.searchsorted(ids, part.ids)
+        at = np.minimum(where, ids.size - 1)
+        present = ids[at] == part.ids
+        scores = scores.copy()
+        scores[at[present]] += part.scores[present]
+        new = ~present
+        ids = np.insert(ids, where[new], part.ids[new])
+        scores = np.insert(scores, where[new], part.scores[new])
+    return Found(scores, ids)
+
+
 def _union(ids: np.ndarray, weights: np.ndarray) -> Found:
     """The sparse OR of parts laid end to end (each part's ids ascending): each document
     once, its scores summed in part order (a stable sort keeps that order)."""
@@ -309,8 +344,20 @@ def best(candidates: np.ndarray, values: np.ndarray, limit: int) -> list[tuple[i
     if limit <= 0 or candidates.size == 0:
         return []
     if candidates.size > limit:
-        cut = np.partition(values, candidates.size - limit)[candidates.size - limit]
-        keep = values >= cut
+        keep = values >= _threshold(values, limit)
         candidates, values = candidates[keep], values[keep]
     order = np.lexsort((candidates, -values))[:limit]
     return [(int(candidates[i]), float(values[i])) for i in order]
+
+
+def _threshold(values: np.ndarray, limit: int) -> float:
+    """A value that at least `limit` of `values` reach, and every one of the `limit`
+    largest (ties included) reaches: the limit-th largest of a sample of them (each sampled
+    value is one of them), then, if many still reach it, of those."""
+    sample = values[::max(1, values.size // (SAMPLED_PER_WANTED * limit))]
+    if sample.size > limit and values.size > SAMPLE_FROM:
+        cut = np.partition(sample, sample.size - limit)[sample.size - limit]
+        values = values[values >= cut]
+    if values.size <= limit:
+        return float(values.min())
+    return float(np.partition(values, values.size - limit)[values.size - limit])
