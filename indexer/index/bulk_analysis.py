@@ -4,8 +4,8 @@ pass per value and a memo per word instead of a Token object through six generat
 
 Each word the tokenizer matches is analysed once, by the chain's own filter objects run on
 that word alone (lowercase, fold, compounds; then the stop list and the stemmer), and
-remembered: word -> its terms (None for a stop word) with their offsets, and how many
-positions it takes. Only the stop filter's renumbering depends on neighbours; it is redone
+remembered: word -> the terms it keeps (not stop words) with their offsets, and how many
+positions it takes (for the exact chain, one term a word: just that term). Only the stop filter's renumbering depends on neighbours; it is redone
 here per value exactly as `analysis.StopFilter` does it (the first kept term keeps its
 position, later ones close the gaps left by stop words). Nothing is remembered beyond single
 words. `for_field` recognises the two chains by their classes and gives None for any other
@@ -68,22 +68,27 @@ class BulkChain:
         return tuple(terms), 1 + max((offset for _, offset in terms), default=0)
 
     def _lookup(self, raw: str):
-        found = self._memo.get(raw)
-        if found is None:
-            if len(self._memo) >= MEMO_WORDS:
-                self._memo.clear()
-            found = self._memo[raw] = self._word(raw)
+        """The memo's entry for a word: (its kept terms with offsets, positions taken)
+        for the stemmed chain, its one term for the exact chain."""
+        if len(self._memo) >= MEMO_WORDS:
+            self._memo.clear()
+        terms, width = self._word(raw)
+        if self._stemmed:
+            found = tuple(t for t in terms if t[0] is not None), width
+        else:
+            found = terms[0][0]  # a 1:1 chain: one term a word, at the word's position
+        self._memo[raw] = found
         return found
 
     def positions(self, value: str) -> dict[bytes, list[int]]:
+        if not self._stemmed:
+            return self._exact_positions(value)
         poses: dict[bytes, list[int]] = {}
         base, last_in, out = 0, None, 0
-        lookup = self._lookup
+        memo, lookup = self._memo, self._lookup
         for raw in self._findall(value):
-            terms, width = lookup(raw)
-            for term, offset in terms:
-                if term is None:
-                    continue
+            kept, width = memo.get(raw) or lookup(raw)
+            for term, offset in kept:
                 at = base + offset
                 if last_in is None:
                     out = at
@@ -96,6 +101,20 @@ class BulkChain:
                 else:
                     found.append(out)
             base += width
+        return poses
+
+    def _exact_positions(self, value: str) -> dict[bytes, list[int]]:
+        poses: dict[bytes, list[int]] = {}
+        memo, lookup = self._memo, self._lookup
+        for pos, raw in enumerate(self._findall(value)):
+            term = memo.get(raw)
+            if term is None:
+                term = lookup(raw)
+            found = poses.get(term)
+            if found is None:
+                poses[term] = [pos]
+            else:
+                found.append(pos)
         return poses
 
 
