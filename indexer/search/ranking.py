@@ -180,37 +180,33 @@ class Evaluator:
         if self.check is not None:
             self.check()
         parts = [self.node(sub) for sub in subqueries]
-        if all(p.sparse for p in parts):
+        if not all(p.sparse for p in parts):
+            found = self._summed(parts)
+        else:
             sizes = [p.ids.size for p in parts]
             if 0 < len(parts) <= FOLDED_PARTS and sum(sizes) - max(sizes) <= self.sparse_limit:
                 found = folded(parts)
+            elif sum(sizes) <= self.sparse_limit:
+                found = union(np.concatenate([p.ids for p in parts]) if parts
+                              else np.zeros(0, np.int64),
+                              np.concatenate([p.scores for p in parts]) if parts else np.zeros(0))
             else:
-                ids = (np.concatenate([p.ids for p in parts]) if parts
-                       else np.zeros(0, np.int64))
-                weights = np.concatenate([p.scores for p in parts]) if parts else np.zeros(0)
-                found = (union(ids, weights) if ids.size <= self.sparse_limit
-                         else self._summed(ids, weights))
-        else:
-            mask, scores = np.zeros(self.size, bool), np.zeros(self.size, np.float64)
-            for part in parts:
-                if part.sparse:
-                    mask[part.ids] = True
-                    scores[part.ids] += part.scores
-                else:
-                    mask |= part.mask
-                    scores += part.scores  # 0 outside the part's matches
-            found = Found(scores, mask=mask)
+                found = self._summed(parts)
         if boost != 1.0:
             found.scores = found.scores * boost
         return found
 
-    def _summed(self, ids: np.ndarray, weights: np.ndarray) -> Found:
-        """Dense OR of parts laid end to end: each document's scores added in part order,
-        as the dense loop adds them."""
-        mask = np.zeros(self.size, bool)
-        mask[ids] = True
-        return Found(np.bincount(ids, weights, minlength=self.size).astype(np.float64),
-                     mask=mask)
+    def _summed(self, parts: list[Found]) -> Found:
+        """The dense OR: each part's scores added to every document's, part by part."""
+        mask, scores = np.zeros(self.size, bool), np.zeros(self.size, np.float64)
+        for part in parts:
+            if part.sparse:  # a part's ids are unique: one addition a document
+                mask[part.ids] = True
+                scores[part.ids] += part.scores
+            else:
+                mask |= part.mask
+                scores += part.scores  # 0 outside the part's matches
+        return Found(scores, mask=mask)
 
     def _binary(self, q) -> Found:
         """a ANDMAYBE b (score a + b where b matches), a ANDNOT b and a REQUIRE b (score a)."""
