@@ -19,26 +19,51 @@ SAMPLED_PER_WANTED = 16  # ... a sample of about 16 values per place wanted
 class Found:
     """One node's matches. Sparse: `ids` (ascending, unique docnums) and the `scores` of
     those documents. Dense: `mask` over every document and `scores` over every document
-    (0 outside the mask)."""
+    (0 outside the mask). A term's scores may be left to compute: `score(at)` gives the
+    scores of the postings at positions `at`, so an AND scores only what it keeps."""
 
-    __slots__ = ("ids", "mask", "scores")
+    __slots__ = ("ids", "mask", "_scores", "_score")
 
-    def __init__(self, scores: np.ndarray, ids: np.ndarray | None = None,
-                 mask: np.ndarray | None = None):
-        self.scores, self.ids, self.mask = scores, ids, mask
+    def __init__(self, scores: np.ndarray | None, ids: np.ndarray | None = None,
+                 mask: np.ndarray | None = None, score=None):
+        self._scores, self.ids, self.mask, self._score = scores, ids, mask, score
+
+    @property
+    def scores(self) -> np.ndarray:
+        if self._scores is None:
+            self._scores = self._score(slice(None))
+        return self._scores
+
+    @scores.setter
+    def scores(self, value: np.ndarray) -> None:
+        self._scores = value
 
     @property
     def sparse(self) -> bool:
         return self.ids is not None
 
+    def locate(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(which of `ids` (ascending) match, where: positions in `self.ids` when sparse,
+        the docnums when dense; garbage where they do not match)."""
+        if not self.sparse:
+            return self.mask[ids], ids
+        if self.ids.size == 0:
+            return np.zeros(ids.size, bool), np.zeros(ids.size, np.intp)
+        at = np.minimum(np.searchsorted(self.ids, ids), self.ids.size - 1)
+        return self.ids[at] == ids, at
+
+    def scores_at(self, at) -> np.ndarray:
+        """The scores at positions (sparse) or docnums (dense) `at`, from locate()."""
+        if self._scores is None:
+            return self._score(at)
+        return self._scores[at]
+
     def lookup(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(which of `ids` (ascending) match, their scores; garbage where they do not)."""
-        if not self.sparse:
-            return self.mask[ids], self.scores[ids]
-        if self.ids.size == 0:
-            return np.zeros(ids.size, bool), np.zeros(ids.size)
-        at = np.minimum(np.searchsorted(self.ids, ids), self.ids.size - 1)
-        return self.ids[at] == ids, self.scores[at]
+        present, at = self.locate(ids)
+        if self.sparse and self.ids.size == 0:
+            return present, np.zeros(ids.size)
+        return present, self.scores_at(at)
 
 
 def folded(parts: list[Found]) -> Found:

@@ -85,8 +85,7 @@ class Evaluator:
         if isinstance(q, wq.Every) and q.fieldname in (None, "*"):
             return Found(np.full(self.size, q.boost, np.float64), mask=np.ones(self.size, bool))
         if isinstance(q, wq.Term):
-            ids, scores = self._sparse_term(q)
-            return Found(scores, ids)
+            return self._term(q)
         if isinstance(q, wq.Not):  # Whoosh's InverseMatcher: every other document, score 1
             mask = ~self._dense(self.node(q.query)).mask
             return Found(np.where(mask, 1.0, 0.0), mask=mask)
@@ -119,10 +118,10 @@ class Evaluator:
         scores[found.ids] = found.scores
         return Found(scores, mask=mask)
 
-    def _sparse_term(self, q: wq.Term) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, scores) of one term's postings."""
+    def _term(self, q: wq.Term) -> Found:
+        """One term's postings, scored when (and where) they are needed."""
         field = q.fieldname
-        nothing = np.zeros(0, np.int32), np.zeros(0, np.float64)
+        nothing = Found(np.zeros(0, np.float64), np.zeros(0, np.int32))
         if field not in self.p.schema:
             return nothing
         try:
@@ -132,8 +131,11 @@ class Evaluator:
         if (field, btext) not in self.p.reader:
             return nothing
         ids, weights = self.p.term(field, btext)
-        scores = self._bm25(field, btext, ids, weights)
-        return ids, (scores * q.boost if q.boost != 1.0 else scores)
+
+        def score(at) -> np.ndarray:
+            scores = self._bm25(field, btext, ids[at], weights[at])
+            return scores * q.boost if q.boost != 1.0 else scores
+        return Found(None, ids, score=score)
 
     def _bm25(self, field: str, btext: bytes, ids, weights) -> np.ndarray:
         if not self.p.schema[field].scorable:
@@ -166,15 +168,20 @@ class Evaluator:
             np.copyto(scores, 0.0, where=~mask)
             return Found(scores * q.boost if q.boost != 1.0 else scores, mask=mask)
         ids = min(sparse, key=lambda p: p.ids.size).ids
-        looked = [(np.ones(ids.size, bool), p.scores) if p.ids is ids else p.lookup(ids)
-                  for p in parts]
-        keep = looked[0][0]
-        for present, _ in looked[1:]:
-            keep = keep & present
-        scores = looked[0][1][keep]
-        for _, values in looked[1:]:  # summed part by part, as the dense loop adds them
-            scores = scores + values[keep]
-        return Found(scores * q.boost if q.boost != 1.0 else scores, ids[keep])
+        located = [(None, None) if p.ids is ids else p.locate(ids) for p in parts]
+        keep = np.ones(ids.size, bool)
+        for present, _ in located:
+            if present is not None:
+                keep &= present
+        kept = np.flatnonzero(keep)
+        # each part scored only where the AND matches, summed part by part as the dense
+        # loop adds them
+        values = [p.scores_at(kept if at is None else at[kept])
+                  for p, (_, at) in zip(parts, located)]
+        scores = values[0]
+        for more in values[1:]:
+            scores = scores + more
+        return Found(scores * q.boost if q.boost != 1.0 else scores, ids[kept])
 
     def _or(self, subqueries, boost: float) -> Found:
         if self.check is not None:
