@@ -94,3 +94,12 @@ def test_a_prefix_that_expands_to_nothing_matches_nothing(seed_index):
     for share in (0, 1, ranking.SPARSE_SHARE):
         ids, scores = _evaluate(generation, wq.Prefix("text", "zzqx"), share=share)
         assert ids.tolist() == [] and scores.tolist() == []
+
+
+@pytest.mark.parametrize("text", QUERIES + MORE)
+def test_ands_looked_up_through_positions_per_document_answer_the_same(seed_index, text,
+                                                                        monkeypatch):
+    """The direct lookup an AND uses for many ids in a long part (DIRECT_LOOKUPS), forced
+    on for every AND of the seeds."""
+    monkeypatch.setattr(ranking, "DIRECT_LOOKUPS", 1)
+    _same_everywhere(SearchIndex(seed_index).generation(), text)

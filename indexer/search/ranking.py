@@ -39,6 +39,7 @@ from indexer.search.postings import LENGTH_OF_BYTE, POSITION_BITS, Postings, Uns
 
 SPARSE_SHARE = 8  # an OR of sparse parts stays sparse below size / SPARSE_SHARE postings
 FOLDED_PARTS = 4  # an OR of up to 4 sparse parts, all but the largest small: merged in turn
+DIRECT_LOOKUPS = 4096  # an AND looks up at least this many ids (and 1/8 of a part) directly
 
 
 class Evaluator:
@@ -168,7 +169,7 @@ class Evaluator:
             np.copyto(scores, 0.0, where=~mask)
             return Found(scores * q.boost if q.boost != 1.0 else scores, mask=mask)
         ids = min(sparse, key=lambda p: p.ids.size).ids
-        located = [(None, None) if p.ids is ids else p.locate(ids) for p in parts]
+        located = [(None, None) if p.ids is ids else self._locate(p, ids) for p in parts]
         keep = np.ones(ids.size, bool)
         for present, _ in located:
             if present is not None:
@@ -182,6 +183,16 @@ class Evaluator:
         for more in values[1:]:
             scores = scores + more
         return Found(scores * q.boost if q.boost != 1.0 else scores, ids[kept])
+
+    def _locate(self, part: Found, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Found.locate(), through a position per document when many ids are looked up in
+        a long part (one scatter and one gather instead of a binary search each)."""
+        if not part.sparse or ids.size < DIRECT_LOOKUPS or ids.size * 8 < part.ids.size:
+            return part.locate(ids)
+        index = np.full(self.size, -1, np.int32)
+        index[part.ids] = np.arange(part.ids.size, dtype=np.int32)
+        at = index[ids]
+        return at >= 0, at
 
     def _or(self, subqueries, boost: float) -> Found:
         if self.check is not None:
