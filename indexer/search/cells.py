@@ -14,7 +14,8 @@ needs is computed on the few cells that hold a match, not on per-document masks:
 - the final matches are the documents whose cell passes everything, in docnum order.
 
 So a request costs a gather and a bincount over its matches plus work on its cells,
-instead of about ten passes over a million-element mask (docs/decisions/0029).
+instead of about ten passes over a million-element mask
+(docs/decisions/0030-sparse-search.md).
 """
 from __future__ import annotations
 

@@ -4,14 +4,17 @@ Whoosh stays the index: postings, statistics (idf, average field length), the sc
 formula (whoosh.scoring.bm25) and stored fields all come from it. What this replaces is
 its per-document Python matcher loop, which at 100,000 passages costs seconds for a
 common word. Each term's postings come as numpy arrays (indexer.search.postings: mapped
-files shared by every worker, or Whoosh's blocks decoded once); a query tree made of terms, AND, OR, NOT, ANDMAYBE, phrases (any
-slop), prefixes, ranges and field terms is then evaluated over dense per-document
-arrays: the exact set of matching documents and the score Whoosh's matchers give each
-(bench/scale/exactness.py checks both). Any other node raises Unsupported and the
-caller asks Whoosh instead.
+files shared by every worker, or Whoosh's blocks decoded once); a query tree made of
+terms, AND, OR, NOT, ANDMAYBE, phrases (any slop), prefixes, ranges and field terms is
+then evaluated, sparse (docnums and scores) where it can and over dense per-document
+arrays where that is cheaper (docs/decisions/0030-sparse-search.md): the exact set of
+matching documents and the score Whoosh's matchers give each, summed in the same order
+in both forms (bench/scale/exactness.py checks both). Any other node raises Unsupported
+and the caller asks Whoosh instead.
 
 Roles: indexer.search.postings gives a term's postings and the field lengths as arrays;
-Evaluator walks a query tree over dense arrays; top() picks the best-scored documents.
+Found is one node's matches, sparse or dense; Evaluator walks a query tree; top() and
+best() pick the best-scored documents.
 
 Whoosh internals it reads (whoosh-reloaded 2.7.5, decision 0001), none of them public API:
 those of indexer.search.postings (the W3 codec's block state, the length columns), and
@@ -31,38 +34,12 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
+from indexer.search.found import Found, best, folded, top, union  # noqa: F401 (top, best: API)
 from indexer.search.postings import LENGTH_OF_BYTE, POSITION_BITS, Postings, Unsupported
-
 
 SPARSE_SHARE = 8  # an OR of sparse parts stays sparse below size / SPARSE_SHARE postings
 FOLDED_PARTS = 4  # an OR of up to 4 sparse parts, all but the largest small: merged in turn
-SAMPLE_FROM = 50_000  # top(): candidates past which a sample narrows them first
-SAMPLED_PER_WANTED = 16  # ... a sample of about 16 values per place wanted
-
-
-class Found:
-    """One node's matches. Sparse: `ids` (ascending, unique docnums) and the `scores` of
-    those documents. Dense: `mask` over every document and `scores` over every document
-    (0 outside the mask)."""
-
-    __slots__ = ("ids", "mask", "scores")
-
-    def __init__(self, scores: np.ndarray, ids: np.ndarray | None = None,
-                 mask: np.ndarray | None = None):
-        self.scores, self.ids, self.mask = scores, ids, mask
-
-    @property
-    def sparse(self) -> bool:
-        return self.ids is not None
-
-    def lookup(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(which of `ids` (ascending) match, their scores; garbage where they do not)."""
-        if not self.sparse:
-            return self.mask[ids], self.scores[ids]
-        if self.ids.size == 0:
-            return np.zeros(ids.size, bool), np.zeros(ids.size)
-        at = np.minimum(np.searchsorted(self.ids, ids), self.ids.size - 1)
-        return self.ids[at] == ids, self.scores[at]
+DIRECT_LOOKUPS = 4096  # an AND looks up at least this many ids (and 1/8 of a part) directly
 
 
 class Evaluator:
@@ -70,7 +47,7 @@ class Evaluator:
 
     A term's postings stay sparse (docnums and scores), and so do the ANDs, phrases and
     ANDNOTs over them and ORs of few postings; an OR of many postings, NOT, every
-    document and ranges are dense arrays over all documents (docs/decisions/0029). Both
+    document and ranges are dense arrays over all documents (decision 0030). Both
     forms give the same documents and the same floating-point sums, added in the same
     order. `sparse_share=0` evaluates everything densely (the reference the tests compare
     with); `sparse_share=1` keeps every OR of sparse parts sparse."""
@@ -109,8 +86,7 @@ class Evaluator:
         if isinstance(q, wq.Every) and q.fieldname in (None, "*"):
             return Found(np.full(self.size, q.boost, np.float64), mask=np.ones(self.size, bool))
         if isinstance(q, wq.Term):
-            ids, scores = self._sparse_term(q)
-            return Found(scores, ids)
+            return self._term(q)
         if isinstance(q, wq.Not):  # Whoosh's InverseMatcher: every other document, score 1
             mask = ~self._dense(self.node(q.query)).mask
             return Found(np.where(mask, 1.0, 0.0), mask=mask)
@@ -143,10 +119,10 @@ class Evaluator:
         scores[found.ids] = found.scores
         return Found(scores, mask=mask)
 
-    def _sparse_term(self, q: wq.Term) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, scores) of one term's postings."""
+    def _term(self, q: wq.Term) -> Found:
+        """One term's postings, scored when (and where) they are needed."""
         field = q.fieldname
-        nothing = np.zeros(0, np.int32), np.zeros(0, np.float64)
+        nothing = Found(np.zeros(0, np.float64), np.zeros(0, np.int32))
         if field not in self.p.schema:
             return nothing
         try:
@@ -156,8 +132,11 @@ class Evaluator:
         if (field, btext) not in self.p.reader:
             return nothing
         ids, weights = self.p.term(field, btext)
-        scores = self._bm25(field, btext, ids, weights)
-        return ids, (scores * q.boost if q.boost != 1.0 else scores)
+
+        def score(at) -> np.ndarray:
+            scores = self._bm25(field, btext, ids[at], weights[at])
+            return scores * q.boost if q.boost != 1.0 else scores
+        return Found(None, ids, score=score)
 
     def _bm25(self, field: str, btext: bytes, ids, weights) -> np.ndarray:
         if not self.p.schema[field].scorable:
@@ -190,47 +169,62 @@ class Evaluator:
             np.copyto(scores, 0.0, where=~mask)
             return Found(scores * q.boost if q.boost != 1.0 else scores, mask=mask)
         ids = min(sparse, key=lambda p: p.ids.size).ids
-        looked = [(np.ones(ids.size, bool), p.scores) if p.ids is ids else p.lookup(ids)
-                  for p in parts]
-        keep = looked[0][0]
-        for present, _ in looked[1:]:
-            keep = keep & present
-        scores = looked[0][1][keep]
-        for _, values in looked[1:]:  # summed part by part, as the dense loop adds them
-            scores = scores + values[keep]
-        return Found(scores * q.boost if q.boost != 1.0 else scores, ids[keep])
+        located = [(None, None) if p.ids is ids else self._locate(p, ids) for p in parts]
+        keep = np.ones(ids.size, bool)
+        for present, _ in located:
+            if present is not None:
+                keep &= present
+        kept = np.flatnonzero(keep)
+        # each part scored only where the AND matches, summed part by part as the dense
+        # loop adds them
+        values = [p.scores_at(kept if at is None else at[kept])
+                  for p, (_, at) in zip(parts, located)]
+        scores = values[0]
+        for more in values[1:]:
+            scores = scores + more
+        return Found(scores * q.boost if q.boost != 1.0 else scores, ids[kept])
+
+    def _locate(self, part: Found, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Found.locate(), through a position per document when many ids are looked up in
+        a long part (one scatter and one gather instead of a binary search each)."""
+        if not part.sparse or ids.size < DIRECT_LOOKUPS or ids.size * 8 < part.ids.size:
+            return part.locate(ids)
+        index = np.full(self.size, -1, np.int32)
+        index[part.ids] = np.arange(part.ids.size, dtype=np.int32)
+        at = index[ids]
+        return at >= 0, at
 
     def _or(self, subqueries, boost: float) -> Found:
         if self.check is not None:
             self.check()
         parts = [self.node(sub) for sub in subqueries]
-        if all(p.sparse for p in parts):
-            ids = (np.concatenate([p.ids for p in parts]) if parts
-                   else np.zeros(0, np.int64))
-            weights = (np.concatenate([p.scores for p in parts]) if parts else np.zeros(0))
-            largest = max((p.ids.size for p in parts), default=0)
-            if 0 < len(parts) <= FOLDED_PARTS and ids.size - largest <= self.sparse_limit:
-                found = _folded(parts)
-            elif ids.size <= self.sparse_limit:
-                found = _union(ids, weights)
-            else:  # each document's scores added in part order, as the dense loop adds them
-                mask = np.zeros(self.size, bool)
-                mask[ids] = True
-                found = Found(np.bincount(ids, weights, minlength=self.size).astype(np.float64),
-                              mask=mask)
+        if not all(p.sparse for p in parts):
+            found = self._summed(parts)
         else:
-            mask, scores = np.zeros(self.size, bool), np.zeros(self.size, np.float64)
-            for part in parts:
-                if part.sparse:
-                    mask[part.ids] = True
-                    scores[part.ids] += part.scores
-                else:
-                    mask |= part.mask
-                    scores += part.scores  # 0 outside the part's matches
-            found = Found(scores, mask=mask)
+            sizes = [p.ids.size for p in parts]
+            if 0 < len(parts) <= FOLDED_PARTS and sum(sizes) - max(sizes) <= self.sparse_limit:
+                found = folded(parts)
+            elif sum(sizes) <= self.sparse_limit:
+                found = union(np.concatenate([p.ids for p in parts]) if parts
+                              else np.zeros(0, np.int64),
+                              np.concatenate([p.scores for p in parts]) if parts else np.zeros(0))
+            else:
+                found = self._summed(parts)
         if boost != 1.0:
             found.scores = found.scores * boost
         return found
+
+    def _summed(self, parts: list[Found]) -> Found:
+        """The dense OR: each part's scores added to every document's, part by part."""
+        mask, scores = np.zeros(self.size, bool), np.zeros(self.size, np.float64)
+        for part in parts:
+            if part.sparse:  # a part's ids are unique: one addition a document
+                mask[part.ids] = True
+                scores[part.ids] += part.scores
+            else:
+                mask |= part.mask
+                scores += part.scores  # 0 outside the part's matches
+        return Found(scores, mask=mask)
 
     def _binary(self, q) -> Found:
         """a ANDMAYBE b (score a + b where b matches), a ANDNOT b and a REQUIRE b (score a)."""
@@ -284,42 +278,6 @@ class Evaluator:
         return mask
 
 
-def _folded(parts: list[Found]) -> Found:
-    """The sparse OR of a few parts, each merged into the sum of those before it (its
-    scores added to the documents already there, its other documents inserted): each
-    document's scores are summed in part order."""
-    ids, scores = parts[0].ids, parts[0].scores
-    for part in parts[1:]:
-        if part.ids.size == 0:
-            continue
-        if ids.size == 0:
-            ids, scores = part.ids, part.scores
-            continue
-        where = np.searchsorted(ids, part.ids)
-        at = np.minimum(where, ids.size - 1)
-        present = ids[at] == part.ids
-        scores = scores.copy()
-        scores[at[present]] += part.scores[present]
-        new = ~present
-        ids = np.insert(ids, where[new], part.ids[new])
-        scores = np.insert(scores, where[new], part.scores[new])
-    return Found(scores, ids)
-
-
-def _union(ids: np.ndarray, weights: np.ndarray) -> Found:
-    """The sparse OR of parts laid end to end (each part's ids ascending): each document
-    once, its scores summed in part order (a stable sort keeps that order)."""
-    if ids.size == 0:
-        return Found(np.zeros(0), ids)
-    order = np.argsort(ids, kind="stable")
-    ids = ids[order]
-    first = np.empty(ids.size, bool)
-    first[0] = True
-    np.not_equal(ids[1:], ids[:-1], out=first[1:])
-    group = np.cumsum(first) - 1
-    return Found(np.bincount(group, weights[order]), ids[first])
-
-
 def _follows(keys: np.ndarray, ends: np.ndarray, slop: int) -> np.ndarray:
     """The keys that stand 1 to `slop` positions after one of `ends`, in the same document
     (both sorted; a document's keys are 2**32 apart from the next one's)."""
@@ -331,33 +289,3 @@ def _follows(keys: np.ndarray, ends: np.ndarray, slop: int) -> np.ndarray:
     return keys[ok]
 
 
-def top(scores: np.ndarray, candidates: np.ndarray, limit: int) -> list[tuple[int, float]]:
-    """The `limit` best (docnum, score) among candidate docnums (ascending), ordered as
-    Whoosh's collector orders them: higher score first, then lower docnum."""
-    if limit <= 0 or candidates.size == 0:
-        return []
-    return best(candidates, scores[candidates], limit)
-
-
-def best(candidates: np.ndarray, values: np.ndarray, limit: int) -> list[tuple[int, float]]:
-    """top() of candidate docnums (ascending) whose scores are `values`, in that order."""
-    if limit <= 0 or candidates.size == 0:
-        return []
-    if candidates.size > limit:
-        keep = values >= _threshold(values, limit)
-        candidates, values = candidates[keep], values[keep]
-    order = np.lexsort((candidates, -values))[:limit]
-    return [(int(candidates[i]), float(values[i])) for i in order]
-
-
-def _threshold(values: np.ndarray, limit: int) -> float:
-    """A value that at least `limit` of `values` reach, and every one of the `limit`
-    largest (ties included) reaches: the limit-th largest of a sample of them (each sampled
-    value is one of them), then, if many still reach it, of those."""
-    sample = values[::max(1, values.size // (SAMPLED_PER_WANTED * limit))]
-    if sample.size > limit and values.size > SAMPLE_FROM:
-        cut = np.partition(sample, sample.size - limit)[sample.size - limit]
-        values = values[values >= cut]
-    if values.size <= limit:
-        return float(values.min())
-    return float(np.partition(values, values.size - limit)[values.size - limit])
