@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from indexer.index import store  # noqa: E402
+from indexer.index import report_store, store  # noqa: E402
 
 JUDGMENTS = ROOT / "bench" / "data" / "relevance_judgments.tsv"
 MIN_CHARS = 12  # a judged text shorter than this ("Good") is too common to place
@@ -34,7 +34,7 @@ def _norm(text: str) -> str:
 
 def passages(index_dir: str) -> dict[str, dict[str, str]]:
     """report id -> passage id -> normalised text, for the served generation of an index."""
-    reports = store.read_json(store.current_generation(index_dir) / "reports.json", {})
+    reports = report_store.load(store.current_generation(index_dir))
     return {rid: {p["passage_id"]: _norm(p["text"]) for s in r["sections"] for p in s["passages"]}
             for rid, r in reports.items()}
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from whoosh import index as whoosh_index  # noqa: E402
 from whoosh import query as wq  # noqa: E402
 
-from indexer.index import store  # noqa: E402
+from indexer.index import report_store, store  # noqa: E402
 from indexer.search.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
 from indexer.models import SearchRequest  # noqa: E402
 from indexer.search.service import SearchIndex  # noqa: E402
@@ -172,7 +172,7 @@ def write_pool(runner: Runner, path: Path, configs: list[Config]) -> int:
 def _passage_texts(generation: Path) -> dict[str, tuple[str, str]]:
     """chunk id -> (heading, passage text) for every passage of a generation."""
     texts = {}
-    for report in store.read_json(generation / "reports.json", {}).values():
+    for report in report_store.load(generation).values():
         for section in report["sections"]:
             for passage in section["passages"]:
                 texts[f"{report['report_id']}/{passage['passage_id']}"] = (

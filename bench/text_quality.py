@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from indexer.index import store  # noqa: E402
+from indexer.index import report_store, store  # noqa: E402
 
 FRAGMENT_WORDS = 3
 
@@ -32,7 +32,7 @@ def words(text: str) -> int:
 
 
 def load_reports(index: str) -> dict[str, dict]:
-    return store.read_json(store.current_generation(index) / "reports.json", {})
+    return report_store.load(store.current_generation(index))
 
 
 def fragments(reports: dict, show: int) -> None:

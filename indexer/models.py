@@ -130,10 +130,13 @@ def dated(report) -> ReportDate:
     return ReportDate(None, None, year)
 
 
-# Version of the stored report layout (reports.json). Raise it when a change makes older
+# Version of the stored report layout (reports.sqlite). Raise it when a change makes older
 # stored reports unreadable even tolerantly (a field renamed or its meaning changed);
-# SearchIndex refuses to serve a generation written with a different version.
-REPORT_FORMAT = 3  # 3: reports.sqlite beside reports.json (decision 0027)
+# SearchIndex refuses to serve a generation written with a newer version, and a build
+# rebuilds one written with an older version.
+# 3: reports.sqlite beside reports.json (decision 0027); 4: reports.sqlite only, with the
+# build's totals as columns (decision 0029)
+REPORT_FORMAT = 4
 _BLANKS = (("None", None), ("dict", {}), ("list", []), ("str", ""), ("int", 0), ("float", 0.0),
            ("bool", False))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index import store
+from indexer.index import report_store, store
 from indexer.index.build import build
 from indexer.ingest import authorities
 from indexer.ingest.authorities import REGIONS, authority_key, records, resolve
@@ -126,7 +126,7 @@ def test_every_manifest_urn_maps_to_one_authority_and_back(corpus_build):
     record carries the same URN (so every key maps to one URN)."""
     index_dir, summary = corpus_build
     assert summary.unknown_authorities == []
-    data = store.read_json(store.current_generation(index_dir) / "reports.json", {})
+    data = report_store.load(index_dir)
     by_source = {r["sha256"]: r for r in data.values()}
     keys_per_urn: dict[str, set] = {}
     for manifest in sorted(CORPUS.glob("*/MANIFEST.csv")):

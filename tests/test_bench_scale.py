@@ -37,7 +37,7 @@ def built(corpus, tmp_path_factory) -> tuple[Path, Path, object]:
     index = tmp_path_factory.mktemp("scale_index")
     summary = build([str(corpus[0])], str(index), workers=1)
     db = index / "baseline.db"
-    sqlite_fts.build(sqlite_fts.docs_of(index / "current" / "reports.json"), db)
+    sqlite_fts.build(sqlite_fts.docs_of(index), db)
     return index, db, summary
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index import store
+from indexer.index import report_store, store
 from indexer.index.build import build
 from indexer.models import SearchRequest
 from indexer.search.service import SearchIndex
@@ -195,8 +195,8 @@ def test_an_update_shares_segments_and_updates_the_vocabulary_exactly(tmp_path, 
                           for name in shared)
     from whoosh import index as whoosh_index
     with whoosh_index.open_dir(str(before / "whoosh")).searcher() as old:
-        assert old.doc_count() == sum(len(s["passages"]) for r in store.read_json(
-            before / "reports.json", {}).values() for s in r["sections"])
+        assert old.doc_count() == sum(len(s["passages"]) for r in report_store.load(
+            before).values() for s in r["sections"])
     assert total(index_dir, "children") != old_total
 
     fresh = build([str(seed_copy)], str(tmp_path / "fresh"), workers=1)

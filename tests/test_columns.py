@@ -3,6 +3,7 @@ sort dates read through Whoosh, deleted documents included, and a generation wit
 is still served."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import numpy as np
@@ -58,3 +59,29 @@ def test_a_generation_without_columns_reads_them_through_whoosh(tmp_path, seed_i
     request = parse_params(ArgParams({"q": "oversight", "year": "2018"}))
     assert SearchIndex(copy).search(request).total == SearchIndex(seed_index).search(request).total
     assert SearchIndex(copy).search(request).total > 0
+
+
+def test_an_update_reuses_the_columns_of_kept_segments_and_equals_whoosh(tmp_path, seeds_dir):
+    """Two seeds, then all five, then one changed: each generation's columns equal Whoosh's,
+    though the later ones read only their new segments (the others come from the previous
+    generation's columns, re-coded: values appear and disappear between the steps)."""
+    docs, index_dir = tmp_path / "docs", tmp_path / "index"
+    docs.mkdir()
+    seeds = sorted(seeds_dir.glob("*.txt"))
+    steps = []
+    for path in seeds[:2]:
+        shutil.copy(path, docs)
+    for step in range(3):
+        if step == 1:
+            for path in seeds[2:]:
+                shutil.copy(path, docs)
+        if step == 2:
+            changed = docs / seeds[0].name
+            changed.write_text(changed.read_text() + "\nA closing note about care leavers.\n")
+        build([str(docs)], str(index_dir), workers=1)
+        table = _same_as_whoosh(index_dir)
+        path = store.current_generation(index_dir) / columns.DIR / "segments.json"
+        steps.append((table, [segid for segid, _ in json.loads(path.read_text())]))
+    assert [len(t.report.values) for t, _ in steps] == [2, 5, 5]
+    assert set(steps[0][1]) & set(steps[1][1]) and set(steps[1][1]) & set(steps[2][1])
+    assert not steps[2][0].live.all()

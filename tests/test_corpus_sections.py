@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import pytest
 
-from indexer.index import store
+from indexer.index import report_store, store
 
 # Per type: groups of section keys; a document passes when each group has a key present.
 ALWAYS = {
@@ -27,7 +27,7 @@ FLOOR = 0.9
 @pytest.mark.corpus
 def test_documents_have_the_sections_of_their_type(corpus_build):
     index_dir, _ = corpus_build
-    reports = store.read_json(store.current_generation(index_dir) / "reports.json", {})
+    reports = report_store.load(index_dir)
     found, seen = defaultdict(int), defaultdict(int)
     misses = []
     for report in reports.values():
@@ -53,7 +53,7 @@ def test_documents_have_the_sections_of_their_type(corpus_build):
 @pytest.mark.corpus
 def test_no_passage_is_letterhead_or_page_furniture(corpus_build):
     index_dir, _ = corpus_build
-    reports = store.read_json(store.current_generation(index_dir) / "reports.json", {})
+    reports = report_store.load(index_dir)
     bad = [(r["source"], p["text"]) for r in reports.values() for s in r["sections"]
            if s["key"] != "boilerplate" for p in s["passages"]
            if p["text"].strip().isdigit() or "Piccadilly Gate" in p["text"]

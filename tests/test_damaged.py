@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from indexer.errors import UnreadableFile
-from indexer.index import store
+from indexer.index import report_store, store
 from indexer.index.build import build
 from indexer.ingest.parse import parse_file
 
@@ -77,7 +77,7 @@ def test_a_truncated_pdf_repaired_by_the_reader_is_skipped_as_damaged(tmp_path, 
 @pytest.mark.corpus
 def test_no_control_character_in_the_corpus_index(corpus_build):
     index_dir, _ = corpus_build
-    reports = store.read_json(store.current_generation(index_dir) / "reports.json", {})
+    reports = report_store.load(index_dir)
     bad = [(r["report_id"], p["passage_id"]) for r in reports.values()
            for s in r["sections"] for p in s["passages"]
            if CONTROL.search(p["text"] + s["heading"])]

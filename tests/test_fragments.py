@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index import store
+from indexer.index import report_store, store
 from indexer.ingest.parse import parse_file
 from indexer.ingest.sections import parse_sections, passage_id
 from indexer.models import Block
@@ -122,7 +122,7 @@ def test_kent_2013_recommendations_and_record_of_findings(corpus_dir):
 @pytest.mark.corpus
 def test_fragments_are_under_a_fifth_of_a_percent_and_pages_known(corpus_build):
     index_dir, _ = corpus_build
-    reports = store.read_json(store.current_generation(index_dir) / "reports.json", {})
+    reports = report_store.load(index_dir)
     searchable = [p["text"] for r in reports.values() for s in r["sections"]
                   if s["key"] != "boilerplate" for p in s["passages"]]
     short = [t for t in searchable if len(re.findall(r"\w+", t)) <= 3]

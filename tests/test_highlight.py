@@ -6,7 +6,7 @@ from __future__ import annotations
 import heapq
 import json
 
-from indexer.index import store
+from indexer.index import report_store, store
 from indexer.index.analysis import make_analyzer, make_exact_analyzer
 from indexer.ingest.parse import parse_file
 from indexer.search import highlight
@@ -45,7 +45,7 @@ def test_analysed_tokens_are_the_analyzers_tokens(seeds_dir):
 
 
 def test_analysed_tokens_of_every_corpus_passage(corpus_build):
-    reports = json.loads((corpus_build[0] / "current" / "reports.json").read_text())
+    reports = report_store.load(corpus_build[0])
     texts = [p["text"] for r in reports.values() for s in r["sections"] for p in s["passages"]]
     assert len(texts) > 10_000
     _same_as_the_analyzers(texts)

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.scale import generate, same_build  # noqa: E402
+from indexer.index import mapped  # noqa: E402
 from indexer.index.build import build  # noqa: E402
 from indexer.index.segments import slices  # noqa: E402
 from indexer.index.store import current_generation  # noqa: E402
@@ -55,6 +57,23 @@ def test_each_worker_writes_one_segment(single, parallel):
     assert sum(sizes) == segment_sizes(single)[0]
 
 
+def test_workers_map_their_segments_as_the_parent_would(parallel, tmp_path):
+    """Each worker writes its new segment's memory-mapped arrays (mapped.write_new); the
+    parent, writing them from the committed index as for any other segment, gives the same
+    files, byte for byte."""
+    generation = current_generation(parallel)
+    ix = FileStorage(str(generation / "whoosh"), supports_mmap=False).open_index()
+    with ix.reader() as reader:
+        mapped.write(tmp_path, reader, None)
+    segids = [segment.segment_id() for segment in ix._segments()]
+    assert len(segids) == 2
+    for segid in segids:
+        mine, again = generation / mapped.DIR / segid, tmp_path / mapped.DIR / segid
+        names = sorted(p.name for p in mine.iterdir())
+        assert "docnums.npy" in names and names == sorted(p.name for p in again.iterdir())
+        assert [n for n in names if (mine / n).read_bytes() != (again / n).read_bytes()] == []
+
+
 def test_a_parallel_build_answers_as_a_single_writer(single, parallel):
     found = same_build.compare(str(single), str(parallel))
     assert len(found) > 50
@@ -86,6 +105,26 @@ def test_an_incremental_parallel_build_answers_as_a_single_writer(corpus, tmp_pa
         (docs / files[0].name).unlink()
         build([str(docs)], str(index), workers=workers)
     found = same_build.compare(str(indexes[1]), str(indexes[2]))
+    assert {name: problem for name, problem in found.items() if problem} == {}
+
+
+def test_reports_added_incrementally_answer_as_a_full_build(corpus, single, tmp_path):
+    """Half the files, then the rest added by an incremental build (which copies the report
+    store and reuses the columns of the first build's segments): the same chunks, scores
+    and search answers, facet counts included, as one full build of every file."""
+    files = sorted(p for p in corpus.iterdir() if p.suffix == ".txt")
+    docs, index = tmp_path / "docs", tmp_path / "index"
+    docs.mkdir()
+    for path in files[: len(files) // 2]:
+        shutil.copy(path, docs)
+    build([str(docs)], str(index), workers=2)
+    for path in files[len(files) // 2:]:
+        shutil.copy(path, docs)
+    summary = build([str(docs)], str(index), workers=2)
+    assert summary.added == len(files) - len(files) // 2 and summary.full_rebuild is None
+    assert len(segment_sizes(index)) > 2
+    found = same_build.compare(str(single), str(index))
+    assert len(found) > 50
     assert {name: problem for name, problem in found.items() if problem} == {}
 
 

@@ -1,5 +1,6 @@
-"""The shared report store (indexer/index/report_store.py) holds exactly what reports.json
-holds, and a search served from it returns what the stored reports say."""
+"""The shared report store (indexer/index/report_store.py) holds exactly the parsed reports,
+in the order they were indexed; an incremental build copies it and changes only the
+reports that changed; a search served from it returns what the stored reports say."""
 from __future__ import annotations
 
 import shutil
@@ -7,21 +8,24 @@ import shutil
 import pytest
 
 from indexer.index import report_store, store
+from indexer.ingest.parse import parse_file
+from indexer.index.build import build
 from indexer.index.report_store import JsonReports, ReportStore
 from indexer.search.request import ArgParams, parse_params
 from indexer.search.service import SearchIndex
 
 
 @pytest.fixture(scope="module")
-def stored(seed_index):
+def stored(seed_index, seeds_dir):
     generation = store.current_generation(seed_index)
-    reports = store.read_json(generation / "reports.json", {})
+    parsed = (parse_file(str(path)).to_dict() for path in sorted(seeds_dir.glob("*.txt")))
+    reports = {report["report_id"]: report for report in parsed}
     shared = ReportStore(generation / report_store.FILE)
     yield reports, shared
     shared.close()
 
 
-def test_the_store_holds_every_report_of_reports_json_in_order(stored):
+def test_the_store_holds_every_parsed_report_in_order(stored):
     reports, shared = stored
     assert len(reports) == 5
     assert list(shared) == list(reports)
@@ -74,8 +78,46 @@ def test_a_hit_takes_its_heading_path_and_page_from_the_stored_report(seed_index
 def test_a_generation_without_the_store_is_served_from_reports_json(tmp_path, seed_index):
     copy = tmp_path / "index"
     shutil.copytree(seed_index, copy, symlinks=True)
-    (store.current_generation(copy) / report_store.FILE).unlink()
+    generation = store.current_generation(copy)
+    store.write_json(generation / "reports.json", report_store.load(generation))
+    (generation / report_store.FILE).unlink()
+    assert store.reports_file(generation) == generation / "reports.json"
     generation = SearchIndex(copy).generation()
     assert isinstance(generation.reports, JsonReports)
     found = SearchIndex(copy).search(parse_params(ArgParams({"q": "oversight"})))
     assert found.total == 12
+
+
+def test_an_update_copies_the_previous_store_and_changes_only_what_changed(tmp_path, seeds_dir):
+    """An incremental build's store is the previous file copied, with the changed report
+    deleted and inserted last, the removed one deleted and the new one added: the same
+    reports and totals as a build from scratch, and the previous generation untouched."""
+    docs, held = tmp_path / "docs", tmp_path / "held"
+    shutil.copytree(seeds_dir, docs)
+    held.mkdir()
+    seeds = sorted(docs.glob("*.txt"))
+    shutil.move(seeds[4], held / seeds[4].name)
+    build([str(docs)], str(tmp_path / "index"), workers=1)
+    before = store.current_generation(tmp_path / "index")
+    old = report_store.load(before)
+    old_bytes = (before / report_store.FILE).read_bytes()
+    shutil.move(held / seeds[4].name, seeds[4])
+    seeds[0].write_text(seeds[0].read_text(encoding="utf-8") + "\nA note on zyxwords.\n",
+                        encoding="utf-8")
+    seeds[1].unlink()
+    updated = build([str(docs)], str(tmp_path / "index"), workers=1)
+    after = store.current_generation(tmp_path / "index")
+    fresh = build([str(docs)], str(tmp_path / "fresh"), workers=1)
+    new, expected = report_store.load(after), report_store.load(fresh.index)
+
+    assert (updated.added, updated.updated, updated.removed) == (1, 1, 1)
+    assert new == expected and list(new) != list(expected)
+    first, second, *kept = old
+    assert list(new) == kept + [first, list(expected)[-1]]
+    assert all(new[rid] == old[rid] for rid in kept) and new[first] != old[first]
+    assert second not in new
+    assert (updated.reports, updated.chunks, updated.pages, updated.unknown_authorities) == (
+        fresh.reports, fresh.chunks, fresh.pages, fresh.unknown_authorities)
+    assert (before / report_store.FILE).read_bytes() == old_bytes
+    assert sorted(p.name for p in after.iterdir() if p.is_file()) == [
+        "format.json", "manifest.json", "reports.sqlite", "vocabulary.json"]

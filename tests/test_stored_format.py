@@ -26,11 +26,12 @@ def index_copy(tmp_path, seed_index):
 
 def rewrite(index_dir, fmt, change_report=None) -> str:
     """Rewrite the served generation's format.json (and its reports); a report id. The
-    shared report store goes: formats before 3 did not write it."""
+    reports go into reports.json, as formats before 4 stored them (formats before 3 wrote
+    no reports.sqlite)."""
     generation = store.current_generation(index_dir)
+    reports = report_store.load(generation)
     (generation / report_store.FILE).unlink()
     store.write_json(generation / "format.json", fmt)
-    reports = store.read_json(generation / "reports.json", {})
     for data in reports.values():
         if change_report:
             change_report(data)

@@ -5,7 +5,7 @@ and the whole parsed request (docs/decisions/0028-throughput.md).
 An answer is a function of the index generation and the SearchRequest that parse_params
 makes of the URL, and nothing else: the JSON carries no host, no time and no per-user
 state. The generation is named by SearchIndex.stamp() (its directory name and the
-modification time of its reports.json), read before the search: a build that swaps the
+modification time of its reports file), read before the search: a build that swaps the
 generation changes every key, so no answer of an old generation is served after the swap
 has been seen (a request that raced the swap may store a newer generation's answer under
 the older key, which only requests that read the older stamp can be given). Bodies are

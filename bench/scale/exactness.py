@@ -35,19 +35,29 @@ def collector_misses(searcher, q, mask, scores, limit: int) -> int:
 
 
 def compare(generation, text: str, limit: int = TOP) -> str | None:
-    """None when both paths agree, else what differs."""
+    """None when both paths agree, else what differs. The evaluator is checked in the form
+    searches use (sparse where it can: Evaluator.matches) and all dense (Evaluator.run
+    with sparse_share=0), against Whoosh's matchers."""
     q = plan_query(text, generation.ix.schema).query
     if isinstance(q, wq.Every):
         return None
     try:
-        mask, scores = ranking.Evaluator(generation.postings, generation.table.range_mask).run(q)
+        evaluator = ranking.Evaluator(generation.postings, generation.table.range_mask)
+        ids, values = evaluator.matches(q)
+        mask, scores = ranking.Evaluator(generation.postings, generation.table.range_mask,
+                                         sparse_share=0).run(q)
     except ranking.Unsupported as exc:
         return f"unsupported ({exc}): Whoosh answers it"
     docs, expected = whoosh_scores(generation.searcher, q)
-    mask &= generation.table.live
+    live = generation.table.live
+    mask &= live
     mine = np.nonzero(mask)[0]
     if not np.array_equal(docs, mine):
         return f"matches differ: whoosh {docs.size}, numpy {mine.size}"
+    if not np.array_equal(ids[live[ids]], mine):
+        return f"sparse matches differ: whoosh {docs.size}, sparse {int(live[ids].sum())}"
+    if not np.array_equal(values[live[ids]], scores[mine]):
+        return "the sparse and dense evaluations score differently"
     worst = float(np.max(np.abs(scores[mine] - expected) / np.maximum(np.abs(expected), 1e-12),
                          initial=0.0))
     if worst >= 1e-9:

@@ -21,6 +21,8 @@ from pathlib import Path
 from bench.scale.authorities import AUTHORITIES, printed_name
 from bench.scale.sentences import load_pools
 from bench.scale.templates import LAYOUTS, TYPES_BY_YEAR, Doc, render
+from indexer.errors import IndexMissing
+from indexer.index import report_store, store
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 20260
@@ -35,12 +37,13 @@ DAYS_ON_SITE = {"aui_cra": (1,), "focused_visit": (1,), "monitoring_visit": (1,)
 
 
 def ensure_source(index_dir: Path = SOURCE_INDEX) -> Path:
-    """reports.json of an index of the real corpus, built once if missing (about 2 min)."""
-    reports = index_dir / "current" / "reports.json"
-    if not reports.is_file():
+    """An index of the real corpus, built once if missing (about 2 min)."""
+    try:
+        store.current_generation(index_dir)
+    except IndexMissing:
         subprocess.run([sys.executable, "-m", "indexer", "build", str(CORPUS),
                         "--index", str(index_dir)], check=True, cwd=ROOT)
-    return reports
+    return index_dir
 
 
 class Generator:
@@ -110,8 +113,11 @@ def generate(passages: int, out: Path, source: Path | None, seeds_dir: Path = RO
     return manifest
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _sha256(source: Path) -> str:
+    """Of the source's reports as reports.json held them (the same figure for the same
+    reports whichever file they are read from)."""
+    reports = report_store.load(source)
+    return hashlib.sha256(json.dumps(reports, ensure_ascii=False).encode()).hexdigest()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -119,8 +125,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--passages", type=int, default=10_000)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--source", type=Path, help="reports.json of an index of the real "
-                        "corpus (default: build one in /tmp/scale/ix_corpus)")
+    parser.add_argument("--source", type=Path, help="an index of the real corpus (or its "
+                        "reports.sqlite, or an older reports.json; default: build one in "
+                        "/tmp/scale/ix_corpus)")
     args = parser.parse_args(argv)
     source = args.source or ensure_source()
     print(json.dumps(generate(args.passages, args.out, source, seed=args.seed), indent=1))

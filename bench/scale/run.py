@@ -26,8 +26,9 @@ WORK = Path("/tmp/scale")
 ROOT = generate.ROOT
 
 
-def build_both(corpus: Path, index: Path, db: Path, skip: bool) -> dict:
-    """Our full build (parse + index, a subprocess) and SQLite's load of the same passages."""
+def build_both(corpus: Path, index: Path, db: Path | None, skip: bool) -> dict:
+    """Our full build (parse + index, a subprocess) and SQLite's load of the same passages
+    (none when db is None)."""
     found = {}
     if not (skip and (index / "current").exists()):
         shutil.rmtree(index, ignore_errors=True)
@@ -38,8 +39,10 @@ def build_both(corpus: Path, index: Path, db: Path, skip: bool) -> dict:
     generation = (index / "current").resolve()
     found["ours_index_mb"] = round(measure.dir_mb(generation / "whoosh"), 1)
     found["ours_generation_mb"] = round(measure.dir_mb(generation), 1)
+    if db is None:
+        return found
     sqlite = measure.run_timed([sys.executable, "-m", "bench.scale.sqlite_fts",
-                                str(generation / "reports.json"), str(db)], ROOT)
+                                str(generation), str(db)], ROOT)
     found["sqlite"] = sqlite | {"seconds_inserting": float(sqlite.pop("stdout"))}
     found["sqlite_db_mb"] = round(db.stat().st_size / 2**20, 1)
     return found
@@ -63,7 +66,7 @@ def commonest_word(index: Path) -> str:
     raise ValueError("no searchable word in the index")
 
 
-def in_process(index: Path, db: Path, rounds: int, whoosh_rounds: int) -> dict:
+def in_process(index: Path, db: Path | None, rounds: int, whoosh_rounds: int) -> dict:
     """The first query after the generation opens (the commonest word), a cold pass, then
     warm rounds, ours and SQLite's interleaved query by query."""
     word = commonest_word(index)
@@ -71,7 +74,7 @@ def in_process(index: Path, db: Path, rounds: int, whoosh_rounds: int) -> dict:
     search_index = SearchIndex(index)
     open_s, generation = measure.timed(search_index.generation)
     first_s, _ = measure.timed(search_index.search, parse_params(ArgParams({"q": word})))
-    baseline = sqlite_fts.Baseline(db)
+    baseline = sqlite_fts.Baseline(db) if db is not None else None
     ours = {"cold": [], "warm": []}
     theirs = {"cold": [], "warm": []}
     per_query = {q.name: {"ours": [], "sqlite": [], "total": None} for q in QUERIES}
@@ -80,11 +83,14 @@ def in_process(index: Path, db: Path, rounds: int, whoosh_rounds: int) -> dict:
             for q in QUERIES:
                 seconds, results = measure.timed(_answer, search_index, q)
                 ours[phase].append(seconds)
-                sql_seconds, _ = measure.timed(baseline.search, q)
-                theirs[phase].append(sql_seconds)
+                sql_seconds = (measure.timed(baseline.search, q)[0] if baseline is not None
+                               else None)
+                if sql_seconds is not None:
+                    theirs[phase].append(sql_seconds)
                 if phase == "warm":
                     per_query[q.name]["ours"].append(seconds)
-                    per_query[q.name]["sqlite"].append(sql_seconds)
+                    if sql_seconds is not None:
+                        per_query[q.name]["sqlite"].append(sql_seconds)
                 per_query[q.name]["total"] = getattr(results, "total", "400")
     found = {"open_seconds": round(open_s, 2),
              "first_query": {"q": word, "ms": round(first_s * 1000, 1)},
@@ -163,8 +169,9 @@ def report(results: dict) -> None:
     ip = results.get("in_process", {})
     for phase in ("cold", "warm"):
         ours, theirs = ip.get(f"ours_{phase}"), ip.get(f"sqlite_{phase}")
-        if ours and theirs:
+        if ours:
             print(f"in-process {phase:4s} ours   {_fmt(ours)}")
+        if ours and theirs:
             print(f"in-process {phase:4s} sqlite {_fmt(theirs)}   sqlite/ours: p50 "
                   f"{theirs['p50'] / ours['p50']:.1f}x  p95 {theirs['p95'] / ours['p95']:.1f}x")
     if "first_query" in ip and ip.get("ours_warm"):
@@ -200,7 +207,8 @@ def _fmt(s: dict) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=10_000)
-    parser.add_argument("--source", type=Path, help="reports.json of the real corpus")
+    parser.add_argument("--source", type=Path, help="an index of the real corpus (or a "
+                        "generation, its reports.sqlite, or an older reports.json)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--whoosh-rounds", type=int, default=0,
                         help="also time Whoosh alone (numpy path off) this many rounds")
@@ -211,6 +219,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="OFSTED_ANSWER_CACHE of the served workers (default 0: off)")
     parser.add_argument("--http-only", action="store_true",
                         help="skip the in-process rounds (with --http or --load-seconds)")
+    parser.add_argument("--skip-fts", action="store_true",
+                        help="no SQLite FTS5 baseline (quick checks; reported figures keep it)")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--corpus", type=Path, help="the documents (default: generated "
                         "into /tmp/scale/corpus-N)")
@@ -224,9 +234,10 @@ def main(argv: list[str] | None = None) -> None:
     results: dict = {"passages_requested": args.passages, "started": time.strftime("%F %T")}
     if not (corpus / ".manifest.json").exists():
         generate.generate(args.passages, corpus, args.source or generate.ensure_source())
-    results["build"] = build_both(corpus, index, db, args.skip_build)
+    fts = None if args.skip_fts or args.http_only else db
+    results["build"] = build_both(corpus, index, fts, args.skip_build)
     if not args.http_only:
-        results["in_process"] = in_process(index, db, args.rounds, args.whoosh_rounds)
+        results["in_process"] = in_process(index, fts, args.rounds, args.whoosh_rounds)
     if args.exactness:
         results["exactness"] = exactness.check(str(index))
     if args.http or args.load_seconds:

@@ -1,7 +1,7 @@
 """Real sentences for the synthetic corpus, pooled by the section they were printed in.
 
-Sources: the parsed real corpus (`reports.json` of an index of ../shared/corpus, which
-keeps every passage with its section key) and the seed documents. Boilerplate and
+Sources: the parsed real corpus (the stored reports of an index of ../shared/corpus,
+which keep every passage with its section key) and the seed documents. Boilerplate and
 anything the text reader would take for a heading, a bullet or a letter formula is
 dropped, so a generated passage parses back as one passage of the intended section.
 """
@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+from indexer.index import report_store
 from indexer.ingest.parse import parse_file
 from indexer.ingest.taxonomy import BOILERPLATE_PASSAGES, LETTERHEAD, classify_heading
 
@@ -41,14 +42,12 @@ def _add(pools: dict[str, list[str]], key: str, text: str) -> None:
         pools[key].extend(sentences_of(text))
 
 
-def load_pools(reports_json: Path | None, seeds_dir: Path) -> dict[str, list[str]]:
+def load_pools(source: Path | None, seeds_dir: Path) -> dict[str, list[str]]:
     """Section key -> sorted, de-duplicated sentences (sorted: independent of file order).
-    Without `reports_json` the seeds alone are the source (small, for tests)."""
+    `source`: an index of the real corpus (or what indexer.index.report_store.load reads);
+    without it the seeds alone are the source (small, for tests)."""
     pools: dict[str, list[str]] = {key: [] for key in SECTION_POOLS}
-    reports = {}
-    if reports_json is not None:
-        with open(reports_json, encoding="utf-8") as handle:
-            reports = json.load(handle)
+    reports = report_store.load(source) if source is not None else {}
     for report_id in sorted(reports):
         for section in reports[report_id]["sections"]:
             for passage in section["passages"]:

@@ -118,20 +118,24 @@ class Baseline:
             [query.fts, *args, offset]).fetchall()
 
 
-def docs_of(reports_json: Path):
-    """The chunk documents our build indexed, read back from the generation's reports."""
-    import json
-
+def docs_of(index: Path):
+    """The chunk documents our build indexed, read back from the reports of `index` (an
+    index directory or a generation), one report at a time."""
+    from indexer.index import report_store
     from indexer.index.build import _chunk_documents
     from indexer.models import Report
 
-    with open(reports_json, encoding="utf-8") as handle:
-        reports = json.load(handle)
-    for data in reports.values():
-        yield from _chunk_documents(Report.from_dict(data))
+    index = Path(index)
+    reports = report_store.open_reports(index / "current" if (index / "current").exists()
+                                        else index)
+    try:
+        for report_id in reports:
+            yield from _chunk_documents(Report.from_dict(reports[report_id]))
+    finally:
+        reports.close()
 
 
-if __name__ == "__main__":  # python -m bench.scale.sqlite_fts REPORTS_JSON DB: build, print s
+if __name__ == "__main__":  # python -m bench.scale.sqlite_fts INDEX DB: build, print s
     import sys
 
     print(round(build(docs_of(Path(sys.argv[1])), Path(sys.argv[2])), 3))

@@ -169,23 +169,26 @@ def _build_locked(found, index_dir, workers, progress, parse_seconds, summary) -
     summary.kept = sum(p in old_manifest for p in failed) if old_gen is not None else 0
     if old_gen is None and not hashes:
         raise BuildRefused("no supported files under the given paths: nothing was indexed")
-    reports = store.read_json(old_gen / "reports.json", {}) if old_gen else {}
     if old_gen is not None and not gone and not changed:
-        _count(summary, reports)
+        _count(summary, old_gen)
         return
     manifest = {} if old_gen is None else {
         p: e for p, e in old_manifest.items() if p not in gone and p not in changed}
-    _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, fmt,
-           summary, workers, progress, parse_seconds)
-    _count(summary, reports)
+    _count(summary, _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt,
+                           summary, workers, progress, parse_seconds))
 
 
-def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, fmt, summary,
-           workers, progress, parse_seconds) -> None:
+def _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt, summary,
+           workers, progress, parse_seconds) -> Path:
     """Write the new generation: removals, then each changed file's new version in place of
-    its old one (a file that fails keeps its old version); publish it when complete."""
+    its old one (a file that fails keeps its old version); publish it when complete. The
+    reports are the previous generation's store, copied, with only the changed ones
+    read, deleted and inserted (indexer.index.report_store.Writable)."""
     building = store.new_generation(index_dir)
+    reports = None
     try:
+        reports = (report_store.Writable.copy(building, old_gen) if old_gen is not None
+                   else report_store.Writable.create(building))
         writer = _open_writer(building, old_gen)
         removed = [_forget(path, old_manifest, reports, writer) for path in gone]
         by_sha = {entry["sha256"]: p for p, entry in manifest.items()}  # duplicate files
@@ -201,21 +204,27 @@ def _write(index_dir, old_gen, gone, changed, manifest, reports, old_manifest, f
                 accepted.append(data)
         added = _add_reports(writer, building, accepted, workers, progress)
         _write_mapped(building, old_gen)
-        store.write_json(building / "reports.json", reports)
-        report_store.write(building, reports)
-        store.write_json(building / "manifest.json", manifest)
-        store.write_json(building / "format.json", fmt)
         store.write_json(building / "vocabulary.json",
                          _vocabulary(old_gen, removed, added, reports))
-        store.publish(index_dir, building)
+        reports.commit()
+        store.write_json(building / "manifest.json", manifest)
+        store.write_json(building / "format.json", fmt)
+        published = store.publish(index_dir, building)
     except OSError as exc:
-        shutil.rmtree(building, ignore_errors=True)
+        _abandon(building, reports)
         raise BuildRefused(f"the index could not be written ({exc.strerror or exc}); "
                            "the previous index is still served") from exc
     except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
+        _abandon(building, reports)
         raise
     summary.skipped.sort(key=lambda s: s["path"])
+    return published
+
+
+def _abandon(building: Path, reports) -> None:
+    if reports is not None:
+        reports.abandon()
+    shutil.rmtree(building, ignore_errors=True)
 
 
 def _write_mapped(building: Path, old_gen: Path | None) -> None:
@@ -226,7 +235,7 @@ def _write_mapped(building: Path, old_gen: Path | None) -> None:
     try:
         with ix.reader() as reader:
             mapped.write(building, reader, old_gen)
-            columns.write(building, reader)
+            columns.write(building, reader, old_gen)
     finally:
         ix.close()
 
@@ -242,7 +251,7 @@ def _add_reports(writer, building: Path, accepted: list[dict], workers: int,
                   "in parallel", file=sys.stderr, flush=True)
         written, counts = segments.write_segments(
             str(building / "whoosh"), accepted, workers, _documents_of, _word_counts,
-            initializer=die_with_parent, initargs=(os.getpid(),))
+            initializer=die_with_parent, initargs=(os.getpid(),), written=mapped.write_new)
         segments.commit_with(writer, written)
         return sum(counts, Counter())
     for data in accepted:
@@ -257,7 +266,7 @@ def _documents_of(data: dict):
     return _chunk_documents(Report.from_dict(data))
 
 
-def _vocabulary(old_gen, removed: list, added: Counter, reports: dict) -> dict:
+def _vocabulary(old_gen, removed: list, added: Counter, reports) -> dict:
     """The new generation's vocabulary: the old one updated with the passages removed and
     added (time proportional to the change), or counted afresh for a new index."""
     old = store.read_json(old_gen / "vocabulary.json", None) if old_gen else None
@@ -277,7 +286,7 @@ def _texts(reports):
     return (p["text"] for r in reports for s in r["sections"] for p in s["passages"])
 
 
-def _forget(path: str, old_manifest: dict, reports: dict, writer) -> dict | None:
+def _forget(path: str, old_manifest: dict, reports, writer) -> dict | None:
     """Remove the previous version of a file's report; return it (None if there was none)."""
     if path not in old_manifest:
         return None
@@ -314,10 +323,7 @@ def _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary
     return True
 
 
-def _count(summary: BuildSummary, reports: dict) -> None:
-    summary.reports = len(reports)
-    summary.chunks = sum(len(s["passages"]) for r in reports.values() for s in r["sections"])
-    summary.pages = sum(r.get("pages", 0) for r in reports.values())
-    summary.unknown_authorities = sorted(
-        ({"source": r["source"], "authority": r["authority"]} for r in reports.values()
-         if not r.get("region")), key=lambda row: row["source"])
+def _count(summary: BuildSummary, generation: Path) -> None:
+    """The summary's totals, from the generation's report store (its small columns)."""
+    summary.reports, summary.chunks, summary.pages, summary.unknown_authorities = (
+        report_store.totals(generation))

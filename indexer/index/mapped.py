@@ -31,6 +31,8 @@ from hashlib import blake2b
 from pathlib import Path
 
 import numpy as np
+from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import SegmentReader
 
 from indexer.search.postings import leaf_blocks, leaf_length_codes
 
@@ -52,18 +54,34 @@ def segment_id(leaf) -> str | None:
 
 def write(generation: Path, reader, previous: Path | None) -> None:
     """Arrays for every segment of the committed index `reader` (a Whoosh reader of the
-    generation being built): hard links to `previous`'s files where it has the segment."""
+    generation being built): hard links to `previous`'s files where it has the segment,
+    nothing where a segment writer of this build already wrote them (write_new)."""
     root = generation / DIR
     root.mkdir(exist_ok=True)
     for leaf, _ in reader.leaf_readers():
         segid = segment_id(leaf)
-        if segid is None:
+        if segid is None or (root / segid / "fields.json").is_file():
             continue
         old = previous / DIR / segid if previous is not None else None
         if old is not None and (old / "fields.json").is_file():
             _link(old, root / segid)
         else:
             _write_segment(leaf, root / segid)
+
+
+def write_new(whoosh_dir: str, schema, segment) -> None:
+    """The arrays of one segment just written (not yet in any table of contents), in the
+    process that wrote it: a parallel segment writer (indexer.index.segments), so the
+    parent's serial share of a build does not grow with the index. Read back through
+    Whoosh like any other segment (no mmap: decision 0027)."""
+    storage = FileStorage(whoosh_dir, supports_mmap=False)
+    leaf = SegmentReader(storage, schema, segment)
+    try:
+        root = Path(whoosh_dir).parent / DIR
+        root.mkdir(exist_ok=True)
+        _write_segment(leaf, root / segment.segment_id())
+    finally:
+        leaf.close()
 
 
 def _link(source: Path, target: Path) -> None:

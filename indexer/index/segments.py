@@ -52,10 +52,11 @@ def slices(weights: list[int], n: int) -> list[range]:
 
 
 def write_segments(whoosh_dir: str, reports: list[dict], workers: int, to_documents,
-                   summarise=None, initializer=None, initargs=()) -> tuple[list, list]:
+                   summarise=None, initializer=None, initargs=(), written=None) -> tuple[list, list]:
     """Write the reports (dicts in index order) as up to `workers` new segments in the index
     at `whoosh_dir`, one process each. `to_documents(report)` yields one report's Whoosh
-    documents; `summarise(reports)`, if given, is also run over each slice in its worker.
+    documents; `summarise(reports)`, if given, is also run over each slice in its worker,
+    and `written(whoosh_dir, schema, segment)` over its finished segment.
     Returns the Whoosh Segment objects and the summaries, in slice order.
 
     Each slice reaches its worker as a file of pickled reports read one at a time, so a
@@ -68,8 +69,8 @@ def write_segments(whoosh_dir: str, reports: list[dict], workers: int, to_docume
     try:
         with ProcessPoolExecutor(max_workers=max(1, len(parts)), initializer=initializer,
                                  initargs=initargs) as pool:
-            futures = [pool.submit(_write_one, whoosh_dir, str(path), to_documents, summarise)
-                       for path in files]
+            futures = [pool.submit(_write_one, whoosh_dir, str(path), to_documents, summarise,
+                                   written) for path in files]
             done = [future.result() for future in futures]
     finally:
         gc.unfreeze()
@@ -99,7 +100,7 @@ def _read(path: str):
                 return
 
 
-def _write_one(whoosh_dir: str, path: str, to_documents, summarise):
+def _write_one(whoosh_dir: str, path: str, to_documents, summarise, written):
     """Runs in a worker: one sub-writer, one segment, no TOC."""
     ix = whoosh_index.open_dir(whoosh_dir)
     writer = Writer(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
@@ -111,6 +112,8 @@ def _write_one(whoosh_dir: str, path: str, to_documents, summarise):
     except BaseException:
         writer._close_segment()
         raise
+    if written is not None:
+        written(whoosh_dir, ix.schema, segment)
     return segment, summarise(_read(path)) if summarise else None
 
 

@@ -2,8 +2,9 @@
 
     DIR/current -> gen-<stamp>/      symlink, swapped atomically with os.replace
     DIR/gen-<stamp>/whoosh/          the Whoosh index of chunks
-    DIR/gen-<stamp>/reports.json     every Report (metadata, sections, passages)
-    DIR/gen-<stamp>/reports.sqlite   the same, shared by every worker (index.report_store)
+    DIR/gen-<stamp>/reports.sqlite   every Report (metadata, sections, passages), shared by
+                                     every worker (index.report_store; reports.json before
+                                     report format 4)
     DIR/gen-<stamp>/mapped/<segment>/ memory-mapped postings and lengths (index.mapped)
     DIR/gen-<stamp>/columns/         memory-mapped facet codes, live mask, dates (index.columns)
     DIR/gen-<stamp>/manifest.json    source path -> sha256, report id (for incremental builds)
@@ -36,10 +37,19 @@ def current_generation(index_dir: str | os.PathLike) -> Path:
         raise IndexMissing("no index has been built here yet: build one with "
                            "`python -m indexer build PATH --index DIR`")
     target = link.resolve()
-    if not (target / "whoosh").is_dir() or not (target / "reports.json").is_file():
+    if not (target / "whoosh").is_dir() or reports_file(target) is None:
         raise IndexMissing("the index is incomplete: rebuild it with "
                            "`python -m indexer build PATH --index DIR`")
     return target
+
+
+def reports_file(generation: Path) -> Path | None:
+    """The file holding a generation's reports: reports.sqlite, or reports.json for one
+    written before report format 4; None if it has neither (an incomplete generation)."""
+    for name in ("reports.sqlite", "reports.json"):
+        if (generation / name).is_file():
+            return generation / name
+    return None
 
 
 def new_generation(index_dir: str | os.PathLike) -> Path:

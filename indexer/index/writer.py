@@ -27,6 +27,8 @@ from itertools import islice
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
+from indexer.index import bulk_analysis
+
 RUN_BATCH = 10_000  # postings per pickled list in a sorted run
 
 
@@ -36,13 +38,82 @@ class Writer(SegmentWriter):
         self.pool = _BatchedPool(self._tempstorage, self.newsegment,
                                  limitmb=kwargs.get("limitmb", 128))
         self.perdocwriter = _LengthRecorder(self.perdocwriter)
+        fields = list(self.schema.items())
+        self._bulk = {name: bulk_analysis.for_field(field) for name, field in fields}
+        # vectors and separate spelling words: Whoosh's add_document does those
+        self._plain = any(f.vector or f.separate_spelling() for _, f in fields)
+        self._last: dict[str, tuple] = {}  # field -> (its last value, that value's postings)
+
+    def add_document(self, **fields):
+        """SegmentWriter.add_document, with the text fields analysed in bulk and each
+        field's postings given to the pool at once: the same postings, lengths, stored
+        values and columns."""
+        if self._plain:
+            return super().add_document(**fields)
+        self._check_state()
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(self.schema, fieldnames)
+        perdocwriter, docnum = self.perdocwriter, self.docnum
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is not None:
+                    self._add_field(fields, fieldname, value, docboost)
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _add_field(self, fields: dict, fieldname: str, value, docboost) -> None:
+        field, length, docnum = self.schema[fieldname], 0, self.docnum
+        if field.indexed:
+            fieldboost = self._field_boost(fields, fieldname, docboost)
+            items = self._items(fieldname, field, value)
+            if field.scorable:
+                length = sum(item[1] for item in items)
+            if items:
+                self.pool.add_many(fieldname, [(fieldname, tbytes, docnum, weight * fieldboost,
+                                                vbytes) for tbytes, _, weight, vbytes in items])
+        customval = fields.get("_stored_%s" % fieldname, value)
+        self.perdocwriter.add_field(fieldname, field, customval if field.stored else None,
+                                    length)
+        column = field.column_type
+        if column and customval is not None:
+            self.perdocwriter.add_column_value(fieldname, column,
+                                               field.to_column_value(customval))
+
+    def _items(self, fieldname: str, field, value) -> list[tuple]:
+        """(term bytes, frequency, weight, value bytes) of a field's value, in bulk when the
+        field has a bulk chain (the positions of each such field's last value are remembered:
+        a report's title and a section's heading repeat on every chunk)."""
+        chain = self._bulk[fieldname] if isinstance(value, str) else None
+        if chain is None:
+            return list(field.index(value))
+        last = self._last.get(fieldname)
+        if last is None or last[0] != value:
+            last = self._last[fieldname] = (value, chain.positions(value))
+        return bulk_analysis.word_values(last[1], field.format.field_boost)
 
     def per_document_reader(self):
         return _RecordedLengths(super().per_document_reader(), self.perdocwriter.lengths)
 
 
 class _BatchedPool(PostingPool):
-    """Whoosh's posting pool with runs written as pickled lists of postings."""
+    """Whoosh's posting pool with runs written as pickled lists of postings, and postings
+    added a field at a time (the same size estimate as PostingPool.add, so runs spill at
+    about the same points; where they spill does not change the merged, sorted postings)."""
+
+    def add_many(self, fieldname: str, items: list[tuple]) -> None:
+        self.fieldnames.add(fieldname)
+        self.currentsize += (len(items) * (150 + len(fieldname))
+                             + sum(2 * len(item[1]) + len(item[4] or b"") for item in items))
+        self.current.extend(items)
+        if self.currentsize > self.limit:
+            self.save()
 
     def _write_run(self, f, items):
         items = iter(items)

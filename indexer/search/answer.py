@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from whoosh import query as wq
@@ -20,6 +21,7 @@ from indexer.index.facet_registry import BY_NAME, FACETS
 from indexer.ingest.inspection_types import label_for
 from indexer.models import FacetValue, Hit, PassageHit, SearchRequest, SearchResults, dated
 from indexer.search import ranking
+from indexer.search.cells import Selection
 from indexer.search.dead_ends import fallback_parts, find_authority, most_words
 from indexer.search.expansion import Deadline, bound
 from indexer.search.facets import FacetTable, combine
@@ -34,18 +36,39 @@ EMPTY_MESSAGE = ("the index is empty: add reports with "
                  "`python -m indexer build PATH ...` (see the README)")
 @dataclass
 class Matches:
-    """What a request matched in one generation: the final passage mask and its parts,
-    for pages that aggregate matches (indexer.search.trends) rather than rank them."""
+    """What a request matched in one generation: the query's matches under the filters
+    (indexer.search.cells), also as passage masks for pages that aggregate matches
+    (indexer.search.trends, feeds) rather than rank them."""
 
     plan: QueryPlan
     selected: dict[str, list]  # facet name -> selected values
-    base: np.ndarray  # live documents matching the query (boilerplate rule applied)
-    masks: dict[str, np.ndarray | None]  # facet name -> its filter mask
-    final: np.ndarray  # base and every filter
+    selection: Selection  # the query's matches, counted under the filters
+    scores: np.ndarray | None  # the score of each of selection.ids (None: Whoosh ranks)
     table: FacetTable
     reports: dict[str, dict]  # report_id -> stored report
     generation: str  # name of the generation directory (changes with every build)
     match: str = "all"  # "all": passages with every word; "most": most of them (dead_ends)
+
+    @cached_property
+    def positions(self) -> np.ndarray:
+        """Positions in selection.ids of the final matches (every filter passed)."""
+        return self.selection.final_positions()
+
+    @property
+    def final_ids(self) -> np.ndarray:
+        return self.selection.ids[self.positions]
+
+    @cached_property
+    def final(self) -> np.ndarray:
+        """The final matches as a mask over index documents."""
+        mask = np.zeros(self.table.size, bool)
+        mask[self.final_ids] = True
+        return mask
+
+    @cached_property
+    def masks(self) -> dict[str, np.ndarray | None]:
+        """Facet name -> its filter as a mask over index documents (None: no filter)."""
+        return {name: self.table.mask_for(name, values) for name, values in self.selected.items()}
 
 
 class Answer:
@@ -57,7 +80,7 @@ class Answer:
         self.searcher = reader.searcher
         self.postings = reader.postings if fast_path else None  # None: Whoosh answers
         self.table = generation.table
-        self.scores: np.ndarray | None = None  # Whoosh's BM25F score of every match
+        self.scores: np.ndarray | None = None  # "most words": every passage's score
         self.coverage: np.ndarray | None = None  # words each passage has ("most words" mode)
         self.query = request.query  # as typed (the request's may lose an authority's name)
         self._places: dict[str, dict] = {}  # report_id -> _places() of the hits' reports
@@ -72,7 +95,7 @@ class Answer:
         typed = self.request, {name: list(values) for name, values in selected.items()}
         self._read_authority_words(selected)
         found = self._match(selected)
-        if self.authority_words and not found.final.any():  # nothing there: the words as typed
+        if self.authority_words and not found.selection.total:  # nothing: the words as typed
             (self.request, selected), self.authority_words = typed, None
             self.scores = self.coverage = None
             found = self._match(selected)
@@ -85,26 +108,36 @@ class Answer:
         self._check_query_values(plan.query)
         query = bound(plan.query, self.searcher.reader(), self.deadline)
         plan = dataclasses.replace(plan, query=query)
-        matched = self._matching(plan.query)
-        base, masks, final = self._filtered(matched, plan, selected)
+        ids, scores = self._matching(plan.query)
+        selection = Selection(self.g.cells, ids, selected, self._hidden(plan, selected))
         match = "all"
-        if not final.any() and not isinstance(plan.query, wq.Every):
-            most = self._most_words(self._filtered(self.table.live, plan, selected)[2])
+        if not selection.total and not isinstance(plan.query, wq.Every):
+            most = self._most_words(self._filtered(self.table.live, plan, selected))
             if most is not None:
-                (base, masks, final), match = self._filtered(most, plan, selected), "most"
-        return Matches(plan, selected, base, masks, final, self.table, self.g.reports,
+                ids = np.flatnonzero(most)
+                selection = Selection(self.g.cells, ids, selected, self._hidden(plan, selected))
+                scores, match = self.scores[ids], "most"
+        return Matches(plan, selected, selection, scores, self.table, self.g.reports,
                        self.g.path.name, match)
 
-    def _filtered(self, matched: np.ndarray, plan: QueryPlan, selected: dict):
-        """(base, per-facet masks, final) for a query's matches: hidden values left out
-        unless selected, then every facet's filter."""
-        base = self.table.live & matched
+    @staticmethod
+    def _hidden(plan: QueryPlan, selected: dict) -> dict[str, list]:
+        """Facet name -> its values left out of the results (boilerplate unless selected
+        or asked for in the query)."""
+        hidden = {}
         for facet in FACETS:
-            hidden = facet.hidden - set(selected[facet.name])
-            if hidden and not (facet.name == "section" and plan.asks_for_boilerplate):
-                base &= ~self.table.mask_for(facet.name, sorted(hidden))
-        masks = {name: self.table.mask_for(name, values) for name, values in selected.items()}
-        return base, masks, combine(list(masks.values()), base)
+            values = facet.hidden - set(selected[facet.name])
+            if values and not (facet.name == "section" and plan.asks_for_boilerplate):
+                hidden[facet.name] = sorted(values)
+        return hidden
+
+    def _filtered(self, matched: np.ndarray, plan: QueryPlan, selected: dict) -> np.ndarray:
+        """The query's matches (a mask) without hidden values, under every filter."""
+        base = self.table.live & matched
+        for name, values in self._hidden(plan, selected).items():
+            base &= ~self.table.mask_for(name, values)
+        return combine([self.table.mask_for(name, values)
+                        for name, values in selected.items()], base)
 
     def _read_authority_words(self, selected: dict) -> None:
         """An authority's name among the words becomes an authority filter (dead_ends)."""
@@ -139,24 +172,27 @@ class Answer:
 
     def _evaluate(self, q) -> tuple[np.ndarray, np.ndarray]:
         """(mask, scores) of one query: the fast path's, or Whoosh's matches scored 1."""
-        mask = self._matching(q)
-        return mask, (self.scores if self.scores is not None else mask.astype(np.float64))
+        ids, scores = self._matching(q)
+        mask = np.zeros(self.table.size, bool)
+        mask[ids] = True
+        if scores is None:
+            return mask, mask.astype(np.float64)
+        dense = np.zeros(self.table.size, np.float64)
+        dense[ids] = scores
+        return mask, dense
 
     def run(self) -> SearchResults:
         found = self.matches()
-        plan, selected, base, masks, final = (found.plan, found.selected, found.base,
-                                              found.masks, found.final)
-        total = int(final.sum())
+        plan, selected, selection = found.plan, found.selected, found.selection
+        total = selection.total
         pages = max(1, math.ceil(total / self.request.per_page))
         if self.request.page > pages:
             raise BadRequest(f"page {self.request.page} is beyond the last page ({pages})")
-        facets = {name: self._facet(name, selected[name],
-                                    combine([m for n, m in masks.items() if n != name], base))
-                  for name in masks}
+        facets = {name: self._facet(name, selected[name], selection) for name in selected}
         return SearchResults(
-            query=self.query, total=total, reports=self.table.distinct_reports(final),
+            query=self.query, total=total, reports=selection.reports(),
             page=self.request.page, per_page=self.request.per_page,
-            hits=self._hits(plan, final), facets=facets,
+            hits=self._hits(plan, found), facets=facets,
             suggestion=self._suggestion(plan, total), expansions=list(plan.expansions),
             match=found.match, authority_in_query=self.authority_words)
 
@@ -199,35 +235,33 @@ class Answer:
         if problems:
             raise BadRequest("; ".join(dict.fromkeys(problems)))
 
-    def _matching(self, q) -> np.ndarray:
-        """Matching documents (and their scores, in self.scores) from the fast path; any
-        failure inside it falls back to Whoosh's own matchers for this query (fail open)."""
+    def _matching(self, q) -> tuple[np.ndarray, np.ndarray | None]:
+        """(ascending docnums of the matches, the score of each) from the fast path; any
+        failure inside it falls back to Whoosh's own matchers for this query (fail open),
+        which give no scores (None)."""
         try:
             if self.postings is not None and self.g.postings is not None:
-                mask, self.scores = ranking.Evaluator(self.postings, self.table.range_mask,
-                                                      self.deadline.check).run(q)
-                return mask
+                return ranking.Evaluator(self.postings, self.table.range_mask,
+                                         self.deadline.check).matches(q)
         except ranking.Unsupported:
-            self.scores = None  # a query shape numpy does not reproduce: Whoosh does it all
+            pass  # a query shape numpy does not reproduce: Whoosh does it all
         except OfstedSearchError:
             raise
         except Exception:  # noqa: BLE001 - fail open: Whoosh answers, the error is logged
             log_fast_path_failure()
-            self.scores = None
-        mask = np.zeros(self.table.size, dtype=bool)
         if isinstance(q, wq.Every):
-            mask[:] = True
-            return mask
+            return np.arange(self.table.size), None
+        mask = np.zeros(self.table.size, dtype=bool)
         with whoosh_failures(q):
             for n, docnum in enumerate(self.searcher.docs_for_query(q)):
                 mask[docnum] = True
                 if n % 4096 == 0:
                     self.deadline.check()
-        return mask
+        return np.flatnonzero(mask), None
 
-    def _facet(self, name: str, selected: list, mask: np.ndarray) -> list[FacetValue]:
+    def _facet(self, name: str, selected: list, selection: Selection) -> list[FacetValue]:
         facet = BY_NAME[name]
-        counts = dict(self.table.counts(name, mask))
+        counts = dict(selection.counts(name))
         for value in selected:
             counts.setdefault(value, 0)
         rows = [FacetValue(str(value), facet.label(value, self.g.known), count, value in selected)
@@ -236,33 +270,32 @@ class Answer:
             return sorted(rows, key=lambda f: f.value, reverse=True)
         return sorted(rows, key=lambda f: (-f.count, f.label.lower()))
 
-    def _ranked_docnums(self, plan: QueryPlan, final: np.ndarray) -> list[tuple[int, float]]:
+    def _ranked_docnums(self, plan: QueryPlan, found: Matches) -> list[tuple[int, float]]:
         r = self.request
         wanted = r.page * r.per_page
-        if not final.any():
+        final = found.final_ids
+        if not final.size:
             return []
         if r.sort == "relevance" and self.coverage is not None:  # most words first
             key = self.scores + self.coverage * (float(self.scores.max()) + 1.0)
-            return [(d, float(self.scores[d]))
-                    for d, _ in ranking.top(key, np.nonzero(final)[0], wanted)]
-        if r.sort == "relevance" and self.scores is not None \
+            return [(d, float(self.scores[d])) for d, _ in ranking.top(key, final, wanted)]
+        if r.sort == "relevance" and found.scores is not None \
                 and not isinstance(plan.query, wq.Every):
-            return ranking.top(self.scores, np.nonzero(final)[0], wanted)
+            return ranking.best(final, found.scores[found.positions], wanted)
         if r.sort == "relevance" and not isinstance(plan.query, wq.Every):
-            allowed = set(np.nonzero(final)[0].tolist())
+            allowed = set(final.tolist())
             with whoosh_failures(plan.query):
                 results = self.searcher.search(plan.query, filter=allowed, limit=wanted,
                                                optimize=not has_require(plan.query))
                 return [(hit.docnum, float(hit.score)) for hit in results]
-        docnums = np.nonzero(final)[0]
-        dates = self.g.dates[docnums]
+        dates = self.g.dates[final]
         # newest (or oldest) report first; inside a report, passages in document order
-        order = np.lexsort((docnums, dates if r.sort == "oldest" else -dates))
-        return [(int(d), 0.0) for d in docnums[order[:wanted]]]
+        return [(d, 0.0) for d, _ in
+                ranking.best(final, -dates if r.sort == "oldest" else dates, wanted)]
 
-    def _hits(self, plan: QueryPlan, final: np.ndarray) -> list[Hit]:
+    def _hits(self, plan: QueryPlan, found: Matches) -> list[Hit]:
         r = self.request
-        ranked = self._ranked_docnums(plan, final)[(r.page - 1) * r.per_page:]
+        ranked = self._ranked_docnums(plan, found)[(r.page - 1) * r.per_page:]
         return [self._hit(docnum, score, plan) for docnum, score in ranked]
 
     def _hit(self, docnum: int, score: float, plan: QueryPlan) -> Hit:

@@ -23,6 +23,7 @@ from indexer.index.facet_registry import FACETS, Known
 from indexer.index.schema import make_schema
 from indexer.models import REPORT_FORMAT
 from indexer.search import highlight
+from indexer.search.cells import Cells
 from indexer.search.facets import FacetTable
 from indexer.search.postings import Postings, TermCache
 from indexer.search.querying import make_weighting
@@ -102,6 +103,8 @@ class Generation:
         self.postings = Postings.open(self.searcher, self.cache, self.mapped)
         self.empty = self.searcher.reader().doc_count() == 0  # no live passage
         self.table, self.dates = self._columns()
+        # every document's cell (facet values, report, liveness): indexer.search.cells
+        self.cells = Cells(self.table) if self.table is not None else None
         self.reports = report_store.open_reports(path)  # shared: read through the page cache
         self.authority_labels = _authority_labels(self.reports)
         self.known = Known(self.authority_labels)

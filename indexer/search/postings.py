@@ -47,7 +47,7 @@ class TermCache:
 
     def __init__(self):
         self.entries: OrderedDict = OrderedDict()
-        self.lengths: dict[str, np.ndarray] = {}
+        self.lengths: dict = {}  # field -> length bytes; (field, ...) -> per_document()
         self.lock = threading.Lock()
 
 
@@ -90,9 +90,19 @@ class Postings:
                 self._lengths[field] = found
         return found
 
+    def per_document(self, key: tuple, compute) -> np.ndarray:
+        """An array over every document derived from this generation alone (e.g. BM25's
+        length part of a field), computed by `compute()` once and shared by its searchers."""
+        found = self._lengths.get(key)
+        if found is None:
+            found = compute()
+            with self._lock:
+                self._lengths[key] = found
+        return found
+
     def lengths(self, field: str, ids: np.ndarray) -> np.ndarray:
         """Field lengths of the documents `ids`, as Whoosh's scorer reads them."""
-        return _LENGTH_OF_BYTE[self.length_codes(field)[ids]]
+        return LENGTH_OF_BYTE[self.length_codes(field)[ids]]
 
     def _leaf_codes(self, leaf, field: str) -> np.ndarray:
         arrays = self._arrays(leaf)
@@ -222,7 +232,7 @@ def _block_values(m):
     return m._values
 
 
-_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
 def _position_keys(docnums: np.ndarray, values) -> np.ndarray:

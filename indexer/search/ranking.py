@@ -4,14 +4,17 @@ Whoosh stays the index: postings, statistics (idf, average field length), the sc
 formula (whoosh.scoring.bm25) and stored fields all come from it. What this replaces is
 its per-document Python matcher loop, which at 100,000 passages costs seconds for a
 common word. Each term's postings come as numpy arrays (indexer.search.postings: mapped
-files shared by every worker, or Whoosh's blocks decoded once); a query tree made of terms, AND, OR, NOT, ANDMAYBE, phrases (any
-slop), prefixes, ranges and field terms is then evaluated over dense per-document
-arrays: the exact set of matching documents and the score Whoosh's matchers give each
-(bench/scale/exactness.py checks both). Any other node raises Unsupported and the
-caller asks Whoosh instead.
+files shared by every worker, or Whoosh's blocks decoded once); a query tree made of
+terms, AND, OR, NOT, ANDMAYBE, phrases (any slop), prefixes, ranges and field terms is
+then evaluated, sparse (docnums and scores) where it can and over dense per-document
+arrays where that is cheaper (docs/decisions/0030-sparse-search.md): the exact set of
+matching documents and the score Whoosh's matchers give each, summed in the same order
+in both forms (bench/scale/exactness.py checks both). Any other node raises Unsupported
+and the caller asks Whoosh instead.
 
 Roles: indexer.search.postings gives a term's postings and the field lengths as arrays;
-Evaluator walks a query tree over dense arrays; top() picks the best-scored documents.
+Found is one node's matches, sparse or dense; Evaluator walks a query tree; top() and
+best() pick the best-scored documents.
 
 Whoosh internals it reads (whoosh-reloaded 2.7.5, decision 0001), none of them public API:
 those of indexer.search.postings (the W3 codec's block state, the length columns), and
@@ -31,30 +34,62 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
-from indexer.search.postings import POSITION_BITS, Postings, Unsupported
+from indexer.search.found import Found, best, folded, top, union  # noqa: F401 (top, best: API)
+from indexer.search.postings import LENGTH_OF_BYTE, POSITION_BITS, Postings, Unsupported
+
+SPARSE_SHARE = 8  # an OR of sparse parts stays sparse below size / SPARSE_SHARE postings
+FOLDED_PARTS = 4  # an OR of up to 4 sparse parts, all but the largest small: merged in turn
+DIRECT_LOOKUPS = 4096  # an AND looks up at least this many ids (and 1/8 of a part) directly
 
 
 class Evaluator:
-    """Evaluate one parsed query: dense (mask, scores) arrays over all documents."""
+    """Evaluate one parsed query: its matches and Whoosh's score of each.
 
-    def __init__(self, postings: Postings, column_masks=None, check=None):
+    A term's postings stay sparse (docnums and scores), and so do the ANDs, phrases and
+    ANDNOTs over them and ORs of few postings; an OR of many postings, NOT, every
+    document and ranges are dense arrays over all documents (decision 0030). Both
+    forms give the same documents and the same floating-point sums, added in the same
+    order. `sparse_share=0` evaluates everything densely (the reference the tests compare
+    with); `sparse_share=1` keeps every OR of sparse parts sparse."""
+
+    def __init__(self, postings: Postings, column_masks=None, check=None,
+                 sparse_share: int = SPARSE_SHARE):
         self.p, self.size = postings, postings.size
         self.column_masks = column_masks  # range query -> mask from facet columns, or None
         self.weighting = postings.searcher.weighting
         self.check = check  # called before each node: raises when the request's time is up
+        self.dense_only = sparse_share <= 0
+        self.sparse_limit = self.size // sparse_share if sparse_share > 0 else -1
 
     def run(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        """(mask, scores) over every document."""
+        found = self._dense(self.node(q))
+        return found.mask, found.scores
+
+    def matches(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        """(ascending docnums of the matches, the score of each)."""
+        found = self.node(q)
+        if found.sparse:
+            return found.ids, found.scores
+        ids = np.flatnonzero(found.mask)
+        return ids, found.scores[ids]
+
+    def node(self, q: wq.Query) -> Found:
+        found = self._node(q)
+        return self._dense(found) if self.dense_only and found.sparse else found
+
+    def _node(self, q: wq.Query) -> Found:
         if self.check is not None:
             self.check()
         if q is wq.NullQuery:
-            return self._empty()
+            return Found(np.zeros(0), np.zeros(0, np.int64))
         if isinstance(q, wq.Every) and q.fieldname in (None, "*"):
-            return np.ones(self.size, bool), np.full(self.size, q.boost, np.float64)
+            return Found(np.full(self.size, q.boost, np.float64), mask=np.ones(self.size, bool))
         if isinstance(q, wq.Term):
             return self._term(q)
         if isinstance(q, wq.Not):  # Whoosh's InverseMatcher: every other document, score 1
-            mask = ~self.run(q.query)[0]
-            return mask, np.where(mask, 1.0, 0.0)
+            mask = ~self._dense(self.node(q.query)).mask
+            return Found(np.where(mask, 1.0, 0.0), mask=mask)
         if isinstance(q, wq.And):
             return self._and(q)
         if isinstance(q, wq.Or) and not q.minmatch and not q.scale:
@@ -67,27 +102,27 @@ class Evaluator:
             words = list(self.p.reader.expand_prefix(q.fieldname, q.text))
             return self._or([wq.Term(q.fieldname, w) for w in words], q.boost)
         if isinstance(q, wq.ConstantScoreQuery):  # an expanded wildcard Whoosh scores as 1
-            mask = self.run(q.child)[0]
-            return mask, np.where(mask, float(q.score), 0.0)
+            found = self.node(q.child)
+            if found.sparse:
+                return Found(np.full(found.ids.size, float(q.score)), found.ids)
+            return Found(np.where(found.mask, float(q.score), 0.0), mask=found.mask)
         if isinstance(q, (wq.NumericRange, wq.TermRange)) and q.constantscore:
             mask = self._docs(q)
-            return mask, np.where(mask, float(q.boost), 0.0)
+            return Found(np.where(mask, float(q.boost), 0.0), mask=mask)
         raise Unsupported(type(q).__name__)
 
-    def _empty(self):
-        return np.zeros(self.size, bool), np.zeros(self.size, np.float64)
+    def _dense(self, found: Found) -> Found:
+        if not found.sparse:
+            return found
+        mask, scores = np.zeros(self.size, bool), np.zeros(self.size, np.float64)
+        mask[found.ids] = True
+        scores[found.ids] = found.scores
+        return Found(scores, mask=mask)
 
-    def _term(self, q: wq.Term):
-        ids, values = self._sparse_term(q)
-        mask, scores = self._empty()
-        mask[ids] = True
-        scores[ids] = values
-        return mask, scores
-
-    def _sparse_term(self, q: wq.Term) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, scores) of one term's postings."""
+    def _term(self, q: wq.Term) -> Found:
+        """One term's postings, scored when (and where) they are needed."""
         field = q.fieldname
-        nothing = np.zeros(0, np.int32), np.zeros(0, np.float64)
+        nothing = Found(np.zeros(0, np.float64), np.zeros(0, np.int32))
         if field not in self.p.schema:
             return nothing
         try:
@@ -97,21 +132,11 @@ class Evaluator:
         if (field, btext) not in self.p.reader:
             return nothing
         ids, weights = self.p.term(field, btext)
-        scores = self._bm25(field, btext, ids, weights)
-        return ids, (scores * q.boost if q.boost != 1.0 else scores)
 
-    def _or_of_terms(self, terms, boost: float):
-        """An OR of many plain terms (an expanded wildcard), summed sparsely: each document's
-        scores are added in the same order as the dense loop adds them."""
-        if self.check is not None:
-            self.check()
-        parts = [self._sparse_term(t) for t in terms]
-        ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int32)
-        mask = np.zeros(self.size, bool)
-        mask[ids] = True
-        scores = np.bincount(ids, np.concatenate([p[1] for p in parts]) if parts else None,
-                             minlength=self.size).astype(np.float64)
-        return mask, self._boosted(mask, scores, boost)
+        def score(at) -> np.ndarray:
+            scores = self._bm25(field, btext, ids[at], weights[at])
+            return scores * q.boost if q.boost != 1.0 else scores
+        return Found(None, ids, score=score)
 
     def _bm25(self, field: str, btext: bytes, ids, weights) -> np.ndarray:
         if not self.p.schema[field].scorable:
@@ -120,61 +145,128 @@ class Evaluator:
         idf = searcher.idf(field, btext)
         avgfl = searcher.avg_field_length(field) or 1
         b, k1 = w._field_B.get(field, w.B), w.K1
-        fl = self.p.lengths(field, ids)
-        weights = weights.astype(np.float64)
-        return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * fl / avgfl)))
+        # the length part of the formula of every document (computed once per generation
+        # and field, from the 256 length bytes: the same float operations on the same
+        # values as computing it per posting), then the rest in place, term by term
+        norm = self.p.per_document((field, "bm25 norm", k1, b, avgfl), lambda: (
+            k1 * ((1 - b) + b * LENGTH_OF_BYTE / avgfl))[self.p.length_codes(field)])
+        scores = weights.astype(np.float64)
+        divisor = norm[ids]
+        divisor += scores  # weights + norm
+        scores *= k1 + 1
+        scores /= divisor
+        scores *= idf
+        return scores
 
-    def _and(self, q: wq.And):
-        mask, scores = self.run(q.subqueries[0])
-        for sub in q.subqueries[1:]:
-            sub_mask, sub_scores = self.run(sub)
-            mask &= sub_mask
-            scores += sub_scores
-        return mask, self._boosted(mask, scores, q.boost)
+    def _and(self, q: wq.And) -> Found:
+        parts = [self.node(sub) for sub in q.subqueries]
+        sparse = [p for p in parts if p.sparse]
+        if not sparse:  # every part dense: sum everywhere, then 0 outside the matches
+            mask, scores = parts[0].mask, parts[0].scores
+            for part in parts[1:]:
+                mask &= part.mask
+                scores += part.scores
+            np.copyto(scores, 0.0, where=~mask)
+            return Found(scores * q.boost if q.boost != 1.0 else scores, mask=mask)
+        ids = min(sparse, key=lambda p: p.ids.size).ids
+        located = [(None, None) if p.ids is ids else self._locate(p, ids) for p in parts]
+        keep = np.ones(ids.size, bool)
+        for present, _ in located:
+            if present is not None:
+                keep &= present
+        kept = np.flatnonzero(keep)
+        # each part scored only where the AND matches, summed part by part as the dense
+        # loop adds them
+        values = [p.scores_at(kept if at is None else at[kept])
+                  for p, (_, at) in zip(parts, located)]
+        scores = values[0]
+        for more in values[1:]:
+            scores = scores + more
+        return Found(scores * q.boost if q.boost != 1.0 else scores, ids[kept])
 
-    def _or(self, subqueries, boost: float):
-        if len(subqueries) > 8 and all(type(q) is wq.Term for q in subqueries):
-            return self._or_of_terms(subqueries, boost)
-        mask, scores = self._empty()
-        for sub in subqueries:
-            sub_mask, sub_scores = self.run(sub)
-            mask |= sub_mask
-            scores += sub_scores
-        return mask, self._boosted(mask, scores, boost)
+    def _locate(self, part: Found, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Found.locate(), through a position per document when many ids are looked up in
+        a long part (one scatter and one gather instead of a binary search each)."""
+        if not part.sparse or ids.size < DIRECT_LOOKUPS or ids.size * 8 < part.ids.size:
+            return part.locate(ids)
+        index = np.full(self.size, -1, np.int32)
+        index[part.ids] = np.arange(part.ids.size, dtype=np.int32)
+        at = index[ids]
+        return at >= 0, at
 
-    def _binary(self, q):
-        """a ANDMAYBE b (score a + b where b matches), a ANDNOT b and a REQUIRE b (score a)."""
-        mask, scores = self.run(q.a)
-        b_mask, b_scores = self.run(q.b)
-        if isinstance(q, wq.AndMaybe):
-            scores += np.where(mask & b_mask, b_scores, 0.0)
+    def _or(self, subqueries, boost: float) -> Found:
+        if self.check is not None:
+            self.check()
+        parts = [self.node(sub) for sub in subqueries]
+        if not all(p.sparse for p in parts):
+            found = self._summed(parts)
         else:
-            mask &= ~b_mask if isinstance(q, wq.AndNot) else b_mask
-        return mask, self._boosted(mask, scores, 1.0)
+            sizes = [p.ids.size for p in parts]
+            if 0 < len(parts) <= FOLDED_PARTS and sum(sizes) - max(sizes) <= self.sparse_limit:
+                found = folded(parts)
+            elif sum(sizes) <= self.sparse_limit:
+                found = union(np.concatenate([p.ids for p in parts]) if parts
+                              else np.zeros(0, np.int64),
+                              np.concatenate([p.scores for p in parts]) if parts else np.zeros(0))
+            else:
+                found = self._summed(parts)
+        if boost != 1.0:
+            found.scores = found.scores * boost
+        return found
 
-    @staticmethod
-    def _boosted(mask, scores, boost: float):
-        scores[~mask] = 0.0
-        return scores * boost if boost != 1.0 else scores
+    def _summed(self, parts: list[Found]) -> Found:
+        """The dense OR: each part's scores added to every document's, part by part."""
+        mask, scores = np.zeros(self.size, bool), np.zeros(self.size, np.float64)
+        for part in parts:
+            if part.sparse:  # a part's ids are unique: one addition a document
+                mask[part.ids] = True
+                scores[part.ids] += part.scores
+            else:
+                mask |= part.mask
+                scores += part.scores  # 0 outside the part's matches
+        return Found(scores, mask=mask)
 
-    def _phrase(self, q: wq.Phrase):
+    def _binary(self, q) -> Found:
+        """a ANDMAYBE b (score a + b where b matches), a ANDNOT b and a REQUIRE b (score a)."""
+        a, b = self.node(q.a), self.node(q.b)
+        if a.sparse:
+            present, values = b.lookup(a.ids)
+            if isinstance(q, wq.AndMaybe):
+                return Found(a.scores + np.where(present, values, 0.0), a.ids)
+            keep = ~present if isinstance(q, wq.AndNot) else present
+            return Found(a.scores[keep], a.ids[keep])
+        b = self._dense(b)
+        mask, scores = a.mask, a.scores
+        if isinstance(q, wq.AndMaybe):
+            scores += np.where(mask & b.mask, b.scores, 0.0)
+        else:
+            mask &= ~b.mask if isinstance(q, wq.AndNot) else b.mask
+        np.copyto(scores, 0.0, where=~mask)
+        return Found(scores, mask=mask)
+
+    def _phrase(self, q: wq.Phrase) -> Found:
         field = q.fieldname
         if field not in self.p.schema or not self.p.schema[field].format.supports("positions"):
             raise Unsupported("phrase on a field without positions")
         terms = [wq.Term(field, word) for word in q.words]
         if len(terms) == 1:
-            return self.run(wq.Term(field, q.words[0], boost=q.boost))
-        mask, scores = self._and(wq.And(terms))
-        if not mask.any():
-            return mask, scores
+            return self.node(wq.Term(field, q.words[0], boost=q.boost))
+        both = self._and(wq.And(terms))
+        inside = both.mask if not both.sparse else np.zeros(self.size, bool)
+        if both.sparse:
+            inside[both.ids] = True
+        if not (both.ids.size if both.sparse else both.mask.any()):
+            return both
         ends = None  # where a chain of the words so far can end (SpanNear2, ordered)
         for word in q.words:
             found = self.p.positions(field, self.p.schema[field].to_bytes(word))
-            found = found[mask[found >> POSITION_BITS]]
+            found = found[inside[found >> POSITION_BITS]]
             ends = found if ends is None else _follows(found, ends, q.slop)
-        phrase = np.zeros(self.size, bool)
-        phrase[np.unique(ends >> POSITION_BITS)] = True
-        return phrase, self._boosted(phrase, scores, q.boost)
+        docs = ends >> POSITION_BITS  # ascending, a document once per occurrence
+        if docs.size:
+            docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
+        scores = both.lookup(docs)[1]
+        return Found(scores * q.boost if q.boost != 1.0 else scores, docs)
 
     def _docs(self, q: wq.Query) -> np.ndarray:
         mask = np.zeros(self.size, bool)
@@ -197,15 +289,3 @@ def _follows(keys: np.ndarray, ends: np.ndarray, slop: int) -> np.ndarray:
     return keys[ok]
 
 
-def top(scores: np.ndarray, candidates: np.ndarray, limit: int) -> list[tuple[int, float]]:
-    """The `limit` best (docnum, score) among candidate docnums (ascending), ordered as
-    Whoosh's collector orders them: higher score first, then lower docnum."""
-    if limit <= 0 or candidates.size == 0:
-        return []
-    values = scores[candidates]
-    if candidates.size > limit:
-        cut = np.partition(values, candidates.size - limit)[candidates.size - limit]
-        keep = values >= cut
-        candidates, values = candidates[keep], values[keep]
-    order = np.lexsort((candidates, -values))[:limit]
-    return [(int(candidates[i]), float(values[i])) for i in order]

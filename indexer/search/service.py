@@ -46,7 +46,7 @@ class SearchIndex:
         """(the served generation's name, its modification time): both change with every
         build that changes the index, and only then (feeds use them as validators)."""
         path = store.current_generation(self.index_dir)
-        return path.name, (path / "reports.json").stat().st_mtime
+        return path.name, store.reports_file(path).stat().st_mtime
 
     def search(self, request: SearchRequest, snippets: bool = True) -> SearchResults:
         """Ranked hits for the request. snippets=False leaves every passage's snippet_html

@@ -78,9 +78,12 @@ def decode(data: bytes, name: str) -> str:
                              ) from exc
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # below 32 but \t \n \f \r
+
+
 def _checked(text: str) -> str:
     """Refuse decoded text that is mostly control characters; normalise line ends."""
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_CONTROLS.findall(text))
     if controls > max(8, len(text) // 200):
         raise UnreadableFile(f"binary file, not text: {controls} control characters in "
                              f"{len(text)} characters")

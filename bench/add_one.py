@@ -1,0 +1,83 @@
+"""Benchmark: adding one report at a time to a big index, with this code and, as the baseline
+in the same run, another checkout of the project (docs/decisions/0029-incremental-builds.md).
+
+Each tree gets its own copy (`cp -a`) of an index its own code built (so the fingerprint
+matches and no full rebuild is triggered). Then, `--repeat` times, a new report is made
+(the `--report` file with one sentence of its own appended, so its content is new) and
+added with `python -m indexer build FOLDER --index COPY` under GNU time, the trees
+interleaved; the folder holds only the added reports, so the build reads only them and
+leaves every other report alone. Prints each run and the medians (wall, CPU, peak RSS)
+and the ratio baseline / this. The copies are deleted afterwards unless --keep.
+
+    python bench/add_one.py --index /tmp/ix100k-this --report /tmp/scale1m/extra/X.txt \
+        --baseline /tmp/old-code --baseline-index /tmp/lead-ix100k --repeat 3
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.build_speed import show, timed_build  # noqa: E402
+
+
+def new_report(template: Path, folder: Path, n: int) -> Path:
+    """A copy of the template with a sentence of its own: a report no index holds yet."""
+    target = folder / f"{template.stem}-added-{n:03d}{template.suffix}"
+    text = template.read_text(encoding="utf-8")
+    target.write_text(text + f"\nThe added report number {n} closes here.\n", encoding="utf-8")
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", required=True, help="an index this code built")
+    parser.add_argument("--report", required=True, type=Path, help="a report file to copy")
+    parser.add_argument("--baseline", help="another checkout of the project")
+    parser.add_argument("--baseline-index", help="an index the baseline's code built")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--scratch", default=None)
+    parser.add_argument("--keep", action="store_true", help="keep the copies")
+    args = parser.parse_args()
+    scratch = Path(args.scratch or tempfile.mkdtemp(prefix="add-one-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    trees = {"this": (ROOT, Path(args.index))}
+    if args.baseline:
+        trees["baseline"] = (Path(args.baseline), Path(args.baseline_index))
+    copies = {}
+    for name, (_, index) in trees.items():
+        copies[name] = scratch / f"{name}-index"
+        subprocess.run(["cp", "-a", str(index), str(copies[name])], check=True)
+    docs = scratch / "added"
+    docs.mkdir(exist_ok=True)
+    runs = {name: [] for name in trees}
+    try:
+        for n in range(args.repeat):
+            new_report(args.report, docs, n)
+            for name, (tree, _) in reversed(trees.items()):  # baseline first
+                run = timed_build(tree, docs, copies[name], args.workers)
+                runs[name].append(run)
+                print(f"{name}: add report {n + 1}: {run['wall']:.2f} s wall, "
+                      f"{run['cpu']:.2f} s cpu, peak rss {run['rss_mb']:.0f} MB", flush=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+    print(f"runs: {args.repeat}  (medians)")
+    for name, found in runs.items():
+        print(show(f"{name}: add one report", found))
+    if "baseline" in runs:
+        this = statistics.median(r["wall"] for r in runs["this"])
+        base = statistics.median(r["wall"] for r in runs["baseline"])
+        print(f"add one report: baseline / this = {base / this:.2f}x (wall)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""indexer.search.ranking: the sparse evaluation (terms, ANDs, phrases, ANDNOTs and small
+ORs as docnums and scores) gives exactly the matches and the floating-point scores of the
+dense one (every node over per-document arrays, sparse_share=0), on real indexes: the
+seeds, an index with several segments and deleted documents, and the 235 real PDFs;
+and on both sides of the point where an OR turns dense."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from indexer.search import expansion, ranking  # noqa: E402
+from indexer.search.querying import plan_query  # noqa: E402
+from indexer.search.service import SearchIndex  # noqa: E402
+from tests.test_exactness import QUERIES, incremental_index  # noqa: E402,F401
+
+MORE = ["social workers", '"social work practice"', "neglect AND (drift OR delay)",
+        "oversight NOT management", "adoption OR fostering", "child protection plans",
+        '"child protection plans"', "care leavers", "(children OR plan*) AND NOT neglect",
+        "children ANDMAYBE \"care leavers\"", "nothingatall", "children AND nothingatall",
+        "zzqx*", "zzqx* OR children"]
+
+
+def _query(generation, text):
+    q = plan_query(text, generation.schema, expand=True).query
+    return expansion.bound(q, generation.searcher.reader())
+
+
+def _evaluate(generation, q, share=ranking.SPARSE_SHARE, limit=None):
+    evaluator = ranking.Evaluator(generation.postings, generation.table.range_mask,
+                                  sparse_share=share)
+    if limit is not None:
+        evaluator.sparse_limit = limit
+    return evaluator.matches(q)
+
+
+def _same_everywhere(generation, text):
+    q = _query(generation, text)
+    ids, scores = _evaluate(generation, q, share=0)  # all dense: the reference
+    for share in (1, 4, ranking.SPARSE_SHARE, 10**9):
+        other_ids, other_scores = _evaluate(generation, q, share=share)
+        assert np.array_equal(other_ids, ids), (text, share)
+        assert np.array_equal(other_scores, scores), (text, share)  # exact, not close
+    dense_mask, dense_scores = ranking.Evaluator(generation.postings,
+                                                 generation.table.range_mask).run(q)
+    assert np.array_equal(np.flatnonzero(dense_mask), ids)
+    assert np.array_equal(dense_scores[ids], scores)
+
+
+@pytest.mark.parametrize("text", QUERIES + MORE)
+def test_sparse_equals_dense_on_the_seeds(seed_index, text):
+    _same_everywhere(SearchIndex(seed_index).generation(), text)
+
+
+@pytest.mark.parametrize("text", QUERIES + MORE)
+def test_sparse_equals_dense_on_an_incremental_index(incremental_index, text):  # noqa: F811
+    _same_everywhere(SearchIndex(incremental_index).generation(), text)
+
+
+@pytest.mark.parametrize("text", QUERIES + MORE)
+def test_sparse_equals_dense_on_the_corpus(corpus_build, text):
+    _same_everywhere(SearchIndex(corpus_build[0]).generation(), text)
+
+
+@pytest.mark.parametrize("text", ["children", "adoption OR fostering", "care leavers",
+                                  "neglect OR drift OR delay OR exploitation",
+                                  "neglect OR drift OR delay OR exploitation OR adoption"])
+def test_an_or_turns_dense_past_its_limit_with_the_same_answer(corpus_build, text):
+    """An OR of up to FOLDED_PARTS sparse parts is merged part by part while all but its
+    largest part hold at most sparse_limit postings; a longer one is joined while all its
+    parts do; past that it is dense. One posting either side gives the same answer."""
+    generation = SearchIndex(corpus_build[0]).generation()
+    q = _query(generation, text)
+    q = q if isinstance(q, wq.Or) else next(s for s in q.subqueries if isinstance(s, wq.Or))
+    probe = ranking.Evaluator(generation.postings, sparse_share=1)
+    sizes = [probe.node(sub).ids.size for sub in q.subqueries]
+    assert max(sizes) > 0
+    limit = (sum(sizes) - max(sizes) if len(sizes) <= ranking.FOLDED_PARTS else sum(sizes))
+    at, past = (ranking.Evaluator(generation.postings, sparse_share=1) for _ in range(2))
+    at.sparse_limit, past.sparse_limit = limit, limit - 1
+    assert at.node(q).sparse and not past.node(q).sparse
+    assert all(np.array_equal(a, b) for a, b in zip(at.matches(q), past.matches(q)))
+    reference = _evaluate(generation, q, share=0)
+    assert all(np.array_equal(a, b) for a, b in zip(at.matches(q), reference))
+
+
+def test_a_prefix_that_expands_to_nothing_matches_nothing(seed_index):
+    generation = SearchIndex(seed_index).generation()
+    for share in (0, 1, ranking.SPARSE_SHARE):
+        ids, scores = _evaluate(generation, wq.Prefix("text", "zzqx"), share=share)
+        assert ids.tolist() == [] and scores.tolist() == []
+
+
+@pytest.mark.parametrize("text", QUERIES + MORE)
+def test_ands_looked_up_through_positions_per_document_answer_the_same(seed_index, text,
+                                                                        monkeypatch):
+    """The direct lookup an AND uses for many ids in a long part (DIRECT_LOOKUPS), forced
+    on for every AND of the seeds."""
+    monkeypatch.setattr(ranking, "DIRECT_LOOKUPS", 1)
+    _same_everywhere(SearchIndex(seed_index).generation(), text)
