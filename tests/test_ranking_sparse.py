@@ -103,3 +103,27 @@ def test_ands_looked_up_through_positions_per_document_answer_the_same(seed_inde
     on for every AND of the seeds."""
     monkeypatch.setattr(ranking, "DIRECT_LOOKUPS", 1)
     _same_everywhere(SearchIndex(seed_index).generation(), text)
+
+
+def test_opening_a_generation_computes_the_length_parts_queries_use(seed_index):
+    """No cold first query (issue 12): BM25's length part of every field a query searches is
+    computed when a generation opens, equals the formula over each document's length, and
+    is the array the evaluator then uses."""
+    from indexer.index import store
+    from indexer.search.generations import Generation
+
+    generation = Generation(store.current_generation(seed_index))
+    try:
+        postings, weighting = generation.postings, generation.searcher.weighting
+        computed = {key[0]: part for key, part in postings._lengths.items()
+                    if isinstance(key, tuple) and key[1] == "bm25 norm"}
+        assert set(computed) == {"text", "heading", "title", "exact", "exact_heading"}
+        everyone = np.arange(postings.size)
+        for field, part in computed.items():
+            b, k1 = weighting._field_B.get(field, weighting.B), weighting.K1
+            avgfl = postings.searcher.avg_field_length(field) or 1
+            lengths = postings.lengths(field, everyone)
+            assert np.array_equal(part, k1 * ((1 - b) + b * lengths / avgfl))
+            assert ranking.length_part(postings, weighting, field) is part
+    finally:
+        generation.close()

@@ -141,15 +141,9 @@ class Evaluator:
     def _bm25(self, field: str, btext: bytes, ids, weights) -> np.ndarray:
         if not self.p.schema[field].scorable:
             return weights.astype(np.float64)  # Whoosh's WeightScorer
-        w, searcher = self.weighting, self.p.searcher
-        idf = searcher.idf(field, btext)
-        avgfl = searcher.avg_field_length(field) or 1
-        b, k1 = w._field_B.get(field, w.B), w.K1
-        # the length part of the formula of every document (computed once per generation
-        # and field, from the 256 length bytes: the same float operations on the same
-        # values as computing it per posting), then the rest in place, term by term
-        norm = self.p.per_document((field, "bm25 norm", k1, b, avgfl), lambda: (
-            k1 * ((1 - b) + b * LENGTH_OF_BYTE / avgfl))[self.p.length_codes(field)])
+        idf = self.p.searcher.idf(field, btext)
+        k1 = self.weighting.K1
+        norm = length_part(self.p, self.weighting, field)
         scores = weights.astype(np.float64)
         divisor = norm[ids]
         divisor += scores  # weights + norm
@@ -276,6 +270,17 @@ class Evaluator:
                 return found
         mask[np.fromiter(self.p.searcher.docs_for_query(q), dtype=np.int64)] = True
         return mask
+
+
+def length_part(postings: Postings, weighting, field: str) -> np.ndarray:
+    """BM25's length part `k1 * ((1 - b) + b * length / average length)` of every document
+    for one field: computed once per generation and field from the 256 length bytes (the
+    same float operations on the same values as computing it per posting), shared by the
+    generation's searchers. The rest of the formula is done per term, in place."""
+    avgfl = postings.searcher.avg_field_length(field) or 1
+    b, k1 = weighting._field_B.get(field, weighting.B), weighting.K1
+    return postings.per_document((field, "bm25 norm", k1, b, avgfl), lambda: (
+        k1 * ((1 - b) + b * LENGTH_OF_BYTE / avgfl))[postings.length_codes(field)])
 
 
 def _follows(keys: np.ndarray, ends: np.ndarray, slop: int) -> np.ndarray:
