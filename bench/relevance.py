@@ -1,16 +1,17 @@
 """Benchmark: ranking quality on judged queries over the real corpus.
 
 Runs every query of bench/data/relevance_queries.toml against a corpus index with the
-current search (SearchIndex itself: RANKING, expansion, an authority's name read as a
-filter, the most-of-your-words fallback; a --set variant plans the query with its
-ranking and asks Whoosh) and, in the same run, a baseline
-(plain Whoosh BM25F defaults: B=0.75, K1=1.2, Whoosh's idf, the original field boosts,
-no expansion), and prints nDCG@10, MRR and Recall@50 per query kind and overall, from the
-graded judgments in bench/data/relevance_judgments.tsv (query id, report_id/passage_id,
-grade 0-2; unjudged passages count as 0). Boilerplate is excluded, as in the search.
+search in both modes, in the same run: `words` (SearchIndex with mode=words: RANKING,
+expansion, an authority's name read as a filter, the most-of-your-words fallback) and
+`hybrid` (mode=hybrid, the default: words and meaning fused, indexer.search.hybrid), plus
+a baseline (plain Whoosh BM25F defaults: B=0.75, K1=1.2, Whoosh's idf, the original field
+boosts, no expansion; a --set variant plans the query with its ranking and asks Whoosh),
+and prints nDCG@10, MRR and Recall@50 per query kind, per split (dev: tune on it; test)
+and overall, from the graded judgments in bench/data/relevance_judgments.tsv (query id,
+report_id/passage_id, grade 0-2; unjudged passages count as 0). Boilerplate is excluded.
 
-    python bench/relevance.py --index /tmp/ix_corpus [--set b=0.5 --set proximity_boost=0]
-    python bench/relevance.py --index /tmp/ix_corpus --pool pool.tsv   # unjudged, to judge
+    python bench/relevance.py --index /tmp/ix_corpus [--fusion meaning=0.5,floor=0.5]
+    python bench/relevance.py --index /tmp/ix_corpus --pool pool.tsv --pool-depth 20
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import argparse
 import csv
 import dataclasses
 import math
+import random
 import statistics
 import sys
 import tomllib
@@ -31,6 +33,7 @@ from whoosh import index as whoosh_index  # noqa: E402
 from whoosh import query as wq  # noqa: E402
 
 from indexer.index import report_store, store  # noqa: E402
+from indexer.search.hybrid import FUSION, Fusion  # noqa: E402
 from indexer.search.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
 from indexer.models import SearchRequest  # noqa: E402
 from indexer.search.service import SearchIndex  # noqa: E402
@@ -50,12 +53,15 @@ class Config:
     name: str
     ranking: Ranking
     expand: bool = True
+    mode: str = ""  # "words" or "hybrid": through SearchIndex; "": plan and ask Whoosh
+    fusion: Fusion = FUSION  # hybrid weights
 
 
 BASELINE = Config("baseline", Ranking(b=0.75, k1=1.2, idf="whoosh", proximity_boost=0.0,
                                       field_boosts={"text": 1.0, "heading": 0.6, "title": 0.2}),
                   expand=False)
-CURRENT = Config("current", RANKING)
+CURRENT = Config("words", RANKING, mode="words")  # today's search with mode=words
+HYBRID = Config("hybrid", RANKING, mode="hybrid")  # the default: words and meaning
 
 
 def load_queries(path: Path = QUERIES_FILE) -> list[dict]:
@@ -84,8 +90,9 @@ class Runner:
 
     def ranked(self, text: str, config: Config, limit: int = DEPTH) -> list[str]:
         """Chunk ids (report_id/passage_id), best first."""
-        if config is CURRENT:
-            results = self.search_index.search(SearchRequest(query=text, per_page=limit))
+        if config.mode:
+            results = self.search(SearchRequest(query=text, per_page=limit, mode=config.mode),
+                                  config.fusion)
             return [f"{hit.report_id}/{p.passage_id}" for hit in results.hits
                     for p in hit.passages][:limit]
         plan = plan_query(text, self.ix.schema, config.expand, speller=self.speller,
@@ -95,6 +102,14 @@ class Runner:
             q = wq.AndNot(q, wq.Or([wq.Term("section", s) for s in sorted(HIDDEN_BY_DEFAULT)]))
         hits = self._searcher(config.ranking).search(q, limit=limit)
         return [hit["chunk_id"] for hit in hits]
+
+    def search(self, request: SearchRequest, fusion: Fusion = FUSION):
+        """SearchIndex's search, with other hybrid weights when tuning (no snippets)."""
+        index = self.search_index
+        with index._lease() as generation, generation.checkout() as reader:
+            answer = index._search(generation, reader, request)
+            answer.fusion, answer.snippets = fusion, False
+            return answer.run()
 
     def _searcher(self, ranking: Ranking):
         key = (ranking.b, ranking.k1, ranking.idf)
@@ -141,6 +156,7 @@ def evaluate(runner: Runner, config: Config, queries=None, judgments=None) -> di
         row = scores[query["id"]]
         rows.setdefault(query["kind"], []).append(row)
         rows.setdefault("overall", []).append(row)
+        rows.setdefault(f"split {query.get('split', 'dev')}", []).append(row)
     return {kind: {"ndcg@10": statistics.mean(r[0] for r in values),
                    "mrr": statistics.mean(r[1] for r in values),
                    "recall@50": statistics.mean(r[2] for r in values),
@@ -148,25 +164,31 @@ def evaluate(runner: Runner, config: Config, queries=None, judgments=None) -> di
             for kind, values in rows.items()}
 
 
-def write_pool(runner: Runner, path: Path, configs: list[Config]) -> int:
-    """Unjudged passages from the top ranks of each configuration and query variant, one
-    TSV row each (query id, chunk id, empty grade, heading, text), for judging."""
+def write_pool(runner: Runner, path: Path, configs: list[Config], depth: int = POOL_DEPTH,
+               only: set[str] | None = None) -> int:
+    """Unjudged passages from the top `depth` ranks of each configuration and query
+    variant, one TSV row each (query id, chunk id, empty grade, heading, text), for
+    judging: shuffled (seeded), so neither the rank nor which configuration found a
+    passage shows. `only`: these query ids."""
     judgments, texts = load_judgments(), _passage_texts(runner.generation)
-    written = 0
+    rows = []
+    for query in load_queries():
+        if only and query["id"] not in only:
+            continue
+        seen = set(judgments.get(query["id"], {}))
+        runs = [(query["text"], c, depth) for c in configs] + [
+            (v, c, VARIANT_POOL_DEPTH) for v in query.get("variants", [])
+            for c in configs if c.mode]
+        for text, config, limit in runs:
+            for chunk in runner.ranked(text, config, limit):
+                if chunk not in seen:
+                    seen.add(chunk)
+                    heading, body = texts.get(chunk, ("", ""))
+                    rows.append([query["id"], chunk, "", heading[:60], body])
+    random.Random(19).shuffle(rows)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        out = csv.writer(handle, delimiter="\t")
-        for query in load_queries():
-            seen = set(judgments.get(query["id"], {}))
-            runs = [(query["text"], c, POOL_DEPTH) for c in configs] + [
-                (v, CURRENT, VARIANT_POOL_DEPTH) for v in query.get("variants", [])]
-            for text, config, depth in runs:
-                for chunk in runner.ranked(text, config, depth):
-                    if chunk not in seen:
-                        seen.add(chunk)
-                        heading, body = texts.get(chunk, ("", ""))
-                        out.writerow([query["id"], chunk, "", heading[:60], body])
-                        written += 1
-    return written
+        csv.writer(handle, delimiter="\t").writerows(rows)
+    return len(rows)
 
 
 def _passage_texts(generation: Path) -> dict[str, tuple[str, str]]:
@@ -201,6 +223,11 @@ def _parse_setting(text: str) -> tuple[str, object]:
     return name, kind(value)
 
 
+def _parse_fusion(text: str) -> tuple[str, object]:
+    name, _, value = text.partition("=")
+    return name, type(getattr(FUSION, name))(value)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True, help="an index of ../shared/corpus")
@@ -209,25 +236,35 @@ def main() -> None:
                              "field_boosts=text:1,heading:0.3,title:0.2")
     parser.add_argument("--no-expand", action="store_true", help="variant without expansion")
     parser.add_argument("--pool", help="write unjudged pooled passages to this TSV and stop")
+    parser.add_argument("--pool-depth", type=int, default=POOL_DEPTH,
+                        help=f"ranks of each configuration pooled (default {POOL_DEPTH})")
+    parser.add_argument("--only", default="", help="pool only these query ids (comma-separated)")
+    parser.add_argument("--fusion", action="append", default=[],
+                        help="also try hybrid weights, e.g. meaning=0.5 or floor=0.5")
     parser.add_argument("--per-query", action="store_true", help="print every query's figures")
     args = parser.parse_args()
     runner = Runner(args.index)
-    configs = [BASELINE, CURRENT]
+    configs = [BASELINE, CURRENT, HYBRID]
+    for setting in args.fusion:
+        fusion = dataclasses.replace(FUSION, **dict(map(_parse_fusion, setting.split(","))))
+        configs.append(Config(f"hybrid {setting}", RANKING, mode="hybrid", fusion=fusion))
     if args.set or args.no_expand:
         ranking = dataclasses.replace(RANKING, **dict(map(_parse_setting, args.set)))
         configs.append(Config("variant " + " ".join(args.set), ranking, not args.no_expand))
     if args.pool:
-        print(f"{write_pool(runner, Path(args.pool), configs)} passages to judge -> {args.pool}")
+        only = set(filter(None, args.only.split(",")))
+        written = write_pool(runner, Path(args.pool), configs, args.pool_depth, only)
+        print(f"{written} passages to judge -> {args.pool}")
         return
     queries, judgments = load_queries(), load_judgments()
     print(f"{len(queries)} queries, {sum(len(j) for j in judgments.values())} judgments")
     if args.per_query:
         _print_per_query(runner, configs, queries, judgments)
-    print(f"{'configuration':28} {'kind':12} {'n':>3} {'nDCG@10':>8} {'MRR':>6} {'R@50':>6}")
+    print(f"{'configuration':28} {'kind':15} {'n':>3} {'nDCG@10':>8} {'MRR':>6} {'R@50':>6}")
     for config in configs:
         for kind, m in sorted(evaluate(runner, config, queries, judgments).items(),
                               key=lambda kv: (kv[0] == "overall", kv[0])):
-            print(f"{config.name[:28]:28} {kind:12} {m['queries']:3d} {m['ndcg@10']:8.4f} "
+            print(f"{config.name[:28]:28} {kind:15} {m['queries']:3d} {m['ndcg@10']:8.4f} "
                   f"{m['mrr']:6.3f} {m['recall@50']:6.3f}")
 
 

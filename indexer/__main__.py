@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--per-page", dest="per_page", default="20")
     search.add_argument("--sort", default="relevance")
     search.add_argument("--no-expand", dest="expand", action="store_const", const="0", default="1")
+    search.add_argument("--mode", default="hybrid", choices=("hybrid", "words"),
+                        help="hybrid: passages found by their words and by their meaning "
+                             "(default); words: by their words alone")
     search.add_argument("--index", default=DEFAULT_INDEX)
     search.add_argument("--json", action="store_true")
     return parser
@@ -93,14 +96,16 @@ def cmd_search(args) -> int:
 
     request = parse_params(ArgParams({
         "q": args.query, "page": args.page, "per_page": args.per_page, "sort": args.sort,
-        "expand": args.expand, **{f.param: getattr(args, f.param) for f in FACETS}}))
+        "expand": args.expand, "mode": args.mode, **{f.param: getattr(args, f.param) for f in FACETS}}))
     results = SearchIndex(args.index).search(request)
     if args.json:
         print(json.dumps(results.to_dict(), indent=2, ensure_ascii=False))
         return 0
-    print(f"{results.total} passages in {results.reports} reports")
+    print(f"{results.total} passages in {results.reports} reports "
+          f"(found by {'words and meaning' if results.mode == 'hybrid' else 'words'})")
     for hit in results.hits:
-        print(f"- {hit.title} [{hit.section}] {hit.heading}")
+        why = " (matched by meaning)" if hit.matched == "meaning" else ""
+        print(f"- {hit.title} [{hit.section}] {hit.heading}{why}")
         for passage in hit.passages:
             print(f"    {passage.url}\n    {passage.text[:200]}")
     return 0

@@ -187,6 +187,7 @@ class SearchRequest:
     per_page: int = 20
     sort: str = "relevance"
     expand: bool = True
+    mode: str = "hybrid"  # "hybrid": words and meaning (indexer.search.hybrid); "words"
 
     def selected(self, facet: str) -> list:
         """The values selected for one facet (empty: no filter)."""
@@ -228,6 +229,7 @@ class Hit:
     original_url: str | None = None  # the published original, where known
     heading_path: list[str] = field(default_factory=list)  # headings the section sits under
     facets: dict[str, object] = field(default_factory=dict)  # every facet's value for this hit
+    matched: str = "words"  # "words", "meaning" (none of the words) or "both"
 
 
 @dataclass
@@ -250,6 +252,9 @@ class SearchResults:
     suggestion: str | None = None
     expansions: list[str] = field(default_factory=list)
     match: str = "all"  # "all": every word in each passage; "most": no passage had all
+    # "hybrid": found by words and by meaning; "words": by words alone (asked for, or a
+    # query with quotes, operators or fields, which keep their exact meaning)
+    mode: str = "words"
     # an authority's name read from the words: {key, label, words, everywhere_query}
     authority_in_query: dict | None = None
 

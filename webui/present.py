@@ -204,6 +204,8 @@ def search_view(results: SearchResults, state: UrlState, export_cap: int) -> dic
                            if results.suggestion else None),
         "unexpanded_url": (state.replace("expand", "0").without("page").url()
                            if results.expansions else None),
+        "words_url": state.replace("mode", "words").without("page").url(),
+        "hybrid_url": state.without("page", "mode").url(),
         "export_csv": state.without("page", "per_page").url("/export.csv"),
         "export_json": state.without("page", "per_page").url("/export.json"),
         "export_ris": state.without("page", "per_page").url("/export.ris"),

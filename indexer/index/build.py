@@ -21,7 +21,7 @@ import whoosh
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.index import columns, mapped, report_store, segments, sources, store
+from indexer.index import columns, embedding, mapped, report_store, segments, sources, store
 from indexer.index.parse_pool import PARSE_SECONDS, die_with_parent, parse_stream
 from indexer.index.sources import MAX_FILE_MB
 from indexer.index.writer import Writer
@@ -81,8 +81,10 @@ def index_format() -> dict:
     for path in _format_sources():
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
+    digest.update(f"{embedding.MODEL_NAME} {embedding.MODEL_VERSION}".encode())
     return {"fingerprint": digest.hexdigest()[:16], "report_format": REPORT_FORMAT,
-            "whoosh": whoosh.versionstring()}
+            "whoosh": whoosh.versionstring(),
+            "model": f"{embedding.MODEL_NAME} {embedding.MODEL_VERSION}"}
 
 
 def rebuild_reason(old: dict, new: dict) -> str | None:
@@ -92,6 +94,8 @@ def rebuild_reason(old: dict, new: dict) -> str | None:
                 f"this version writes format {new['report_format']}")
     if old.get("whoosh") != new["whoosh"]:
         return f"Whoosh changed from {old.get('whoosh')} to {new['whoosh']}"
+    if old.get("model") != new["model"]:
+        return f"the passage vectors' model changed from {old.get('model')} to {new['model']}"
     if old.get("fingerprint") != new["fingerprint"]:
         return "the parser or analyzer changed since the last build"
     return None

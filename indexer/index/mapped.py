@@ -8,7 +8,8 @@ Layout, one directory per segment, `<generation>/mapped/<segment id>/`:
 - `docnums.npy` (int32, segment-local, ascending per term), `weights.npy` (float32): the
   postings exactly as Whoosh stores them (deleted documents included: searches mask them);
 - `lengths-<field>.npy`: uint8, Whoosh's length byte of every document of the segment;
-- `fields.json`: which fields were written.
+- `fields.json`: which fields were written;
+- `vectors.npy`, `vector_keys.npy`: every passage's vector (indexer.index.vectors).
 Whoosh segments never change once written (deletions live in the table of contents), so a
 new generation hard-links the files of the segments it kept and writes only new segments',
 including those Whoosh wrote while merging. The arrays are read back from the committed
@@ -34,6 +35,7 @@ import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
+from indexer.index import vectors
 from indexer.search.postings import leaf_blocks, leaf_length_codes
 
 DIR = "mapped"
@@ -58,15 +60,18 @@ def write(generation: Path, reader, previous: Path | None) -> None:
     nothing where a segment writer of this build already wrote them (write_new)."""
     root = generation / DIR
     root.mkdir(exist_ok=True)
+    embedded = None  # the previous generation's vectors, read if a segment needs them
     for leaf, _ in reader.leaf_readers():
         segid = segment_id(leaf)
         if segid is None or (root / segid / "fields.json").is_file():
             continue
         old = previous / DIR / segid if previous is not None else None
-        if old is not None and (old / "fields.json").is_file():
+        if old is not None and (old / "fields.json").is_file() \
+                and (old / vectors.VECTORS).is_file():
             _link(old, root / segid)
         else:
-            _write_segment(leaf, root / segid)
+            embedded = embedded or vectors.Previous(previous, DIR)
+            _write_segment(leaf, root / segid, embedded)
 
 
 def write_new(whoosh_dir: str, schema, segment) -> None:
@@ -100,10 +105,11 @@ def _fields(leaf) -> list[str]:
                   and not hasattr(field, "numtype"))
 
 
-def _write_segment(leaf, target: Path) -> None:
+def _write_segment(leaf, target: Path, embedded: vectors.Previous | None = None) -> None:
     """Two passes, so only one term's postings are in memory at a time: the terms, their
     keys and document frequencies; then each term's postings, decoded into its place in
-    files mapped for writing."""
+    files mapped for writing. Then the passages' vectors (indexer.index.vectors), reusing
+    those `embedded` already holds."""
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
@@ -135,6 +141,7 @@ def _write_segment(leaf, target: Path) -> None:
     for field in fields:
         if leaf.schema[field].scorable:
             np.save(partial / f"lengths-{field}.npy", leaf_length_codes(leaf, field))
+    vectors.write(leaf, partial, embedded)
     (partial / "fields.json").write_text(json.dumps(fields))
     os.replace(partial, target)
 
@@ -170,8 +177,10 @@ class SegmentArrays:
         self.collided = np.load(path / "collided.npy")
         self.lengths = {f: load(f"lengths-{f}.npy") for f in self.fields
                         if (path / f"lengths-{f}.npy").is_file()}
+        self.vectors = vectors.open_rows(path)  # None: a segment built without them
         self.files = [self.terms, self.starts, self.docnums, self.weights,
-                      *self.lengths.values()]
+                      *self.lengths.values(), *([self.vectors] if self.vectors is not None
+                                                else [])]
 
     @classmethod
     def open(cls, generation: Path, segid: str) -> "SegmentArrays | None":

@@ -20,9 +20,10 @@ from indexer.errors import BadRequest, IndexEmpty, OfstedSearchError
 from indexer.index.facet_registry import BY_NAME, FACETS
 from indexer.ingest.inspection_types import label_for
 from indexer.models import FacetValue, Hit, PassageHit, SearchRequest, SearchResults, dated
-from indexer.search import ranking
+from indexer.search import hybrid, ranking
 from indexer.search.cells import Selection
 from indexer.search.dead_ends import fallback_parts, find_authority, most_words
+from indexer.search.highlight import snippet_of
 from indexer.search.expansion import Deadline, bound
 from indexer.search.facets import FacetTable, combine
 from indexer.search.fallback import has_require, log_fast_path_failure, whoosh_failures
@@ -30,7 +31,8 @@ from indexer.search.generations import Generation, Reader
 from indexer.search.links import paginated, report_path
 from indexer.search.query_checks import nearest
 from indexer.search.plans import planned
-from indexer.search.querying import QueryPlan
+from indexer.search.querying import QueryPlan, plain_word_runs
+from indexer.search.vocabulary import analyse
 
 EMPTY_MESSAGE = ("the index is empty: add reports with "
                  "`python -m indexer build PATH ...` (see the README)")
@@ -48,6 +50,8 @@ class Matches:
     reports: dict[str, dict]  # report_id -> stored report
     generation: str  # name of the generation directory (changes with every build)
     match: str = "all"  # "all": passages with every word; "most": most of them (dead_ends)
+    mode: str = "words"  # "hybrid": words and meaning fused (indexer.search.hybrid)
+    how: np.ndarray | None = None  # hybrid: hybrid.WORDS/MEANING/BOTH for each of selection.ids
 
     @cached_property
     def positions(self) -> np.ndarray:
@@ -86,6 +90,9 @@ class Answer:
         self._places: dict[str, dict] = {}  # report_id -> _places() of the hits' reports
         self.authority_words: dict | None = None
         self.snippets = True  # False: hits without highlighted snippets (exports)
+        self.fusion = hybrid.FUSION  # the hybrid weights (benchmarks try others)
+        self.query_vector: np.ndarray | None = None  # hybrid: the query's vector
+        self._how: tuple[np.ndarray, np.ndarray] | None = None  # hybrid: (ids, how found)
 
     def matches(self) -> Matches:
         """Every passage the request matches, as a mask over index documents."""
@@ -109,6 +116,8 @@ class Answer:
         query = bound(plan.query, self.searcher.reader(), self.deadline)
         plan = dataclasses.replace(plan, query=query)
         ids, scores = self._matching(plan.query)
+        if self._hybrid(plan, scores):
+            return self._hybrid_match(plan, selected, ids, scores)
         selection = Selection(self.g.cells, ids, selected, self._hidden(plan, selected))
         match = "all"
         if not selection.total and not isinstance(plan.query, wq.Every):
@@ -119,6 +128,61 @@ class Answer:
                 scores, match = self.scores[ids], "most"
         return Matches(plan, selected, selection, scores, self.table, self.g.reports,
                        self.g.path.name, match)
+
+    def _hybrid(self, plan: QueryPlan, scores) -> bool:
+        """Words and meaning together: asked for, plain words, vectors in the index."""
+        return (self.request.mode == "hybrid" and hybrid.applies(self.request.query)
+                and scores is not None and not isinstance(plan.query, wq.Every)
+                and self.g.vectors is not None)
+
+    def _hybrid_match(self, plan: QueryPlan, selected: dict, ids, scores) -> Matches:
+        """The passages with the words (most of them for 4+ words) and the passages
+        nearest in meaning, under the filters, fused (indexer.search.hybrid)."""
+        allowed = self._filtered(self.table.live, plan, selected)
+        keep = allowed[ids]
+        ids, scores = ids[keep], scores[keep]
+        parts = fallback_parts(self.request.query, self._plan_alone)
+        need = hybrid.minimum_match(len(parts[0])) if parts and not parts[1] else None
+        if need is not None:
+            mask, dense, _ = most_words(self._evaluate, parts[0], allowed, need)
+            mask[ids] = True
+            dense[ids] = np.maximum(dense[ids], scores)
+            ids = np.flatnonzero(mask)
+            scores = dense[ids]
+        vector = hybrid.query_vector(self.request.query)
+        cosines = self.g.vectors.cosines(vector, allowed & self._named_sections(plan))
+        fused = hybrid.fuse(ids, scores, cosines, self._together(), self.fusion,
+                            self._improvements())
+        selection = Selection(self.g.cells, fused.ids, selected, self._hidden(plan, selected))
+        self.query_vector = vector
+        return Matches(plan, selected, selection, fused.scores, self.table, self.g.reports,
+                       self.g.path.name, "all", "hybrid", fused.how)
+
+    def _named_sections(self, plan: QueryPlan) -> np.ndarray:
+        """The sections the words name ("what needs to improve ..." searches improvement
+        sections: querying), as a mask; every document when they name none."""
+        named = sorted({leaf.text for leaf in _leaves(plan.query)
+                        if getattr(leaf, "fieldname", None) == "section"})
+        return self.table.mask_for("section", named) if named else self.table.live
+
+    def _improvements(self) -> np.ndarray | None:
+        """Improvement sections, for words that ask what should improve (else None)."""
+        if not hybrid.asks_what_to_improve(self.request.query):
+            return None
+        return self.table.mask_for("section", list(hybrid.IMPROVEMENT_SECTIONS))
+
+    def _together(self) -> np.ndarray | None:
+        """The share of the query's adjacent word pairs that stand together (at most one
+        word apart) in each passage; None for a single word."""
+        terms = [t for run in plain_word_runs(self.request.query) for w, _, _ in run
+                 for t in analyse(w)]
+        pairs = list(zip(terms, terms[1:]))
+        if not pairs or len(pairs) > hybrid.MAX_PAIRS:
+            return None
+        together = np.zeros(self.table.size)
+        for pair in pairs:
+            together += self._evaluate(wq.Phrase("text", list(pair), slop=2))[0]
+        return together / len(pairs)
 
     @staticmethod
     def _hidden(plan: QueryPlan, selected: dict) -> dict[str, list]:
@@ -184,6 +248,8 @@ class Answer:
     def run(self) -> SearchResults:
         found = self.matches()
         plan, selected, selection = found.plan, found.selected, found.selection
+        if found.how is not None:
+            self._how = selection.ids, found.how
         total = selection.total
         pages = max(1, math.ceil(total / self.request.per_page))
         if self.request.page > pages:
@@ -194,7 +260,7 @@ class Answer:
             page=self.request.page, per_page=self.request.per_page,
             hits=self._hits(plan, found), facets=facets,
             suggestion=self._suggestion(plan, total), expansions=list(plan.expansions),
-            match=found.match, authority_in_query=self.authority_words)
+            match=found.match, authority_in_query=self.authority_words, mode=found.mode)
 
     def _validated_filters(self) -> dict[str, list]:
         """Every facet's selected values, each checked against the facet's vocabulary
@@ -304,9 +370,10 @@ class Answer:
         if fields["report_id"] not in self._places:  # a long report: once per request
             self._places[fields["report_id"]] = _places(report)
         paged, places = paginated(report), self._places[fields["report_id"]]
+        how = self._matched(docnum)
         passages = [PassageHit(pid, report_path(fields["report_id"], pid, self.request.query,
                                                 paged),
-                               fields["text"], self._snippet(plan, fields["text"]),
+                               fields["text"], self._snippet(plan, fields["text"], how),
                                places.get(pid, ([], None))[1])
                     for pid in fields["passage_ids"]]
         return Hit(
@@ -324,10 +391,24 @@ class Answer:
             date_kind=dated(report).kind,
             original_url=report.get("original_url"),
             heading_path=places.get(fields["passage_ids"][0], ([], None))[0],
-            facets={f.name: fields.get(f.field) for f in FACETS})
+            facets={f.name: fields.get(f.field) for f in FACETS}, matched=how)
 
-    def _snippet(self, plan: QueryPlan, text: str) -> str:
-        return plan.highlighter.snippet(text) if self.snippets else ""
+    def _matched(self, docnum: int) -> str:
+        """"words", "meaning" or "both": how a hybrid search found the document."""
+        if self._how is None:
+            return "words"
+        ids, how = self._how
+        at = int(np.searchsorted(ids, docnum))
+        return hybrid.MATCHED[int(how[at])] if at < ids.size and ids[at] == docnum else "words"
+
+    def _snippet(self, plan: QueryPlan, text: str, how: str = "words") -> str:
+        """The highlighted passage; found by meaning alone: its closest sentence marked."""
+        if not self.snippets:
+            return ""
+        if how == "meaning" and self.query_vector is not None:
+            span = hybrid.closest_sentence(text, self.query_vector)
+            return snippet_of(text, [span] if span else [])
+        return plan.highlighter.snippet(text)
 
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:
         if not plan.text_query or (total >= 5 and not plan.corrected):

@@ -94,9 +94,10 @@ def fallback_parts(query: str, plan) -> tuple[list[wq.Query], list[wq.Query]] | 
     return (parts, required) if len(parts) >= 2 else None
 
 
-def most_words(evaluate, parts: list[wq.Query], allowed: np.ndarray):
-    """(mask, scores, counts): the allowed passages that have at least half of the parts,
-    with their scores summed as an OR query sums them and how many parts each has."""
+def most_words(evaluate, parts: list[wq.Query], allowed: np.ndarray, need: int | None = None):
+    """(mask, scores, counts): the allowed passages that have at least `need` of the parts
+    (default: half), with their scores summed as an OR query sums them and how many parts
+    each has."""
     counts = np.zeros(allowed.size, np.int16)
     scores = np.zeros(allowed.size, np.float64)
     for part in parts:
@@ -104,6 +105,6 @@ def most_words(evaluate, parts: list[wq.Query], allowed: np.ndarray):
         counts += mask
         scores += np.where(mask, part_scores, 0.0)
     counts[~allowed] = 0
-    need = max(1, math.ceil(len(parts) / 2))
+    need = need or max(1, math.ceil(len(parts) / 2))
     mask = counts >= need
     return mask, np.where(mask, scores, 0.0), np.where(mask, counts, 0)

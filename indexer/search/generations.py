@@ -23,6 +23,7 @@ from indexer.index.facet_registry import FACETS, Known
 from indexer.index.schema import make_schema
 from indexer.models import REPORT_FORMAT
 from indexer.search import highlight, ranking
+from indexer.search.hybrid import Vectors, query_vector
 from indexer.search.cells import Cells
 from indexer.search.facets import FacetTable
 from indexer.search.postings import Postings, TermCache
@@ -101,6 +102,10 @@ class Generation:
         self.mapped = self._mapped()  # segment id -> its memory-mapped postings
         # None: Whoosh alone (a weighting the numpy path does not reproduce)
         self.postings = Postings.open(self.searcher, self.cache, self.mapped)
+        # every passage's vector, mapped (None: an index built without them: words only)
+        self.vectors = Vectors.open(self.searcher.reader(), self.mapped)
+        if self.vectors is not None:
+            query_vector("")  # the model, loaded once per process: no query waits for it
         self.empty = self.searcher.reader().doc_count() == 0  # no live passage
         if self.postings is not None and not self.empty:
             _warm(self.searcher, self.postings, self.schema)

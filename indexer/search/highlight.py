@@ -66,22 +66,26 @@ class Highlighter:
 
     def snippet(self, text: str) -> str:
         """Safe HTML: the passage (or up to three windows of it) with <mark>ed matches."""
-        spans = self.spans(text) if self else []
-        if len(text) <= SNIPPET_CHARS or not spans:
-            windows = [(0, min(len(text), SNIPPET_CHARS))]
-        else:
-            windows = _windows(text, spans)
-        parts = []
-        for start, end in windows:
-            inner = [(max(s, start), min(e, end)) for s, e in spans if s < end and e > start]
-            body = mark(text[start:end], [(s - start, e - start) for s, e in inner])
-            parts.append(body)
-        html_text = " … ".join(parts)
-        if windows[0][0] > 0:
-            html_text = "… " + html_text
-        if windows[-1][1] < len(text):
-            html_text += " …"
-        return sanitise(html_text)
+        return snippet_of(text, self.spans(text) if self else [])
+
+
+def snippet_of(text: str, spans: list[tuple[int, int]]) -> str:
+    """Safe HTML: the passage (or up to three windows of it around `spans`), spans marked."""
+    if len(text) <= SNIPPET_CHARS or not spans:
+        windows = [(0, min(len(text), SNIPPET_CHARS))]
+    else:
+        windows = _windows(text, spans)
+    parts = []
+    for start, end in windows:
+        inner = [(max(s, start), min(e, end)) for s, e in spans if s < end and e > start]
+        body = mark(text[start:end], [(s - start, e - start) for s, e in inner])
+        parts.append(body)
+    html_text = " … ".join(parts)
+    if windows[0][0] > 0:
+        html_text = "… " + html_text
+    if windows[-1][1] < len(text):
+        html_text += " …"
+    return sanitise(html_text)
 
 
 def analysed(text: str, exact: bool = False) -> tuple[tuple[str, int, int, int], ...]:

@@ -11,6 +11,7 @@ from indexer.errors import BadRequest
 from indexer.index.facet_registry import FACETS, YEARS
 from indexer.index.schema import SORTS
 from indexer.models import SearchRequest
+from indexer.search.hybrid import MODES
 
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
@@ -19,7 +20,7 @@ MAX_PAGE = 1000
 MAX_FILTER_VALUES = 50
 MAX_VALUE_CHARS = 100
 KNOWN_PARAMS = ("q", *(f.param for f in FACETS), "year_from", "year_to", "page", "per_page",
-                "sort", "expand")
+                "sort", "expand", "mode")
 _YEAR_RANGE = re.compile(r"\s*(\d{4})\s*(?:-|–|\.\.|to)\s*(\d{4})\s*")
 
 
@@ -120,6 +121,10 @@ def parse_params(params, extra=()) -> SearchRequest:
         errors.append(f"sort must be one of {', '.join(SORTS)}, not {sort[:40]!r}")
     request.sort = sort if sort in SORTS else "relevance"
     request.expand = (params.get("expand") or "1").lower() not in ("0", "false", "off", "no")
+    mode = (params.get("mode") or "hybrid").strip().lower()
+    if mode not in MODES:
+        errors.append(f"mode must be one of {', '.join(MODES)}, not {mode[:40]!r}")
+    request.mode = mode if mode in MODES else "hybrid"
     if errors:
         raise BadRequest("; ".join(errors))
     return request

@@ -1,0 +1,167 @@
+"""Hybrid ranking: passages found by their words (BM25F) and by their meaning (the cosine
+of their vector with the query's, indexer.index.embedding), fused into one ranking.
+
+`mode=hybrid` (the default) applies to queries of plain words only; quoted phrases,
+AND/OR/NOT, brackets, `field:` syntax, prefixes and boosts keep their exact lexical
+meaning (`applies()`), and `mode=words` is the lexical search alone. What a hybrid search
+matches (its total and facet counts) is the union of
+- the passages with the words: all of them, or for a query of four or more words at
+  least `Fusion.min_share` of them (minimum should match), and
+- the `Fusion.neighbours` passages nearest the query in meaning, under the same filters,
+  whose cosine reaches `Fusion.floor`.
+Each candidate's score is `words * bm25 / best bm25 + meaning * (cos - floor) / (best cos
+- floor)`, and passages where adjacent query words stand together get `adjacency` more of
+their words' share. Weights were tuned on the judged development split only
+(docs/decisions/0031-hybrid-ranking.md).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from indexer.index import embedding
+
+MODES = ("hybrid", "words")
+WORDS, MEANING, BOTH = 1, 2, 3  # how a candidate was found (bits)
+MATCHED = {WORDS: "words", MEANING: "meaning", BOTH: "both"}
+MAX_PAIRS = 8  # adjacent word pairs looked for (a longer query gets no adjacency bonus)
+CHUNK_ROWS = 32_768  # vectors converted to float32 at a time (8 MB a chunk per thread)
+_PLAIN = re.compile(r"[\w'’.‐‑-]+")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+_IMPROVE = re.compile(r"\b(recommend\w*|improve\w*|should|must|needs? to)\b", re.IGNORECASE)
+IMPROVEMENT_SECTIONS = ("areas_for_improvement", "priority_action", "areas_for_development")
+_SENTENCE = re.compile(r"[^\s•▪].*?(?:[.!?;](?=\s|$)|$)", re.DOTALL)  # "4.1%" stays whole
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """Every weight of hybrid ranking in one place; FUSION is what searches use."""
+
+    words: float = 1.0  # weight of a candidate's BM25F score over the best candidate's
+    meaning: float = 1.0  # weight of its cosine, scaled between floor and the best cosine
+    neighbours: int = 50  # passages nearest in meaning that join the candidates
+    floor: float = 0.3  # a passage below this cosine is never matched by meaning
+    adjacency: float = 0.3  # extra share of the words' part where query words stand together
+    min_share: float = 0.5  # 4+ words: the share of them a passage needs
+    improvements: float = 0.5  # extra for improvement sections when the words ask what to improve
+
+
+FUSION = Fusion()
+
+
+def applies(query: str) -> bool:
+    """Hybrid ranking for a query of plain words only (at least one)."""
+    words = query.split()
+    return bool(words) and all(_PLAIN.fullmatch(w) and w not in _OPERATORS for w in words)
+
+
+def asks_what_to_improve(query: str) -> bool:
+    """Words that look for recommendations: "what should improve", "recommendations ..."."""
+    return bool(_IMPROVE.search(query))
+
+
+@lru_cache(maxsize=1024)
+def query_vector(text: str) -> np.ndarray:
+    """The query's unit vector (remembered: a page of results embeds the query once)."""
+    vector = embedding.embed([text])[0]
+    vector.setflags(write=False)
+    return vector
+
+
+class Vectors:
+    """A generation's passage vectors: each segment's mapped rows at its docnum offset."""
+
+    def __init__(self, parts: list[tuple[int, np.ndarray]], size: int):
+        self.parts, self.size = parts, size
+
+    @classmethod
+    def open(cls, reader, mapped: dict) -> "Vectors | None":
+        """From a Whoosh reader's segments and their mapped arrays; None if any lacks them."""
+        from indexer.index.mapped import segment_id
+
+        parts = []
+        for leaf, offset in reader.leaf_readers():
+            arrays = mapped.get(segment_id(leaf))
+            if leaf.doc_count_all() and (arrays is None or arrays.vectors is None):
+                return None
+            if leaf.doc_count_all():
+                parts.append((offset, arrays.vectors))
+        return cls(parts, reader.doc_count_all())
+
+    def cosines(self, query: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+        """The cosine of every allowed document with the query (-1 elsewhere)."""
+        out = np.full(self.size, -1.0, dtype=np.float32)
+        for offset, rows in self.parts:
+            wanted = np.flatnonzero(allowed[offset:offset + rows.shape[0]])
+            if wanted.size * 4 < rows.shape[0]:  # few allowed: read only their rows
+                out[offset + wanted] = np.asarray(rows[wanted], dtype=np.float32) @ query
+                continue
+            for start in range(0, rows.shape[0], CHUNK_ROWS):
+                block = np.asarray(rows[start:start + CHUNK_ROWS], dtype=np.float32)
+                out[offset + start:offset + start + block.shape[0]] = block @ query
+            out[offset:offset + rows.shape[0]][~allowed[offset:offset + rows.shape[0]]] = -1.0
+        return out
+
+
+@dataclass
+class Fused:
+    ids: np.ndarray  # ascending docnums of every candidate
+    scores: np.ndarray  # the fused score of each
+    how: np.ndarray  # WORDS, MEANING or BOTH for each
+
+
+def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, cosines: np.ndarray,
+         together: np.ndarray | None, fusion: Fusion = FUSION,
+         preferred: np.ndarray | None = None) -> Fused:
+    """The candidates of both kinds and their fused scores. `together`: the share of the
+    query's adjacent word pairs that stand together in each document (None: fewer than two
+    words); `preferred`: a mask of documents in improvement sections, for a query that asks
+    what to improve (None: no preference)."""
+    near = _nearest(cosines, fusion)
+    ids = np.union1d(lexical_ids, near)
+    how = np.where(np.isin(ids, lexical_ids), WORDS, 0) | np.where(np.isin(ids, near), MEANING, 0)
+    words = np.zeros(ids.size)
+    if lexical_ids.size:
+        words[np.searchsorted(ids, lexical_ids)] = lexical_scores
+        best = float(lexical_scores.max())
+        words = words / best if best > 0 else words
+    if together is not None:
+        words = words * (1.0 + fusion.adjacency * together[ids])
+    cos = cosines[ids].astype(np.float64)
+    top = float(cos.max()) if cos.size else 0.0
+    meaning = np.clip((cos - fusion.floor) / max(top - fusion.floor, 1e-6), 0.0, 1.0)
+    scores = fusion.words * words + fusion.meaning * meaning
+    if preferred is not None:
+        scores = scores * (1.0 + fusion.improvements * preferred[ids])
+    return Fused(ids, scores, how)
+
+
+def _nearest(cosines: np.ndarray, fusion: Fusion) -> np.ndarray:
+    """Ascending docnums of the `neighbours` nearest passages at or above the floor."""
+    above = np.flatnonzero(cosines >= fusion.floor)
+    if above.size > fusion.neighbours:
+        cut = np.argpartition(-cosines[above], fusion.neighbours - 1)[:fusion.neighbours]
+        above = np.sort(above[cut])
+    return above
+
+
+def minimum_match(words: int, fusion: Fusion = FUSION) -> int | None:
+    """How many of a query's searchable words a passage needs, when not all (4+ words)."""
+    return max(2, math.ceil(fusion.min_share * words)) if words >= 4 else None
+
+
+def closest_sentence(text: str, query: np.ndarray) -> tuple[int, int] | None:
+    """(start, end) of the sentence of `text` nearest the query in meaning."""
+    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+    if not spans:
+        return None
+    sentences = [text[s:e] for s, e in spans]
+    best = int(np.argmax(embedding.embed(sentences) @ query))
+    start, end = spans[best]
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
