@@ -37,8 +37,8 @@ from indexer.search.hybrid import FUSION, Fusion  # noqa: E402
 from indexer.search.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
 from indexer.models import SearchRequest  # noqa: E402
 from indexer.search.service import SearchIndex  # noqa: E402
-from indexer.search.spelling import Speller  # noqa: E402
-from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT  # noqa: E402
+from indexer.index.spelling import Speller  # noqa: E402
+from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 QUERIES_FILE = DATA / "relevance_queries.toml"
