@@ -26,6 +26,7 @@ from indexer.ingest.parse import parse_file
 from indexer.models import (FacetValue, Hit, Passage, PassageHit, Report, SearchRequest,
                             SearchResults, Section, dated)
 from indexer.search.highlight import Highlighter, mark, sanitise
+from indexer.search.hybrid import meaning_span
 from indexer.search.links import PAGE_PASSAGES, paginated, report_path
 from indexer.search.query_checks import typed_filters
 from indexer.search.request import (KNOWN_PARAMS, MAX_PER_PAGE, MAX_QUERY_CHARS, ArgParams,
@@ -37,7 +38,7 @@ __all__ = [
     "SearchIndex", "SearchRequest", "SearchResults", "Hit", "PassageHit", "FacetValue",
     "Report", "Section", "Passage", "dated", "parse_params", "ArgParams", "KNOWN_PARAMS",
     "MAX_PER_PAGE", "MAX_QUERY_CHARS", "typed_filters", "Highlighter", "mark", "sanitise",
-    "report_path", "paginated", "PAGE_PASSAGES",
+    "report_path", "paginated", "PAGE_PASSAGES", "meaning_span",
     # the facet registry and what we know about Ofsted
     "FACETS", "BY_NAME", "Known", "by_query_name", "REGIONS", "SECTION_LABELS",
     "HIDDEN_BY_DEFAULT",

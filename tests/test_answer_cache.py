@@ -79,7 +79,9 @@ def test_every_request_field_is_in_the_key():
                SearchRequest("children", {"year": [2018]}, [], 2, 10, "relevance", True),
                SearchRequest("children", {"year": [2018]}, [], 1, 20, "relevance", True),
                SearchRequest("children", {"year": [2018]}, [], 1, 10, "newest", True),
-               SearchRequest("children", {"year": [2018]}, [], 1, 10, "relevance", False)]
+               SearchRequest("children", {"year": [2018]}, [], 1, 10, "relevance", False),
+               SearchRequest("children", {"year": [2018]}, [], 1, 10, "relevance", True,
+                             "words")]
     keys = {key_of(stamp, r) for r in changed} | {key_of(("gen-2", 1.0), base)}
     assert key_of(stamp, base) not in keys and len(keys) == len(changed) + 1
     assert key_of(stamp, base) == key_of(stamp, SearchRequest("children", {"year": [2018]},

@@ -29,7 +29,9 @@ def seed_copy(tmp_path, seeds_dir) -> Path:
 
 
 def total(index_dir, query, **filters) -> int:
-    return SearchIndex(index_dir).search(SearchRequest(query=query, **filters)).total
+    """Passages with the words (mode=words: what the build put in or took out)."""
+    return SearchIndex(index_dir).search(SearchRequest(query=query, mode="words",
+                                                       **filters)).total
 
 
 def test_incremental_rebuilds(tmp_path, seed_copy):

@@ -43,10 +43,11 @@ def test_phrase_does_not_light_up_its_words_elsewhere(index):
 
 
 def test_words_are_all_required_and_stemmed(index):
-    assert search(index, "management oversight").total == 9
-    assert search(index, "oversight").total == 12
+    assert search(index, "management oversight", mode="words").total == 9
+    assert search(index, "oversight", mode="words").total == 12
     assert search(index, "oversight NOT management").total == 3
-    assert search(index, "childrens").total == search(index, "children’s").total
+    assert search(index, "childrens", mode="words").total == search(
+        index, "children’s", mode="words").total
 
 
 def test_facet_counts_follow_the_documented_rule(index):
@@ -192,12 +193,14 @@ def test_names_alone_lowercase_or_already_filtered_are_words(seed_index):
 def test_most_words_mode_ranks_by_how_many_words_a_passage_has(seed_index):
     index = SearchIndex(seed_index)
     query = "police sergeants seconded as multi-agency team managers"
-    results = index.search(SearchRequest(query=query, per_page=50))
+    results = index.search(SearchRequest(query=query, per_page=50, mode="words"))
     assert results.match == "most" and results.total >= 2
-    assert index.search(SearchRequest(query="police sergeants")).match == "all"
+    assert index.search(SearchRequest(query="police sergeants", mode="words")).match == "all"
+    # hybrid: passages with most of the words are matches (minimum should match)
+    assert index.search(SearchRequest(query=query, per_page=50)).match == "all"
     # operators, fields and single words say exactly what they want: no fallback
     for strict in ("police AND zebra", "zebra section:findings", "zebra"):
-        answer = index.search(SearchRequest(query=strict))
+        answer = index.search(SearchRequest(query=strict, mode="words"))
         assert (answer.total, answer.match) == (0, "all")
 
 

@@ -27,7 +27,7 @@ def key_of(stamp: tuple, request: SearchRequest) -> tuple:
     return (stamp, request.query, tuple((name, tuple(values))
                                         for name, values in request.filters.items()),
             tuple(request.year_ranges), request.page, request.per_page, request.sort,
-            request.expand)
+            request.expand, request.mode)
 
 
 class AnswerCache:

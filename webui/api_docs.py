@@ -35,6 +35,10 @@ PARAMETERS: dict[str, tuple[str, dict]] = {
              {"type": "string", "enum": ["relevance", "newest", "oldest"]}),
     "expand": ("0 searches only the words typed (no synonyms or corrections)",
                {"type": "string", "enum": ["0", "1"]}),
+    "mode": ("hybrid (default): passages found by their words and by their meaning, each "
+             "hit saying which (matched: words, meaning or both); words: by the words alone. "
+             "Quotes, AND/OR/NOT and fields are always searched exactly",
+             {"type": "string", "enum": ["hybrid", "words"]}),
     "by": ("type: split each year by inspection framework",
            {"type": "string", "enum": [v for v in BY_VALUES if v]}),
     "compare_authority": ("an authority to compare (key, name or alias; repeatable, up to 4 "

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from indexer.api import (HIDDEN_BY_DEFAULT, MAX_QUERY_CHARS, SECTION_LABELS, BadRequest,
                          Highlighter, NotFound, Passage, Report, SearchRequest, Section, citation,
-                         dated, mark, passage_pages)
+                         dated, mark, meaning_span, passage_pages)
 from webui import get_index
 from webui.params import reject_unknown
 from webui.security import marked
@@ -85,7 +85,8 @@ def highlighter_for(query: str) -> tuple[Highlighter | None, str | None]:
 def matching_passages(report: Report, query: str) -> tuple[set[str], dict]:
     """Ids of this report's passages that the search itself returns for the query, so the
     report page counts exactly what the results page counted (words alone are marked too),
-    and how the search read the words: {"match": "all" | "most", "expansions": [...]}."""
+    and how the search read the words: {"match": "all" | "most", "expansions": [...],
+    "meaning": the ids of the passages it found by meaning alone}."""
     same_report = {"authority": [report.authority_key], "year": [report.year],
                    "inspection_type": [report.inspection_type]}
     request_ = SearchRequest(query=query, filters=same_report,
@@ -94,12 +95,15 @@ def matching_passages(report: Report, query: str) -> tuple[set[str], dict]:
         results = get_index().search(request_, snippets=False)  # only ids are used
     except BadRequest:
         return set(), {}
-    return ({p.passage_id for hit in results.hits if hit.report_id == report.report_id
-             for p in hit.passages}, {"match": results.match, "expansions": results.expansions})
+    ours = [hit for hit in results.hits if hit.report_id == report.report_id]
+    meaning = {p.passage_id for hit in ours if hit.matched == "meaning" for p in hit.passages}
+    return ({p.passage_id for hit in ours for p in hit.passages},
+            {"match": results.match, "expansions": results.expansions, "meaning": meaning})
 
 
 def section_views(report: Report, highlighter: Highlighter | None, matching: set[str],
-                  page: ReportPage, query: str = "") -> tuple[list[SectionView], list[PassageView]]:
+                  page: ReportPage, query: str = "", meaning: frozenset | set = frozenset()
+                  ) -> tuple[list[SectionView], list[PassageView]]:
     """This page's sections (holding only its passages) and every matching passage of the
     report, numbered, each with the link that reaches it (another page's URL if need be)."""
     views, matches, ordinal = [], [], -1
@@ -116,6 +120,8 @@ def section_views(report: Report, highlighter: Highlighter | None, matching: set
             if not here and passage.passage_id not in matching:
                 continue
             spans = highlighter.spans(passage.text) if highlighter else []
+            if passage.passage_id in meaning and here:  # found by meaning: its closest sentence
+                spans = [span for span in [meaning_span(passage.text, query)] if span]
             html = ("" if not here  # another page's match: only its number and link
                     else marked(mark(passage.text, spans)) if spans else escape(passage.text))
             shown = PassageView(passage.passage_id, Markup(html),
@@ -124,7 +130,8 @@ def section_views(report: Report, highlighter: Highlighter | None, matching: set
             if here:
                 view.passages.append(shown)
             # a passage the search found only through the title or heading is not a match here
-            if passage.passage_id in matching and (spans or not highlighter):
+            if passage.passage_id in matching and (spans or not highlighter
+                                                   or passage.passage_id in meaning):
                 matches.append(shown)
         if view.passages:
             views.append(view)
@@ -176,7 +183,8 @@ def report(report_id: str):
     searching = bool(query.strip()) and notice is None
     matching, how = matching_passages(found, query) if searching else (set(), {})
     page = report_pages.choose(found, request.args)
-    sections, matches = section_views(found, highlighter, matching, page, query)
+    sections, matches = section_views(found, highlighter, matching, page, query,
+                                      how.get("meaning", frozenset()))
     add_citations(found.report_id, sections)
     earlier, later = related(found, index.reports())
     return render_template("report.html", report=found, sections=sections, query=query,

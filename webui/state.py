@@ -10,7 +10,8 @@ from indexer.api import FACETS
 # API facet name -> the request parameter that filters it (indexer.index.facet_registry).
 FACET_PARAMS = {f.name: f.param for f in FACETS}
 FILTER_PARAMS = tuple(FACET_PARAMS.values())
-STATE_PARAMS = ("q", *FILTER_PARAMS, "year_from", "year_to", "sort", "per_page", "expand", "page")
+STATE_PARAMS = ("q", *FILTER_PARAMS, "year_from", "year_to", "sort", "per_page", "expand", "mode",
+                "page")
 MAX_LINK_VALUES = 60  # longer value lists cannot pass parse_params anyway
 _ORDER = {name: n for n, name in enumerate(STATE_PARAMS)}  # a parameter's place in a URL
 

@@ -132,31 +132,51 @@ class Answer:
     def _hybrid(self, plan: QueryPlan, scores) -> bool:
         """Words and meaning together: asked for, plain words, vectors in the index."""
         return (self.request.mode == "hybrid" and hybrid.applies(self.request.query)
-                and scores is not None and not isinstance(plan.query, wq.Every)
-                and self.g.vectors is not None)
+                and not isinstance(plan.query, wq.Every) and self.g.vectors is not None)
 
     def _hybrid_match(self, plan: QueryPlan, selected: dict, ids, scores) -> Matches:
         """The passages with the words (most of them for 4+ words) and the passages
-        nearest in meaning, under the filters, fused (indexer.search.hybrid)."""
-        allowed = self._filtered(self.table.live, plan, selected)
-        keep = allowed[ids]
+        nearest in meaning, fused (indexer.search.hybrid). Both sets are found without the
+        selected filters, which Selection applies as it does to words: so a facet value's
+        count is what selecting it shows."""
+        visible = self._visible(plan, selected)
+        if scores is None:  # Whoosh answered (no scores): every match counts the same
+            scores = np.ones(ids.size)
+        keep = visible[ids]
         ids, scores = ids[keep], scores[keep]
         parts = fallback_parts(self.request.query, self._plan_alone)
         need = hybrid.minimum_match(len(parts[0])) if parts and not parts[1] else None
         if need is not None:
-            mask, dense, _ = most_words(self._evaluate, parts[0], allowed, need)
+            mask, dense, _ = most_words(self._evaluate, parts[0], visible, need)
             mask[ids] = True
             dense[ids] = np.maximum(dense[ids], scores)
             ids = np.flatnonzero(mask)
             scores = dense[ids]
         vector = hybrid.query_vector(self.request.query)
-        cosines = self.g.vectors.cosines(vector, allowed & self._named_sections(plan))
-        fused = hybrid.fuse(ids, scores, cosines, self._together(), self.fusion,
-                            self._improvements())
+        cosines = self.g.vectors.cosines(vector, visible & self._named_sections(plan))
+        lengths = None if self.postings is None else self._lengths
+        fused = hybrid.fuse(ids, scores, hybrid.nearest(cosines, self.fusion), cosines,
+                            self._together(), self.fusion, self._improvements(), lengths)
         selection = Selection(self.g.cells, fused.ids, selected, self._hidden(plan, selected))
         self.query_vector = vector
         return Matches(plan, selected, selection, fused.scores, self.table, self.g.reports,
                        self.g.path.name, "all", "hybrid", fused.how)
+
+    def _lengths(self, at: np.ndarray) -> np.ndarray:
+        """The passages' lengths in words (fail open: no length, no damping)."""
+        try:
+            return self.postings.lengths("text", at)
+        except Exception:  # noqa: BLE001 - the fast path's files: Whoosh answers the rest
+            log_fast_path_failure()
+            return np.full(at.size, np.inf)
+
+    def _visible(self, plan: QueryPlan, selected: dict) -> np.ndarray:
+        """Live documents without the values hidden by default (boilerplate), whatever
+        the selected filters."""
+        visible = self.table.live.copy()
+        for name, values in self._hidden(plan, selected).items():
+            visible &= ~self.table.mask_for(name, values)
+        return visible
 
     def _named_sections(self, plan: QueryPlan) -> np.ndarray:
         """The sections the words name ("what needs to improve ..." searches improvement

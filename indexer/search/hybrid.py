@@ -4,15 +4,18 @@ of their vector with the query's, indexer.index.embedding), fused into one ranki
 `mode=hybrid` (the default) applies to queries of plain words only; quoted phrases,
 AND/OR/NOT, brackets, `field:` syntax, prefixes and boosts keep their exact lexical
 meaning (`applies()`), and `mode=words` is the lexical search alone. What a hybrid search
-matches (its total and facet counts) is the union of
+matches (its total and every facet count) is the union of
 - the passages with the words: all of them, or for a query of four or more words at
   least `Fusion.min_share` of them (minimum should match), and
-- the `Fusion.neighbours` passages nearest the query in meaning, under the same filters,
-  whose cosine reaches `Fusion.floor`.
-Each candidate's score is `words * bm25 / best bm25 + meaning * (cos - floor) / (best cos
-- floor)`, and passages where adjacent query words stand together get `adjacency` more of
-their words' share. Weights were tuned on the judged development split only
-(docs/decisions/0031-hybrid-ranking.md).
+- the passages whose cosine with the query reaches that of its `Fusion.neighbours`-th
+  nearest passage (and `Fusion.floor`),
+both found among the visible passages before the selected filters apply, so selecting a
+facet value shows as many passages as its count said. A candidate's score is
+`words * bm25 / best bm25 + meaning * (cos - floor) / (best cos - floor)`: the words' part
+grows by `adjacency` where adjacent query words stand together, the meaning part shrinks
+for passages shorter than `short` words, and for words that ask what should improve,
+passages in improvement sections count `improvements` more. Weights were tuned on the
+judged development split only (docs/decisions/0031-hybrid-ranking.md).
 """
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ MATCHED = {WORDS: "words", MEANING: "meaning", BOTH: "both"}
 MAX_PAIRS = 8  # adjacent word pairs looked for (a longer query gets no adjacency bonus)
 CHUNK_ROWS = 32_768  # vectors converted to float32 at a time (8 MB a chunk per thread)
 _PLAIN = re.compile(r"[\w'’.‐‑-]+")
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"}
 _IMPROVE = re.compile(r"\b(recommend\w*|improve\w*|should|must|needs? to)\b", re.IGNORECASE)
 IMPROVEMENT_SECTIONS = ("areas_for_improvement", "priority_action", "areas_for_development")
 _SENTENCE = re.compile(r"[^\s•▪].*?(?:[.!?;](?=\s|$)|$)", re.DOTALL)  # "4.1%" stays whole
@@ -47,7 +50,8 @@ class Fusion:
     floor: float = 0.3  # a passage below this cosine is never matched by meaning
     adjacency: float = 0.3  # extra share of the words' part where query words stand together
     min_share: float = 0.5  # 4+ words: the share of them a passage needs
-    improvements: float = 0.5  # extra for improvement sections when the words ask what to improve
+    improvements: float = 1.0  # extra for improvement sections when the words ask what to improve
+    short: float = 30.0  # a passage of fewer words counts its meaning in proportion (0: off)
 
 
 FUSION = Fusion()
@@ -114,14 +118,16 @@ class Fused:
     how: np.ndarray  # WORDS, MEANING or BOTH for each
 
 
-def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, cosines: np.ndarray,
-         together: np.ndarray | None, fusion: Fusion = FUSION,
-         preferred: np.ndarray | None = None) -> Fused:
-    """The candidates of both kinds and their fused scores. `together`: the share of the
+def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, near: np.ndarray,
+         cosines: np.ndarray, together: np.ndarray | None, fusion: Fusion = FUSION,
+         preferred: np.ndarray | None = None, lengths=None) -> Fused:
+    """The candidates of both kinds, the passages with the words (`lexical_ids`, ascending,
+    and their BM25F scores) and those `near` in meaning (nearest()), and their fused scores
+    (`cosines`: every document's cosine with the query). `together`: the share of the
     query's adjacent word pairs that stand together in each document (None: fewer than two
     words); `preferred`: a mask of documents in improvement sections, for a query that asks
-    what to improve (None: no preference)."""
-    near = _nearest(cosines, fusion)
+    what to improve (None: no preference); `lengths(ids)`: the passages' lengths in words
+    (a one-line passage is near many queries in meaning without saying much)."""
     ids = np.union1d(lexical_ids, near)
     how = np.where(np.isin(ids, lexical_ids), WORDS, 0) | np.where(np.isin(ids, near), MEANING, 0)
     words = np.zeros(ids.size)
@@ -134,13 +140,18 @@ def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, cosines: np.ndarra
     cos = cosines[ids].astype(np.float64)
     top = float(cos.max()) if cos.size else 0.0
     meaning = np.clip((cos - fusion.floor) / max(top - fusion.floor, 1e-6), 0.0, 1.0)
+    if lengths is not None and fusion.short > 0 and ids.size:
+        damped = np.minimum(1.0, lengths(ids) / fusion.short)
+        if preferred is not None:  # a one-line recommendation is what was asked for
+            damped[preferred[ids]] = 1.0
+        meaning = meaning * damped
     scores = fusion.words * words + fusion.meaning * meaning
     if preferred is not None:
         scores = scores * (1.0 + fusion.improvements * preferred[ids])
     return Fused(ids, scores, how)
 
 
-def _nearest(cosines: np.ndarray, fusion: Fusion) -> np.ndarray:
+def nearest(cosines: np.ndarray, fusion: Fusion = FUSION) -> np.ndarray:
     """Ascending docnums of the `neighbours` nearest passages at or above the floor."""
     above = np.flatnonzero(cosines >= fusion.floor)
     if above.size > fusion.neighbours:
@@ -165,3 +176,9 @@ def closest_sentence(text: str, query: np.ndarray) -> tuple[int, int] | None:
     while start < end and text[start].isspace():
         start += 1
     return start, end
+
+
+def meaning_span(text: str, query: str) -> tuple[int, int] | None:
+    """The sentence of `text` nearest the query (what a page marks in a passage that was
+    found by meaning alone)."""
+    return closest_sentence(text, query_vector(query))
