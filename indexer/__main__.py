@@ -1,4 +1,5 @@
-"""Command line: `python -m indexer build|parse|search` (the contract in DESIGN.md)."""
+"""Command line: `python -m indexer build|parse|search|fetch|update` (the contract in
+DESIGN.md); the console script `ofsted-search` is the same, with `serve`."""
 from __future__ import annotations
 
 import argparse
@@ -8,6 +9,7 @@ import sys
 from dataclasses import asdict
 
 from indexer.errors import IndexMissing, OfstedSearchError
+from indexer.fetch.cli import add_source_arguments, cmd_fetch
 from indexer.index.build import PARSE_SECONDS
 from indexer.index.sources import MAX_FILE_MB, shown
 from indexer.index.facet_registry import FACETS
@@ -15,11 +17,26 @@ from indexer.index.facet_registry import FACETS
 DEFAULT_INDEX = os.environ.get("OFSTED_INDEX", "index")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__)
+def _parser(prog: str = "python -m indexer") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="build or update the index")
     build.add_argument("paths", nargs="*", default=["seeds"], metavar="PATH")
+    _build_options(build)
+    parse = commands.add_parser("parse", help="parse one file and print the report")
+    parse.add_argument("file")
+    parse.add_argument("--json", action="store_true")
+    _search_options(commands.add_parser("search", help="search the index"))
+    fetch = commands.add_parser("fetch", help="download Ofsted's reports into a folder")
+    add_source_arguments(fetch, required=True)
+    fetch.add_argument("--json", action="store_true", help="print the summary as JSON")
+    update = commands.add_parser("update", help="fetch what is new, then build the index")
+    add_source_arguments(update, required=False)
+    _build_options(update)
+    return parser
+
+
+def _build_options(build: argparse.ArgumentParser) -> None:
     build.add_argument("--index", default=DEFAULT_INDEX)
     build.add_argument("--json", action="store_true", help="print the summary as JSON")
     build.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
@@ -28,10 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--parse-seconds", dest="parse_seconds", type=float,
                        default=PARSE_SECONDS,
                        help=f"give up a file whose parse takes longer (default {PARSE_SECONDS:g})")
-    parse = commands.add_parser("parse", help="parse one file and print the report")
-    parse.add_argument("file")
-    parse.add_argument("--json", action="store_true")
-    search = commands.add_parser("search", help="search the index")
+
+
+def _search_options(search: argparse.ArgumentParser) -> None:
     search.add_argument("query", nargs="?", default="")
     for facet in FACETS:
         search.add_argument(f"--{facet.param}", action="append", default=[], metavar="VALUE",
@@ -42,14 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--no-expand", dest="expand", action="store_const", const="0", default="1")
     search.add_argument("--index", default=DEFAULT_INDEX)
     search.add_argument("--json", action="store_true")
-    return parser
 
 
 def cmd_build(args) -> int:
-    """Exit 0: every supported file indexed or unchanged; 1: some failed (listed);
-    2: nothing done (a path that does not exist, another build running, a write failure)."""
+    """Exit 0: every supported file indexed, unchanged or not a report (listed); 1: some
+    failed (listed); 2: nothing done (a path that does not exist, another build running, a write failure)."""
     from indexer.index.build import build
-    from indexer.index.sources import shown
 
     progress = sys.stderr.isatty() and not args.json
     summary = build(args.paths, args.index, workers=args.workers, progress=progress,
@@ -57,21 +71,46 @@ def cmd_build(args) -> int:
     if args.json:
         print(json.dumps(asdict(summary), indent=2))
         return summary.exit_code
+    _print_build(summary)
+    return summary.exit_code
+
+
+def cmd_update(args) -> int:
+    """Fetch what is new into --out, then build the index from that folder (incremental:
+    only new or changed files are parsed). Exit code: the worse of the two steps."""
+    from indexer.fetch.cli import fetch_from_args, report
+    from indexer.index.build import build
+
+    progress = sys.stderr.isatty() and not args.json
+    fetched = fetch_from_args(args, progress)
+    built = build([fetched.out], args.index, workers=args.workers, progress=progress,
+                  max_file_mb=args.max_file_mb, parse_seconds=args.parse_seconds)
+    if args.json:
+        print(json.dumps({"fetch": {**asdict(fetched), "exit_code": fetched.exit_code},
+                          "build": {**asdict(built), "exit_code": built.exit_code}}, indent=2))
+    else:
+        report(fetched, as_json=False)
+        _print_build(built)
+    return max(fetched.exit_code, built.exit_code)
+
+
+def _print_build(summary) -> None:
     print(f"index: {shown(summary.index)}")
     if summary.full_rebuild:
         print(f"full rebuild: {summary.full_rebuild}")
     print(f"added {summary.added}, updated {summary.updated}, removed {summary.removed}, "
           f"unchanged {summary.unchanged}, skipped {len(summary.skipped)}, "
-          f"ignored {len(summary.ignored)}")
+          f"not reports {len(summary.not_reports)}, ignored {len(summary.ignored)}")
     for skipped in summary.skipped:
         print(f"  skipped {shown(skipped['path'])}: {skipped['reason']}")
+    for other in summary.not_reports:
+        print(f"  not a report {shown(other['path'])}: {other['reason']}")
     for ignored in summary.ignored:
         print(f"  ignored {shown(ignored['path'])}: {ignored['reason']}")
     for unknown in summary.unknown_authorities:
         print(f"  no authority record for {unknown['authority']!r} ({shown(unknown['source'])})")
     print(f"{summary.reports} reports, {summary.chunks} passages, {summary.pages} pages "
           f"in {summary.seconds:.1f} s")
-    return summary.exit_code
 
 
 def cmd_parse(args) -> int:
@@ -106,9 +145,10 @@ def cmd_search(args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    handler = {"build": cmd_build, "parse": cmd_parse, "search": cmd_search}[args.command]
+def main(argv: list[str] | None = None, prog: str = "python -m indexer") -> int:
+    args = _parser(prog).parse_args(argv)
+    handler = {"build": cmd_build, "parse": cmd_parse, "search": cmd_search,
+               "fetch": cmd_fetch, "update": cmd_update}[args.command]
     try:
         return handler(args)
     except IndexMissing as exc:  # its message names no path (it also reaches web pages)
