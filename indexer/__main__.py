@@ -8,11 +8,9 @@ import os
 import sys
 from dataclasses import asdict
 
-from indexer.errors import IndexMissing, OfstedSearchError
-from indexer.fetch.cli import add_source_arguments, cmd_fetch
-from indexer.index.build import PARSE_SECONDS
-from indexer.index.sources import MAX_FILE_MB, shown
-from indexer.index.facet_registry import FACETS
+from indexer.api import (FACETS, MAX_FILE_MB, PARSE_SECONDS, ArgParams, IndexMissing,
+                         OfstedSearchError, SearchIndex, add_source_arguments, build, cmd_fetch,
+                         fetch_from_args, fetch_report, parse_file, parse_params, shown)
 
 DEFAULT_INDEX = os.environ.get("OFSTED_INDEX", "index")
 
@@ -62,8 +60,8 @@ def _search_options(search: argparse.ArgumentParser) -> None:
 
 def cmd_build(args) -> int:
     """Exit 0: every supported file indexed, unchanged or not a report (listed); 1: some
-    failed (listed); 2: nothing done (a path that does not exist, another build running, a write failure)."""
-    from indexer.index.build import build
+    failed (listed); 2: nothing done (a path that does not exist, another build running, a
+    write failure)."""
 
     progress = sys.stderr.isatty() and not args.json
     summary = build(args.paths, args.index, workers=args.workers, progress=progress,
@@ -78,9 +76,6 @@ def cmd_build(args) -> int:
 def cmd_update(args) -> int:
     """Fetch what is new into --out, then build the index from that folder (incremental:
     only new or changed files are parsed). Exit code: the worse of the two steps."""
-    from indexer.fetch.cli import fetch_from_args, report
-    from indexer.index.build import build
-
     progress = sys.stderr.isatty() and not args.json
     fetched = fetch_from_args(args, progress)
     built = build([fetched.out], args.index, workers=args.workers, progress=progress,
@@ -89,7 +84,7 @@ def cmd_update(args) -> int:
         print(json.dumps({"fetch": {**asdict(fetched), "exit_code": fetched.exit_code},
                           "build": {**asdict(built), "exit_code": built.exit_code}}, indent=2))
     else:
-        report(fetched, as_json=False)
+        fetch_report(fetched, as_json=False)
         _print_build(built)
     return max(fetched.exit_code, built.exit_code)
 
@@ -114,7 +109,6 @@ def _print_build(summary) -> None:
 
 
 def cmd_parse(args) -> int:
-    from indexer.ingest.parse import parse_file
 
     report = parse_file(args.file)
     if args.json:
@@ -127,8 +121,6 @@ def cmd_parse(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from indexer.search.request import ArgParams, parse_params
-    from indexer.search.service import SearchIndex
 
     request = parse_params(ArgParams({
         "q": args.query, "page": args.page, "per_page": args.per_page, "sort": args.sort,

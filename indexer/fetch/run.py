@@ -19,7 +19,7 @@ from indexer.errors import FetchRefused
 from indexer.fetch import listing, manifest
 from indexer.fetch.client import Client, FetchFailed
 from indexer.fetch.targets import Target, deduplicate, folder_for, safe_file
-from indexer.ingest import authorities
+from indexer.domain import authorities
 
 
 @dataclass

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from indexer.ingest.authorities import authority_key
+from indexer.domain.authorities import authority_key
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 MAX_PART = 150
