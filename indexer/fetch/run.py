@@ -118,6 +118,9 @@ def all_providers(client: Client, base: str, summary: FetchSummary) -> list[list
         found.update((p.urn, p) for p in listed if p.urn not in found)
         if len(listed) < listing.ROWS:
             break
+    if not found and not summary.failed:
+        summary.failed.append({"url": listing.search_url(base, 0), "reason": (
+            "the search page lists no authorities: has the page's markup changed?")})
     return list(found.values())
 
 
