@@ -1,12 +1,14 @@
-"""Command line: `python -m indexer build|parse|search|fetch|update` (the contract in
-DESIGN.md); the console script `ofsted-search` is the same, with `serve`."""
+"""Command line: `python -m indexer build|parse|search|fetch|update|serve` (the contract in
+DESIGN.md); the console script `ofsted-search` is the same."""
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 from indexer.api import (FACETS, MAX_FILE_MB, PARSE_SECONDS, ArgParams, IndexMissing,
                          OfstedSearchError, SearchIndex, add_source_arguments, build, cmd_fetch,
@@ -31,6 +33,12 @@ def _parser(prog: str = "python -m indexer") -> argparse.ArgumentParser:
     update = commands.add_parser("update", help="fetch what is new, then build the index")
     add_source_arguments(update, required=False)
     _build_options(update)
+    serve = commands.add_parser("serve", help="serve the web UI with gunicorn")
+    serve.add_argument("--index", default=DEFAULT_INDEX)
+    serve.add_argument("--bind", default=None, metavar="HOST:PORT",
+                       help="address to listen on (default 127.0.0.1:8000, or $OFSTED_BIND)")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="worker processes (default 2, or $WEB_CONCURRENCY)")
     return parser
 
 
@@ -137,10 +145,30 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    """Replace this process with gunicorn serving the web UI, with the settings of
+    gunicorn.conf.py (shipped inside the webui package). The web UI is not imported here:
+    gunicorn loads it."""
+    spec = importlib.util.find_spec("webui")
+    config = Path(next(iter(spec.submodule_search_locations))) / "gunicorn.conf.py"
+    command = [sys.executable, "-m", "gunicorn", "-c", str(config)]
+    command += ["--bind", args.bind] if args.bind else []
+    command += ["--workers", str(args.workers)] if args.workers else []
+    os.environ["OFSTED_INDEX"] = os.path.abspath(args.index)
+    sys.stdout.flush()
+    os.execv(sys.executable, [*command, "webui:create_app()"])
+    return 0  # not reached
+
+
+def console() -> int:
+    """The `ofsted-search` console script: the same commands as `python -m indexer`."""
+    return main(prog="ofsted-search")
+
+
 def main(argv: list[str] | None = None, prog: str = "python -m indexer") -> int:
     args = _parser(prog).parse_args(argv)
     handler = {"build": cmd_build, "parse": cmd_parse, "search": cmd_search,
-               "fetch": cmd_fetch, "update": cmd_update}[args.command]
+               "fetch": cmd_fetch, "update": cmd_update, "serve": cmd_serve}[args.command]
     try:
         return handler(args)
     except IndexMissing as exc:  # its message names no path (it also reaches web pages)
