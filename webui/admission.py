@@ -42,22 +42,31 @@ class Admission:
 
 
 class Closing:
-    """The app's response body, releasing its place once the server closes it."""
+    """The app's response body, releasing its place once the server closes it (a WSGI
+    server always does), or once it is sent to its end or dropped, whichever comes first
+    (a test client may do neither of the others)."""
 
     def __init__(self, body, release):
-        self._body, self._release, self._released = body, release, False
+        self._body, self._release_place, self._released = body, release, False
 
     def __iter__(self):
-        return iter(self._body)
+        yield from self._body
+        self._release()
 
     def close(self) -> None:
         try:
             if hasattr(self._body, "close"):
                 self._body.close()
         finally:
-            if not self._released:
-                self._released = True
-                self._release()
+            self._release()
+
+    def __del__(self):
+        self._release()
+
+    def _release(self) -> None:
+        if not self._released:
+            self._released = True
+            self._release_place()
 
 
 def busy(environ, start_response):
