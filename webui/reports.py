@@ -82,7 +82,7 @@ def highlighter_for(query: str) -> tuple[Highlighter | None, str | None]:
     return (highlighter if highlighter else None), None
 
 
-def matching_passages(report: Report, query: str) -> tuple[set[str], dict]:
+def matching_passages(report: Report, query: str, mode: str = "hybrid") -> tuple[set[str], dict]:
     """Ids of this report's passages that the search itself returns for the query, so the
     report page counts exactly what the results page counted (words alone are marked too),
     and how the search read the words: {"match": "all" | "most", "expansions": [...],
@@ -90,7 +90,7 @@ def matching_passages(report: Report, query: str) -> tuple[set[str], dict]:
     same_report = {"authority": [report.authority_key], "year": [report.year],
                    "inspection_type": [report.inspection_type]}
     request_ = SearchRequest(query=query, filters=same_report,
-                             per_page=current_app.config["EXPORT_CAP"])
+                             per_page=current_app.config["EXPORT_CAP"], mode=mode)
     try:
         results = get_index().search(request_, snippets=False)  # only ids are used
     except BadRequest:
@@ -181,7 +181,8 @@ def report(report_id: str):
     query = request.args.get("q", "")
     highlighter, notice = highlighter_for(query)
     searching = bool(query.strip()) and notice is None
-    matching, how = matching_passages(found, query) if searching else (set(), {})
+    mode = "words" if request.args.get("mode") == "words" else "hybrid"
+    matching, how = matching_passages(found, query, mode) if searching else (set(), {})
     page = report_pages.choose(found, request.args)
     sections, matches = section_views(found, highlighter, matching, page, query,
                                       how.get("meaning", frozenset()))
