@@ -51,9 +51,17 @@ def test_notices_say_how_the_words_were_read(page, server):
     page.locator(".authority-in-query a").click()
     page.wait_for_url(re.compile(r"q=%22Derbyshire%22"))
     assert page.locator(".authority-in-query").count() == 0
-    page.goto(server + "/search?q=police+sergeants+seconded+as+multi-agency+team+managers")
+    long_query = "/search?q=police+sergeants+seconded+as+multi-agency+team+managers"
+    page.goto(server + long_query + "&mode=words")
     assert page.locator(".most-words").inner_text() == (
         "No passage has all your words; these have most of them.")
+    assert "Found by your words only." in page.locator("#search-mode").inner_text()
+    page.locator("#search-mode a").click()  # back to words and meaning
+    page.wait_for_url(re.compile(r"team\+managers$"))
+    assert page.locator(".most-words").count() == 0
+    assert "Found by your words and by their meaning." in page.locator(
+        "#search-mode").inner_text()
+    assert page.locator(".matched-meaning").count() > 0
 
 
 def test_a_corrected_search_opens_reports_with_the_correction_marked(page, server):
