@@ -1,9 +1,9 @@
-"""indexer.ingest.recommendations and the sub-item rule of indexer.ingest.fragments, on
+"""indexer.domain.recommendations and the sub-item rule of indexer.ingest.fragments, on
 small real-shaped sections (the real PDFs are checked in tests/test_section_truth.py)."""
 from __future__ import annotations
 
 from indexer.ingest import fragments
-from indexer.ingest.recommendations import addressee, is_recommendation, recommendations
+from indexer.domain.recommendations import addressee, is_recommendation, recommendations
 from indexer.models import Passage, Section
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from indexer.ingest.parse import parse_file
-from indexer.ingest.recommendations import recommendations
+from indexer.domain.recommendations import recommendations
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"

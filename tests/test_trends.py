@@ -8,8 +8,8 @@ import io
 import re
 
 from conftest_webui import app, client, links, seed_index  # noqa: F401
-from indexer.search.trends import FAMILIES, family_of
-from indexer.ingest.inspection_types import INSPECTION_TYPES
+from indexer.answers.trends import FAMILIES, family_of
+from indexer.domain.inspection_types import INSPECTION_TYPES
 
 SEED_YEARS = [2009, 2010, 2011, 2013, 2018]
 

@@ -1,13 +1,11 @@
 """Compare: `/compare?authority=A&authority=B[&region=R]&q=...` (and `/api/compare`):
 per-year report shares and the best passages of each authority or region side by side
-(indexer.search.compare). With no side chosen the page explains how to choose."""
+(indexer.answers.compare). With no side chosen the page explains how to choose."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from indexer.ingest.authorities import REGIONS
-from indexer.search.authorities import summaries
-from indexer.search.compare import compare as compare_sides, sides
+from indexer.api import REGIONS, compare as compare_sides, sides, summaries
 from webui import get_index
 from webui.charts import share_chart
 from webui.params import split

@@ -1,5 +1,5 @@
 """Trends: `/trends` (chart, table, coverage sentence), `/api/trends` (JSON) and
-`/trends.csv`, all from indexer.search.trends over the same search parameters plus
+`/trends.csv`, all from indexer.answers.trends over the same search parameters plus
 `by=type` (split each year by inspection-type family)."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import io
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from indexer.search.trends import BY_VALUES, FAMILIES, coverage_sentence, trends
+from indexer.api import BY_VALUES, FAMILIES, coverage_sentence, trends
 from webui import get_index
 from webui.charts import share_chart
 from webui.params import choice, split

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.ingest import taxonomy
+from indexer.domain import taxonomy
 
 RECOMMENDATION_SECTIONS = ("priority_action", "areas_for_improvement", "areas_for_development")
 ADDRESSEES = ("local_authority", "lscb", "partnership", "police", "health", "trust",

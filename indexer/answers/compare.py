@@ -1,5 +1,5 @@
 """Compare authorities (or regions) on one search: for each side, the per-year share of
-its reports that match (indexer.search.trends) and its best passages, side by side.
+its reports that match (indexer.answers.trends) and its best passages, side by side.
 
 A side is one authority (`authority=`, a key, canonical name or alias) or one region
 (`region=`, every authority of the region in the index, from the authority records).
@@ -10,10 +10,10 @@ from __future__ import annotations
 import dataclasses
 
 from indexer.errors import BadRequest
-from indexer.ingest import authorities as records_data
+from indexer.domain import authorities as records_data
 from indexer.models import SearchRequest
-from indexer.search.authorities import summaries
-from indexer.search.trends import trends
+from indexer.answers.authority_history import summaries
+from indexer.answers.trends import trends
 
 MAX_SIDES = 4
 BEST = 3  # best passages shown per side

@@ -12,13 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.index.facet_registry import FACETS
-from indexer.ingest import inspection_types as types
+from indexer.domain import inspection_types as types
 from indexer.search.answer import Matches
 
 REPORT_FILTERS = tuple(f.name for f in FACETS if f.per_report)  # not section
 BY_VALUES = ("", "type")
 # by=type splits by inspection framework: the families of inspection types defined once in
-# indexer.ingest.inspection_types.FRAMEWORKS (the `framework` facet reads the same table).
+# indexer.domain.inspection_types.FRAMEWORKS (the `framework` facet reads the same table).
 FAMILIES = {f.key: (f.label, f.types) for f in types.FRAMEWORKS}
 
 

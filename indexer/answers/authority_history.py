@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 from indexer.errors import NotFound
-from indexer.ingest import authorities as records_data
-from indexer.ingest.recommendations import recommendations as ingest_recommendations
-from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
+from indexer.domain import authorities as records_data
+from indexer.domain.recommendations import recommendations as ingest_recommendations
+from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from indexer.search.highlight import Highlighter
 
 FOLLOW_UPS = 3
@@ -138,7 +138,7 @@ def _follow_up_row(share: float, candidate: Candidate, shared) -> dict:
 
 
 def recommendations(report: dict) -> list[dict]:
-    """The report's recommendations (indexer.ingest.recommendations), each with its URL."""
+    """The report's recommendations (indexer.domain.recommendations), each with its URL."""
     return [rec | {"url": f"/reports/{report['report_id']}#{rec['passage_id']}"}
             for rec in ingest_recommendations(report)]
 
