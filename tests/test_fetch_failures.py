@@ -197,5 +197,21 @@ def test_a_folder_with_another_kind_of_manifest_is_left_alone(tmp_path, corpus_d
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == (f"error: {folder}/MANIFEST.csv is not a fetch manifest (no url "
                            "column): choose another --out\n")
-    assert (folder / "MANIFEST.csv").read_bytes() == theirs and leftovers(folder) == [
-        "MANIFEST.csv"]
+    assert (folder / "MANIFEST.csv").read_bytes() == theirs
+    assert leftovers(folder) == [".fetch.lock", "MANIFEST.csv"]  # the (hidden) lock file
+
+
+def test_a_second_fetch_into_the_same_folder_is_refused(tmp_path):
+    """While one fetch holds the folder (its lock), another exits 2 and writes nothing."""
+    import fcntl
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    links = tmp_path / "links.csv"
+    links.write_text("url\nhttp://127.0.0.1:9/v1/file/1\n")  # never asked
+    with open(folder / ".fetch.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        done = cli("--links", links, "--out", folder)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"error: another fetch is writing to {folder}\n"
+    assert leftovers(folder) == [".fetch.lock"]

@@ -9,8 +9,10 @@ The index reads the same table: a report's `url` here is the link to its origina
 from __future__ import annotations
 
 import csv
+import fcntl
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from indexer.errors import FetchRefused
@@ -18,6 +20,21 @@ from indexer.errors import FetchRefused
 NAME = "MANIFEST.csv"
 COLUMNS = ("file", "url", "sha256", "bytes", "authority", "la_urn", "type",
            "publication_date", "fetched_at")
+
+
+@contextmanager
+def locked(folder: str | os.PathLike):
+    """One fetch at a time per folder (two would each rewrite the manifest without the
+    other's rows); FetchRefused if another holds it. The lock file is hidden: builds skip it."""
+    with open(Path(folder) / ".fetch.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise FetchRefused(f"another fetch is writing to {folder}") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def read(folder: str | os.PathLike) -> dict[str, dict]:
