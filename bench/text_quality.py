@@ -7,7 +7,7 @@ Prints, from an index's stored reports (no re-parsing):
   authority keys per manifest `la_urn` and URNs per key;
 - pages: the share of passages from PDFs that know their page;
 - originals: reports that know the URL of Ofsted's published original, per inspection
-  framework (the rest are cited by their permalink here, and say the original is not known);
+  type (the rest are cited by their permalink here, and say the original is not known);
 - per inspection type, the share of reports in which each section key is found.
 
     python bench/text_quality.py --index /tmp/corpus-index [--corpus ../shared/corpus]
@@ -25,7 +25,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from indexer.index import report_store, store  # noqa: E402
-from indexer.ingest.inspection_types import framework_of  # noqa: E402
 
 FRAGMENT_WORDS = 3
 
@@ -87,16 +86,16 @@ def pages(reports: dict) -> None:
 
 
 def originals(reports: dict) -> None:
-    by_framework = collections.defaultdict(lambda: [0, 0])
+    by_type = collections.defaultdict(lambda: [0, 0])
     for r in reports.values():
-        counts = by_framework[framework_of(r["inspection_type"])]
+        counts = by_type[r["inspection_type"]]
         counts[0] += bool(r.get("original_url"))
         counts[1] += 1
-    known = sum(k for k, _ in by_framework.values())
+    known = sum(k for k, _ in by_type.values())
     print(f"originals: {known} of {len(reports)} reports know their original URL "
           f"({100 * known / max(1, len(reports)):.1f}%)")
-    for framework, (have, total) in sorted(by_framework.items()):
-        print(f"  {framework:<22}{have:>4} of {total:>4}")
+    for kind, (have, total) in sorted(by_type.items()):
+        print(f"  {kind:<22}{have:>4} of {total:>4}")
 
 
 def sections_per_type(reports: dict) -> None:
