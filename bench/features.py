@@ -27,7 +27,7 @@ import logging  # noqa: E402
 
 from werkzeug.serving import make_server  # noqa: E402
 
-from indexer.search.authorities import by_authority  # noqa: E402
+from indexer.answers.authority_history import by_authority  # noqa: E402
 from indexer.search.service import SearchIndex  # noqa: E402
 from webui import create_app  # noqa: E402
 

@@ -1,7 +1,7 @@
 """Benchmark: precision of "What later inspections said" on hand-judged recommendations.
 
 For every recommendation in bench/data/followup_judgments.tsv, recomputes its follow-ups
-with the current code (indexer.search.authorities.history) over a corpus index and looks
+with the current code (indexer.answers.authority_history.history) over a corpus index and looks
 the best match up in the judgments: precision = judged follow-ups / judged best matches.
 A best match that changed since it was judged is counted apart ("unjudged") and listed, to
 judge. Also prints, over every recommendation with a later inspection, the share that get
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from indexer.search import authorities  # noqa: E402
+from indexer.answers import authority_history as authorities  # noqa: E402
 from indexer.search.service import SearchIndex  # noqa: E402
 
 JUDGMENTS = ROOT / "bench" / "data" / "followup_judgments.tsv"

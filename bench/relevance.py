@@ -34,8 +34,8 @@ from indexer.index import report_store, store  # noqa: E402
 from indexer.search.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
 from indexer.models import SearchRequest  # noqa: E402
 from indexer.search.service import SearchIndex  # noqa: E402
-from indexer.search.spelling import Speller  # noqa: E402
-from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT  # noqa: E402
+from indexer.index.spelling import Speller  # noqa: E402
+from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 QUERIES_FILE = DATA / "relevance_queries.toml"

@@ -32,7 +32,7 @@ import webui
 assert webui.__file__.startswith(code), webui.__file__
 forget = []
 if cold != "warm":
-    from indexer.search import highlight, plans
+    from indexer.search import highlight, plan_cache as plans
     forget = [plans._memos.clear]
     if cold == "words":
         forget += [highlight._word.cache_clear, highlight._exact_word.cache_clear]
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
         for path in ("/api/search", "/search"):
             for code in codes:
                 for mode in modes:
-                    if mode != "warm" and not (code / "indexer/search/plans.py").exists():
+                    if mode != "warm" and not (code / "indexer/search/plan_cache.py").exists():
                         continue  # code without the memos: nothing to forget
                     found = cpu(code, args.index, path, args.rounds, mode)
                     rounds = " ".join(f"{ms:.2f}" for ms in found["rounds_ms"])

@@ -7,10 +7,8 @@ import os
 import sys
 from dataclasses import asdict
 
-from indexer.errors import IndexMissing, OfstedSearchError
-from indexer.index.build import PARSE_SECONDS
-from indexer.index.sources import MAX_FILE_MB, shown
-from indexer.index.facet_registry import FACETS
+from indexer.api import (FACETS, MAX_FILE_MB, PARSE_SECONDS, ArgParams, IndexMissing,
+                         OfstedSearchError, SearchIndex, build, parse_file, parse_params, shown)
 
 DEFAULT_INDEX = os.environ.get("OFSTED_INDEX", "index")
 
@@ -48,8 +46,6 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_build(args) -> int:
     """Exit 0: every supported file indexed or unchanged; 1: some failed (listed);
     2: nothing done (a path that does not exist, another build running, a write failure)."""
-    from indexer.index.build import build
-    from indexer.index.sources import shown
 
     progress = sys.stderr.isatty() and not args.json
     summary = build(args.paths, args.index, workers=args.workers, progress=progress,
@@ -75,7 +71,6 @@ def cmd_build(args) -> int:
 
 
 def cmd_parse(args) -> int:
-    from indexer.ingest.parse import parse_file
 
     report = parse_file(args.file)
     if args.json:
@@ -88,8 +83,6 @@ def cmd_parse(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from indexer.search.request import ArgParams, parse_params
-    from indexer.search.service import SearchIndex
 
     request = parse_params(ArgParams({
         "q": args.query, "page": args.page, "per_page": args.per_page, "sort": args.sort,

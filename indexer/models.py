@@ -43,7 +43,7 @@ class Passage:
 
 @dataclass
 class Section:
-    key: str  # canonical key from indexer.ingest.taxonomy
+    key: str  # canonical key from indexer.domain.taxonomy
     heading: str  # as printed ("" for the untitled opening)
     passages: list[Passage] = field(default_factory=list)
     # the headings it sits under, outermost first: ["The LSCB", "What does the LSCB need
@@ -70,7 +70,7 @@ class Report:
     sha256: str
     sections: list[Section] = field(default_factory=list)
     pages: int = 0
-    # the authority record (indexer/ingest/data/authorities.csv); `authority` stays as
+    # the authority record (indexer/domain/data/authorities.csv); `authority` stays as
     # printed. Unmatched: the printed name, region and URN None (listed by the build).
     authority_name: str = ""
     region: str | None = None
@@ -102,7 +102,7 @@ class Report:
 class ReportDate:
     """The date a report is known by: its inspection start, else its publication date,
     else only its year. The one place this rule is written; every layer asks `dated()`
-    (an Atom feed alone dates entries by publication: indexer.search.feeds)."""
+    (an Atom feed alone dates entries by publication: indexer.answers.feeds)."""
 
     iso: str | None  # yyyy-mm-dd, None when only the year is known
     kind: str | None  # "inspection" | "published" | None (the year alone)

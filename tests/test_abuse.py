@@ -15,7 +15,7 @@ from indexer.errors import IndexEmpty, QueryTooCostly
 from indexer.index import store
 from indexer.index.build import build
 from indexer.models import SearchRequest
-from indexer.search import expansion
+from indexer.search import query_cost
 from indexer.search.querying import plan_query
 from indexer.search.service import SearchIndex
 from webui import create_app
@@ -52,22 +52,22 @@ def test_a_bounded_prefix_matches_what_whoosh_matches(index):
 
 def test_expansion_becomes_the_words_themselves(index):
     reader = index.generation().searcher.reader()
-    rewritten = expansion.bound(wq.Prefix("text", "child", boost=0.5), reader)
+    rewritten = query_cost.bound(wq.Prefix("text", "child", boost=0.5), reader)
     words = ("child", "childcar", "childfocus", "childhood", "children")
     # five words in a small index: Whoosh scores every match 1 (test_exactness.py checks it)
     assert rewritten == wq.ConstantScoreQuery(wq.Or([wq.Term("text", w) for w in words],
                                                     boost=0.5), score=1.0)
-    assert expansion.bound(wq.Prefix("text", "assess", boost=0.5), reader) == \
+    assert query_cost.bound(wq.Prefix("text", "assess", boost=0.5), reader) == \
         wq.Term("text", "assess")  # one word: the Term alone, unboosted, as Whoosh scores it
-    assert expansion.bound(wq.Prefix("text", "zzzzqq"), reader) is wq.NullQuery
+    assert query_cost.bound(wq.Prefix("text", "zzzzqq"), reader) is wq.NullQuery
 
 
 def test_the_whole_query_has_an_expansion_budget(index):
     reader = index.generation().searcher.reader()
     q = wq.Or([wq.Prefix("text", "child"), wq.Prefix("text", "man")])
-    assert len(expansion.bound(q, reader, total=9).subqueries) == 2
+    assert len(query_cost.bound(q, reader, total=9).subqueries) == 2
     with pytest.raises(QueryTooCostly, match="different words in all"):
-        expansion.bound(q, reader, total=8)
+        query_cost.bound(q, reader, total=8)
 
 
 def test_an_expired_deadline_stops_the_search_with_a_400(seed_index):
@@ -91,12 +91,12 @@ def test_a_failing_fast_path_falls_back_to_whoosh_and_logs_once(seed_index, capl
     # files, which the cache does not hold: decision 0027)
     generation.cache.lengths.clear()
     generation.cache.lengths["text"] = "damaged"
-    caplog.set_level(logging.ERROR, logger="indexer.search.fallback")
-    from indexer.search import fallback
+    caplog.set_level(logging.ERROR, logger="indexer.search.whoosh_fallback")
+    from indexer.search import whoosh_fallback as fallback
     fallback._failures_logged.clear()
     assert search(fresh, "neglect").total == expected > 0
     assert search(fresh, "children").total > 0
-    logged = [r for r in caplog.records if "ranking failed" in r.getMessage()]
+    logged = [r for r in caplog.records if "evaluator failed" in r.getMessage()]
     assert len(logged) == 1
 
 
@@ -168,7 +168,7 @@ def test_the_missing_index_page_shows_no_filesystem_path(tmp_path):
 def test_bound_leaves_plain_queries_alone(index):
     reader = index.generation().searcher.reader()
     q = plan_query("children neglect", reader.schema, expand=False).query
-    assert expansion.bound(q, reader) == q
+    assert query_cost.bound(q, reader) == q
 
 
 def _export_links(client, **headers) -> set[str]:

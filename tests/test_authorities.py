@@ -1,4 +1,4 @@
-"""Authority records (indexer/ingest/data/authorities.csv): the data is consistent, printed
+"""Authority records (indexer/domain/data/authorities.csv): the data is consistent, printed
 names resolve to one record (by date across a reorganisation), searches and filters by any
 alias find the authority, and the build lists a report whose authority has no record."""
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 
 from indexer.index import report_store, store
 from indexer.index.build import build
-from indexer.ingest import authorities
-from indexer.ingest.authorities import REGIONS, authority_key, records, resolve
+from indexer.domain import authorities
+from indexer.domain.authorities import REGIONS, authority_key, records, resolve
 from indexer.models import SearchRequest
 from indexer.search.service import SearchIndex
 

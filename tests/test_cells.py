@@ -1,4 +1,4 @@
-"""indexer.search.cells: facet counts, filters, totals and report counts from the cells of
+"""indexer.search.facet_counts: facet counts, filters, totals and report counts from the cells of
 a request's matches equal the same things counted over dense per-document masks
 (FacetTable.mask_for and FacetTable.counts, decision 0005), on real indexes of the seeds
 and of the 235 real PDFs, for every filter combination tried (and deleted documents)."""
@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from indexer.index.facet_registry import FACETS
-from indexer.search.cells import Cells, Selection
-from indexer.search.facets import combine
+from indexer.search.facet_counts import Cells, Selection
+from indexer.index.facet_table import combine
 from indexer.search.service import SearchIndex
 
 

@@ -12,7 +12,7 @@ import bibtexparser
 import rispy
 
 from conftest_webui import app, client, links, seed_index  # noqa: F401
-from indexer.search.citations import bib_text, citation, full_title, long_date
+from indexer.answers.citations import bib_text, citation, full_title, long_date
 from indexer.search.service import SearchIndex
 
 FOCUSED = "derbyshire-focused-visit-2018-02-27"

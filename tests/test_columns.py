@@ -10,7 +10,7 @@ import numpy as np
 
 from indexer.index import columns, store
 from indexer.index.build import build
-from indexer.search.facets import FacetTable
+from indexer.index.facet_table import FacetTable
 from indexer.search.request import ArgParams, parse_params
 from indexer.search.service import SearchIndex
 

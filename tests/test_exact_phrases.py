@@ -24,7 +24,7 @@ import unicodedata
 
 import pytest
 
-from indexer.ingest.taxonomy import SECTION_KEYS
+from indexer.domain.taxonomy import SECTION_KEYS
 from indexer.models import SearchRequest
 from indexer.search.service import SearchIndex
 

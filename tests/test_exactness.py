@@ -1,6 +1,6 @@
-"""The fast path (indexer.search.ranking) against Whoosh's own matchers, on real indexes of
+"""The fast path (indexer.search.evaluator) against Whoosh's own matchers, on real indexes of
 the seeds: for every query kind it claims, the same matching passages and the same scores
-(relative difference under 1e-9). Wildcards are first bounded (indexer.search.expansion)
+(relative difference under 1e-9). Wildcards are first bounded (indexer.search.query_cost)
 as the service does; Whoosh expands them itself."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.scale.exactness import whoosh_scores  # noqa: E402  (one Whoosh-alone scorer)
 from indexer.index.build import build  # noqa: E402
-from indexer.search import expansion, ranking  # noqa: E402
+from indexer.search import query_cost, evaluator  # noqa: E402
 from indexer.search.querying import plan_query  # noqa: E402
 from indexer.search.service import SearchIndex  # noqa: E402
 
@@ -32,8 +32,8 @@ QUERIES = [
 def differences(generation, text: str) -> str | None:
     q = plan_query(text, generation.schema, expand=False).query
     reader = generation.searcher.reader()
-    mask, scores = ranking.Evaluator(generation.postings, generation.table.range_mask).run(
-        expansion.bound(q, reader))
+    mask, scores = evaluator.Evaluator(generation.postings, generation.table.range_mask).run(
+        query_cost.bound(q, reader))
     docs, expected = whoosh_scores(generation.searcher, q)
     mine = np.nonzero(mask & generation.table.live)[0]
     if not np.array_equal(docs, mine):

@@ -15,7 +15,7 @@ from conftest_webui import app, client  # noqa: F401
 from indexer.__main__ import _parser, main
 from indexer.errors import BadRequest
 from indexer.index.facet_registry import BY_NAME, FACETS
-from indexer.ingest.inspection_types import FRAMEWORKS, INSPECTION_TYPES, framework_of
+from indexer.domain.inspection_types import FRAMEWORKS, INSPECTION_TYPES, framework_of
 from indexer.models import SearchRequest
 from indexer.search.request import parse_params
 from indexer.search.service import SearchIndex

@@ -9,7 +9,7 @@ from whoosh import query as wq
 
 from indexer.errors import QueryUnanswerable
 from indexer.models import SearchRequest
-from indexer.search.fallback import whoosh_failures
+from indexer.search.whoosh_fallback import whoosh_failures
 from indexer.search.service import SearchIndex
 from webui import create_app
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.search.intervals import SMALL_SAMPLE, share_fields, wilson
+from indexer.answers.intervals import SMALL_SAMPLE, share_fields, wilson
 
 
 @pytest.mark.parametrize("matching, reports, low, high", [

@@ -1,10 +1,16 @@
-"""The layering rules of DESIGN.md, read from the source: only indexer/ imports Whoosh,
-webui/ never does, and indexer/ never imports webui/. Plus the one query-error path: a
-query the parser cannot take is the same clear message on the CLI (exit 2) and over HTTP
-(400)."""
+"""The layers of docs/ARCHITECTURE.md, read from the source by import-linter (the contracts
+in pyproject.toml): domain <- ingest <- index <- search <- answers <- api <- (webui, the
+CLI); only indexer/ imports Whoosh; webui/ and indexer/__main__.py import only indexer.api.
+A copy of the code with one arrow running back up must break the contracts. Plus the one
+query-error path: a query the parser cannot take is the same clear message on the CLI
+(exit 2) and over HTTP (400)."""
 from __future__ import annotations
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +19,46 @@ from conftest_webui import app, client  # noqa: F401
 from indexer.__main__ import main
 
 ROOT = Path(__file__).resolve().parents[1]
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 BROKEN_QUERIES = ("oversight ANDMAYBE ANDNOT AND", "NOT AND ", "a ANDMAYBE ANDNOT b", "((", ")")
+
+
+def lint_imports(tree: Path) -> subprocess.CompletedProcess:
+    """import-linter's verdict on the packages under `tree` (its pyproject.toml contracts)."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    return subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=tree, env=env,
+                          capture_output=True, text=True)
+
+
+def copy_of_the_code(tmp_path: Path) -> Path:
+    for name in ("indexer", "webui"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns(
+            "__pycache__", "data", "static", "templates"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    return tmp_path
+
+
+def test_the_layer_contracts_hold():
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 kept, 0 broken" in result.stdout
+
+
+@pytest.mark.parametrize("module, arrow, contract", [
+    ("indexer/index/schema.py", "from indexer.search import links", "below it BROKEN"),
+    ("indexer/domain/taxonomy.py", "from indexer.ingest import clean", "below it BROKEN"),
+    ("indexer/search/links.py", "from indexer.answers import feeds", "below it BROKEN"),
+    ("webui/charts.py", "from indexer.search import request", "front door, indexer.api BROKEN"),
+    ("webui/charts.py", "import whoosh", "Only the indexer imports Whoosh BROKEN"),
+    ("indexer/models.py", "from indexer.domain import taxonomy", "under every layer BROKEN"),
+])
+def test_an_arrow_running_back_up_breaks_a_contract(tmp_path, module, arrow, contract):
+    tree = copy_of_the_code(tmp_path)
+    path = tree / module
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{arrow}  # noqa\n", encoding="utf-8")
+    result = lint_imports(tree)
+    assert result.returncode == 1, result.stdout
+    assert contract in result.stdout
 
 
 def imported_packages(folder: str) -> dict[str, set[str]]:
@@ -28,12 +73,6 @@ def imported_packages(folder: str) -> dict[str, set[str]]:
                 names.add(node.module.split(".")[0])
         found[str(path.relative_to(ROOT))] = names
     return found
-
-
-def test_webui_imports_no_whoosh():
-    modules = imported_packages("webui")
-    assert "webui/search.py" in modules and "webui/__init__.py" in modules
-    assert [m for m, names in modules.items() if "whoosh" in names] == []
 
 
 def test_indexer_never_imports_webui():

@@ -10,7 +10,7 @@ import pytest
 
 from indexer.index import mapped, store
 from indexer.index.build import build
-from indexer.search.postings import leaf_blocks, leaf_length_codes
+from indexer.index.postings import leaf_blocks, leaf_length_codes
 from indexer.search.service import SearchIndex
 
 

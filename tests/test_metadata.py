@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from indexer.ingest import dates
-from indexer.ingest.inspection_types import INSPECTION_TYPES, label_for
+from indexer.domain.inspection_types import INSPECTION_TYPES, label_for
 from indexer.ingest.metadata import authority_key, extract_metadata
 from indexer.models import Block
 

@@ -15,7 +15,7 @@ from indexer.errors import BadRequest
 from indexer.index.build import build
 from indexer.index.facet_registry import BY_NAME
 from indexer.ingest.parse import chunk_report, parse_file
-from indexer.ingest.taxonomy import part_key
+from indexer.domain.taxonomy import part_key
 from indexer.models import SearchRequest
 from indexer.search.request import parse_params
 from indexer.search.service import SearchIndex

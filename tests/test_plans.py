@@ -1,4 +1,4 @@
-"""Query plans remembered per generation (indexer.search.plans): one plan per text and
+"""Query plans remembered per generation (indexer.search.plan_cache): one plan per text and
 `expand` in a generation, equal to a freshly built one, never changed by the searches that
 share it, and none carried into the next generation. Real indexes of the seeds."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from indexer.errors import BadRequest
 from indexer.index.build import build
 from indexer.models import SearchRequest
-from indexer.search.plans import planned, remembered
+from indexer.search.plan_cache import planned, remembered
 from indexer.search.querying import plan_query
 from indexer.search.service import SearchIndex
 

@@ -9,7 +9,7 @@ from indexer.models import SearchRequest
 from indexer.search.querying import RANKING, plan_query
 from indexer.index.schema import make_schema
 from indexer.search.service import SearchIndex
-from indexer.search.spelling import Speller
+from indexer.index.spelling import Speller
 from indexer.search.vocabulary import Vocabulary, default_vocabulary
 
 SCHEMA = make_schema()

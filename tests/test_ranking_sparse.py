@@ -1,4 +1,4 @@
-"""indexer.search.ranking: the sparse evaluation (terms, ANDs, phrases, ANDNOTs and small
+"""indexer.search.evaluator: the sparse evaluation (terms, ANDs, phrases, ANDNOTs and small
 ORs as docnums and scores) gives exactly the matches and the floating-point scores of the
 dense one (every node over per-document arrays, sparse_share=0), on real indexes: the
 seeds, an index with several segments and deleted documents, and the 235 real PDFs;
@@ -14,7 +14,7 @@ from whoosh import query as wq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indexer.search import expansion, ranking  # noqa: E402
+from indexer.search import query_cost, evaluator  # noqa: E402
 from indexer.search.querying import plan_query  # noqa: E402
 from indexer.search.service import SearchIndex  # noqa: E402
 from tests.test_exactness import QUERIES, incremental_index  # noqa: E402,F401
@@ -28,26 +28,26 @@ MORE = ["social workers", '"social work practice"', "neglect AND (drift OR delay
 
 def _query(generation, text):
     q = plan_query(text, generation.schema, expand=True).query
-    return expansion.bound(q, generation.searcher.reader())
+    return query_cost.bound(q, generation.searcher.reader())
 
 
-def _evaluate(generation, q, share=ranking.SPARSE_SHARE, limit=None):
-    evaluator = ranking.Evaluator(generation.postings, generation.table.range_mask,
-                                  sparse_share=share)
+def _evaluate(generation, q, share=evaluator.SPARSE_SHARE, limit=None):
+    fast = evaluator.Evaluator(generation.postings, generation.table.range_mask,
+                               sparse_share=share)
     if limit is not None:
-        evaluator.sparse_limit = limit
-    return evaluator.matches(q)
+        fast.sparse_limit = limit
+    return fast.matches(q)
 
 
 def _same_everywhere(generation, text):
     q = _query(generation, text)
     ids, scores = _evaluate(generation, q, share=0)  # all dense: the reference
-    for share in (1, 4, ranking.SPARSE_SHARE, 10**9):
+    for share in (1, 4, evaluator.SPARSE_SHARE, 10**9):
         other_ids, other_scores = _evaluate(generation, q, share=share)
         assert np.array_equal(other_ids, ids), (text, share)
         assert np.array_equal(other_scores, scores), (text, share)  # exact, not close
-    dense_mask, dense_scores = ranking.Evaluator(generation.postings,
-                                                 generation.table.range_mask).run(q)
+    dense_mask, dense_scores = evaluator.Evaluator(generation.postings,
+                                                   generation.table.range_mask).run(q)
     assert np.array_equal(np.flatnonzero(dense_mask), ids)
     assert np.array_equal(dense_scores[ids], scores)
 
@@ -77,11 +77,11 @@ def test_an_or_turns_dense_past_its_limit_with_the_same_answer(corpus_build, tex
     generation = SearchIndex(corpus_build[0]).generation()
     q = _query(generation, text)
     q = q if isinstance(q, wq.Or) else next(s for s in q.subqueries if isinstance(s, wq.Or))
-    probe = ranking.Evaluator(generation.postings, sparse_share=1)
+    probe = evaluator.Evaluator(generation.postings, sparse_share=1)
     sizes = [probe.node(sub).ids.size for sub in q.subqueries]
     assert max(sizes) > 0
-    limit = (sum(sizes) - max(sizes) if len(sizes) <= ranking.FOLDED_PARTS else sum(sizes))
-    at, past = (ranking.Evaluator(generation.postings, sparse_share=1) for _ in range(2))
+    limit = (sum(sizes) - max(sizes) if len(sizes) <= evaluator.FOLDED_PARTS else sum(sizes))
+    at, past = (evaluator.Evaluator(generation.postings, sparse_share=1) for _ in range(2))
     at.sparse_limit, past.sparse_limit = limit, limit - 1
     assert at.node(q).sparse and not past.node(q).sparse
     assert all(np.array_equal(a, b) for a, b in zip(at.matches(q), past.matches(q)))
@@ -91,7 +91,7 @@ def test_an_or_turns_dense_past_its_limit_with_the_same_answer(corpus_build, tex
 
 def test_a_prefix_that_expands_to_nothing_matches_nothing(seed_index):
     generation = SearchIndex(seed_index).generation()
-    for share in (0, 1, ranking.SPARSE_SHARE):
+    for share in (0, 1, evaluator.SPARSE_SHARE):
         ids, scores = _evaluate(generation, wq.Prefix("text", "zzqx"), share=share)
         assert ids.tolist() == [] and scores.tolist() == []
 
@@ -101,7 +101,7 @@ def test_ands_looked_up_through_positions_per_document_answer_the_same(seed_inde
                                                                         monkeypatch):
     """The direct lookup an AND uses for many ids in a long part (DIRECT_LOOKUPS), forced
     on for every AND of the seeds."""
-    monkeypatch.setattr(ranking, "DIRECT_LOOKUPS", 1)
+    monkeypatch.setattr(evaluator, "DIRECT_LOOKUPS", 1)
     _same_everywhere(SearchIndex(seed_index).generation(), text)
 
 
@@ -124,6 +124,6 @@ def test_opening_a_generation_computes_the_length_parts_queries_use(seed_index):
             avgfl = postings.searcher.avg_field_length(field) or 1
             lengths = postings.lengths(field, everyone)
             assert np.array_equal(part, k1 * ((1 - b) + b * lengths / avgfl))
-            assert ranking.length_part(postings, weighting, field) is part
+            assert evaluator.length_part(postings, weighting, field) is part
     finally:
         generation.close()

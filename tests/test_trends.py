@@ -13,8 +13,8 @@ import pytest
 from conftest_webui import SCRIPT_LETTER, SEEDS, app, client, links, seed_index  # noqa: F401
 from indexer.index.build import build
 from webui import create_app
-from indexer.search.trends import FAMILIES, family_of
-from indexer.ingest.inspection_types import INSPECTION_TYPES
+from indexer.answers.trends import FAMILIES, family_of
+from indexer.domain.inspection_types import INSPECTION_TYPES
 
 SEED_YEARS = [2009, 2010, 2011, 2013, 2018]
 EVERY_YEAR = list(range(2009, 2019))  # first to last: the years between have no reports

@@ -20,7 +20,7 @@ import pytest
 from conftest_webui import (SCRIPT_LETTER, app, client, links, result_count,  # noqa: F401
                             script_index, seed_index)
 from indexer.index.build import build
-from indexer.ingest.inspection_types import INSPECTION_TYPES
+from indexer.domain.inspection_types import INSPECTION_TYPES
 from indexer.search.request import parse_params
 from indexer.search.service import SearchIndex
 from webui import create_app

@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from indexer.search.service import SearchIndex
+from indexer.api import SearchIndex
 from webui.answer_cache import AnswerCache
 
 DEFAULTS = {
@@ -28,7 +28,7 @@ DEFAULTS = {
     "OFSTED_PROXY_FIX": 0,
     "OFSTED_SEARCH_DEADLINE": 2.0,  # seconds one search may take before a 400 says so
     # 0: Whoosh's own matchers answer every query instead of the numpy evaluator
-    # (indexer.search.ranking); for diagnosis and for tests of the fallback
+    # (indexer.search.evaluator); for diagnosis and for tests of the fallback
     "OFSTED_FAST_PATH": 1,
     # seconds one report page or export may take to build before a 503 says so (webui/deadline.py)
     "OFSTED_PAGE_DEADLINE": 10.0,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from indexer.models import SearchRequest
+from indexer.api import SearchRequest
 
 MAX_BODY_BYTES = 512 * 1024  # a bigger answer (100 long passages a page) is not kept
 

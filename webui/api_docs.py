@@ -11,11 +11,8 @@ from dataclasses import dataclass
 
 from flask import Blueprint, current_app, jsonify, render_template
 
-from indexer.index.facet_registry import FACETS
-from indexer.search.request import KNOWN_PARAMS, MAX_PER_PAGE, MAX_QUERY_CHARS
-from indexer.search.compare import MAX_SIDES
-from indexer.search.trends import BY_VALUES, YEAR_BASES
-from indexer.ingest.authorities import REGIONS
+from indexer.api import (BY_VALUES, FACETS, KNOWN_PARAMS, MAX_PER_PAGE, MAX_QUERY_CHARS,
+                         MAX_SIDES, REGIONS, YEAR_BASES)
 
 bp = Blueprint("api_docs", __name__)
 

@@ -2,12 +2,12 @@
 reports, latest inspection and latest overall judgement) and `/authorities/<key>` (its
 inspections on a time line with a grade chart, and each inspection's recommendations
 followed into later inspections), with JSON twins under `/api/`. The logic is
-indexer.search.authorities; this module only presents it."""
+indexer.answers.authority_history; this module only presents it."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from indexer.search.authorities import GRADES, chart_grade, history, summaries
+from indexer.api import GRADES, chart_grade, history, summaries
 from webui import get_index
 from webui.charts import grade_chart
 from webui.params import reject_unknown

@@ -1,6 +1,6 @@
 """Compare: `/compare?authority=A&authority=B&region=R&...&q=...` (and `/api/compare`):
 per-year report shares with their intervals, coverage, inspection-type mix and the best
-passages of any number of authorities and regions side by side (indexer.search.compare),
+passages of any number of authorities and regions side by side (indexer.answers.compare),
 counted by `year_basis`. With no side chosen the page explains how to choose; the form
 offers one more empty choice of each kind than is chosen, so sides can be added without
 JavaScript."""
@@ -10,10 +10,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, render_template, request
 
-from indexer.ingest.authorities import REGIONS
-from indexer.search.authorities import summaries
-from indexer.search.compare import compare as compare_sides, sides
-from indexer.search.trends import YEAR_BASES, year_basis_sentence
+from indexer.api import (REGIONS, YEAR_BASES, compare as compare_sides, sides, summaries,
+                         year_basis_sentence)
 from webui import get_index
 from webui.charts import share_chart
 from webui.params import choice, split

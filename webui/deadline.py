@@ -8,7 +8,7 @@ import time
 
 from flask import Flask, current_app, g
 
-from indexer.errors import PageTooCostly
+from indexer.api import PageTooCostly
 
 
 def start() -> None:

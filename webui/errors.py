@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.errors import (BadRequest, IndexEmpty, IndexMissing, NotFound, OfstedSearchError,
-                            PageTooCostly)
-from indexer.search.request import MAX_QUERY_CHARS
+from indexer.api import (MAX_QUERY_CHARS, BadRequest, IndexEmpty, IndexMissing, NotFound,
+                         OfstedSearchError, PageTooCostly)
 from webui.state import UrlState
 
 bp = Blueprint("errors", __name__)

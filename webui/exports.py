@@ -12,11 +12,8 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request
 
-from indexer.index.facet_registry import FACETS
-from indexer.models import SearchResults
-from indexer.search.links import paginated
-from indexer.search.citations import (bib_comment, bib_entry, citer, original_url,
-                                      passage_pages, ris_entry)
+from indexer.api import (FACETS, SearchResults, bib_comment, bib_entry, citer, original_url,
+                         paginated, passage_pages, ris_entry)
 from webui import deadline, get_index
 from webui.search import run_search
 from webui.provenance import as_dict, as_text, shaping

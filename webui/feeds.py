@@ -1,5 +1,5 @@
 """Alerts: `GET /search.atom` with the search parameters, an Atom 1.0 feed (RFC 4287) of
-the newest matching passages by publication date (indexer.search.feeds). Entry id and
+the newest matching passages by publication date (indexer.answers.feeds). Entry id and
 link are the passage's permalink, updated is the report's publication date, the
 highlighted snippet is the content. ETag and Last-Modified come from the served index
 generation and the parameters, so they change only when a build changes the index, and a
@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, request
 
-from indexer.search.feeds import newest, published_ordinal
+from indexer.api import newest, published_ordinal
 from webui import get_index
 from webui.provenance import FEED_NOT_SHAPING, shaping
 from webui.search import parsed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from indexer.ingest.taxonomy import SECTION_LABELS
+from indexer.api import SECTION_LABELS
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.errors import BadRequest
+from indexer.api import BadRequest
 
 
 def split(args, own: tuple[str, ...]) -> tuple[MultiDict, MultiDict]:

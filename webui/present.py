@@ -6,10 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from indexer.index.facet_registry import BY_NAME, FACETS, Known, by_query_name
-from indexer.search.links import report_path
-from indexer.search.query_checks import typed_filters
-from indexer.models import FacetValue, SearchResults
+from indexer.api import (BY_NAME, FACETS, FacetValue, Known, SearchResults, by_query_name,
+                         report_path, typed_filters)
 from webui.state import FACET_PARAMS, UrlState
 
 FACETS_SHOWN = 8  # values listed before "show all"; the rest sit in a <details>
@@ -123,7 +121,7 @@ def report_urls(results: SearchResults, state: UrlState) -> dict[str, str]:
 
 def everywhere_url(results: SearchResults, state: UrlState) -> str | None:
     """The same words in every authority's reports, when an authority's name in the query
-    was read as a filter (indexer.search.dead_ends)."""
+    was read as a filter (indexer.search.relax)."""
     found = results.authority_in_query
     return state.replace("q", found["everywhere_query"]).without("page").url() if found else None
 

@@ -1,12 +1,12 @@
 """What shaped a result, for the files and feeds that carry it away from the page: every
-parameter of the request that the parser accepts (indexer.search.request.KNOWN_PARAMS,
+parameter of the request that the parser accepts (indexer.api.KNOWN_PARAMS,
 so a parameter added there is recorded without a change here) plus a page's own (`by`,
 `year_basis`), as given, in the parser's order. Exports return every result, so `page`
 and `per_page` do not shape them; a feed is always newest first, so `sort` does not
 shape it either (docs/decisions/0031-honest-numbers.md)."""
 from __future__ import annotations
 
-from indexer.search.request import KNOWN_PARAMS
+from indexer.api import KNOWN_PARAMS
 
 NOT_SHAPING = ("page", "per_page")  # exports and trends return every result
 FEED_NOT_SHAPING = ("page", "per_page", "sort")

@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.errors import BadRequest, NotFound
-from indexer.models import Report
-from indexer.search import links
-from indexer.search.links import PAGE_PASSAGES  # passages on one page / in one API answer
+from indexer.api import PAGE_PASSAGES, BadRequest, NotFound, Report
+from indexer.api import paginated as record_is_paginated
 from webui import get_index
 
 
@@ -48,7 +46,7 @@ def paginated(report_id: str) -> bool:
         record = get_index().record(report_id)
     except NotFound:
         return False
-    return links.paginated(record)
+    return record_is_paginated(record)
 
 
 def page_number(value: str | None, count: int) -> int:

@@ -16,12 +16,9 @@ from datetime import datetime, timezone
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from indexer.errors import BadRequest, NotFound
-from indexer.search.citations import citation, passage_pages
-from indexer.search.highlight import Highlighter, mark
-from indexer.models import Passage, Report, SearchRequest, Section, dated
-from indexer.search.request import MAX_QUERY_CHARS
-from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
+from indexer.api import (HIDDEN_BY_DEFAULT, MAX_QUERY_CHARS, SECTION_LABELS, BadRequest,
+                         Highlighter, NotFound, Passage, Report, SearchRequest, Section, citation,
+                         dated, mark, passage_pages)
 from webui import get_index
 from webui.params import reject_unknown
 from webui.security import marked
@@ -146,7 +143,7 @@ def _href(report: Report, passage_id: str, here: bool, query: str) -> str:
 
 
 def add_citations(report_id: str, sections: list[SectionView]) -> None:
-    """Every passage's citation (indexer.search.citations), accessed today (UTC)."""
+    """Every passage's citation (indexer.answers.citations), accessed today (UTC)."""
     record = get_index().record(report_id)
     pages, today = passage_pages(record), datetime.now(timezone.utc).date()
     for section in sections:

@@ -7,8 +7,7 @@ import dataclasses
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from indexer.models import SearchRequest, SearchResults
-from indexer.search.request import parse_params
+from indexer.api import SearchRequest, SearchResults, parse_params
 from webui import get_index
 from webui.answer_cache import key_of
 from webui.present import search_view

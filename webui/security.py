@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from indexer.search.highlight import sanitise
+from indexer.api import sanitise
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import quote_plus
 
-from indexer.index.facet_registry import FACETS
+from indexer.api import FACETS
 
 # API facet name -> the request parameter that filters it (indexer.index.facet_registry).
 FACET_PARAMS = {f.name: f.param for f in FACETS}

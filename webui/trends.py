@@ -1,5 +1,5 @@
 """Trends: `/trends` (chart, table, coverage sentence), `/api/trends` (JSON) and
-`/trends.csv`, all from indexer.search.trends over the same search parameters plus
+`/trends.csv`, all from indexer.answers.trends over the same search parameters plus
 `by=type` (split each year by inspection-type family) and `year_basis=inspection|published`
 (which year a report counts in)."""
 from __future__ import annotations
@@ -9,8 +9,8 @@ import io
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from indexer.search.trends import (BY_VALUES, FAMILIES, YEAR_BASES, coverage_sentence,
-                                   trend_answer, year_basis_sentence)
+from indexer.api import (BY_VALUES, FAMILIES, YEAR_BASES, coverage_sentence, trend_answer,
+                         year_basis_sentence)
 from webui import get_index
 from webui.charts import share_chart
 from webui.params import choice, split

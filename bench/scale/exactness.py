@@ -1,4 +1,4 @@
-"""Check that the numpy path (indexer.search.ranking) gives exactly what Whoosh gives: the same
+"""Check that the numpy path (indexer.search.evaluator) gives exactly what Whoosh gives: the same
 matching documents and the same top hits in the same order with the same scores.
 
     python -m bench.scale.exactness INDEX_DIR
@@ -11,7 +11,7 @@ import numpy as np
 from whoosh import query as wq
 
 from bench.scale.queries import QUERIES
-from indexer.search import ranking
+from indexer.search import evaluator
 from indexer.search.querying import plan_query
 from indexer.search.service import SearchIndex
 
@@ -30,7 +30,7 @@ def whoosh_scores(searcher, q) -> tuple[np.ndarray, np.ndarray]:
 
 def collector_misses(searcher, q, mask, scores, limit: int) -> int:
     """How many of the true top `limit` Whoosh's own collector (search()) leaves out."""
-    true = {d for d, _ in ranking.top(scores, np.nonzero(mask)[0], limit)}
+    true = {d for d, _ in evaluator.top(scores, np.nonzero(mask)[0], limit)}
     return len(true - {hit.docnum for hit in searcher.search(q, limit=limit)})
 
 
@@ -42,11 +42,11 @@ def compare(generation, text: str, limit: int = TOP) -> str | None:
     if isinstance(q, wq.Every):
         return None
     try:
-        evaluator = ranking.Evaluator(generation.postings, generation.table.range_mask)
-        ids, values = evaluator.matches(q)
-        mask, scores = ranking.Evaluator(generation.postings, generation.table.range_mask,
-                                         sparse_share=0).run(q)
-    except ranking.Unsupported as exc:
+        fast = evaluator.Evaluator(generation.postings, generation.table.range_mask)
+        ids, values = fast.matches(q)
+        mask, scores = evaluator.Evaluator(generation.postings, generation.table.range_mask,
+                                           sparse_share=0).run(q)
+    except evaluator.Unsupported as exc:
         return f"unsupported ({exc}): Whoosh answers it"
     docs, expected = whoosh_scores(generation.searcher, q)
     live = generation.table.live

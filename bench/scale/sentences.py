@@ -13,7 +13,7 @@ from pathlib import Path
 
 from indexer.index import report_store
 from indexer.ingest.parse import parse_file
-from indexer.ingest.taxonomy import BOILERPLATE_PASSAGES, LETTERHEAD, classify_heading
+from indexer.domain.taxonomy import BOILERPLATE_PASSAGES, LETTERHEAD, classify_heading
 
 SPLIT = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])")
 GOOD = re.compile(r"[A-Z][^\x00-\x1f<>▪•*#|]{38,380}[a-z0-9)][.!?]")

@@ -30,7 +30,7 @@ from indexer.models import REPORT_FORMAT, Report, dated
 from indexer.ingest.parse import chunk_report
 from indexer.index.facet_registry import FACETS
 from indexer.index.schema import make_schema
-from indexer.search.spelling import build_vocabulary, update_vocabulary, word_counts
+from indexer.index.spelling import build_vocabulary, update_vocabulary, word_counts
 
 
 @dataclass
@@ -53,14 +53,14 @@ class BuildSummary:
     def exit_code(self) -> int:
         """0: every supported file indexed or unchanged; 1: some failed (in skipped)."""
         return 1 if self.skipped else 0
-    # reports whose printed authority matches no record of indexer/ingest/data/authorities.csv
+    # reports whose printed authority matches no record of indexer/domain/data/authorities.csv
     unknown_authorities: list[dict] = field(default_factory=list)
 
 
-# Everything whose change alters what is indexed: the source and data files of the ingest
-# and index stages, the models they exchange, and the installed Whoosh. A build after such a
+# Everything whose change alters what is indexed: the source and data files of the domain,
+# ingest and index stages, the models they exchange, and the installed Whoosh. A build after such a
 # change re-parses every file into a fresh index instead of mixing old and new analysis.
-FORMAT_PACKAGES = ("ingest", "index")
+FORMAT_PACKAGES = ("domain", "ingest", "index")
 FORMAT_FILES = ("models.py",)
 
 

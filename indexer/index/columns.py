@@ -1,5 +1,5 @@
 """A generation's per-document columns as files every search process memory-maps: the facet
-value codes (indexer.search.facets.FacetTable), the report code of each document, the live
+value codes (indexer.index.facet_table.FacetTable), the report code of each document, the live
 (not deleted) mask and the sort date (docs/decisions/0027-shared-memory.md).
 
 Without them each worker read every document's column values through Whoosh when it opened
@@ -25,7 +25,7 @@ import numpy as np
 
 from indexer.index.facet_registry import FACETS
 from indexer.index.mapped import segment_id
-from indexer.search.facets import Column, FacetTable
+from indexer.index.facet_table import Column, FacetTable
 
 DIR = "columns"
 FIELDS = {**{f.name: f.field for f in FACETS}, "report": "report_id"}  # column -> field

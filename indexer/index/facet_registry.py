@@ -11,7 +11,7 @@ Validation (docs/decisions/0014-facet-registry.md): a selected value is checked 
 the facet's vocabulary, the values it *can* take (taxonomy data), not the values the index
 happens to hold; a known value absent from the index is a filter that matches nothing
 (count 0), never a 400. Authorities' vocabulary is their records
-(indexer/ingest/data/authorities.csv) plus any unrecorded authority in the served index;
+(indexer/domain/data/authorities.csv) plus any unrecorded authority in the served index;
 a filter or field query may name an authority by any alias (`canonical`).
 """
 from __future__ import annotations
@@ -20,10 +20,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Collection
 
-from indexer.ingest import authorities
-from indexer.ingest import inspection_types as types
-from indexer.ingest import taxonomy
-from indexer.ingest.clean import slug
+from indexer.domain import authorities
+from indexer.domain import inspection_types as types
+from indexer.domain import taxonomy
+from indexer.domain.slugs import slug
 from indexer.models import Chunk, Report
 
 YEARS = (1900, 2100)  # the years a request may ask for

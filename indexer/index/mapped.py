@@ -12,7 +12,7 @@ Layout, one directory per segment, `<generation>/mapped/<segment id>/`:
 Whoosh segments never change once written (deletions live in the table of contents), so a
 new generation hard-links the files of the segments it kept and writes only new segments',
 including those Whoosh wrote while merging. The arrays are read back from the committed
-segment through Whoosh itself (indexer.search.postings.leaf_blocks), so they are
+segment through Whoosh itself (indexer.index.postings.leaf_blocks), so they are
 Whoosh's postings by construction whoever wrote the segment. Two terms whose keys collide, and a term whose
 postings Whoosh does not give in full (deleted documents), are left out (`collided.npy`);
 a search reads such a term, and any term of a field not written, from Whoosh's blocks as
@@ -20,7 +20,7 @@ before. A search also checks a term's count against Whoosh's document
 frequency, so a key found for a term the segment lacks is never used.
 
 Whoosh internals used: `SegmentReader.segment().segment_id()`, `all_terms()`, and those
-indexer/search/postings.py names (its module docstring lists them).
+indexer/index/postings.py names (its module docstring lists them).
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
-from indexer.search.postings import leaf_blocks, leaf_length_codes
+from indexer.index.postings import leaf_blocks, leaf_length_codes
 
 DIR = "mapped"
 PAGE = 4096

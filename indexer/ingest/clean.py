@@ -105,14 +105,6 @@ def normalise(text: str) -> str:
     return spaces(remove_footnote_markers(text))
 
 
-def slug(text: str, joiner: str = "-") -> str:
-    """Lower-case ASCII letters and digits, every other run of characters one `joiner`:
-    "Children's Services – Durham" -> "children-s-services-durham". The one slug rule of
-    report ids, authority keys, citation keys and field values typed in queries."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", joiner, ascii_text.lower()).strip(joiner)
-
-
 def ends_sentence(text: str) -> bool:
     """True when the text ends a sentence (terminal punctuation, maybe quoted)."""
     return bool(SENTENCE_END.search(text.rstrip()[-200:]))  # the end only: linear time

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 
-from indexer.ingest import taxonomy
-from indexer.ingest.inspection_types import GRADE_PATTERN
+from indexer.domain import taxonomy
+from indexer.domain.inspection_types import GRADE_PATTERN
 from indexer.models import Section
 
 SHORT_WORDS = 3  # a passage of this many words or fewer is a fragment

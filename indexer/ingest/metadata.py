@@ -1,14 +1,14 @@
 """Metadata of one report from its cleaned blocks and file name: title, authority and its
 key, inspection type, inspection and publication dates, year, judgements and lead
-inspector. Type patterns and judgement vocabulary live in indexer.ingest.inspection_types.
+inspector. Type patterns and judgement vocabulary live in indexer.domain.inspection_types.
 """
 from __future__ import annotations
 
 import re
 
 from indexer.ingest import clean, dates
-from indexer.ingest.authorities import authority_key, resolve
-from indexer.ingest import inspection_types as types
+from indexer.domain.authorities import authority_key, resolve
+from indexer.domain import inspection_types as types
 from indexer.models import Block
 
 HEAD_BLOCKS = 60  # blocks searched for the title, cover lines and dates

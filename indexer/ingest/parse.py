@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 
 from indexer.errors import UnreadableFile
-from indexer.ingest.clean import slug
+from indexer.domain.slugs import slug
 from indexer.ingest.metadata import extract_metadata
 from indexer.ingest.originals import original_url
 from indexer.models import Chunk, RawDocument, Report, dated
 from indexer.ingest.readers import read_path
 from indexer.ingest.sections import parse_sections
-from indexer.ingest.taxonomy import part_key
+from indexer.domain.taxonomy import part_key
 
 
 def make_report_id(meta: dict) -> str:

@@ -1,6 +1,6 @@
 """Split a document's blocks into Sections of Passages, each with a canonical key.
 
-Headings open sections (keys from indexer.ingest.taxonomy); a letter's address block, closing
+Headings open sections (keys from indexer.domain.taxonomy); a letter's address block, closing
 formulas, signatures and copy lists go to `boilerplate`; passage ids are content hashes,
 so a passage keeps its id when anything else in the report changes.
 """
@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from indexer.ingest import clean, fragments, taxonomy
+from indexer.domain import taxonomy
+from indexer.ingest import clean, fragments
 from indexer.models import Block, Passage, Section
 
 TITLE_RE = re.compile(

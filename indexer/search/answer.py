@@ -1,10 +1,10 @@
 """One search request answered against one index generation: the stage between the
 SearchIndex service (indexer.search.service, which leases generations and searchers) and
 the results. Its roles, in order: check the filters, read an authority's name among the
-words (indexer.search.dead_ends), plan the query (indexer.search.querying; plans are
-remembered per generation by indexer.search.plans), match it with
-the fast evaluator (indexer.search.ranking) or, when that fails, Whoosh's own matchers,
-count the facets (indexer.search.facets), rank, and build hits with highlighted snippets.
+words (indexer.search.relax), plan the query (indexer.search.querying; plans are
+remembered per generation by indexer.search.plan_cache), match it with
+the fast evaluator (indexer.search.evaluator) or, when that fails, Whoosh's own matchers,
+count the facets (indexer.index.facet_table), rank, and build hits with highlighted snippets.
 """
 from __future__ import annotations
 
@@ -18,18 +18,18 @@ from whoosh import query as wq
 
 from indexer.errors import BadRequest, IndexEmpty, OfstedSearchError
 from indexer.index.facet_registry import BY_NAME, FACETS
-from indexer.ingest.inspection_types import label_for
+from indexer.domain.inspection_types import label_for
 from indexer.models import FacetValue, Hit, PassageHit, SearchRequest, SearchResults, dated
-from indexer.search import ranking
-from indexer.search.cells import Selection
-from indexer.search.dead_ends import fallback_parts, find_authority, most_words
-from indexer.search.expansion import Deadline, bound
-from indexer.search.facets import FacetTable, combine
-from indexer.search.fallback import has_require, log_fast_path_failure, whoosh_failures
+from indexer.search import evaluator
+from indexer.search.facet_counts import Selection
+from indexer.search.relax import fallback_parts, find_authority, most_words
+from indexer.search.query_cost import Deadline, bound
+from indexer.index.facet_table import FacetTable, combine
+from indexer.search.whoosh_fallback import has_require, log_fast_path_failure, whoosh_failures
 from indexer.search.generations import Generation, Reader
 from indexer.search.links import paginated, report_path
 from indexer.search.query_checks import nearest
-from indexer.search.plans import planned
+from indexer.search.plan_cache import planned
 from indexer.search.querying import QueryPlan
 
 EMPTY_MESSAGE = ("the index is empty: add reports with "
@@ -37,8 +37,8 @@ EMPTY_MESSAGE = ("the index is empty: add reports with "
 @dataclass
 class Matches:
     """What a request matched in one generation: the query's matches under the filters
-    (indexer.search.cells), also as passage masks for pages that aggregate matches
-    (indexer.search.trends, feeds) rather than rank them."""
+    (indexer.search.facet_counts), also as passage masks for pages that aggregate matches
+    (indexer.answers.trends, feeds) rather than rank them."""
 
     plan: QueryPlan
     selected: dict[str, list]  # facet name -> selected values
@@ -241,9 +241,9 @@ class Answer:
         which give no scores (None)."""
         try:
             if self.postings is not None and self.g.postings is not None:
-                return ranking.Evaluator(self.postings, self.table.range_mask,
+                return evaluator.Evaluator(self.postings, self.table.range_mask,
                                          self.deadline.check).matches(q)
-        except ranking.Unsupported:
+        except evaluator.Unsupported:
             pass  # a query shape numpy does not reproduce: Whoosh does it all
         except OfstedSearchError:
             raise
@@ -278,10 +278,10 @@ class Answer:
             return []
         if r.sort == "relevance" and self.coverage is not None:  # most words first
             key = self.scores + self.coverage * (float(self.scores.max()) + 1.0)
-            return [(d, float(self.scores[d])) for d, _ in ranking.top(key, final, wanted)]
+            return [(d, float(self.scores[d])) for d, _ in evaluator.top(key, final, wanted)]
         if r.sort == "relevance" and found.scores is not None \
                 and not isinstance(plan.query, wq.Every):
-            return ranking.best(final, found.scores[found.positions], wanted)
+            return evaluator.best(final, found.scores[found.positions], wanted)
         if r.sort == "relevance" and not isinstance(plan.query, wq.Every):
             allowed = set(final.tolist())
             with whoosh_failures(plan.query):
@@ -291,7 +291,7 @@ class Answer:
         dates = self.g.dates[final]
         # newest (or oldest) report first; inside a report, passages in document order
         return [(d, 0.0) for d, _ in
-                ranking.best(final, -dates if r.sort == "oldest" else dates, wanted)]
+                evaluator.best(final, -dates if r.sort == "oldest" else dates, wanted)]
 
     def _hits(self, plan: QueryPlan, found: Matches) -> list[Hit]:
         r = self.request

@@ -22,12 +22,12 @@ from indexer.index import columns, mapped, report_store, store
 from indexer.index.facet_registry import FACETS, Known
 from indexer.index.schema import make_schema
 from indexer.models import REPORT_FORMAT
-from indexer.search import highlight, ranking
-from indexer.search.cells import Cells
-from indexer.search.facets import FacetTable
-from indexer.search.postings import Postings, TermCache
+from indexer.search import highlight, evaluator
+from indexer.search.facet_counts import Cells
+from indexer.index.facet_table import FacetTable
+from indexer.index.postings import Postings, TermCache
 from indexer.search.querying import EXACT_FIELDS, SEARCH_FIELDS, make_weighting
-from indexer.search.spelling import Speller
+from indexer.index.spelling import Speller
 from indexer.search.vocabulary import default_vocabulary
 
 OPEN_ATTEMPTS = 5  # times a request re-reads `current` when a build pruned what it named
@@ -105,7 +105,7 @@ class Generation:
         if self.postings is not None and not self.empty:
             _warm(self.searcher, self.postings, self.schema)
         self.table, self.dates = self._columns()
-        # every document's cell (facet values, report, liveness): indexer.search.cells
+        # every document's cell (facet values, report, liveness): indexer.search.facet_counts
         self.cells = Cells(self.table) if self.table is not None else None
         self.reports = report_store.open_reports(path)  # shared: read through the page cache
         self.authority_labels = _authority_labels(self.reports)
@@ -189,13 +189,13 @@ def _warm(searcher, postings: Postings, schema) -> None:
     """Read at open what the first query would otherwise read: each segment's table of
     stored-field offsets (Whoosh reads it, for this searcher, the first time one of the
     segment's documents is shown) and BM25's length part of every field a query searches
-    (ranking.length_part: 8 MB a field at a million passages, shared by the searchers)."""
+    (evaluator.length_part: 8 MB a field at a million passages, shared by the searchers)."""
     for leaf, offset in searcher.reader().leaf_readers():
         if leaf.doc_count_all():
             searcher.stored_fields(offset)
     for field in SEARCH_FIELDS + tuple(EXACT_FIELDS):
         if field in schema and schema[field].scorable:
-            ranking.length_part(postings, searcher.weighting, field)
+            evaluator.length_part(postings, searcher.weighting, field)
 
 
 def _authority_labels(reports) -> dict[str, str]:
@@ -207,7 +207,7 @@ def _authority_labels(reports) -> dict[str, str]:
 def _check_format(path: Path, schema) -> None:
     """Serve a generation this version can read: reports stored in this format or an older
     one (Report.from_dict reads them tolerantly) and every field search relies on. A facet
-    field may be missing (indexer.search.facets counts nothing for it)."""
+    field may be missing (indexer.index.facet_table counts nothing for it)."""
     found = store.read_format(path).get("report_format")
     wanted = set(make_schema().names()) - {f.field for f in FACETS}
     missing = sorted(wanted - set(schema.names()))

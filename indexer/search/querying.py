@@ -24,8 +24,8 @@ from indexer.errors import BadRequest
 from indexer.index.facet_registry import FACETS, by_query_name
 from indexer.search.query_checks import check_query
 from indexer.search.highlight import Highlighter
-from indexer.ingest.authorities import resolve_key
-from indexer.ingest.taxonomy import SECTION_LABELS
+from indexer.domain.authorities import resolve_key
+from indexer.domain.taxonomy import SECTION_LABELS
 from indexer.search.vocabulary import analyse, default_vocabulary
 
 SEARCH_FIELDS = ("text", "heading", "title")
@@ -90,8 +90,8 @@ def robertson_idf(searcher, fieldname: str, text) -> float:
 
 def make_weighting(ranking: Ranking = RANKING) -> BM25F:
     """The scorer every search uses (SearchIndex passes it to its searcher). A plain BM25F
-    object, not a subclass, so indexer.search.ranking reproduces its scores with numpy; the idf is
-    set on the instance, and Whoosh's searcher (and so indexer.search.ranking) calls it."""
+    object, not a subclass, so indexer.search.evaluator reproduces its scores with numpy; the idf is
+    set on the instance, and Whoosh's searcher (and so indexer.search.evaluator) calls it."""
     weighting = BM25F(B=ranking.b, K1=ranking.k1)
     if ranking.idf == "robertson":
         weighting.idf = robertson_idf
@@ -140,7 +140,7 @@ def make_parser(schema, mode: str = "and", ranking: Ranking = RANKING):
 
 def plan_query(text: str, schema, expand: bool = True, mode: str = "and",
                speller=None, ranking: Ranking = RANKING) -> QueryPlan:
-    """The query to run for `text`; `speller` (indexer.search.spelling.Speller) corrects unknown
+    """The query to run for `text`; `speller` (indexer.index.spelling.Speller) corrects unknown
     words when expanding; mode "or" matches any word (used for benchmarks)."""
     if not text.strip():
         return QueryPlan(wq.Every(), "")

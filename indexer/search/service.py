@@ -3,7 +3,7 @@ passages, exact facet counts and a spelling suggestion.
 
 SearchIndex opens the index once per process (indexer.search.generations) and reopens it
 when a build has swapped the generation, so a long-running server always serves the
-newest complete index; each search runs under a deadline (indexer.search.expansion).
+newest complete index; each search runs under a deadline (indexer.search.query_cost).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from indexer.errors import IndexMissing, NotFound
 from indexer.index import store
 from indexer.models import Hit, Report, SearchRequest, SearchResults, dated
 from indexer.search.answer import Answer, Matches
-from indexer.search.expansion import DEADLINE_SECONDS, Deadline
+from indexer.search.query_cost import DEADLINE_SECONDS, Deadline
 from indexer.search.generations import OPEN_ATTEMPTS, Generation, Reader, Served, Vanished
 from indexer.search.highlight import Highlighter
 from indexer.search.querying import plan_query

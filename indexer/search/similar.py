@@ -14,7 +14,7 @@ from indexer.index.analysis import make_analyzer
 from indexer.errors import NotFound
 from indexer.search.highlight import Highlighter
 from indexer.search.querying import QueryPlan, idf
-from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT
+from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT
 
 KEY_TERMS = 12  # words taken from the passage
 MAX_DF_SHARE = 0.2  # words in more passages than this share say nothing particular

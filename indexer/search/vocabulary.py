@@ -1,5 +1,5 @@
-"""The social-care vocabulary (data/social_care_vocabulary.toml): acronyms and long forms,
-and the natural names of report sections ("what needs to improve").
+"""The social-care vocabulary (indexer/domain/data/social_care_vocabulary.toml): acronyms
+and long forms, and the natural names of report sections ("what needs to improve").
 
 Vocabulary.find() looks for the vocabulary's forms in a run of plain query words, compared
 after analysis (so case, apostrophes, hyphens and word endings do not matter), and says
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from indexer.index.analysis import make_analyzer
 
-VOCABULARY_FILE = Path(__file__).parent / "data" / "social_care_vocabulary.toml"
+VOCABULARY_FILE = Path(__file__).parents[1] / "domain" / "data" / "social_care_vocabulary.toml"
 MAX_ALTERNATIVES = 4  # other forms searched for one match, in the order of the file
 _ANALYZER = make_analyzer()
 

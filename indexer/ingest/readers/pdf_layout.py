@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from indexer.ingest.clean import SENTENCE_END, document_vocabulary, join_lines
-from indexer.ingest.taxonomy import classify_heading
+from indexer.domain.taxonomy import classify_heading
 from indexer.models import Block
 
 NUMBERED = re.compile(r"^\(?\d{1,3}[.)]\s+\S")

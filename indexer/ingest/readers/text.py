@@ -18,8 +18,8 @@ from indexer.errors import UnreadableFile
 from indexer.models import Block, RawDocument
 from indexer.ingest.readers.markup import HEADING_MARK, fragments_to_marked_text, html_to_marked_text
 from indexer.ingest.clean import LEAD_IN_MAX_CHARS
-from indexer.ingest.inspection_types import GRADE_WORDS
-from indexer.ingest.taxonomy import classify_heading
+from indexer.domain.inspection_types import GRADE_WORDS
+from indexer.domain.taxonomy import classify_heading
 
 # Layout ratios of plain text. Hard-wrapped text: WRAPPED_QUANTILE of its lines are shorter
 # than WRAPPED_MAX_WIDTH characters. Its line width is the WIDTH_QUANTILE longest line; a

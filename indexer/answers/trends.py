@@ -17,16 +17,16 @@ from collections import Counter
 import numpy as np
 
 from indexer.index.facet_registry import FACETS
-from indexer.ingest import inspection_types as types
+from indexer.domain import inspection_types as types
 from indexer.search.answer import Matches
-from indexer.search.intervals import share_fields
-from indexer.search.wording import phrase_request, wording
+from indexer.answers.intervals import share_fields
+from indexer.answers.wording import phrase_request, wording
 
 REPORT_FILTERS = tuple(f.name for f in FACETS if f.per_report)  # not section
 BY_VALUES = ("", "type")
 YEAR_BASES = ("inspection", "published")  # the first is the default
 # by=type splits by inspection framework: the families of inspection types defined once in
-# indexer.ingest.inspection_types.FRAMEWORKS (the `framework` facet reads the same table).
+# indexer.domain.inspection_types.FRAMEWORKS (the `framework` facet reads the same table).
 FAMILIES = {f.key: (f.label, f.types) for f in types.FRAMEWORKS}
 
 

@@ -4,7 +4,7 @@ Wildcard and prefix terms (`assess*`, `child?en`) and ranges over words (`title:
 stand for every index word they match. `bound()` replaces each by the words themselves, as
 Whoosh's own matcher would (one word: that Term, unboosted; several: an Or of Terms carrying
 the node's boost, or a constant score of 1 where Whoosh gives one: `_preloaded`), so the
-fast path (indexer.search.ranking) evaluates them with Whoosh's scores. A term needs at
+fast path (indexer.search.evaluator) evaluates them with Whoosh's scores. A term needs at
 least MIN_LITERAL_PREFIX literal characters before its first wildcard and may hold at most
 MAX_WILDCARDS wildcards; it may match at most MAX_EXPANSION words, and one query at most
 MAX_TOTAL_EXPANSION words in all. Beyond a bound the query is a QueryTooCostly (a 400) that

@@ -1,4 +1,4 @@
-"""When the fast evaluator (indexer.search.ranking) or Whoosh's own matchers fail on a
+"""When the fast evaluator (indexer.search.evaluator) or Whoosh's own matchers fail on a
 query: the fast path's failure is logged once per process and Whoosh answers instead;
 Whoosh's failure becomes QueryUnanswerable, a 400 that says so, never a 500 (decision 0024).
 """
@@ -16,11 +16,11 @@ _failures_logged: set[str] = set()
 
 
 def log_fast_path_failure() -> None:
-    """Log a failure of indexer.search.ranking once per process and kind of error."""
+    """Log a failure of indexer.search.evaluator once per process and kind of error."""
     kind = "fast path"
     if kind not in _failures_logged:
         _failures_logged.add(kind)
-        _log.exception("indexer.search.ranking failed; Whoosh answers instead (logged once)")
+        _log.exception("indexer.search.evaluator failed; Whoosh answers instead (logged once)")
 
 
 @contextmanager

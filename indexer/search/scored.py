@@ -1,5 +1,5 @@
 """Sets of matching documents and their scores, in the two forms the evaluator
-(indexer.search.ranking) uses, and picking the best of them.
+(indexer.search.evaluator) uses, and picking the best of them.
 
 A node's matches are sparse (ascending docnums and the score of each) or dense (a mask
 and a score over every document, 0 outside the mask); `Found` holds either. `folded()` and

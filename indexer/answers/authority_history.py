@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 from indexer.errors import NotFound
-from indexer.ingest import authorities as records_data
-from indexer.ingest.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
+from indexer.domain import authorities as records_data
+from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from indexer.search.highlight import Highlighter
 
 RECOMMENDATION_SECTIONS = ("priority_action", "areas_for_improvement", "areas_for_development")

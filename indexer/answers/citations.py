@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from indexer.ingest.clean import slug
+from indexer.domain.slugs import slug
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")

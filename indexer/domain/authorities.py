@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.ingest.clean import slug
+from indexer.domain.slugs import slug
 
 DATA = Path(__file__).parent / "data" / "authorities.csv"
 REGIONS = ("North East", "North West", "Yorkshire and the Humber", "East Midlands",

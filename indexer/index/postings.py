@@ -1,5 +1,5 @@
 """A generation's term postings and field lengths as numpy arrays, for the evaluator in
-indexer.search.ranking.
+indexer.search.evaluator.
 
 Postings come from the generation's memory-mapped per-segment arrays
 (indexer.index.mapped, shared by every worker) or, for what they lack (phrase positions,
@@ -15,7 +15,7 @@ Whoosh internals it reads (whoosh-reloaded 2.7.5, decision 0001), none of them p
   `_<field>_len` columns, and a column's `_fixedlen`, `_dbfile`, `_basepos`, `_count`;
 - `whoosh.matching.FilterMatcher.child` (postings with deleted documents),
   `whoosh.system._INT_SIZE` and `whoosh.util.numeric.byte_to_length` (length bytes).
-When they change, see indexer.search.ranking: a missing name fails the import, a changed
+When they change, see indexer.search.evaluator: a missing name fails the import, a changed
 meaning is caught by `python -m bench.scale.exactness INDEX_DIR`.
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Whoosh stays the index: postings, statistics (idf, average field length), the scoring
 formula (whoosh.scoring.bm25) and stored fields all come from it. What this replaces is
 its per-document Python matcher loop, which at 100,000 passages costs seconds for a
-common word. Each term's postings come as numpy arrays (indexer.search.postings: mapped
+common word. Each term's postings come as numpy arrays (indexer.index.postings: mapped
 files shared by every worker, or Whoosh's blocks decoded once); a query tree made of
 terms, AND, OR, NOT, ANDMAYBE, phrases (any slop), prefixes, ranges and field terms is
 then evaluated, sparse (docnums and scores) where it can and over dense per-document
@@ -12,12 +12,12 @@ matching documents and the score Whoosh's matchers give each, summed in the same
 in both forms (bench/scale/exactness.py checks both). Any other node raises Unsupported
 and the caller asks Whoosh instead.
 
-Roles: indexer.search.postings gives a term's postings and the field lengths as arrays;
+Roles: indexer.index.postings gives a term's postings and the field lengths as arrays;
 Found is one node's matches, sparse or dense; Evaluator walks a query tree; top() and
 best() pick the best-scored documents.
 
 Whoosh internals it reads (whoosh-reloaded 2.7.5, decision 0001), none of them public API:
-those of indexer.search.postings (the W3 codec's block state, the length columns), and
+those of indexer.index.postings (the W3 codec's block state, the length columns), and
 - the scorer: a plain `whoosh.scoring.BM25F` object's `B`, `K1`, `_field_B` and the
   searcher's `idf()` and `avg_field_length()`.
 When they change: a name that is gone fails the import of this module (and so every
@@ -34,8 +34,8 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
-from indexer.search.found import Found, best, folded, top, union  # noqa: F401 (top, best: API)
-from indexer.search.postings import LENGTH_OF_BYTE, POSITION_BITS, Postings, Unsupported
+from indexer.search.scored import Found, best, folded, top, union  # noqa: F401 (top, best: API)
+from indexer.index.postings import LENGTH_OF_BYTE, POSITION_BITS, Postings, Unsupported
 
 SPARSE_SHARE = 8  # an OR of sparse parts stays sparse below size / SPARSE_SHARE postings
 FOLDED_PARTS = 4  # an OR of up to 4 sparse parts, all but the largest small: merged in turn

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.index.facet_registry import FACETS
-from indexer.search.facets import FacetTable
+from indexer.index.facet_table import FacetTable
 
 
 class Cells:

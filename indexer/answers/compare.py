@@ -1,5 +1,5 @@
 """Compare authorities (or regions) on one search: for each side, the per-year share of
-its reports that match (indexer.search.trends) with Wilson 95% intervals, its overall
+its reports that match (indexer.answers.trends) with Wilson 95% intervals, its overall
 share, how many of its authorities the index covers, its mix of inspection types and its
 best passages, side by side (docs/decisions/0031-honest-numbers.md).
 
@@ -16,13 +16,13 @@ from collections import Counter
 import numpy as np
 
 from indexer.errors import BadRequest
-from indexer.ingest import authorities as records_data
-from indexer.ingest import inspection_types as types
+from indexer.answers.authority_history import summaries
+from indexer.answers.intervals import share_fields
+from indexer.answers.trends import in_scope, phrase_figures, trends
+from indexer.answers.wording import phrase_request, wording
+from indexer.domain import authorities as records_data
+from indexer.domain import inspection_types as types
 from indexer.models import SearchRequest
-from indexer.search.authorities import summaries
-from indexer.search.intervals import share_fields
-from indexer.search.trends import in_scope, phrase_figures, trends
-from indexer.search.wording import phrase_request, wording
 
 MAX_SIDES = 12  # each side is a search of its own
 BEST = 3  # best passages shown per side

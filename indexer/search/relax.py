@@ -2,7 +2,7 @@
 
 - An authority's name typed among the words (`Derbyshire systemic practice model`) is read
   as a filter: find_authority() finds the longest run of capitalised words that names an
-  authority of the served index (by its record's name or aliases, indexer.ingest.authorities,
+  authority of the served index (by its record's name or aliases, indexer.domain.authorities,
   or the name as printed), and the other words are searched in that authority's reports.
   The page says so and offers the words everywhere (the name quoted: `"Derbyshire" ...`).
 - When no passage has all the words, most_words() keeps the passages that have most of
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 
-from indexer.ingest.authorities import authority_key, resolve_key
+from indexer.domain.authorities import authority_key, resolve_key
 from indexer.search.query_checks import typed_filters
 from indexer.search.querying import OPERATORS, plain_word_runs
 
