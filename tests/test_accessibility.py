@@ -56,3 +56,35 @@ def test_axe_finds_no_violation(browser, server, width):
             found[name] = problems
         context.close()
     assert found == {}, json.dumps(found, indent=1)
+
+
+CLIPPED = """() => {
+  const out = [];
+  for (const svg of document.querySelectorAll('svg.chart-svg')) {
+    const box = svg.getBoundingClientRect();
+    if (!box.width) continue;  // the layout for the other width, hidden by CSS
+    for (const text of svg.querySelectorAll('text')) {
+      const r = text.getBoundingClientRect();
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.height < 11)
+        out.push(`${text.textContent}: ${Math.round(r.left)}-${Math.round(r.right)} in `
+                 + `${Math.round(box.left)}-${Math.round(box.right)}, ${r.height.toFixed(1)} px high`);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_chart_labels_are_whole_and_readable(browser, server, width):
+    """Every label of every chart shown is inside its picture and at least 11 px high."""
+    found = {}
+    for name in ("trends", "authority", "compare"):
+        context = browser.new_context(viewport=WIDTHS[width])
+        page = context.new_page()
+        page.goto(server + pages(server)[name])
+        assert page.locator("svg.chart-svg").count() > 0, name
+        clipped = page.evaluate(CLIPPED)
+        if clipped:
+            found[name] = clipped
+        context.close()
+    assert found == {}

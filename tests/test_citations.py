@@ -132,3 +132,34 @@ def test_exports_skip_snippets_but_keep_every_hit(seed_index):
         == [p.text for h in bare.hits for p in h.passages]
     assert any("<mark>" in p.snippet_html for h in full.hits for p in h.passages)
     assert all(p.snippet_html == "" for h in bare.hits for p in h.passages)
+
+
+def test_corpus_citations_lead_with_the_original_and_carry_pages(corpus_build):
+    """On the real corpus: a JTAI letter's original comes from the overview workbook; its
+    citation leads with it, its RIS reference has pages and the original first; a focused
+    visit (no table gives its original) cites this copy and says the original is not known."""
+    from webui import create_app
+    index_dir, _ = corpus_build
+    corpus = create_app({"OFSTED_INDEX": str(index_dir), "TESTING": True}).test_client()
+    url = "/export.json?q=neglect&authority=bristol&type=jtai"
+    rows = corpus.get(url).get_json()["rows"]
+    assert rows and {r["original_url"] for r in rows} == {
+        "https://files.ofsted.gov.uk/v1/file/50000231"}
+    row = next(r for r in rows if r["page"])
+    assert row["citation"].split(" Available at: ")[1].startswith(
+        "https://files.ofsted.gov.uk/v1/file/50000231 (Accessed: ")
+    assert row["citation"].endswith(f"Passage: {row['permalink']}.")
+    assert f", p. {row['page']}. Available at:" in row["citation"]
+    [entry] = rispy.loads(corpus.get(url.replace(".json", ".ris")).get_data(as_text=True))
+    pages = sorted(r["page"] for r in rows if r["page"])
+    assert (entry["start_page"], entry["end_page"]) == (str(pages[0]), str(pages[-1]))
+    assert entry["urls"][0] == "https://files.ofsted.gov.uk/v1/file/50000231"
+    [bib] = bibtexparser.parse_string(corpus.get(url.replace(".json", ".bib")).get_data(
+        as_text=True)).entries
+    fields = {f.key: f.value for f in bib.fields}
+    assert fields["pages"] == (f"{pages[0]}--{pages[-1]}" if pages[0] != pages[-1]
+                               else str(pages[0]))
+    visit = corpus.get("/api/search?q=&type=focused_visit&per_page=1").get_json()["hits"][0]
+    assert visit["original_url"] is None
+    html = corpus.get(f"/reports/{visit['report_id']}").get_data(as_text=True)
+    assert "Not known: the folder this report came from does not give Ofsted" in html

@@ -69,6 +69,8 @@ class GradeChart:
     width: int = WIDTH
     height: int = 220
     left: int = 150
+    narrow: "GradeChart | None" = None  # the same chart laid out for a phone
+    label_every: int = 1
 
 
 def share_chart(title: str, rows: list[dict], value: str = "share",
@@ -115,9 +117,15 @@ def _layout(title: str, rows: list[dict], value: str, top: float, width: int,
 def grade_chart(title: str, inspections: list[dict], grades: list[str],
                 labels: dict[str, str] | None = None) -> GradeChart:
     """One point per graded inspection (in time order), grades[0] drawn highest; `labels`
-    shortens grade names on the axis."""
-    labels = labels or {}
-    chart = GradeChart(title, [])
+    shortens grade names on the axis. Also laid out narrow for phones."""
+    chart = _grades(GradeChart(title, []), inspections, grades, labels or {})
+    chart.narrow = _grades(GradeChart(title, [], width=NARROW, height=200, left=152),
+                           inspections, grades, labels or {})
+    return chart
+
+
+def _grades(chart: GradeChart, inspections: list[dict], grades: list[str],
+            labels: dict[str, str]) -> GradeChart:
     inner_w = chart.width - chart.left - RIGHT
     inner_h = chart.height - TOP - BOTTOM
     gap = inner_h / max(1, len(grades) - 1)
@@ -125,6 +133,7 @@ def grade_chart(title: str, inspections: list[dict], grades: list[str],
                     for n, grade in enumerate(grades)]
     graded = [i for i in inspections if i.get("grade") in grades]
     step = inner_w / max(1, len(graded))
+    chart.label_every = max(1, math.ceil(LABEL_ROOM / step))
     for number, item in enumerate(graded):
         chart.points.append(Point(round(chart.left + step * (number + 0.5), 1),
                                   round(TOP + grades.index(item["grade"]) * gap, 1),
