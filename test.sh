@@ -1,22 +1,20 @@
 #!/usr/bin/env bash
-# Set up everything the tests need (packages, Debian's Chromium, axe-core from npm), then run
-# the whole suite.
+# Set up everything the tests need (packages, Debian's Chromium, nginx, Node's npm and
+# axe-core), then run the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")"
-apt_install() {
-    if [[ "$(id -u)" == "0" ]]; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-    else
-        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-    fi
-}
-if ! command -v chromium >/dev/null 2>&1; then
-    apt_install chromium
+# Debian's Chromium (browser tests), nginx (tests/test_deploy.py starts deploy/'s proxy) and
+# npm (axe-core for tests/test_accessibility.py)
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+if (( ${#missing[@]} )); then
+    sudo=""; [[ "$(id -u)" == "0" ]] || sudo="sudo"
+    $sudo apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-if ! command -v npm >/dev/null 2>&1; then
-    apt_install nodejs npm
-fi
-# axe-core, pinned in package.json and package-lock.json (tests/test_accessibility.py)
+# axe-core, pinned in package.json and package-lock.json
 npm ci --no-audit --no-fund --silent
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
