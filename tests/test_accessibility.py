@@ -27,7 +27,7 @@ def pages(server_url: str) -> dict[str, str]:
              "authority": "/authorities/derbyshire",
              "compare": "/compare?q=management+oversight&authority=derbyshire&authority=durham"}
     with urllib.request.urlopen(server_url + "/api/openapi.json") as answer:
-        if "/followups" in json.load(answer)["paths"]:
+        if "/api/followups" in json.load(answer)["paths"]:  # issue 20: the page and its twin
             found["followups"] = "/followups?q=drift"
     return found
 
