@@ -1,7 +1,7 @@
 """Print what trends and compare tell a reader on a built index: for each query, the
 reports its unquoted words match beside the exact phrase's, the years that are small
 samples or hold no reports, and the widest 95% interval; for a comparison of regions, each
-side's coverage of its region and its inspection-type mix (docs/decisions/0032-honest-numbers.md).
+side's coverage of its region and its inspection-type mix (docs/decisions/0034-honest-numbers.md).
 
     python bench/honest_numbers.py --index /tmp/corpus-index [--query "agency social workers" ...]
 """

@@ -3,7 +3,7 @@ parameter of the request that the parser accepts (indexer.api.KNOWN_PARAMS,
 so a parameter added there is recorded without a change here) plus a page's own (`by`,
 `year_basis`), as given, in the parser's order. Exports return every result, so `page`
 and `per_page` do not shape them; a feed is always newest first, so `sort` does not
-shape it either (docs/decisions/0032-honest-numbers.md)."""
+shape it either (docs/decisions/0034-honest-numbers.md)."""
 from __future__ import annotations
 
 from indexer.api import KNOWN_PARAMS

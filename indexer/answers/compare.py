@@ -1,7 +1,7 @@
 """Compare authorities (or regions) on one search: for each side, the per-year share of
 its reports that match (indexer.answers.trends) with Wilson 95% intervals, its overall
 share, how many of its authorities the index covers, its mix of inspection types and its
-best passages, side by side (docs/decisions/0032-honest-numbers.md).
+best passages, side by side (docs/decisions/0034-honest-numbers.md).
 
 A side is one authority (`authority=`, a key, canonical name or alias) or one region
 (`region=`, every authority of the region in the index, from the authority records); both

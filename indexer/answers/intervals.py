@@ -1,5 +1,5 @@
 """Uncertainty of a share: the Wilson score interval (95%) of matching / reports, and the
-small-sample rule, for trends and compare (docs/decisions/0032-honest-numbers.md).
+small-sample rule, for trends and compare (docs/decisions/0034-honest-numbers.md).
 
 A share is in percent with one decimal; its interval is in the same unit. A year (or side)
 with no reports has no share at all (None), never 0%.

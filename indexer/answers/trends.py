@@ -1,6 +1,6 @@
 """Trends: per year, how many reports the index holds, how many have at least one passage
 matching a search, their share with its Wilson 95% interval, and the matching passages
-(docs/decisions/0011-trends.md, 0032-honest-numbers.md).
+(docs/decisions/0011-trends.md, 0034-honest-numbers.md).
 
 The denominator is every report of that year that passes the report-level filters (year,
 authority, inspection type, framework, judgement: every facet with one value per report);

@@ -2,7 +2,7 @@
 passage, stemmed and expanded (`agency social workers` also finds "multi-agency" and
 "Regional Adoption Agency"), so its figures can be far above the phrase's. Pages that
 count (trends, compare, follow-ups) say so and give the phrase's figure beside it
-(docs/decisions/0032-honest-numbers.md).
+(docs/decisions/0034-honest-numbers.md).
 
 A query counts as unquoted words when it has two or more words and no quotes, brackets,
 boolean operators, field syntax, wildcards or boosts: then `"…"` around it is its phrase.
