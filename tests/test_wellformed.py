@@ -99,7 +99,9 @@ def test_every_feed_for_any_query_is_xml(client, query):
 
 
 DOCUMENT_TEXT = st.text(st.characters(categories=("L", "N", "P", "S", "Zs", "Cc", "Cf", "Cs",
-                                                  "Co", "Cn"), exclude_characters="\n\r"),
+                                                  "Co", "Cn"),
+                                     # a NUL marks a binary file: the build skips it
+                                     exclude_characters="\n\r\x00"),
                         min_size=1, max_size=30)
 
 
