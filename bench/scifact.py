@@ -34,7 +34,8 @@ from whoosh.fields import ID, TEXT, Schema  # noqa: E402
 from indexer.search import evaluator  # noqa: E402
 from indexer.index.postings import Postings  # noqa: E402
 from indexer.index.analysis import make_analyzer  # noqa: E402
-from indexer.search.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
+from indexer.search.querying import plan_query  # noqa: E402
+from indexer.search.ranking import RANKING, Ranking, make_weighting  # noqa: E402
 
 SCIFACT = ROOT.parent / "shared" / "irbench" / "scifact"
 PUBLISHED = {"BEIR paper BM25": (0.665, None), "Anserini BM25 flat": (0.6789, 0.9253),

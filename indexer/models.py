@@ -5,7 +5,9 @@ Passages) -> Chunks -> Whoosh index; request -> SearchRequest -> SearchResults.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
+from types import MappingProxyType
 
 
 @dataclass
@@ -177,20 +179,43 @@ class Chunk:
     part: str = "none"  # taxonomy.part_key of its section's path: local_authority, lscb...
 
 
-@dataclass
+@dataclass(frozen=True)
 class SearchRequest:
+    """One search as asked: a value. Nothing changes it after it is made; normalising it
+    (indexer.search.normalise) returns a new request, and caches may key on key()."""
+
     query: str = ""
-    # facet name (indexer.index.facet_registry) -> the selected values, e.g. {"year": [2018]}
-    filters: dict[str, list] = field(default_factory=dict)
-    year_ranges: list[tuple[int, int]] = field(default_factory=list)  # (first, last) inclusive
+    # facet name (indexer.index.facet_registry) -> the selected values, e.g. {"year": (2018,)};
+    # given as any mapping of lists, kept as a read-only mapping of tuples
+    filters: Mapping[str, tuple] = field(default_factory=dict)
+    year_ranges: tuple[tuple[int, int], ...] = ()  # (first, last) inclusive
     page: int = 1
     per_page: int = 20
     sort: str = "relevance"
     expand: bool = True
 
+    def __post_init__(self):
+        object.__setattr__(self, "filters", MappingProxyType(
+            {name: tuple(values) for name, values in dict(self.filters).items()}))
+        object.__setattr__(self, "year_ranges",
+                           tuple((int(lo), int(hi)) for lo, hi in self.year_ranges))
+
     def selected(self, facet: str) -> list:
         """The values selected for one facet (empty: no filter)."""
-        return list(self.filters.get(facet, []))
+        return list(self.filters.get(facet, ()))
+
+    def key(self) -> tuple:
+        """Every field, hashable: equal requests have equal keys (filter values in the
+        order given)."""
+        return (self.query, tuple(self.filters.items()), self.year_ranges, self.page,
+                self.per_page, self.sort, self.expand)
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+    def __reduce__(self):  # a read-only mapping does not pickle: rebuild from plain values
+        return (SearchRequest, (self.query, dict(self.filters), self.year_ranges, self.page,
+                                self.per_page, self.sort, self.expand))
 
 
 @dataclass

@@ -6,7 +6,8 @@ import pytest
 from whoosh import query as wq
 
 from indexer.models import SearchRequest
-from indexer.search.querying import RANKING, plan_query
+from indexer.search.querying import plan_query
+from indexer.search.ranking import RANKING
 from indexer.index.schema import make_schema
 from indexer.search.service import SearchIndex
 from indexer.index.spelling import Speller
