@@ -8,8 +8,8 @@ kind and overall, from the graded judgments in bench/data/relevance_judgments.ts
 id, report_id/passage_id, grade 0-2; unjudged passages count as 0). Boilerplate is
 excluded, as in the search.
 
-    python bench/relevance.py --index /tmp/ix_corpus [--set b=0.5 --set proximity_boost=0]
-    python bench/relevance.py --index /tmp/ix_corpus --pool pool.tsv   # unjudged, to judge
+    python -m bench.relevance --index /tmp/ix_corpus [--set b=0.5 --set proximity_boost=0]
+    python -m bench.relevance --index /tmp/ix_corpus --pool pool.tsv   # unjudged, to judge
 """
 from __future__ import annotations
 
@@ -18,18 +18,16 @@ import csv
 import dataclasses
 import math
 import statistics
-import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from indexer.index import report_store, store  # noqa: E402
-from indexer.search.ranking import RANKING, Ranking  # noqa: E402
-from indexer.models import SearchRequest  # noqa: E402
-from indexer.search.service import SearchIndex  # noqa: E402
+from indexer.index import report_store, store
+from indexer.search.ranking import RANKING, Ranking
+from indexer.models import SearchRequest
+from indexer.search.service import SearchIndex
 
 DATA = ROOT / "bench" / "data"
 QUERIES_FILE = DATA / "relevance_queries.toml"

@@ -8,7 +8,7 @@ Prints, from an index's stored reports (no re-parsing):
 - pages: the share of passages from PDFs that know their page;
 - per inspection type, the share of reports in which each section key is found.
 
-    python bench/text_quality.py --index /tmp/corpus-index [--corpus ../shared/corpus]
+    python -m bench.text_quality --index /tmp/corpus-index [--corpus ../shared/corpus]
 """
 from __future__ import annotations
 
@@ -16,13 +16,11 @@ import argparse
 import collections
 import csv
 import re
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from indexer.index import report_store, store  # noqa: E402
+from indexer.index import report_store, store
 
 FRAGMENT_WORDS = 3
 

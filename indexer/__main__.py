@@ -1,4 +1,4 @@
-"""Command line: `python -m indexer build|parse|search` (the contract in DESIGN.md)."""
+"""Command line: `python -m indexer build|parse|search` (the contract in README.md)."""
 from __future__ import annotations
 
 import argparse

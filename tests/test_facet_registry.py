@@ -11,7 +11,6 @@ import json
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from conftest_webui import app, client  # noqa: F401
 from indexer.__main__ import _parser, main
 from indexer.errors import BadRequest
 from indexer.index.facet_registry import BY_NAME, FACETS

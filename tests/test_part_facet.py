@@ -9,7 +9,6 @@ import json
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from conftest_webui import app, client  # noqa: F401
 from indexer.__main__ import main
 from indexer.errors import BadRequest
 from indexer.index.build import build

@@ -10,16 +10,11 @@ down fails until the figure is re-pinned on purpose, with the reason in the comm
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
 
-import relevance  # noqa: E402
-import scifact  # noqa: E402
+from bench import relevance, scifact
 
 TOLERANCE = 0.01  # the issue's rule: a difference above 0.01 either way fails
 # bench/relevance.py, current configuration (through SearchIndex), 69 queries

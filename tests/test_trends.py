@@ -7,7 +7,7 @@ import csv
 import io
 import re
 
-from conftest_webui import app, client, links, seed_index  # noqa: F401
+from pages import links
 from indexer.answers.trends import FAMILIES, family_of
 from indexer.domain.inspection_types import INSPECTION_TYPES
 

@@ -23,7 +23,6 @@ from indexer.index.facet_registry import FACETS, by_query_name
 from indexer.search.query_checks import check_query
 from indexer.search.ranking import RANKING, Ranking
 from indexer.search.highlight import Highlighter
-from indexer.domain.authorities import resolve_key
 from indexer.domain.taxonomy import SECTION_LABELS
 from indexer.search.vocabulary import analyse, default_vocabulary
 
