@@ -82,8 +82,9 @@ def test_short_items_join_their_lead_in_and_complete_items_stand():
               Block("bullet", "Foster carer recruitment."),
               Block("bullet", "The timeliness of life-story work for children.")]
     _, sections, _ = parse_sections(blocks)
+    # the sub-items of "waiting times for:" are one recommendation (fragments._sub_items)
     assert [t for _, _, t in texts(sections)] == [
-        "The partnership should address the waiting times for: community paediatrics;",
+        "The partnership should address the waiting times for: community paediatrics; "
         "the neurodevelopmental assessment pathway; occupational therapy; and physiotherapy.",
         "Foster carer recruitment.",
         "The timeliness of life-story work for children."]

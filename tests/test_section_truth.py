@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from indexer.ingest.parse import parse_file
+from indexer.domain.recommendations import recommendations
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -74,3 +75,41 @@ def test_headings_found_and_section_keys_right(truth, corpus_dir):
             if key != found:
                 print(f"  {start!r}: expected {key}, got {found} in {file}")
     assert heading_share >= 0.97 and key_share >= 0.98 and exported_share >= 0.99
+
+
+def _recommendation_truth(corpus: Path, document: dict) -> list[str]:
+    """Every way the parsed recommendations differ from the document's printed list."""
+    report = parse_file(str(corpus / document["file"])).to_dict()
+    found = recommendations(report)
+    problems = []
+    if len(found) != document["recommendations"]:
+        problems.append(f"{len(found)} recommendations, {document['recommendations']} printed")
+    texts = [norm(r["text"]) for r in found]
+    position = 0
+    for start, addressee in document.get("recommendation_checks", []):
+        at = next((i for i in range(position, len(texts)) if texts[i].startswith(norm(start))),
+                  None)
+        if at is None:
+            problems.append(f"no recommendation {start!r} (in printed order)")
+            continue
+        position = at
+        if found[at]["addressee"] != addressee:
+            problems.append(f"{start!r} addressed to {found[at]['addressee']}, not {addressee}")
+    for start, held in document.get("recommendation_holds", []):
+        if not any(t.startswith(norm(start)) and norm(held) in t for t in texts):
+            problems.append(f"{start!r} does not hold {held!r}")
+    return problems
+
+
+@pytest.mark.corpus
+def test_recommendations_as_printed(corpus_dir):
+    """One recommendation per printed item, sub-items with their lead, lead-ins, Ofsted's
+    standard text and judgement narratives left out, each addressed to the right body."""
+    documents = tomllib.loads(TRUTH.read_text(encoding="utf-8"))["document"]
+    checked = [d for d in documents if "recommendations" in d]
+    problems = {d["file"]: _recommendation_truth(corpus_dir, d) for d in checked}
+    for file, found in problems.items():
+        for problem in found:
+            print(f"  {problem} in {file}")
+    assert len(checked) >= 5
+    assert {file: found for file, found in problems.items() if found} == {}

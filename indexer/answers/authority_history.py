@@ -16,10 +16,10 @@ from typing import Callable
 
 from indexer.errors import NotFound
 from indexer.domain import authorities as records_data
+from indexer.domain.recommendations import recommendations as ingest_recommendations
 from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from indexer.search.highlight import Highlighter
 
-RECOMMENDATION_SECTIONS = ("priority_action", "areas_for_improvement", "areas_for_development")
 FOLLOW_UPS = 3
 MIN_SHARE = 0.35  # share of the recommendation's key-term weight a follow-up must carry
 MIN_TERMS = 3  # key terms a follow-up must share
@@ -138,11 +138,9 @@ def _follow_up_row(share: float, candidate: Candidate, shared) -> dict:
 
 
 def recommendations(report: dict) -> list[dict]:
-    return [{"section": s["key"], "section_label": SECTION_LABELS.get(s["key"], s["key"]),
-             "heading": s["heading"], "passage_id": p["passage_id"], "text": p["text"],
-             "url": f"/reports/{report['report_id']}#{p['passage_id']}"}
-            for s in report.get("sections", []) if s["key"] in RECOMMENDATION_SECTIONS
-            for p in s["passages"]]
+    """The report's recommendations (indexer.domain.recommendations), each with its URL."""
+    return [rec | {"url": f"/reports/{report['report_id']}#{rec['passage_id']}"}
+            for rec in ingest_recommendations(report)]
 
 
 def history(reports: dict[str, dict], key: str, terms: Terms, holds: Holds) -> dict:

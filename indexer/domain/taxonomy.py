@@ -94,7 +94,7 @@ SECTION_KINDS: tuple[SectionKind, ...] = (
         (r"(main |inspection |detailed )?findings.*", r"the experiences and progress of.*",
          r"the impact of leaders.*", r"leadership,? management and governance.*",
          r"(the )?(local safeguarding children board|lscb).*",
-         r"inspection judge?ments about.*", r"(case|practice) study.*",
+         r"inspection judge?ments? about.*", r"(case|practice) study.*",
          r"(children|young people) who need help and protection.*",
          r"(children|young people) looked after.*", r"care leavers.*",
          r"quality of provision", r"capacity to improve", r"local leadership",

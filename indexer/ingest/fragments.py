@@ -8,10 +8,15 @@ A passage of a few words rarely stands on its own. In order:
   ("Ofsted" + "Care Quality Commission");
 - a bare conjunction left over from a split title ("and") is dropped;
 - a list introduction or a label ("Immediately:", "Within three months:", "Lead
-  inspector:") is joined to the passage it introduces;
+  inspector:") is joined to the passage it introduces, unless it only repeats the section's
+  heading ("13. Priorities for further improvement:"), which is dropped;
 - a short list item joins the item before it when that one leads into it (ends in ":",
   ";" or ",", or leaves a bracket open), when the item starts in lower case, or when both
-  are "area: grade" items of one list.
+  are "area: grade" items of one list;
+- in a list section (areas for improvement, priority action, ...), an item whose colon
+  asks for a complement ("Services to care leavers, including:", "monitoring of:") keeps
+  the lower-case items printed under it as its sub-items: one recommendation, not three
+  that lost their subject (Devon 2020, Cheshire East 2015).
 What remains short is a complete item printed in a few words ("Foster carer
 recruitment."). Passage ids are content hashes given afterwards, so only joined passages
 change id.
@@ -35,6 +40,11 @@ _HEADER_CELL = re.compile(r"\s*(?:key\s+)?(?:judge?ment|grade|judge?ment\s+grade
 _GRADED_ITEM = re.compile(rf"[^:]{{2,120}}:\s*{GRADE_PATTERN}[\w ]*\.?", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"\s*(?:and|or|&)\s*", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+# A colon after a word that needs a complement opens a list of sub-items; "the following"
+# and timing labels ("Immediately:", "Within three months:") open separate items instead.
+_SUB_LIST_LEAD = re.compile(
+    r"\b(?:including|include|includes|of|for|by|to|that|in|on|with|as|around|about|through"
+    r"|across|particularly|especially|where|when)\s*:(?:\s|$)", re.IGNORECASE)
 
 
 def words(text: str) -> int:
@@ -99,6 +109,12 @@ def _joiner(previous: str, text: str) -> str | None:
     return None
 
 
+def _repeats_heading(text: str, section: Section) -> bool:
+    """A numbered introduction that only repeats its section's heading."""
+    return (re.match(r"\d{1,3}\.\s", text) is not None
+            and taxonomy.classify_heading(text) == section.key)
+
+
 def _join(section: Section) -> None:
     """Join introductions to what they introduce and short items to their lead-in."""
     out = []
@@ -108,6 +124,10 @@ def _join(section: Section) -> None:
         passage = passages[index]
         text = passage.text.strip()
         following = passages[index + 1] if index + 1 < len(passages) else None
+        if (following is not None and text.endswith(":") and words(text) <= INTRO_MAX_WORDS
+                and _repeats_heading(text, section)):
+            index += 1  # "13. Priorities for further improvement:" under that heading
+            continue
         if (following is not None and text.endswith(":") and words(text) <= INTRO_MAX_WORDS):
             following.text = f"{text} {following.text.strip()}"
             if passage.page and not following.page:
@@ -123,6 +143,23 @@ def _join(section: Section) -> None:
     section.passages = out
 
 
+def _sub_items(section: Section) -> None:
+    """Join the lower-case sub-items of a list item to it ("Services to care leavers,
+    including:" + "sufficiency of accommodation ..." + ...), separated by "; "."""
+    out = []
+    open_lead = False
+    for passage in section.passages:
+        text = passage.text.strip()
+        if open_lead and out and text[:1].islower():
+            previous = out[-1].text.rstrip()
+            separator = " " if previous.endswith((";", ":", ",", " and", " or")) else "; "
+            out[-1].text = f"{previous}{separator}{text}"
+            continue
+        open_lead = bool(_SUB_LIST_LEAD.search(text)) and "following" not in text.lower()
+        out.append(passage)
+    section.passages = out
+
+
 def tidy(sections: list[Section]) -> list[dict]:
     """Tidy every non-boilerplate section in place; return the judgement table rows
     found, each {"heading", "label", "grade"}, in document order."""
@@ -132,5 +169,7 @@ def tidy(sections: list[Section]) -> list[dict]:
             continue
         _table_rows(section, rows)
         _header_cell(section)
+        if section.key in taxonomy.LIST_KEYS:
+            _sub_items(section)
         _join(section)
     return rows
