@@ -1,4 +1,4 @@
-"""The build fingerprint (decisions 0007, 0034): format.json records a digest of every
+"""The build fingerprint (decisions 0007, 0035): format.json records a digest of every
 source and data file that decides how files become index entries, with the stored-report
 format and the Whoosh version; a build whose fingerprint differs from the index's re-parses
 every file into a fresh index instead of mixing old and new analysis.
