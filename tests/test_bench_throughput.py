@@ -21,7 +21,7 @@ def test_environments_try_every_value():
 
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
 def test_a_short_run_records_every_mix(seed_index, tmp_path):
-    out = throughput.main(["--index", str(seed_index), "--seconds", "1", "--warm", "0",
+    out = throughput.main(["--index", str(seed_index), "--seconds", "2", "--warm", "1",
                            "--clients", "2", "--mixes", "baseline", "html",
                            "--env", "OFSTED_ANSWER_CACHE=0,8", "--results", str(tmp_path)])
     runs = json.loads(out.read_text())["runs"]

@@ -208,3 +208,17 @@ def test_bad_parameters_get_a_clear_400(client):
     assert response.get_json()["error"] == "by must be one of type, not 'region'"
     assert client.get("/api/trends?type=nonsense").status_code == 400
     assert client.get("/trends?q=drift&year=abc").status_code == 400
+
+
+def test_compare_counts_by_the_same_year_basis(december_client):
+    """Compare places the December visit in 2019 by inspection, in 2020 by publication."""
+    url = "/api/compare?q=zebra&authority=exampleshire&authority=derbyshire"
+    by_inspection = december_client.get(url).get_json()
+    by_publication = december_client.get(url + "&year_basis=published").get_json()
+    years = lambda data: {y["year"]: y for y in data["sides"][0]["years"]}  # noqa: E731
+    assert by_inspection["year_basis"] == "inspection"
+    assert (years(by_inspection)[2019]["matching_reports"], years(by_inspection)[2020]
+            if 2020 in years(by_inspection) else None) == (1, None)
+    assert years(by_publication)[2020]["matching_reports"] == 1
+    assert years(by_publication)[2019]["share"] is None
+    assert by_publication["sides"][0]["matching_reports"] == 1  # the total does not move

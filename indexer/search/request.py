@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from indexer.ingest.clean import CONTROL_RE, INVISIBLE_RE
 from indexer.errors import BadRequest
 from indexer.index.facet_registry import FACETS, YEARS
 from indexer.index.schema import SORTS
@@ -100,8 +101,11 @@ def parse_params(params, extra=()) -> SearchRequest:
     if len(query) > MAX_QUERY_CHARS:
         errors.append(f"the query is too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
         query = ""
-    if "\x00" in query:
-        errors.append("the query contains a NUL character")
+    control = CONTROL_RE.search(query)
+    if control:
+        errors.append("the query contains a NUL character" if control.group() == "\x00" else
+                      f"the query contains a control character (U+{ord(control.group()):04X})")
+    query = INVISIBLE_RE.sub("", query)  # bidirectional controls, zero-width characters
     filters, ranges = {}, []
     for facet in FACETS:
         values = _selected(params, facet, errors, ranges)
