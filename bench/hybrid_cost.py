@@ -8,27 +8,22 @@ judged set (bench/data/relevance_queries.toml) and of bench/scale/queries.py: me
 95th percentile of wall and CPU time per request, highlighted hits, 20 a page, answer
 computed in this process (no HTTP, no answer cache).
 
-    python bench/hybrid_cost.py --index /tmp/ix_corpus [--rounds 3] [--no-embed]
+    python -m bench.hybrid_cost --index /tmp/ix_corpus [--rounds 3] [--no-embed]
 """
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-import relevance  # noqa: E402
-from bench.scale.queries import QUERIES  # noqa: E402
-from indexer.index import embedding, report_store, store, vectors  # noqa: E402
-from indexer.index.mapped import DIR  # noqa: E402
-from indexer.models import SearchRequest  # noqa: E402
-from indexer.search.hybrid import applies  # noqa: E402
-from indexer.search.service import SearchIndex  # noqa: E402
+from bench import relevance
+from bench.scale.queries import QUERIES
+from indexer.index import embedding, report_store, store, vectors
+from indexer.index.mapped import DIR
+from indexer.models import SearchRequest
+from indexer.search.hybrid import applies
+from indexer.search.service import SearchIndex
 
 
 def sizes(generation: Path) -> tuple[int, int]:

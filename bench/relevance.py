@@ -1,17 +1,17 @@
-"""Benchmark: ranking quality on judged queries over the real corpus.
+"""Benchmark: ranking quality on judged queries over the real corpus. Runs every query of
+bench/data/relevance_queries.toml against a corpus index with the current search
+(SearchIndex itself, in both modes: `words` = RANKING, expansion, an authority's name read
+as a filter, the most-of-your-words fallback; `hybrid` = words and meaning fused,
+indexer.search.hybrid, the default; a --set variant is SearchIndex(ranking=variant), a
+--fusion variant other hybrid weights) and, in the same run,
+a baseline through SearchIndex too (Whoosh's BM25F defaults: B=0.75, K1=1.2, Whoosh's idf,
+the original field boosts, no expansion), and prints nDCG@10, MRR and Recall@50 per query
+kind, per split (dev: tune on it; test) and overall, from the graded judgments in bench/data/relevance_judgments.tsv (query
+id, report_id/passage_id, grade 0-2; unjudged passages count as 0). Boilerplate is
+excluded, as in the search.
 
-Runs every query of bench/data/relevance_queries.toml against a corpus index with the
-search in both modes, in the same run: `words` (SearchIndex with mode=words: RANKING,
-expansion, an authority's name read as a filter, the most-of-your-words fallback) and
-`hybrid` (mode=hybrid, the default: words and meaning fused, indexer.search.hybrid), plus
-a baseline (plain Whoosh BM25F defaults: B=0.75, K1=1.2, Whoosh's idf, the original field
-boosts, no expansion; a --set variant plans the query with its ranking and asks Whoosh),
-and prints nDCG@10, MRR and Recall@50 per query kind, per split (dev: tune on it; test)
-and overall, from the graded judgments in bench/data/relevance_judgments.tsv (query id,
-report_id/passage_id, grade 0-2; unjudged passages count as 0). Boilerplate is excluded.
-
-    python bench/relevance.py --index /tmp/ix_corpus [--fusion meaning=0.5,floor=0.5]
-    python bench/relevance.py --index /tmp/ix_corpus --pool pool.tsv --pool-depth 20
+    python -m bench.relevance --index /tmp/ix_corpus [--set b=0.5 --set proximity_boost=0]
+    python -m bench.relevance --index /tmp/ix_corpus --pool pool.tsv   # unjudged, to judge
 """
 from __future__ import annotations
 
@@ -21,24 +21,17 @@ import dataclasses
 import math
 import random
 import statistics
-import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from whoosh import index as whoosh_index  # noqa: E402
-from whoosh import query as wq  # noqa: E402
-
-from indexer.index import report_store, store  # noqa: E402
-from indexer.search.hybrid import FUSION, Fusion  # noqa: E402
-from indexer.search.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
-from indexer.models import SearchRequest  # noqa: E402
-from indexer.search.service import SearchIndex  # noqa: E402
-from indexer.index.spelling import Speller  # noqa: E402
-from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT  # noqa: E402
+from indexer.index import report_store, store
+from indexer.search.hybrid import FUSION, Fusion
+from indexer.search.ranking import RANKING, Ranking
+from indexer.models import SearchRequest
+from indexer.search.service import SearchIndex
 
 DATA = ROOT / "bench" / "data"
 QUERIES_FILE = DATA / "relevance_queries.toml"
@@ -53,14 +46,14 @@ class Config:
     name: str
     ranking: Ranking
     expand: bool = True
-    mode: str = ""  # "words" or "hybrid": through SearchIndex; "": plan and ask Whoosh
+    mode: str = "words"  # "words" or "hybrid" (SearchRequest.mode)
     fusion: Fusion = FUSION  # hybrid weights
 
 
 BASELINE = Config("baseline", Ranking(b=0.75, k1=1.2, idf="whoosh", proximity_boost=0.0,
                                       field_boosts={"text": 1.0, "heading": 0.6, "title": 0.2}),
                   expand=False)
-CURRENT = Config("words", RANKING, mode="words")  # today's search with mode=words
+CURRENT = Config("words", RANKING)  # today's search with mode=words
 HYBRID = Config("hybrid", RANKING, mode="hybrid")  # the default: words and meaning
 
 
@@ -79,43 +72,37 @@ def load_judgments(path: Path = JUDGMENTS_FILE) -> dict[str, dict[str, int]]:
 
 
 class Runner:
-    """Runs queries against one index generation with a given configuration."""
+    """Runs queries against one index with a given configuration, each through a
+    SearchIndex of its own ranking (SearchIndex(path, ranking=...))."""
 
     def __init__(self, index_dir: str | Path):
-        self.generation = generation = store.current_generation(index_dir)
-        self.ix = whoosh_index.open_dir(str(generation / "whoosh"))
-        self.speller = Speller(store.read_json(generation / "vocabulary.json", {}))
-        self._searchers: dict[tuple, object] = {}
-        self.search_index = SearchIndex(index_dir)
+        self.index_dir = index_dir
+        self.generation = store.current_generation(index_dir)
+        self._indexes: dict[str, SearchIndex] = {}
 
     def ranked(self, text: str, config: Config, limit: int = DEPTH) -> list[str]:
         """Chunk ids (report_id/passage_id), best first."""
-        if config.mode:
-            results = self.search(SearchRequest(query=text, per_page=limit, mode=config.mode),
-                                  config.fusion)
-            return [f"{hit.report_id}/{p.passage_id}" for hit in results.hits
-                    for p in hit.passages][:limit]
-        plan = plan_query(text, self.ix.schema, config.expand, speller=self.speller,
-                          ranking=config.ranking)
-        q = plan.query
-        if not plan.asks_for_boilerplate:
-            q = wq.AndNot(q, wq.Or([wq.Term("section", s) for s in sorted(HIDDEN_BY_DEFAULT)]))
-        hits = self._searcher(config.ranking).search(q, limit=limit)
-        return [hit["chunk_id"] for hit in hits]
+        request = SearchRequest(query=text, per_page=limit, expand=config.expand,
+                                mode=config.mode)
+        results = self.search(self._index(config.ranking), request, config.fusion)
+        return [f"{hit.report_id}/{p.passage_id}" for hit in results.hits
+                for p in hit.passages][:limit]
 
-    def search(self, request: SearchRequest, fusion: Fusion = FUSION):
-        """SearchIndex's search, with other hybrid weights when tuning (no snippets)."""
-        index = self.search_index
+    @staticmethod
+    def search(index: SearchIndex, request: SearchRequest, fusion: Fusion = FUSION):
+        """SearchIndex's search without snippets, with other hybrid weights when tuning."""
+        if fusion is FUSION:
+            return index.search(request, snippets=False)
         with index._lease() as generation, generation.checkout() as reader:
             answer = index._search(generation, reader, request)
             answer.fusion, answer.snippets = fusion, False
             return answer.run()
 
-    def _searcher(self, ranking: Ranking):
-        key = (ranking.b, ranking.k1, ranking.idf)
-        if key not in self._searchers:
-            self._searchers[key] = self.ix.searcher(weighting=make_weighting(ranking))
-        return self._searchers[key]
+    def _index(self, ranking: Ranking) -> SearchIndex:
+        key = repr(ranking)  # a Ranking holds dicts: its repr is its identity
+        if key not in self._indexes:
+            self._indexes[key] = SearchIndex(self.index_dir, ranking=ranking)
+        return self._indexes[key]
 
 
 def ndcg(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
@@ -167,9 +154,9 @@ def evaluate(runner: Runner, config: Config, queries=None, judgments=None) -> di
 def write_pool(runner: Runner, path: Path, configs: list[Config], depth: int = POOL_DEPTH,
                only: set[str] | None = None) -> int:
     """Unjudged passages from the top `depth` ranks of each configuration and query
-    variant, one TSV row each (query id, chunk id, empty grade, heading, text), for
-    judging: shuffled (seeded), so neither the rank nor which configuration found a
-    passage shows. `only`: these query ids."""
+    variant (in each mode), one TSV row each (query id, chunk id, empty grade, heading,
+    text), for judging: shuffled (seeded), so neither the rank nor the configuration that
+    found a passage shows. `only`: these query ids."""
     judgments, texts = load_judgments(), _passage_texts(runner.generation)
     rows = []
     for query in load_queries():
@@ -178,7 +165,7 @@ def write_pool(runner: Runner, path: Path, configs: list[Config], depth: int = P
         seen = set(judgments.get(query["id"], {}))
         runs = [(query["text"], c, depth) for c in configs] + [
             (v, c, VARIANT_POOL_DEPTH) for v in query.get("variants", [])
-            for c in configs if c.mode]
+            for c in (CURRENT, HYBRID)]
         for text, config, limit in runs:
             for chunk in runner.ranked(text, config, limit):
                 if chunk not in seen:
@@ -240,7 +227,7 @@ def main() -> None:
                         help=f"ranks of each configuration pooled (default {POOL_DEPTH})")
     parser.add_argument("--only", default="", help="pool only these query ids (comma-separated)")
     parser.add_argument("--fusion", action="append", default=[],
-                        help="also try hybrid weights, e.g. meaning=0.5 or floor=0.5")
+                        help="also try hybrid weights, e.g. meaning=0.5,floor=0.4")
     parser.add_argument("--per-query", action="store_true", help="print every query's figures")
     args = parser.parse_args()
     runner = Runner(args.index)

@@ -8,8 +8,8 @@ qrels/test.tsv. Published BM25 on the same 300 queries: nDCG@10 0.665 (BEIR pape
 0.6789 with Recall@100 0.9253 (Anserini flat). Parameters are tuned with --tune on
 qrels/train.tsv only; the test split is never used for tuning.
 
-    python bench/scifact.py [--b 0.75 --k1 1.2 --title 1.0]   # test figures
-    python bench/scifact.py --tune                             # grid on the train split
+    python -m bench.scifact [--b 0.75 --k1 1.2 --title 1.0]   # test figures
+    python -m bench.scifact --tune                             # grid on the train split
 """
 from __future__ import annotations
 
@@ -19,23 +19,23 @@ import dataclasses
 import json
 import math
 import re
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
-from whoosh import index as whoosh_index  # noqa: E402
-from whoosh.fields import ID, TEXT, Schema  # noqa: E402
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, TEXT, Schema
 
-from indexer.index import embedding  # noqa: E402
-from indexer.search import evaluator, hybrid  # noqa: E402
-from indexer.index.postings import Postings  # noqa: E402
-from indexer.index.analysis import make_analyzer  # noqa: E402
-from indexer.search.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
+from indexer.index import embedding
+from indexer.search import evaluator, hybrid
+from indexer.search.scored import best, top
+from indexer.index.postings import Postings
+from indexer.index.analysis import make_analyzer
+from indexer.search.querying import plan_query
+from indexer.search.ranking import RANKING, Ranking, make_weighting
 
 SCIFACT = ROOT.parent / "shared" / "irbench" / "scifact"
 PUBLISHED = {"BEIR paper BM25": (0.665, None), "Anserini BM25 flat": (0.6789, 0.9253),
@@ -119,7 +119,8 @@ def evaluate_hybrid(ix, embedded, split: str = "test", config: Ranking = SCIFACT
     doc_ids, vectors = embedded
     ndcgs, recalls = [], []
     with ix.searcher(weighting=make_weighting(config)) as searcher:
-        order = np.array([doc_ids.index(searcher.stored_fields(d)["doc_id"])
+        where = {d: i for i, d in enumerate(doc_ids)}
+        order = np.array([where[searcher.stored_fields(d)["doc_id"]]
                           for d in range(searcher.doc_count_all())])
         rows = vectors[order]  # in Whoosh's docnum order
         postings = Postings(searcher)
@@ -130,8 +131,7 @@ def evaluate_hybrid(ix, embedded, split: str = "test", config: Ranking = SCIFACT
             cosines = rows @ hybrid.query_vector(query_text(claim))
             fused = hybrid.fuse(ids, scores, hybrid.nearest(cosines, fusion), cosines, None,
                                 fusion)
-            best = evaluator.best(fused.ids, fused.scores, 100)
-            ranked = [doc_ids[order[d]] for d, _ in best]
+            ranked = [doc_ids[order[d]] for d, _ in best(fused.ids, fused.scores, 100)]
             ndcgs.append(ndcg_at_10(ranked, qrels[qid]))
             recalls.append(len(qrels[qid] & set(ranked)) / len(qrels[qid]))
     return {"ndcg@10": sum(ndcgs) / len(ndcgs), "recall@100": sum(recalls) / len(recalls),
@@ -153,7 +153,7 @@ class _Top100:
             mask, scores = evaluator.Evaluator(self.postings).run(q)
         except evaluator.Unsupported:
             return [hit["doc_id"] for hit in self.searcher.search(q, limit=100)]
-        return [self.ids[d] for d, _ in evaluator.top(scores, np.nonzero(mask)[0], 100)]
+        return [self.ids[d] for d, _ in top(scores, np.nonzero(mask)[0], 100)]
 
 
 def ndcg_at_10(ranked: list[str], relevant: set[str]) -> float:
@@ -196,8 +196,7 @@ def main() -> None:
         print(f"ours (b={args.b}, k1={args.k1}, title={args.title}): nDCG@10 {m['ndcg@10']:.4f}  "
               f"Recall@100 {m['recall@100']:.4f}  ({m['queries']} queries, "
               f"{time.perf_counter() - started:.1f} s)")
-        embedded = embed_corpus()
-        h = evaluate_hybrid(ix, embedded, "test", config)
+        h = evaluate_hybrid(ix, embed_corpus(), "test", config)
         print(f"ours, mode=hybrid (Ofsted weights): nDCG@10 {h['ndcg@10']:.4f}  "
               f"Recall@100 {h['recall@100']:.4f}")
         for name, (ndcg, recall) in PUBLISHED.items():

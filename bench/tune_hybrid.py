@@ -2,20 +2,16 @@
 only: every combination of the values given is scored by nDCG@10 per kind on the dev
 queries, best overall first. The test split is never read here.
 
-    python bench/tune_hybrid.py --index /tmp/ix_corpus --grid meaning=0.5,1,1.5 --grid floor=0.2,0.3
+    python -m bench.tune_hybrid --index /tmp/ix_corpus --grid meaning=0.5,1,1.5 --grid floor=0.2,0.3
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
 import itertools
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import relevance  # noqa: E402
-from indexer.search.hybrid import FUSION  # noqa: E402
+from bench import relevance
+from indexer.search.hybrid import FUSION
 
 
 def grid(specs: list[str]) -> list[dict]:
