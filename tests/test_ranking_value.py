@@ -125,7 +125,7 @@ MOST_WORDS = "police sergeants seconded as multi-agency team managers"
 
 
 def top(index: SearchIndex, query: str, limit: int = 5) -> list[str]:
-    results = index.search(SearchRequest(query=query, per_page=limit))
+    results = index.search(SearchRequest(query=query, per_page=limit, mode="words"))
     return [f"{hit.report_id}/{hit.passages[0].passage_id}" for hit in results.hits]
 
 
@@ -148,7 +148,8 @@ def test_a_ranking_of_other_weights_moves_the_pins(seed_index):
 
 
 def sections(index: SearchIndex, query: str, limit: int = 50) -> list[str]:
-    return [hit.section for hit in index.search(SearchRequest(query=query, per_page=limit)).hits]
+    return [hit.section for hit in index.search(
+        SearchRequest(query=query, per_page=limit, mode="words")).hits]
 
 
 @pytest.mark.parametrize("fast_path", [True, False], ids=["fast evaluator", "whoosh"])

@@ -53,12 +53,13 @@ def test_the_search_leaves_the_callers_request_as_it_was(seed_index):
 
 def test_what_the_search_found_travels_on_its_matches(seed_index):
     index = SearchIndex(seed_index)
-    most = index.matches(SearchRequest(query=MOST_WORDS))
+    most = index.matches(SearchRequest(query=MOST_WORDS, mode="words"))
     assert most.match == "most" and most.coverage is not None
     assert most.coverage.shape == most.scores.shape == most.selection.ids.shape
     assert most.coverage.max() > most.coverage.min() >= 1  # passages have more or fewer words
     assert most.request.query == MOST_WORDS and most.authority_words is None
-    read = index.matches(SearchRequest(query="Derbyshire systemic practice model"))
+    read = index.matches(SearchRequest(query="Derbyshire systemic practice model",
+                                       mode="words"))
     assert read.match == "all" and read.coverage is None
     assert read.request.query == "systemic practice model"
     assert read.request.filters == {"authority": ("derbyshire",)}
