@@ -8,7 +8,8 @@ import sys
 from dataclasses import asdict
 
 from indexer.api import (FACETS, MAX_FILE_MB, PARSE_SECONDS, ArgParams, IndexMissing,
-                         OfstedSearchError, SearchIndex, build, parse_file, parse_params, shown)
+                         OfstedSearchError, SearchIndex, build, parse_file, parse_params,
+                         precompute_followups, shown)
 
 DEFAULT_INDEX = os.environ.get("OFSTED_INDEX", "index")
 
@@ -50,8 +51,11 @@ def cmd_build(args) -> int:
     progress = sys.stderr.isatty() and not args.json
     summary = build(args.paths, args.index, workers=args.workers, progress=progress,
                     max_file_mb=args.max_file_mb, parse_seconds=args.parse_seconds)
+    changed = summary.added or summary.updated or summary.removed or summary.full_rebuild
+    followups = (precompute_followups(args.index, SearchIndex(args.index).records())
+                 if changed and summary.exit_code != 2 and summary.reports else None)
     if args.json:
-        print(json.dumps(asdict(summary), indent=2))
+        print(json.dumps(asdict(summary) | {"followups": followups}, indent=2))
         return summary.exit_code
     print(f"index: {shown(summary.index)}")
     if summary.full_rebuild:
@@ -67,6 +71,9 @@ def cmd_build(args) -> int:
         print(f"  no authority record for {unknown['authority']!r} ({shown(unknown['source'])})")
     print(f"{summary.reports} reports, {summary.chunks} passages, {summary.pages} pages "
           f"in {summary.seconds:.1f} s")
+    if followups:
+        print(f"follow-ups: {followups['authorities']} authorities, {followups['computed']} "
+              f"computed, {followups['copied']} unchanged")
     return summary.exit_code
 
 

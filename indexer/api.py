@@ -14,6 +14,11 @@ from indexer.answers.citations import (bib_entry, citation, citer, original_url,
                                        passage_pages, ris_entry)
 from indexer.answers.compare import compare, sides
 from indexer.answers.feeds import newest, published_ordinal
+from indexer.answers.followup_store import Histories as FollowUpHistories
+from indexer.answers.followup_store import precompute as precompute_followups
+from indexer.answers.tracker import STANDING_LABELS, STANDINGS
+from indexer.answers.tracker import answer as tracker
+from indexer.answers.tracker import summary as tracker_summary
 from indexer.answers.trends import BY_VALUES, FAMILIES, coverage_sentence, trends
 from indexer.domain.authorities import REGIONS
 from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
@@ -46,7 +51,8 @@ __all__ = [
     # the answers built on search
     "trends", "BY_VALUES", "FAMILIES", "coverage_sentence", "compare", "sides", "summaries",
     "history", "GRADES", "chart_grade", "newest", "published_ordinal", "citation", "citer",
-    "bib_entry", "ris_entry", "original_url", "passage_pages",
+    "bib_entry", "ris_entry", "original_url", "passage_pages", "FollowUpHistories",
+    "precompute_followups", "tracker", "tracker_summary", "STANDINGS", "STANDING_LABELS",
     # named errors
     "OfstedSearchError", "BadRequest", "NotFound", "IndexMissing", "IndexEmpty", "PageTooCostly",
 ]
