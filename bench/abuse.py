@@ -10,7 +10,10 @@ SearchIndex in a forked child of a warm process (killed after --cap seconds, rep
 Part 2 serves the index with gunicorn (`gunicorn.conf.py` when present, on 127.0.0.1 only)
 and runs 20 clients sending normal queries for --seconds, then the same 20 plus 2 clients
 sending the slowest queries of part 1, and prints throughput of the normal clients in both
-phases and their ratio (the baseline is measured in the same run). Asserts nothing.
+phases and their ratio (the baseline is measured in the same run). `--slow` runs
+bench/slow_clients.py instead: 50 slow-header and 50 idle connections beside 20 normal
+clients, with the production worker and with `-k sync` (the worker before issue 23).
+Asserts nothing.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ import struct
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -178,14 +182,17 @@ def _phase(base: str, seconds: float, attackers: list[str]) -> dict:
             "attack_statuses": sorted({st for _, st in attack})}
 
 
-def part_two(index: str, attackers: list[str], seconds: float) -> None:
+@contextmanager
+def serving(index: str, extra: list[str] = ()):
+    """gunicorn on 127.0.0.1 with `gunicorn.conf.py` (when present) and `extra` settings
+    on top (e.g. `-k sync`, the worker before issue 23); yields (base URL, command)."""
     import subprocess
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     conf = ROOT / "gunicorn.conf.py"
     command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "--log-level", "error"]
     command += ["-c", str(conf)] if conf.is_file() else ["-w", "2", "--timeout", "30"]
-    command.append("webui:create_app()")
+    command += [*extra, "webui:create_app()"]
     env = dict(os.environ, OFSTED_INDEX=str(Path(index).resolve()))
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
@@ -195,17 +202,7 @@ def part_two(index: str, attackers: list[str], seconds: float) -> None:
                 break
             except OSError:
                 time.sleep(0.3)
-        for query in NORMAL:
-            fetch(f"{base}/api/search?{urlencode({'q': query})}")
-        print(f"load ({' '.join(command[2:])}), {seconds:g} s per phase, attackers send: "
-              f"{attackers}")
-        quiet = _phase(base, seconds, [])
-        loud = _phase(base, seconds, attackers)
-        for name, row in (("20 normal clients", quiet), ("20 normal + 2 attackers", loud)):
-            print(f"  {name:24} {row['rate']:7.1f} req/s  median {row['median_ms']:7.1f} ms  "
-                  f"p99 {row['p99_ms']:8.1f} ms  errors {row['errors']}  "
-                  f"(attacker requests {row['attacks']}, statuses {row['attack_statuses']})")
-        print(f"  throughput under attack / without: {loud['rate'] / max(quiet['rate'], 1e-9):.2f}")
+        yield base, ["gunicorn", *command[3:]]
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -215,6 +212,21 @@ def part_two(index: str, attackers: list[str], seconds: float) -> None:
             server.wait()
 
 
+def part_two(index: str, attackers: list[str], seconds: float) -> None:
+    with serving(index) as (base, command):
+        for query in NORMAL:
+            fetch(f"{base}/api/search?{urlencode({'q': query})}")
+        print(f"load ({' '.join(command)}), {seconds:g} s per phase, attackers send: "
+              f"{attackers}")
+        quiet = _phase(base, seconds, [])
+        loud = _phase(base, seconds, attackers)
+        for name, row in (("20 normal clients", quiet), ("20 normal + 2 attackers", loud)):
+            print(f"  {name:24} {row['rate']:7.1f} req/s  median {row['median_ms']:7.1f} ms  "
+                  f"p99 {row['p99_ms']:8.1f} ms  errors {row['errors']}  "
+                  f"(attacker requests {row['attacks']}, statuses {row['attack_statuses']})")
+        print(f"  throughput under attack / without: {loud['rate'] / max(quiet['rate'], 1e-9):.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True)
@@ -222,7 +234,14 @@ def main() -> None:
     parser.add_argument("--cap", type=float, default=3.0, help="seconds before a query is killed")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each load phase")
     parser.add_argument("--no-load", action="store_true", help="part 1 only")
+    parser.add_argument("--slow", action="store_true",
+                        help="slow and idle connections only (bench/slow_clients.py), "
+                             "the production worker beside `-k sync`")
     args = parser.parse_args()
+    if args.slow:
+        from bench import slow_clients
+        slow_clients.run(args.index, args.seconds, 50, 50, [["-k", "sync"], []])
+        return
     rows = part_one(args.index, max(args.queries, 1), args.cap)
     if not args.no_load:
         slowest = [query for _, query, outcome in rows[:2]]

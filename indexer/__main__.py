@@ -1,24 +1,49 @@
-"""Command line: `python -m indexer build|parse|search` (the contract in DESIGN.md)."""
+"""Command line: `python -m indexer build|parse|search|fetch|update|serve` (the contract in
+DESIGN.md); the console script `ofsted-search` is the same."""
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 from indexer.api import (FACETS, MAX_FILE_MB, PARSE_SECONDS, ArgParams, IndexMissing,
-                         OfstedSearchError, SearchIndex, build, parse_file, parse_params,
+                         OfstedSearchError, SearchIndex, add_source_arguments, build, cmd_fetch,
+                         fetch_from_args, fetch_report, parse_file, parse_params,
                          precompute_followups, shown)
 
 DEFAULT_INDEX = os.environ.get("OFSTED_INDEX", "index")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m indexer", description=__doc__)
+def _parser(prog: str = "python -m indexer") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="build or update the index")
     build.add_argument("paths", nargs="*", default=["seeds"], metavar="PATH")
+    _build_options(build)
+    parse = commands.add_parser("parse", help="parse one file and print the report")
+    parse.add_argument("file")
+    parse.add_argument("--json", action="store_true")
+    _search_options(commands.add_parser("search", help="search the index"))
+    fetch = commands.add_parser("fetch", help="download Ofsted's reports into a folder")
+    add_source_arguments(fetch, required=True)
+    fetch.add_argument("--json", action="store_true", help="print the summary as JSON")
+    update = commands.add_parser("update", help="fetch what is new, then build the index")
+    add_source_arguments(update, required=False)
+    _build_options(update)
+    serve = commands.add_parser("serve", help="serve the web UI with gunicorn")
+    serve.add_argument("--index", default=DEFAULT_INDEX)
+    serve.add_argument("--bind", default=None, metavar="HOST:PORT",
+                       help="address to listen on (default 127.0.0.1:8000, or $OFSTED_BIND)")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="worker processes (default 2, or $WEB_CONCURRENCY)")
+    return parser
+
+
+def _build_options(build: argparse.ArgumentParser) -> None:
     build.add_argument("--index", default=DEFAULT_INDEX)
     build.add_argument("--json", action="store_true", help="print the summary as JSON")
     build.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
@@ -27,10 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--parse-seconds", dest="parse_seconds", type=float,
                        default=PARSE_SECONDS,
                        help=f"give up a file whose parse takes longer (default {PARSE_SECONDS:g})")
-    parse = commands.add_parser("parse", help="parse one file and print the report")
-    parse.add_argument("file")
-    parse.add_argument("--json", action="store_true")
-    search = commands.add_parser("search", help="search the index")
+
+
+def _search_options(search: argparse.ArgumentParser) -> None:
     search.add_argument("query", nargs="?", default="")
     for facet in FACETS:
         search.add_argument(f"--{facet.param}", action="append", default=[], metavar="VALUE",
@@ -41,40 +65,76 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--no-expand", dest="expand", action="store_const", const="0", default="1")
     search.add_argument("--index", default=DEFAULT_INDEX)
     search.add_argument("--json", action="store_true")
-    return parser
 
 
 def cmd_build(args) -> int:
-    """Exit 0: every supported file indexed or unchanged; 1: some failed (listed);
-    2: nothing done (a path that does not exist, another build running, a write failure)."""
+    """Exit 0: every supported file indexed, unchanged or not a report (listed); 1: some
+    failed (listed); 2: nothing done (a path that does not exist, another build running, a
+    write failure)."""
 
     progress = sys.stderr.isatty() and not args.json
     summary = build(args.paths, args.index, workers=args.workers, progress=progress,
                     max_file_mb=args.max_file_mb, parse_seconds=args.parse_seconds)
-    changed = summary.added or summary.updated or summary.removed or summary.full_rebuild
-    followups = (precompute_followups(args.index, SearchIndex(args.index).records())
-                 if changed and summary.exit_code != 2 and summary.reports else None)
+    followups = _followups(args.index, summary)
     if args.json:
         print(json.dumps(asdict(summary) | {"followups": followups}, indent=2))
         return summary.exit_code
+    _print_build(summary)
+    _print_followups(followups)
+    return summary.exit_code
+
+
+def cmd_update(args) -> int:
+    """Fetch what is new into --out, then build the index from that folder (incremental:
+    only new or changed files are parsed). Exit code: the worse of the two steps."""
+    progress = sys.stderr.isatty() and not args.json
+    fetched = fetch_from_args(args, progress)
+    built = build([fetched.out], args.index, workers=args.workers, progress=progress,
+                  max_file_mb=args.max_file_mb, parse_seconds=args.parse_seconds)
+    followups = _followups(args.index, built)
+    if args.json:
+        print(json.dumps({"fetch": {**asdict(fetched), "exit_code": fetched.exit_code},
+                          "build": {**asdict(built), "exit_code": built.exit_code},
+                          "followups": followups}, indent=2))
+    else:
+        fetch_report(fetched, as_json=False)
+        _print_build(built)
+        _print_followups(followups)
+    return max(fetched.exit_code, built.exit_code)
+
+
+def _print_build(summary) -> None:
     print(f"index: {shown(summary.index)}")
     if summary.full_rebuild:
         print(f"full rebuild: {summary.full_rebuild}")
     print(f"added {summary.added}, updated {summary.updated}, removed {summary.removed}, "
           f"unchanged {summary.unchanged}, skipped {len(summary.skipped)}, "
-          f"ignored {len(summary.ignored)}")
+          f"not reports {len(summary.not_reports)}, ignored {len(summary.ignored)}")
     for skipped in summary.skipped:
         print(f"  skipped {shown(skipped['path'])}: {skipped['reason']}")
+    for other in summary.not_reports:
+        print(f"  not a report {shown(other['path'])}: {other['reason']}")
     for ignored in summary.ignored:
         print(f"  ignored {shown(ignored['path'])}: {ignored['reason']}")
     for unknown in summary.unknown_authorities:
         print(f"  no authority record for {unknown['authority']!r} ({shown(unknown['source'])})")
     print(f"{summary.reports} reports, {summary.chunks} passages, {summary.pages} pages "
           f"in {summary.seconds:.1f} s")
+
+
+def _followups(index: str, summary) -> dict | None:
+    """After a build that changed the index: every authority's follow-ups, stored in the
+    new generation (unchanged authorities copied from the previous one)."""
+    changed = summary.added or summary.updated or summary.removed or summary.full_rebuild
+    if not changed or summary.exit_code == 2 or not summary.reports:
+        return None
+    return precompute_followups(index, SearchIndex(index).records())
+
+
+def _print_followups(followups: dict | None) -> None:
     if followups:
         print(f"follow-ups: {followups['authorities']} authorities, {followups['computed']} "
               f"computed, {followups['copied']} unchanged")
-    return summary.exit_code
 
 
 def cmd_parse(args) -> int:
@@ -106,9 +166,30 @@ def cmd_search(args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    handler = {"build": cmd_build, "parse": cmd_parse, "search": cmd_search}[args.command]
+def cmd_serve(args) -> int:
+    """Replace this process with gunicorn serving the web UI, with the settings of
+    gunicorn.conf.py (shipped inside the webui package). The web UI is not imported here:
+    gunicorn loads it."""
+    spec = importlib.util.find_spec("webui")
+    config = Path(next(iter(spec.submodule_search_locations))) / "gunicorn.conf.py"
+    command = [sys.executable, "-m", "gunicorn", "-c", str(config)]
+    command += ["--bind", args.bind] if args.bind else []
+    command += ["--workers", str(args.workers)] if args.workers else []
+    os.environ["OFSTED_INDEX"] = os.path.abspath(args.index)
+    sys.stdout.flush()
+    os.execv(sys.executable, [*command, "webui:create_app()"])
+    return 0  # not reached
+
+
+def console() -> int:
+    """The `ofsted-search` console script: the same commands as `python -m indexer`."""
+    return main(prog="ofsted-search")
+
+
+def main(argv: list[str] | None = None, prog: str = "python -m indexer") -> int:
+    args = _parser(prog).parse_args(argv)
+    handler = {"build": cmd_build, "parse": cmd_parse, "search": cmd_search,
+               "fetch": cmd_fetch, "update": cmd_update, "serve": cmd_serve}[args.command]
     try:
         return handler(args)
     except IndexMissing as exc:  # its message names no path (it also reaches web pages)

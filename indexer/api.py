@@ -4,7 +4,7 @@ indexer/ imports any other indexer module; tests/test_layers.py enforces it with
 import-linter contracts in pyproject.toml (docs/ARCHITECTURE.md).
 
 Layers, each importing only those below it:
-domain <- ingest <- index <- search <- answers <- api <- (webui, indexer.__main__);
+domain <- (ingest | fetch) <- index <- search <- answers <- api <- (webui, indexer.__main__);
 indexer.models (the data classes) and indexer.errors (named errors) sit under them all.
 """
 from __future__ import annotations
@@ -22,6 +22,8 @@ from indexer.answers.tracker import summary as tracker_summary
 from indexer.answers.trends import BY_VALUES, FAMILIES, coverage_sentence, trends
 from indexer.domain.authorities import REGIONS
 from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
+from indexer.fetch.cli import add_source_arguments, cmd_fetch, fetch_from_args
+from indexer.fetch.cli import report as fetch_report
 from indexer.errors import (BadRequest, IndexEmpty, IndexMissing, NotFound, OfstedSearchError,
                             PageTooCostly)
 from indexer.index.build import PARSE_SECONDS, build
@@ -48,6 +50,8 @@ __all__ = [
     "HIDDEN_BY_DEFAULT",
     # building and parsing
     "build", "parse_file", "shown", "MAX_FILE_MB", "PARSE_SECONDS",
+    # fetching Ofsted's reports (the fetch and update commands)
+    "add_source_arguments", "cmd_fetch", "fetch_from_args", "fetch_report",
     # the answers built on search
     "trends", "BY_VALUES", "FAMILIES", "coverage_sentence", "compare", "sides", "summaries",
     "history", "GRADES", "chart_grade", "newest", "published_ordinal", "citation", "citer",

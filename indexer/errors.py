@@ -9,6 +9,11 @@ class UnreadableFile(OfstedSearchError):
     """A source file that cannot be read; the message says why."""
 
 
+class NotAReport(UnreadableFile):
+    """A readable file that is not an inspection report (a README, a source note, a web page
+    saved under a .pdf name): a build lists it under `not_reports` and does not fail."""
+
+
 class BadRequest(OfstedSearchError):
     """A search request that cannot be answered as asked; the message says why."""
 
@@ -45,3 +50,8 @@ class NotFound(OfstedSearchError):
 
 class IndexOutdated(IndexMissing):
     """An index this version cannot serve (written in another format): rebuild it."""
+
+
+class FetchRefused(OfstedSearchError):
+    """A fetch that did nothing (a links file without links, an unknown authority, an
+    output folder that cannot be written); the message says why."""

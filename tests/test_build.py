@@ -95,13 +95,38 @@ def test_bad_files_are_skipped_with_reasons(tmp_path, seed_copy, corpus_dir):
     assert summary.added == 5 and summary.reports == 5
     assert reasons["empty.txt"] == "empty file"
     assert "binary" in reasons["binary.txt"]
-    assert "HTML" in reasons["html-saved-as.pdf"]
+    assert summary.not_reports == [{"path": str(seed_copy / "html-saved-as.pdf"), "reason":
+                                    "not an inspection report: an HTML page saved under a "
+                                    ".pdf name ('Report not found - Find an Inspection Report"
+                                    " - Ofsted') (rename it .html if it is a report)"}]
     assert summary.ignored == [{"path": str(seed_copy / "notes.csv"),
                                 "reason": "unsupported file type"}]
-    assert reasons["random.pdf"] and reasons["truncated.pdf"]
-    assert set(reasons) == {"empty.txt", "binary.txt", "random.pdf", "truncated.pdf",
-                            "html-saved-as.pdf"}
+    assert reasons["random.pdf"] == "not a PDF: no %PDF header"
+    assert reasons["truncated.pdf"] == "truncated PDF: no end-of-file marker"
+    assert set(reasons) == {"empty.txt", "binary.txt", "random.pdf", "truncated.pdf"}
     assert summary.exit_code == 1
+
+
+def test_files_that_are_not_reports_are_listed_and_do_not_fail_the_build(tmp_path, seed_copy):
+    """A README and a source note beside the reports: listed as not_reports, exit 0; the
+    next build does not parse them again (nothing changed: no new generation); a report
+    replaced by a note leaves the index."""
+    (seed_copy / "README.md").write_text("# Sample documents\n\nFive letters, for tests.\n")
+    (seed_copy / "SOURCE.md").write_text("# Source\n\nCopied from the project's seeds.\n")
+    index_dir = tmp_path / "index"
+    first = build([str(seed_copy)], str(index_dir), workers=1)
+    assert (first.added, first.skipped, first.exit_code) == (5, [], 0)
+    assert [Path(n["path"]).name for n in first.not_reports] == ["README.md", "SOURCE.md"]
+    assert all(n["reason"].startswith("not an inspection report") for n in first.not_reports)
+    generation = store.current_generation(index_dir)
+    again = build([str(seed_copy)], str(index_dir), workers=1)
+    assert (again.unchanged, again.not_reports, again.exit_code) == (5, first.not_reports, 0)
+    assert store.current_generation(index_dir) == generation
+    report = sorted(seed_copy.glob("0*"))[0]
+    report.write_text("# Notes\n\nNothing to see here.\n")
+    third = build([str(seed_copy)], str(index_dir), workers=1)
+    assert (third.removed, third.reports, third.exit_code) == (1, 4, 0)
+    assert str(report) in [n["path"] for n in third.not_reports]
 
 
 def test_killed_build_leaves_old_index_serving(tmp_path, seeds_dir, corpus_dir):
@@ -155,15 +180,18 @@ def test_missing_index_is_reported(tmp_path):
 
 
 @pytest.mark.corpus
-def test_whole_corpus_builds(corpus_build):
+def test_whole_corpus_builds(corpus_build, corpus_dir):
     _, summary = corpus_build
-    reasons = {Path(s["path"]).name: s["reason"] for s in summary.skipped
-               if s["reason"] != "unsupported file type"}
-    pdf_reasons = {n: r for n, r in reasons.items() if n.endswith(".pdf")}
-    assert list(pdf_reasons) == ["children's services inspection - 19 october 2012.pdf"]
-    assert "HTML" in pdf_reasons["children's services inspection - 19 october 2012.pdf"]
-    assert all(r.startswith("not an inspection report") for n, r in reasons.items()
-               if n.endswith(".md"))
+    assert (summary.skipped, summary.exit_code) == ([], 0)
+    others = {str(Path(n["path"]).relative_to(corpus_dir)): n["reason"]
+              for n in summary.not_reports}
+    assert sorted(others) == [
+        "QUIRKS.md", "README.md", "d2i-ofsted-area-send/SOURCE.md",
+        "d2i-ofsted-focused-visits/SOURCE.md", "d2i-ofsted-jtai/SOURCE.md",
+        "jt39-ofsted-ilacs/SOURCE.md",
+        "jt39-ofsted-ilacs/quirks/80429_birmingham/children's services inspection - "
+        "19 october 2012.pdf", "maysont-la-outcomes-2023/SOURCE.md"]
+    assert all(r.startswith("not an inspection report") for r in others.values())
     assert summary.reports == 235
     assert summary.pages > 2500
     assert summary.chunks > 15000

@@ -4,9 +4,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -84,3 +87,23 @@ def test_every_search_parameter_is_in_the_readme():
 def test_every_query_field_is_in_the_readme():
     fields = [f.name for f in FACETS if f.name != "inspection_type"] + ["type"]
     assert [name for name in fields if f"`{name}:" not in README] == []
+
+
+def test_the_corpus_command_exits_0_on_the_real_folders(corpus_build, tmp_path):
+    """The README's corpus command, as written, on ../shared/corpus with its README, SOURCE
+    notes and the web page saved as .pdf: exit 0, those listed as not reports. It runs on
+    a copy of the session's corpus index (built by the same code), so nothing is parsed
+    again; the full build's own exit code is test_build's."""
+    [command] = [c for c in COMMANDS if c.startswith(".venv/bin/python -m indexer build ../")]
+    argv = shlex.split(command)
+    assert argv[:4] == [".venv/bin/python", "-m", "indexer", "build"]
+    index = tmp_path / "index"
+    shutil.copytree(corpus_build[0], index, symlinks=True, copy_function=os.link)
+    done = subprocess.run([sys.executable, *argv[1:], "--index", str(index)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert "added 0, updated 0, removed 0, unchanged 235, skipped 0, not reports 8, " \
+           "ignored 9" in lines
+    assert f"  not a report {ROOT.parent}/shared/corpus/README.md: not an inspection " \
+           "report: no inspection type or local authority recognised" in lines

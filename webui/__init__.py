@@ -1,7 +1,7 @@
 """The Flask front end: `create_app()` builds the app from defaults, then the environment
 (`OFSTED_INDEX`, `OFSTED_BASE_URL`, `OFSTED_PROXY_FIX`, `OFSTED_SEARCH_DEADLINE`,
-`OFSTED_FAST_PATH`, `OFSTED_PAGE_DEADLINE`, `OFSTED_ANSWER_CACHE`), then the
-test config, and opens one SearchIndex per app.
+`OFSTED_FAST_PATH`, `OFSTED_PAGE_DEADLINE`, `OFSTED_ANSWER_CACHE`, `OFSTED_MAX_ACTIVE`),
+then the test config, and opens one SearchIndex per app.
 
 Production: gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'
 """
@@ -14,6 +14,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from indexer.api import SearchIndex
+from webui.admission import Admission
 from webui.answer_cache import AnswerCache
 
 DEFAULTS = {
@@ -35,9 +36,13 @@ DEFAULTS = {
     # /api/search answers remembered per worker, keyed on the generation and the whole
     # request (webui/answer_cache.py); 0 = off
     "OFSTED_ANSWER_CACHE": 256,
+    # requests one worker has in progress at once; one more gets 503 with Retry-After at
+    # once (webui/admission.py); 0 = no bound
+    "OFSTED_MAX_ACTIVE": 32,
 }
 ENVIRONMENT = ("OFSTED_INDEX", "OFSTED_BASE_URL", "OFSTED_PROXY_FIX", "OFSTED_SEARCH_DEADLINE",
-               "OFSTED_FAST_PATH", "OFSTED_PAGE_DEADLINE", "OFSTED_ANSWER_CACHE")
+               "OFSTED_FAST_PATH", "OFSTED_PAGE_DEADLINE", "OFSTED_ANSWER_CACHE",
+               "OFSTED_MAX_ACTIVE")
 PRODUCTION_COMMAND = "gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'"
 
 
@@ -65,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
                                 x_port=proxies, x_prefix=proxies)
+    app.wsgi_app = Admission(app.wsgi_app, int(app.config["OFSTED_MAX_ACTIVE"]))
     index_dir = os.path.abspath(app.config["OFSTED_INDEX"])
     app.extensions["ofsted_index"] = SearchIndex(
         index_dir, deadline=float(app.config["OFSTED_SEARCH_DEADLINE"]),

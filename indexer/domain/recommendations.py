@@ -1,5 +1,5 @@
 """Recommendations: which passages of a report ask for something to improve, and whom
-each is addressed to (docs/decisions/0031-recommendations-and-follow-ups.md).
+each is addressed to (docs/decisions/0033-recommendations-and-follow-ups.md).
 
 A recommendation is a passage of a list section that asks for improvement (priority
 action, areas for improvement or development), one per item as printed (sub-items stay

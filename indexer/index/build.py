@@ -2,7 +2,8 @@
 
 The index mirrors the files under the given paths: new files are added, changed files
 replace their old passages, files no longer there leave the index, unreadable files are
-skipped with their reason. Files are parsed in worker processes (indexer.index.parse_pool),
+skipped with their reason (and fail the build), readable files that are not inspection
+reports (a README, a saved web page) are listed as `not_reports` (and do not). Files are parsed in worker processes (indexer.index.parse_pool),
 the accepted reports are written as one Whoosh segment per worker (indexer.index.segments);
 the result is published as a new generation (indexer.index.store) only when complete.
 """
@@ -47,11 +48,14 @@ class BuildSummary:
     index: str = ""
     full_rebuild: str | None = None  # why every file was parsed again, if it was
     ignored: list[dict] = field(default_factory=list)  # {path, reason}: unsupported types
+    # {path, reason}: readable files that are not inspection reports (not a failure)
+    not_reports: list[dict] = field(default_factory=list)
     kept: int = 0  # files that failed this time and keep their previous version (in skipped)
 
     @property
     def exit_code(self) -> int:
-        """0: every supported file indexed or unchanged; 1: some failed (in skipped)."""
+        """0: every supported file indexed, unchanged or not a report; 1: some failed
+        (in skipped)."""
         return 1 if self.skipped else 0
     # reports whose printed authority matches no record of indexer/domain/data/authorities.csv
     unknown_authorities: list[dict] = field(default_factory=list)
@@ -147,6 +151,7 @@ def _build_locked(found, index_dir, workers, progress, parse_seconds, summary) -
     except OfstedSearchError:
         old_gen = None
     old_manifest = store.read_json(old_gen / "manifest.json", {}) if old_gen else {}
+    old_not_reports = store.read_json(old_gen / NOT_REPORTS, {}) if old_gen else {}
     fmt = index_format()
     hashes = dict(found.files)
     reason = rebuild_reason(store.read_format(old_gen), fmt) if old_gen is not None else None
@@ -155,31 +160,45 @@ def _build_locked(found, index_dir, workers, progress, parse_seconds, summary) -
         for path in old_manifest:  # reports from other paths are parsed again, not dropped
             if not found.covers(path):
                 sources.add(path, found)
-        hashes, old_gen = dict(found.files), None
+        hashes, old_gen, old_not_reports = dict(found.files), None, {}
     old_paths = set(old_manifest)
     if old_gen is None:
         old_manifest = {}  # a fresh index: every file is parsed and counted as added
     summary.skipped, summary.ignored = found.skipped, found.ignored
     failed = {s["path"] for s in found.skipped}
     changed = [p for p in sorted(hashes) if old_manifest.get(p, {}).get("sha256") != hashes[p]]
+    not_reports = _known_not_reports(old_not_reports, hashes, found)
+    changed = [p for p in changed if p not in not_reports]
+    summary.not_reports = [{"path": p, "reason": e["reason"]}
+                           for p, e in sorted(not_reports.items()) if p in hashes]
     gone = sorted(p for p in old_paths if p not in hashes and p not in failed
                   and (found.covers(p) or not old_manifest))
-    summary.unchanged = len(hashes) - len(changed)
+    summary.unchanged = len(hashes) - len(changed) - len(summary.not_reports)
     summary.removed = len(gone)
     summary.kept = sum(p in old_manifest for p in failed) if old_gen is not None else 0
     if old_gen is None and not hashes:
         raise BuildRefused("no supported files under the given paths: nothing was indexed")
-    if old_gen is not None and not gone and not changed:
+    if old_gen is not None and not gone and not changed and not_reports == old_not_reports:
         _count(summary, old_gen)
         return
     manifest = {} if old_gen is None else {
         p: e for p, e in old_manifest.items() if p not in gone and p not in changed}
     _count(summary, _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt,
-                           summary, workers, progress, parse_seconds))
+                           summary, workers, progress, parse_seconds, (not_reports, hashes)))
+
+
+NOT_REPORTS = "not_reports.json"  # in a generation: path -> {sha256, reason}
+
+
+def _known_not_reports(old: dict, hashes: dict, found) -> dict:
+    """The previous build's not-reports that are still there unchanged (not parsed again),
+    and those under paths this build does not cover (kept as they were)."""
+    return {p: e for p, e in old.items()
+            if hashes.get(p) == e["sha256"] or (p not in hashes and not found.covers(p))}
 
 
 def _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt, summary,
-           workers, progress, parse_seconds) -> Path:
+           workers, progress, parse_seconds, not_reports_and_hashes) -> Path:
     """Write the new generation: removals, then each changed file's new version in place of
     its old one (a file that fails keeps its old version); publish it when complete. The
     reports are the previous generation's store, copied, with only the changed ones
@@ -191,9 +210,18 @@ def _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt, summa
                    else report_store.Writable.create(building))
         writer = _open_writer(building, old_gen)
         removed = [_forget(path, old_manifest, reports, writer) for path in gone]
+        not_reports, hashes = not_reports_and_hashes
         by_sha = {entry["sha256"]: p for p, entry in manifest.items()}  # duplicate files
         accepted = []  # report dicts to index, in the order a single writer adds them
-        for path, data, reason in parse_stream(changed, workers, progress, parse_seconds):
+        for path, data, reason, not_report in parse_stream(changed, workers, progress,
+                                                           parse_seconds):
+            if not_report:
+                not_reports[path] = {"sha256": hashes[path], "reason": reason}
+                summary.not_reports.append({"path": path, "reason": reason})
+                if path in old_manifest and old_gen is not None:  # it was a report once
+                    removed.append(_forget(path, old_manifest, reports, writer))
+                    summary.removed += 1
+                continue
             if data is None and path in old_manifest and old_gen is not None:
                 manifest[path] = old_manifest[path]  # try again next build
                 summary.kept += 1
@@ -208,6 +236,7 @@ def _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt, summa
                          _vocabulary(old_gen, removed, added, reports))
         reports.commit()
         store.write_json(building / "manifest.json", manifest)
+        store.write_json(building / NOT_REPORTS, not_reports)
         store.write_json(building / "format.json", fmt)
         published = store.publish(index_dir, building)
     except OSError as exc:
@@ -218,6 +247,7 @@ def _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt, summa
         _abandon(building, reports)
         raise
     summary.skipped.sort(key=lambda s: s["path"])
+    summary.not_reports.sort(key=lambda s: s["path"])
     return published
 
 

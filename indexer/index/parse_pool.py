@@ -1,7 +1,8 @@
 """Parsing files in worker processes for a build: results in path order, so indexing
 decisions stay those of a serial build; a per-file deadline (SIGALRM in the worker), and a
-bad file never stops the batch (its reason comes back instead of a report). Workers die with
-the build's process (PR_SET_PDEATHSIG).
+bad file never stops the batch (its reason comes back instead of a report, and whether the
+file is readable but no inspection report). Workers die with the build's process
+(PR_SET_PDEATHSIG).
 """
 from __future__ import annotations
 
@@ -15,33 +16,38 @@ from concurrent.futures import ProcessPoolExecutor
 
 from tqdm import tqdm
 
-from indexer.errors import OfstedSearchError
+from indexer.errors import NotAReport, OfstedSearchError
 from indexer.ingest.parse import parse_file
 
 PARSE_SECONDS = 120.0  # default per-file parse deadline (python -m indexer build --parse-seconds)
 PR_SET_PDEATHSIG = 1  # prctl option: signal sent to this process when its parent dies
 
 
-def _parse_worker(path: str, seconds: float = PARSE_SECONDS) -> tuple[str, dict | None, str | None]:
+Result = tuple[str, "dict | None", "str | None", bool]  # path, report, reason, not a report
+
+
+def _parse_worker(path: str, seconds: float = PARSE_SECONDS) -> Result:
     """Runs in a worker process: never raises for a bad file, returns its reason; a file
     that takes longer than `seconds` to parse is given up (SIGALRM in this process)."""
     try:
         _arm(seconds)
         return _parse(path)
     except _TooSlow:
-        return path, None, f"parsing took longer than {seconds:g} s (the per-file limit)"
+        return path, None, f"parsing took longer than {seconds:g} s (the per-file limit)", False
     finally:
         _disarm()
 
 
-def _parse(path: str) -> tuple[str, dict | None, str | None]:
+def _parse(path: str) -> Result:
     try:
-        return path, parse_file(path).to_dict(), None
+        return path, parse_file(path).to_dict(), None, False
+    except NotAReport as exc:
+        return path, None, str(exc), True
     except OfstedSearchError as exc:
-        return path, None, str(exc)
+        return path, None, str(exc), False
     except (OSError, ValueError, RuntimeError, IndexError, KeyError, MemoryError,
             RecursionError, UnicodeError) as exc:
-        return path, None, f"could not be read: {type(exc).__name__}: {exc}"
+        return path, None, f"could not be read: {type(exc).__name__}: {exc}", False
 
 
 class _TooSlow(Exception):

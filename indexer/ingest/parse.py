@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.errors import UnreadableFile
+from indexer.errors import NotAReport, UnreadableFile
 from indexer.domain.slugs import slug
 from indexer.ingest.metadata import extract_metadata
 from indexer.ingest.originals import original_url
@@ -30,7 +30,7 @@ def _check_is_report(meta: dict) -> None:
     """Text files (unlike Ofsted PDFs) may be anything: require a recognisable report."""
     authority = meta.get("authority") or ""
     if meta.get("inspection_type") == "other" or not _AUTHORITY_RE.fullmatch(authority):
-        raise UnreadableFile("not an inspection report: no inspection type or local "
+        raise NotAReport("not an inspection report: no inspection type or local "
                              "authority recognised")
 
 
@@ -73,7 +73,7 @@ def parse_file(path: str) -> Report:
         if raw.repaired:
             raise UnreadableFile("damaged PDF: the file had to be repaired and its text is "
                                  f"not a recognisable report ({exc})") from exc
-        raise UnreadableFile(f"not an inspection report: {exc}") from exc
+        raise NotAReport(f"not an inspection report: {exc}") from exc
     if raw.repaired:
         _check_repaired(raw, meta, controls)
     title, sections, rows = parse_sections(raw.blocks)

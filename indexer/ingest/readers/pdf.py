@@ -12,7 +12,7 @@ from collections import Counter
 import pymupdf
 
 from indexer.ingest.clean import BULLET_GLYPHS  # one list of bullet glyphs for every reader
-from indexer.errors import UnreadableFile
+from indexer.errors import NotAReport, UnreadableFile
 from indexer.models import RawDocument
 from indexer.ingest.readers.pdf_layout import Line, lines_to_blocks, margin_band, same_row
 
@@ -53,11 +53,21 @@ def _check_signature(data: bytes) -> None:
         raise UnreadableFile("empty file")
     head = data[:1024].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head:
-        raise UnreadableFile("not a PDF: looks like an HTML page")
+        raise NotAReport("not an inspection report: an HTML page saved under a .pdf name"
+                         + _html_title(data) + " (rename it .html if it is a report)")
     if b"%PDF-" not in data[:1024]:
         raise UnreadableFile("not a PDF: no %PDF header")
     if b"%%EOF" not in data[-8192:]:
         raise UnreadableFile("truncated PDF: no end-of-file marker")
+
+
+def _html_title(data: bytes) -> str:
+    """` ('<title>')` of a web page, or '' (says which page a scraper saved instead)."""
+    found = re.search(rb"<title[^>]*>(.{1,200}?)</title>", data[:65536], re.I | re.S)
+    if not found:
+        return ""
+    title = " ".join(found.group(1).decode("utf-8", "replace").split())
+    return f" ({title!r})"
 
 
 def _extract(data: bytes) -> tuple[list[list[Line]], list[float], bool]:
