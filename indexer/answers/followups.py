@@ -37,8 +37,8 @@ FEATURES = ("bias", "cosine", "cosine - the best cosine", "1/(1+rank by cosine)"
             "topic share", "topic jaccard", "topic share of the heading path",
             "telling-word share", "concern section", "findings section", "summary section",
             "looks back", "log length")
-WEIGHTS = np.array([-4.743, 2.304, 1.439, 1.524, 1.006, 1.415, -0.707, 4.416, -0.070, 0.069, 0.001, 0.284,
-                    -0.531])
+WEIGHTS = np.array([-5.191, 2.790, 0.523, 1.371, 1.091, 1.672, -0.755, 4.489, 0.099, -0.017,
+                    -0.082, 0.186, -0.387])
 # a passage that speaks of the earlier inspection ("since the last inspection")
 _LOOKS_BACK = re.compile(r"since the (?:last|previous|\d{4})|(?:last|previous) (?:inspection|"
                          r"focused visit|jtai|visit)|at the (?:last|previous)|recommendations? "
