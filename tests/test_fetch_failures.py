@@ -183,3 +183,35 @@ def test_bad_requests_exit_2_and_say_why(tmp_path):
                            "/authorities)\n")
     assert cli("--links", tmp_path / "missing.csv", "--out", tmp_path / "out").returncode == 2
     assert not (tmp_path / "out").exists() or leftovers(tmp_path / "out") == []
+
+
+def test_a_folder_with_another_kind_of_manifest_is_left_alone(tmp_path, corpus_dir):
+    """A corpus folder's MANIFEST.csv (no `url` column) is not overwritten by a fetch."""
+    folder = tmp_path / "jtai"
+    folder.mkdir()
+    theirs = (corpus_dir / "d2i-ofsted-jtai" / "MANIFEST.csv").read_bytes()
+    (folder / "MANIFEST.csv").write_bytes(theirs)
+    links = tmp_path / "links.csv"
+    links.write_text("url\nhttp://127.0.0.1:9/v1/file/50270093\n")  # never asked
+    done = cli("--links", links, "--out", folder)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (f"error: {folder}/MANIFEST.csv is not a fetch manifest (no url "
+                           "column): choose another --out\n")
+    assert (folder / "MANIFEST.csv").read_bytes() == theirs
+    assert leftovers(folder) == [".fetch.lock", "MANIFEST.csv"]  # the (hidden) lock file
+
+
+def test_a_second_fetch_into_the_same_folder_is_refused(tmp_path):
+    """While one fetch holds the folder (its lock), another exits 2 and writes nothing."""
+    import fcntl
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    links = tmp_path / "links.csv"
+    links.write_text("url\nhttp://127.0.0.1:9/v1/file/1\n")  # never asked
+    with open(folder / ".fetch.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        done = cli("--links", links, "--out", folder)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"error: another fetch is writing to {folder}\n"
+    assert leftovers(folder) == [".fetch.lock"]

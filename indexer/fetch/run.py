@@ -43,25 +43,32 @@ def fetch(targets: list[Target], out: str, client: Client, summary: FetchSummary
     """Download the targets the folder does not hold yet into `out`."""
     started = time.perf_counter()
     folder = _output_folder(out)
-    rows = manifest.read(folder)
-    todo = [t for t in deduplicate(targets, rows) if not _held(folder, rows.get(t.url))]
-    summary.out, summary.listed = str(folder), summary.listed + len(targets)
-    summary.held = len({t.url for t in targets}) - len(todo)
-    for target in tqdm(todo, desc="fetching", unit="file", disable=not progress,
-                       file=sys.stderr):
-        try:
-            sha256, size = client.download(target.url, str(folder / target.file))
-        except FetchFailed as exc:
-            summary.failed.append({"url": target.url, "reason": str(exc)})
-            continue
-        fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        rows[target.url] = {**target.row(), "sha256": sha256, "bytes": str(size),
-                            "fetched_at": fetched_at}
-        manifest.write(folder, rows)
-        summary.fetched.append({"url": target.url, "file": target.file})
+    with manifest.locked(folder):
+        rows = manifest.read(folder)
+        todo = [t for t in deduplicate(targets, rows) if not _held(folder, rows.get(t.url))]
+        summary.out, summary.listed = str(folder), summary.listed + len(targets)
+        summary.held = len({t.url for t in targets}) - len(todo)
+        for target in tqdm(todo, desc="fetching", unit="file", disable=not progress,
+                           file=sys.stderr):
+            _download(client, target, folder, rows, summary)
     summary.requests = client.requests_made
     summary.seconds = round(time.perf_counter() - started + summary.seconds, 3)
     return summary
+
+
+def _download(client: Client, target: Target, folder: Path, rows: dict,
+              summary: FetchSummary) -> None:
+    """One file, recorded in the manifest (rewritten at once) or among the failures."""
+    try:
+        sha256, size = client.download(target.url, str(folder / target.file))
+    except FetchFailed as exc:
+        summary.failed.append({"url": target.url, "reason": str(exc)})
+        return
+    fetched_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    rows[target.url] = {**target.row(), "sha256": sha256, "bytes": str(size),
+                        "fetched_at": fetched_at}
+    manifest.write(folder, rows)
+    summary.fetched.append({"url": target.url, "file": target.file})
 
 
 def _output_folder(out: str) -> Path:

@@ -216,11 +216,8 @@ def _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt, summa
         for path, data, reason, not_report in parse_stream(changed, workers, progress,
                                                            parse_seconds):
             if not_report:
-                not_reports[path] = {"sha256": hashes[path], "reason": reason}
-                summary.not_reports.append({"path": path, "reason": reason})
-                if path in old_manifest and old_gen is not None:  # it was a report once
-                    removed.append(_forget(path, old_manifest, reports, writer))
-                    summary.removed += 1
+                removed.append(_not_a_report(path, reason, hashes[path], not_reports, summary,
+                                             old_manifest if old_gen else {}, reports, writer))
                 continue
             if data is None and path in old_manifest and old_gen is not None:
                 manifest[path] = old_manifest[path]  # try again next build
@@ -231,13 +228,8 @@ def _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt, summa
             if _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary):
                 accepted.append(data)
         added = _add_reports(writer, building, accepted, workers, progress)
-        _write_mapped(building, old_gen)
-        store.write_json(building / "vocabulary.json",
-                         _vocabulary(old_gen, removed, added, reports))
-        reports.commit()
-        store.write_json(building / "manifest.json", manifest)
-        store.write_json(building / NOT_REPORTS, not_reports)
-        store.write_json(building / "format.json", fmt)
+        _finish(building, old_gen, _vocabulary(old_gen, removed, added, reports), reports,
+                {"manifest.json": manifest, NOT_REPORTS: not_reports, "format.json": fmt})
         published = store.publish(index_dir, building)
     except OSError as exc:
         _abandon(building, reports)
@@ -249,6 +241,23 @@ def _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt, summa
     summary.skipped.sort(key=lambda s: s["path"])
     summary.not_reports.sort(key=lambda s: s["path"])
     return published
+
+
+def _not_a_report(path, reason, sha256, not_reports, summary, old_manifest, reports, writer):
+    """Record a file that is readable but no report; forget the report it was, if any."""
+    not_reports[path] = {"sha256": sha256, "reason": reason}
+    summary.not_reports.append({"path": path, "reason": reason})
+    summary.removed += path in old_manifest
+    return _forget(path, old_manifest, reports, writer)
+
+
+def _finish(building: Path, old_gen, vocabulary: dict, reports, tables: dict) -> None:
+    """The generation's mapped arrays and columns, vocabulary, report store and tables."""
+    _write_mapped(building, old_gen)
+    store.write_json(building / "vocabulary.json", vocabulary)
+    reports.commit()
+    for name, table in tables.items():
+        store.write_json(building / name, table)
 
 
 def _abandon(building: Path, reports) -> None:
