@@ -2,6 +2,8 @@
 
 Serves the app from a thread (werkzeug, real HTTP on 127.0.0.1) over an index and times
 each endpoint with urllib: ROUNDS requests per query or authority, after one warm-up.
+"/api/trends (all quoted)" asks for the same searches as phrases: beside "/api/trends" it
+shows what the phrase's figures (given for unquoted words) cost.
 Prints the median and p95 in milliseconds and the ratio of each median to the median of
 /api/search measured in the same run. "authority page, first view" times each authority
 once, before its history is cached: read from the generation's follow-up store
@@ -55,10 +57,14 @@ def timed(url: str) -> float:
 
 def endpoints(keys: list[str]) -> dict[str, list[str]]:
     q = [urllib.parse.urlencode({"q": query}) for query in QUERIES]
+    # the same searches as exact phrases: trends then run one match, not two (the words and
+    # the phrase beside them, docs/decisions/0034-honest-numbers.md)
+    quoted = [urllib.parse.urlencode({"q": '"' + query.strip('"') + '"'}) for query in QUERIES]
     pairs = [f"authority={a}&authority={b}" for a, b in zip(keys[::2], keys[1::2])][:5]
     return {
         "/api/search (baseline)": [f"/api/search?{x}" for x in q],
         "/api/trends": [f"/api/trends?{x}" for x in q],
+        "/api/trends (all quoted)": [f"/api/trends?{x}" for x in quoted],
         "/api/trends by=type": [f"/api/trends?{x}&by=type" for x in q],
         "/trends (HTML)": [f"/trends?{x}" for x in q],
         "/api/authorities": ["/api/authorities"],

@@ -6,6 +6,8 @@ Prints, from an index's stored reports (no re-parsing):
 - authorities: reports without an authority record, and, against the corpus manifests,
   authority keys per manifest `la_urn` and URNs per key;
 - pages: the share of passages from PDFs that know their page;
+- originals: reports that know the URL of Ofsted's published original, per inspection
+  type (the rest are cited by their permalink here, and say the original is not known);
 - per inspection type, the share of reports in which each section key is found.
 
     python bench/text_quality.py --index /tmp/corpus-index [--corpus ../shared/corpus]
@@ -83,6 +85,19 @@ def pages(reports: dict) -> None:
           f"({100 * known / max(1, len(pdf)):.1f}%)")
 
 
+def originals(reports: dict) -> None:
+    by_type = collections.defaultdict(lambda: [0, 0])
+    for r in reports.values():
+        counts = by_type[r["inspection_type"]]
+        counts[0] += bool(r.get("original_url"))
+        counts[1] += 1
+    known = sum(k for k, _ in by_type.values())
+    print(f"originals: {known} of {len(reports)} reports know their original URL "
+          f"({100 * known / max(1, len(reports)):.1f}%)")
+    for kind, (have, total) in sorted(by_type.items()):
+        print(f"  {kind:<22}{have:>4} of {total:>4}")
+
+
 def sections_per_type(reports: dict) -> None:
     by_type = collections.defaultdict(list)
     for r in reports.values():
@@ -106,6 +121,7 @@ def main() -> None:
     fragments(reports, args.show)
     authorities(reports, Path(args.corpus))
     pages(reports)
+    originals(reports)
     sections_per_type(reports)
 
 

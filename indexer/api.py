@@ -10,16 +10,17 @@ indexer.models (the data classes) and indexer.errors (named errors) sit under th
 from __future__ import annotations
 
 from indexer.answers.authority_history import GRADES, chart_grade, history, summaries
-from indexer.answers.citations import (bib_entry, citation, citer, original_url,
+from indexer.answers.citations import (bib_comment, bib_entry, citation, citer, original_url,
                                        passage_pages, ris_entry)
-from indexer.answers.compare import compare, sides
+from indexer.answers.compare import MAX_SIDES, compare, sides
 from indexer.answers.feeds import newest, published_ordinal
 from indexer.answers.followup_store import Histories as FollowUpHistories
 from indexer.answers.followup_store import precompute as precompute_followups
 from indexer.answers.tracker import STANDING_LABELS, STANDINGS
 from indexer.answers.tracker import answer as tracker
 from indexer.answers.tracker import summary as tracker_summary
-from indexer.answers.trends import BY_VALUES, FAMILIES, coverage_sentence, trends
+from indexer.answers.trends import (BY_VALUES, FAMILIES, YEAR_BASES, coverage_sentence,
+                                    trend_answer, trends, year_basis_sentence)
 from indexer.domain.authorities import REGIONS
 from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from indexer.fetch.cli import add_source_arguments, cmd_fetch, fetch_from_args
@@ -53,10 +54,12 @@ __all__ = [
     # fetching Ofsted's reports (the fetch and update commands)
     "add_source_arguments", "cmd_fetch", "fetch_from_args", "fetch_report",
     # the answers built on search
-    "trends", "BY_VALUES", "FAMILIES", "coverage_sentence", "compare", "sides", "summaries",
+    "trends", "trend_answer", "BY_VALUES", "FAMILIES", "YEAR_BASES", "coverage_sentence",
+    "year_basis_sentence", "compare", "sides", "MAX_SIDES", "summaries",
     "history", "GRADES", "chart_grade", "newest", "published_ordinal", "citation", "citer",
-    "bib_entry", "ris_entry", "original_url", "passage_pages", "FollowUpHistories",
-    "precompute_followups", "tracker", "tracker_summary", "STANDINGS", "STANDING_LABELS",
+    "bib_entry", "bib_comment", "ris_entry", "original_url", "passage_pages",
+    "FollowUpHistories", "precompute_followups", "tracker", "tracker_summary", "STANDINGS",
+    "STANDING_LABELS",
     # named errors
     "OfstedSearchError", "BadRequest", "NotFound", "IndexMissing", "IndexEmpty", "PageTooCostly",
 ]

@@ -17,7 +17,8 @@ PATH_VALUES = {"key": "derbyshire", "report_id": "derbyshire-focused-visit-2018-
 SAMPLES = {"q": "care", "year": "2018", "year_from": "2010", "year_to": "2020", "page": "1",
            "per_page": "5", "sort": "newest", "expand": "0", "by": "type", "limit": "3",
            "authority": "derbyshire", "region": "East Midlands", "type": "focused_visit",
-           "section": "findings", "judgement": "good", "framework": "ilacs"}
+           "section": "findings", "judgement": "good", "framework": "ilacs",
+           "year_basis": "published"}
 # every name any endpoint might take, plus names none should
 PROBES = sorted({*KNOWN_PARAMS, *SAMPLES, "format", "passage", "callback", "limit", "zzz"})
 

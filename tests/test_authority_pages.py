@@ -77,7 +77,7 @@ def test_history_page_shows_follow_ups_or_says_none_were_found(client):
     assert html.count('class="badge badge-') == shown + missing + len(data["open"])
     assert html.count('class="open-recommendation"') == len(data["open"]) > 0
     assert html.count("For: LSCB") == 7 and "For: Local authority" in html
-    assert html.count("<svg") == 1 and html.count("<circle") == 1  # only 2013 is graded
+    assert html.count("<svg") == 2 and html.count("<circle") == 2  # wide and narrow: only 2013 is graded
     assert re.search(r'<text [^>]*>Good</text>', html)
 
 
@@ -104,12 +104,23 @@ def test_results_and_reports_link_to_the_authority_page(client):
 def test_compare_two_authorities_over_the_same_years(client):
     data = client.get("/api/compare?authority=derbyshire&authority=Durham County Council"
                       "&q=management").get_json()
-    assert data["years"] == [2009, 2011, 2013, 2018]
+    assert data["years"] == list(range(2009, 2019))  # first to last, gaps included
     derbyshire, durham = data["sides"]
     assert (durham["kind"], durham["value"], durham["label"]) == (
         "authority", "durham", "County Durham")
-    assert [y["reports"] for y in durham["years"]] == [0, 1, 0, 0]
-    assert [y["matching_reports"] for y in derbyshire["years"]] == [1, 0, 1, 1]
+    at = lambda side, years: [y for y in side["years"] if y["year"] in years]  # noqa: E731
+    assert [y["reports"] for y in at(durham, (2009, 2011, 2013, 2018))] == [0, 1, 0, 0]
+    assert [y["matching_reports"] for y in at(derbyshire, (2009, 2011, 2013, 2018))] == [
+        1, 0, 1, 1]
+    assert [y["share"] for y in at(durham, (2009, 2011))] == [None, 100.0]  # none: no reports
+    assert (derbyshire["reports"], derbyshire["matching_reports"], derbyshire["share"],
+            derbyshire["share_low"], derbyshire["share_high"], derbyshire["small_sample"]) == (
+        3, 3, 100.0, 43.9, 100.0, True)
+    assert derbyshire["coverage"] == {"authorities": 1, "of": 1}
+    assert [(t["inspection_type"], t["reports"], t["matching_reports"])
+            for t in derbyshire["inspection_types"]] == [
+        ("aui_cra", 1, 1), ("focused_visit", 1, 1), ("sif", 1, 1)]
+    assert data["unquoted_words"] is False and data["phrase_query"] is None
     search = client.get("/api/search?q=management&authority=durham").get_json()
     assert durham["passages"] == search["total"]
     assert [h["report_id"] for h in durham["best"]] == [h["report_id"] for h in search["hits"][:3]]
@@ -120,17 +131,49 @@ def test_compare_regions_from_the_authority_records(client):
     sides = data.get_json()["sides"]
     assert [(s["label"], s["authorities"]) for s in sides] == [
         ("East Midlands", ["derbyshire"]), ("North East", ["durham"])]
+    # the records: 10 East Midlands (Northamptonshire split in 2021) and 12 North East authorities
+    assert [s["coverage"] for s in sides] == [{"authorities": 1, "of": 10},
+                                              {"authorities": 1, "of": 12}]
+
+
+def test_compare_any_number_of_sides_in_any_mix(client):
+    data = client.get("/api/compare?q=management+oversight&authority=derbyshire"
+                      "&authority=durham&authority=staffordshire&region=North East"
+                      "&region=West Midlands&authority=derbyshire").get_json()
+    assert [(s["kind"], s["value"]) for s in data["sides"]] == [
+        ("authority", "derbyshire"), ("authority", "durham"), ("authority", "staffordshire"),
+        ("region", "North East"), ("region", "West Midlands")]
+    assert data["unquoted_words"] is True
+    phrase = client.get("/api/compare", query_string={
+        "q": '"management oversight"', "authority": "derbyshire"}).get_json()["sides"][0]
+    assert data["sides"][0]["phrase"]["matching_reports"] == phrase["matching_reports"] == 2
+    assert data["sides"][0]["matching_reports"] == 2  # the words, anywhere: same here
+    html = client.get("/compare?q=management+oversight&authority=derbyshire&authority=durham"
+                      "&region=North+East&region=West+Midlands").get_data(as_text=True)
+    assert html.count('class="compare-side"') == 4
+    assert html.count('name="authority"') == 3 and html.count('name="region"') == 3
+    assert "Authorities: 1 of the region's 12 have reports in the index" in html
+    assert "<li>Single inspection framework (SIF) inspection: 1 (1 with a match)</li>" in html
+    assert "As a phrase: 2 reports" in html and "These are separate words" in html
+
+
+def test_compare_by_year_of_publication(client):
+    data = client.get("/api/compare?authority=derbyshire&year_basis=published").get_json()
+    assert data["year_basis"] == "published"
+    assert "counted in the year it was published" in client.get(
+        "/compare?authority=derbyshire&year_basis=published").get_data(as_text=True)
+    assert client.get("/api/compare?authority=derbyshire&year_basis=x").status_code == 400
 
 
 def test_compare_page_and_its_errors(client):
     html = client.get("/compare?authority=derbyshire&authority=durham&q=drift").get_data(
         as_text=True)
-    assert html.count('class="compare-side"') == 2 and html.count("<svg") == 2
-    assert "Choose two authorities" in client.get("/compare").get_data(as_text=True)
+    assert html.count('class="compare-side"') == 2 and html.count("<svg") == 2  # compact
+    assert "Choose two or more authorities" in client.get("/compare").get_data(as_text=True)
     response = client.get("/api/compare?authority=atlantis&region=Mars")
     assert response.status_code == 400
     assert response.get_json()["error"].startswith(
         "no authority 'atlantis' in the index; unknown region 'Mars' (known: North East,")
     assert client.get("/api/compare?region=London").status_code == 400  # none in the index
-    too_many = "&".join(["authority=derbyshire"] * 5)
+    too_many = "&".join(f"authority=a{n}" for n in range(13))
     assert client.get(f"/api/compare?{too_many}").status_code == 400

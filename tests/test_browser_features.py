@@ -42,7 +42,9 @@ def test_results_link_to_the_trend_by_keyboard(browser, server):
     tab_to(page, "a.trend-link")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/trends\?q=drift$"))
-    assert page.locator("svg.chart-svg rect").count() == 5
+    assert page.locator("svg.chart-wide rect").count() == 5
+    assert page.locator("svg.chart-wide").is_visible() and not page.locator(
+        "svg.chart-narrow").is_visible()
     assert page.locator("#coverage").inner_text().startswith("The index holds 5 reports")
     page.screenshot(path=str(SHOTS / "trends.png"), full_page=True)
     assert page.csp_errors == []
@@ -52,10 +54,17 @@ def test_results_link_to_the_trend_by_keyboard(browser, server):
 def test_trends_on_a_phone_without_javascript(browser, server):
     context, page = open_page(browser, java_script_enabled=False, **PHONE)
     page.goto(server + "/trends?q=drift&by=type")
-    assert page.locator("svg.chart-svg").count() == 4
+    assert page.locator("svg.chart-narrow").count() == 4
     assert no_overflow(page)
-    box = page.locator("svg.chart-svg").first.bounding_box()
+    assert not page.locator("svg.chart-wide").first.is_visible()
+    narrow = page.locator("svg.chart-narrow").first
+    box = narrow.bounding_box()
     assert box and box["width"] <= 390
+    # drawn at its own size: 12-unit labels stay about 12 px, none cut off at the left
+    labels = narrow.locator("text")
+    sizes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    assert all(b and b["x"] >= box["x"] - 0.5 and b["height"] >= 11 for b in sizes)
+    assert "100%" in [labels.nth(i).text_content() for i in range(labels.count())]
     page.screenshot(path=str(SHOTS / "trends-phone.png"), full_page=True)
     context.close()
 

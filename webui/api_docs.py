@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from flask import Blueprint, current_app, jsonify, render_template
 
-from indexer.api import BY_VALUES, FACETS, KNOWN_PARAMS, MAX_PER_PAGE, MAX_QUERY_CHARS, REGIONS
+from indexer.api import (BY_VALUES, FACETS, KNOWN_PARAMS, MAX_PER_PAGE, MAX_QUERY_CHARS,
+                         MAX_SIDES, REGIONS, YEAR_BASES)
 
 bp = Blueprint("api_docs", __name__)
 
@@ -37,16 +38,20 @@ PARAMETERS: dict[str, tuple[str, dict]] = {
                {"type": "string", "enum": ["0", "1"]}),
     "by": ("type: split each year by inspection framework",
            {"type": "string", "enum": [v for v in BY_VALUES if v]}),
-    "compare_authority": ("an authority to compare (key, name or alias; repeatable, up to 4 "
-                          "sides in all)", _LIST),
+    "year_basis": ("which year a report counts in: inspection (the default) or published",
+                   {"type": "string", "enum": list(YEAR_BASES), "default": YEAR_BASES[0]}),
+    "compare_authority": ("an authority to compare (key, name or alias; repeatable, up to "
+                          f"{MAX_SIDES} sides in all, authorities and regions together)", _LIST),
     "region": ("a region to compare (repeatable)",
                {"type": "array", "items": {"type": "string", "enum": list(REGIONS)}}),
     "limit": ("how many similar passages, 1 to 50", {"type": "integer", "minimum": 1,
                                                      "maximum": 50}),
 }
 SEARCH = tuple(KNOWN_PARAMS)
-COMPARE = tuple(p for p in SEARCH if p != "authority") + ("compare_authority", "region")
-WHOLE = " (page, per_page and sort are accepted and ignored)"
+COMPARE = tuple(p for p in SEARCH if p != "authority") + ("compare_authority", "region",
+                                                          "year_basis")
+WHOLE = " (page and per_page are accepted and ignored: every result is returned)"
+FEED_WHOLE = " (page, per_page and sort are accepted and ignored: newest first)"
 
 
 @dataclass(frozen=True)
@@ -59,9 +64,11 @@ class Endpoint:
 
 ENDPOINTS = (
     Endpoint("/api/search", "Ranked, highlighted passages with facet counts", SEARCH),
-    Endpoint("/api/trends", "Per year: reports, matching reports, share, passages",
-             SEARCH + ("by",)),
-    Endpoint("/trends.csv", "The trend table as CSV", SEARCH + ("by",), "text/csv"),
+    Endpoint("/api/trends", "Per year: reports, matching reports, share with its Wilson 95% "
+             "interval (share_low, share_high; null without reports), passages; for unquoted "
+             "words also the phrase's figures (phrase_query)", SEARCH + ("by", "year_basis")),
+    Endpoint("/trends.csv", "The trend table as CSV, with intervals, the year basis, the "
+             "coverage sentence and every parameter", SEARCH + ("by", "year_basis"), "text/csv"),
     Endpoint("/api/authorities", "Every authority: reports, latest inspection and judgement", ()),
     Endpoint("/api/authorities/{key}", "One authority's inspections and recommendations "
              "(each with its addressee), each followed into later inspections: `later` lists "
@@ -73,21 +80,22 @@ ENDPOINTS = (
              "inspection type, each linked to its follow-up passages, and the coverage",
              SEARCH),
     Endpoint("/followups.csv", "The tracked recommendations as CSV", SEARCH, "text/csv"),
-    Endpoint("/api/compare", "Per-year shares and best passages of authorities or regions"
-             + WHOLE, COMPARE),
+    Endpoint("/api/compare", "Per-year and overall shares with intervals, coverage, "
+             "inspection types and best passages of authorities or regions" + WHOLE, COMPARE),
     Endpoint("/api/reports/{report_id}", "One report: metadata, sections and passages; "
              "a report of more than 500 passages comes in pages (see \"pagination\")",
              ("page", "passage")),
     Endpoint("/api/reports/{report_id}/passages/{passage_id}/similar",
              "Passages of other reports most like one passage", ("limit",)),
-    Endpoint("/export.json", "Every matching passage with its citation, up to the export cap"
-             + WHOLE, SEARCH),
+    Endpoint("/export.json", "Every matching passage with its citation, up to the export cap; "
+             "`filters`, `parameters` and `search_url` record what shaped it" + WHOLE, SEARCH),
     Endpoint("/export.csv", "The same rows as CSV" + WHOLE, SEARCH, "text/csv"),
     Endpoint("/export.ris", "One RIS reference per report, passages as notes" + WHOLE, SEARCH,
              "application/x-research-info-systems"),
     Endpoint("/export.bib", "One BibTeX @techreport per report, passages as notes" + WHOLE,
              SEARCH, "application/x-bibtex"),
-    Endpoint("/search.atom", "Atom feed of the newest matching passages" + WHOLE, SEARCH,
+    Endpoint("/search.atom", "Atom feed of the newest matching passages; its title names "
+             "every parameter that shaped it" + FEED_WHOLE, SEARCH,
              "application/atom+xml"),
 )
 

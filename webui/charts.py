@@ -1,12 +1,20 @@
 """Charts drawn on the server as inline SVG: this module computes the geometry (bars,
 points, ticks) as plain dataclasses and `_charts.html` draws them. No JavaScript and no
-inline styles (the CSP forbids them): colours are SVG presentation attributes and classes."""
+inline styles (the CSP forbids them): colours are SVG presentation attributes and classes.
+
+A share chart is laid out twice, for a desktop column (WIDTH) and for a phone (NARROW):
+the page shows one or the other by CSS, so its text is drawn at 12 px on both rather than
+shrunk with the picture. Each bar carries its Wilson 95% interval as a whisker; a bar from
+fewer than five reports is pale; a year without reports has no bar, only a mark."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 WIDTH, HEIGHT = 720, 260  # viewBox units; the SVG scales to its container
+NARROW, NARROW_HEIGHT = 340, 220  # the phone layout (a 390 px screen less the page margins)
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 34  # margins for the axes and labels
+LABEL_ROOM = 36  # room a year label needs at 12 px: label every n-th bar to keep it
 
 
 @dataclass
@@ -17,6 +25,10 @@ class Bar:
     height: float
     label: str  # under the bar (the year)
     title: str  # the tooltip and accessible text
+    low: float | None = None  # y of the interval's top (share_high) ...
+    high: float | None = None  # ... and bottom (share_low); None: no interval
+    small: bool = False  # fewer than five reports: drawn pale
+    empty: bool = False  # no reports at all: no bar, a mark on the baseline
 
 
 @dataclass
@@ -35,6 +47,7 @@ class BarChart:
     left: int = LEFT
     baseline: float = HEIGHT - BOTTOM
     label_every: int = 1  # label every n-th bar when they are narrow
+    narrow: "BarChart | None" = None  # the same chart laid out for a phone
 
 
 @dataclass
@@ -56,32 +69,63 @@ class GradeChart:
     width: int = WIDTH
     height: int = 220
     left: int = 150
+    narrow: "GradeChart | None" = None  # the same chart laid out for a phone
+    label_every: int = 1
 
 
 def share_chart(title: str, rows: list[dict], value: str = "share",
                 top: float = 100.0) -> BarChart:
-    """A bar per row (row["year"]) of row[value] on a 0..top scale (percent)."""
-    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    """A bar per row (row["year"]) of row[value] on a 0..top scale (percent), with its
+    interval (row["share_low"], row["share_high"]); also laid out narrow for phones."""
+    chart = _layout(title, rows, value, top, WIDTH, HEIGHT)
+    chart.narrow = _layout(title, rows, value, top, NARROW, NARROW_HEIGHT)
+    return chart
+
+
+def _bar_title(row: dict, value: str) -> str:
+    if row[value] is None:
+        return f"{row['year']}: no reports in the index"
+    interval = (f", 95% interval {row['share_low']}-{row['share_high']}%"
+                if row.get("share_low") is not None else "")
+    small = ", a small sample" if row.get("small_sample") else ""
+    return (f"{row['year']}: {row[value]}% ({row['matching_reports']} of {row['reports']} "
+            f"reports{interval}{small})")
+
+
+def _layout(title: str, rows: list[dict], value: str, top: float, width: int,
+            height: int) -> BarChart:
+    inner_w, inner_h = width - LEFT - RIGHT, height - TOP - BOTTOM
     step = inner_w / max(1, len(rows))
+    y = lambda share: round(TOP + inner_h - inner_h * min(share, top) / top, 1)  # noqa: E731
     bars = []
     for number, row in enumerate(rows):
-        height = inner_h * min(row[value], top) / top if top else 0
-        bars.append(Bar(round(LEFT + number * step + step * 0.15, 1),
-                        round(TOP + inner_h - height, 1), round(step * 0.7, 1), round(height, 1),
-                        str(row["year"]),
-                        f"{row['year']}: {row[value]}% ({row['matching_reports']} of "
-                        f"{row['reports']} reports)"))
+        share = row[value]
+        bar = Bar(round(LEFT + number * step + step * 0.15, 1), y(share or 0),
+                  round(step * 0.7, 1), round(TOP + inner_h - y(share or 0), 1),
+                  str(row["year"]), _bar_title(row, value), small=bool(row.get("small_sample")),
+                  empty=share is None)
+        if share is not None and row.get("share_low") is not None:
+            bar.low, bar.high = y(row["share_high"]), y(row["share_low"])
+        bars.append(bar)
     ticks = [Tick(round(TOP + inner_h - inner_h * f / 4, 1), f"{int(top * f / 4)}%")
              for f in range(5)]
-    return BarChart(title, bars, ticks, label_every=1 if step >= 34 else 2 if step >= 17 else 4)
+    return BarChart(title, bars, ticks, width=width, height=height,
+                    baseline=height - BOTTOM,
+                    label_every=max(1, math.ceil(LABEL_ROOM / step)))
 
 
 def grade_chart(title: str, inspections: list[dict], grades: list[str],
                 labels: dict[str, str] | None = None) -> GradeChart:
     """One point per graded inspection (in time order), grades[0] drawn highest; `labels`
-    shortens grade names on the axis."""
-    labels = labels or {}
-    chart = GradeChart(title, [])
+    shortens grade names on the axis. Also laid out narrow for phones."""
+    chart = _grades(GradeChart(title, []), inspections, grades, labels or {})
+    chart.narrow = _grades(GradeChart(title, [], width=NARROW, height=200, left=152),
+                           inspections, grades, labels or {})
+    return chart
+
+
+def _grades(chart: GradeChart, inspections: list[dict], grades: list[str],
+            labels: dict[str, str]) -> GradeChart:
     inner_w = chart.width - chart.left - RIGHT
     inner_h = chart.height - TOP - BOTTOM
     gap = inner_h / max(1, len(grades) - 1)
@@ -89,6 +133,7 @@ def grade_chart(title: str, inspections: list[dict], grades: list[str],
                     for n, grade in enumerate(grades)]
     graded = [i for i in inspections if i.get("grade") in grades]
     step = inner_w / max(1, len(graded))
+    chart.label_every = max(1, math.ceil(LABEL_ROOM / step))
     for number, item in enumerate(graded):
         chart.points.append(Point(round(chart.left + step * (number + 0.5), 1),
                                   round(TOP + grades.index(item["grade"]) * gap, 1),

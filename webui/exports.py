@@ -12,12 +12,13 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, jsonify, request
 
-from indexer.api import (FACETS, SearchResults, bib_entry, citer, original_url, paginated,
-                         passage_pages, ris_entry)
+from indexer.api import (FACETS, SearchResults, bib_comment, bib_entry, citer, original_url,
+                         paginated, passage_pages, ris_entry)
 from webui import deadline, get_index
 from webui.search import run_search
-from webui.state import FILTER_PARAMS
-from webui.links import at_passage, permalink
+from webui.provenance import as_dict, as_text, shaping
+from webui.state import FILTER_PARAMS, UrlState
+from webui.links import absolute, at_passage, permalink
 
 bp = Blueprint("exports", __name__)
 
@@ -27,7 +28,7 @@ BASE_COLUMNS = ("authority", "la_urn", "region", "inspection_type", "inspection_
 # then every other registered facet (indexer.index.facet_registry), by its name
 FACET_COLUMNS = tuple(f.name for f in FACETS if f.name not in BASE_COLUMNS)
 CITE_COLUMNS = ("title", "published", "inspection_start", "inspection_end", "page",
-                "authority_key", "original_url", "citation", "query", "filters")
+                "authority_key", "original_url", "citation", "query", "filters", "parameters")
 COLUMNS = BASE_COLUMNS + FACET_COLUMNS + CITE_COLUMNS
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # spreadsheet formula injection
 REFERENCE_TYPES = {"ris": "application/x-research-info-systems", "bib": "application/x-bibtex"}
@@ -38,16 +39,24 @@ def _results() -> tuple[SearchResults, int]:
     return run_search(request.args, snippets=False, page=1, per_page=cap), cap
 
 
-def filters_text() -> str:
-    """The filters of this export as 'name=value; ...' (empty when none)."""
-    return "; ".join(f"{name}={value}" for name in FILTER_PARAMS
-                     for value in request.args.getlist(name) if value.strip())
+FILTERS = (*FILTER_PARAMS, "year_from", "year_to")  # what narrows the result set
+
+
+def filter_pairs() -> list[tuple[str, str]]:
+    """The filters of this export (facets and the year range), as given."""
+    return [(n, v) for n, v in shaping(request.args, query=False) if n in FILTERS]
+
+
+def search_url() -> str:
+    """The results page of this export's search (every shaping parameter), absolute."""
+    return absolute(UrlState(shaping(request.args), root=request.script_root).url("/search"))
 
 
 def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
     """One row per passage, at most `cap`, and whether the result set was cut short."""
     out, reports = [], {}
-    accessed, filters = datetime.now(timezone.utc).date(), filters_text()
+    accessed, filters = datetime.now(timezone.utc).date(), as_text(filter_pairs())
+    parameters = as_text(shaping(request.args))
     for number, hit in enumerate(results.hits):
         if number % 64 == 0:
             deadline.check("The export")
@@ -66,7 +75,7 @@ def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
                 "report_id": hit.report_id, "passage_id": passage.passage_id,
                 **{name: hit.facets.get(name, "") for name in FACET_COLUMNS},
                 "title": hit.title, **columns, "page": page or "", "citation": cite(passage_link, page),
-                "query": results.query, "filters": filters,
+                "query": results.query, "filters": filters, "parameters": parameters,
             })
             if len(out) > cap:
                 return out[:cap], True
@@ -121,8 +130,8 @@ def export_json():
     table, truncated = rows(results, cap)
     response = jsonify({
         "query": results.query,
-        "filters": {name: request.args.getlist(name) for name in FILTER_PARAMS
-                    if request.args.getlist(name)},
+        "filters": as_dict(filter_pairs()),
+        "parameters": as_dict(shaping(request.args)), "search_url": search_url(),
         "total": results.total, "reports": results.reports,
         "exported": len(table), "cap": cap, "truncated": truncated,
         "columns": list(COLUMNS), "rows": table,
@@ -139,13 +148,15 @@ def references(kind: str):
     for row in table:
         grouped.setdefault(row["report_id"], []).append(row)
     write = ris_entry if kind == "ris" else bib_entry
-    entries = []
+    found_by = (f"Found by the search {as_text(shaping(request.args)) or 'of every report'} "
+                f"({search_url()})")
+    entries = [bib_comment(found_by)] if kind == "bib" else []
     for report_id, passages in grouped.items():
         deadline.check("The export")
-        notes = [f"{r['heading'] or r['section']}: {r['text']} ({r['permalink']})"
-                 for r in passages]
+        notes = [{"heading": r["heading"] or r["section"], "text": r["text"],
+                  "permalink": r["permalink"], "page": r["page"] or None} for r in passages]
         url = permalink(report_id)
-        entries.append(write(get_index().record(report_id), url, notes))
+        entries.append(write(get_index().record(report_id), url, notes, found_by))
     response = current_app.response_class("\n".join(entries), mimetype=REFERENCE_TYPES[kind])
     response.headers.update(_headers(results, table, truncated, cap, kind))
     return response

@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, request
 
 from indexer.api import newest, published_ordinal
 from webui import get_index
+from webui.provenance import FEED_NOT_SHAPING, shaping
 from webui.search import parsed
 from webui.state import UrlState
 from webui.links import absolute, permalink
@@ -35,9 +36,10 @@ def _stamp(ordinal: int) -> str:
     return f"{text[:4]}-{text[4:6]}-{text[6:8]}T00:00:00Z"
 
 
-def _title(query: str, filters: list[tuple[str, str]]) -> str:
+def _title(query: str, shaped: list[tuple[str, str]]) -> str:
+    """The feed's title: the query and every other parameter that shaped it."""
     what = f"“{query}”" if query else "every passage"
-    extra = f" ({', '.join(f'{n}: {v}' for n, v in filters)})" if filters else ""
+    extra = f" ({', '.join(f'{n}: {v}' for n, v in shaped)})" if shaped else ""
     return f"Ofsted inspections: {what}{extra}"
 
 
@@ -45,7 +47,8 @@ def feed_xml(state: UrlState, search_request, hits, reports: dict, generated: da
     feed = ET.Element(f"{{{ATOM}}}feed")
     self_url = absolute(state.url("/search.atom"))
     _el(feed, "id", self_url)
-    _el(feed, "title", _title(search_request.query, state.filters()))
+    _el(feed, "title", _title(search_request.query,
+                              shaping(request.args, ignored=FEED_NOT_SHAPING, query=False)))
     _el(feed, "subtitle", "The newest matching passages in Ofsted children's services "
                           "inspection reports, by publication date.")
     _el(feed, "link", rel="self", type="application/atom+xml", href=self_url)

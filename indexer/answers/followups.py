@@ -1,5 +1,5 @@
 """Follow a recommendation into the same authority's later inspections, by meaning and
-topic (docs/decisions/0034-follow-ups-by-meaning-and-topic.md).
+topic (docs/decisions/0035-follow-ups-by-meaning-and-topic.md).
 
 Candidates are the CANDIDATES later passages nearest the recommendation in meaning
 (indexer.index.embedding: cosine of L2-normalised vectors). A candidate is kept only when
