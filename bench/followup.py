@@ -14,7 +14,7 @@ odd). For each half, before (decision 0019's matching, bench/followup_before.py)
 - listed: truth recommendations that the page lists as recommendations; addressee right
 
     python -m indexer build ../shared/corpus --index /tmp/corpus-index
-    python bench/followup.py --index /tmp/corpus-index [--train] [--misses]
+    python -m bench.followup --index /tmp/corpus-index [--train] [--misses]
 """
 from __future__ import annotations
 
@@ -22,21 +22,18 @@ import argparse
 import csv
 import hashlib
 import re
-import sys
 from pathlib import Path
 
+import numpy as np
+
+from bench import followup_before
+from indexer.answers import authority_history as authorities
+from indexer.answers import followups
+from indexer.index.embedding import embed
+from indexer.models import dated
+from indexer.search.service import SearchIndex
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-import followup_before  # noqa: E402
-import numpy as np  # noqa: E402
-
-from indexer.index.embedding import embed  # noqa: E402
-from indexer.models import dated  # noqa: E402
-from indexer.answers import authority_history as authorities  # noqa: E402
-from indexer.answers import followups  # noqa: E402
-from indexer.search.service import SearchIndex  # noqa: E402
 
 TRUTH = ROOT / "bench" / "data" / "followup_truth"
 HALVES = ("dev", "held-out")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from conftest_webui import app, client, links, seed_index  # noqa: F401
+from pages import links
 from indexer.answers.authority_history import chart_grade
 from indexer.answers.followups import MIN_PROBABILITY
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest_webui import script_index  # noqa: F401
 from indexer.errors import BadRequest
 from indexer.models import SearchRequest
+from indexer.search.highlight import Highlighter
 from indexer.search.service import SearchIndex
 
 
@@ -133,7 +133,11 @@ def test_script_in_documents_and_queries_is_escaped(script_index):
 
 
 def test_a_very_long_passage_still_highlights(tmp_path, seeds_dir):
-    """Whoosh's own highlighter stops at 32,768 characters; ours reads the whole passage."""
+    """Whoosh's own highlighter stops at 32,768 characters; ours reads the whole passage.
+    A paragraph this long is split into passages of at most MAX_PASSAGE_CHARS (decision
+    0032): the last one still has the match, and a passage of an index built before,
+    highlighted directly, too."""
+    from indexer.ingest.clean import MAX_PASSAGE_CHARS
     from indexer.index.build import build
 
     letter = next(seeds_dir.glob("002_*")).read_text(encoding="utf-8")
@@ -145,8 +149,11 @@ def test_a_very_long_passage_still_highlights(tmp_path, seeds_dir):
     results = SearchIndex(tmp_path / "ix").search(SearchRequest(query="zebrafish"))
     assert results.total == 1
     passage = results.hits[0].passages[0]
-    assert len(passage.text) > 40_000
+    assert len(passage.text) <= MAX_PASSAGE_CHARS
     assert "<mark>Zebrafish</mark> appear last." in passage.snippet_html
+    long_text = long_bullet[2:].strip()
+    assert len(long_text) > 40_000
+    assert "<mark>Zebrafish</mark> appear last." in Highlighter(terms={"zebrafish"}).snippet(long_text)
 
 
 # --- no dead ends ----------------------------------------------------------------------

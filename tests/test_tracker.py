@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 
-from conftest_webui import app, client, seed_index  # noqa: F401
-
 STANDINGS = {"improved", "still_a_concern", "mixed", "not_mentioned", "not_yet_inspected"}
 
 

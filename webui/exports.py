@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, current_app, jsonify, request
 
 from indexer.api import (FACETS, SearchResults, bib_comment, bib_entry, citer, original_url,
-                         paginated, passage_pages, ris_entry)
+                         paginated, passage_pages, printable, ris_entry)
 from webui import deadline, get_index
 from webui.search import run_search
 from webui.provenance import as_dict, as_text, shaping
@@ -31,6 +31,7 @@ CITE_COLUMNS = ("title", "published", "inspection_start", "inspection_end", "pag
                 "authority_key", "original_url", "citation", "query", "filters", "parameters")
 COLUMNS = BASE_COLUMNS + FACET_COLUMNS + CITE_COLUMNS
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # spreadsheet formula injection
+CELL_MAX = 32_000  # Excel holds at most 32,767 characters a cell
 REFERENCE_TYPES = {"ris": "application/x-research-info-systems", "bib": "application/x-bibtex"}
 
 
@@ -66,7 +67,7 @@ def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
         for passage in hit.passages:
             passage_link = at_passage(link, passage.passage_id, paged)
             page = pages.get(passage.passage_id)
-            out.append({
+            out.append(_printable({
                 "authority": hit.authority, "la_urn": hit.la_urn or "",
                 "region": hit.region or "", "inspection_type": hit.inspection_type,
                 "inspection_type_label": hit.inspection_type_label, "date": hit.date or "",
@@ -76,7 +77,7 @@ def rows(results: SearchResults, cap: int) -> tuple[list[dict], bool]:
                 **{name: hit.facets.get(name, "") for name in FACET_COLUMNS},
                 "title": hit.title, **columns, "page": page or "", "citation": cite(passage_link, page),
                 "query": results.query, "filters": filters, "parameters": parameters,
-            })
+            }))
             if len(out) > cap:
                 return out[:cap], True
     return out, len(results.hits) < results.total
@@ -106,8 +107,17 @@ def _headers(results: SearchResults, table: list, truncated: bool, cap: int,
     }
 
 
+def _printable(row: dict) -> dict:
+    """The row with every text printable() (what an index built before it may hold)."""
+    return {name: printable(value) if isinstance(value, str) else value
+            for name, value in row.items()}
+
+
 def _cell(value) -> str:
+    """A CSV cell: no formula a spreadsheet would run, at most CELL_MAX characters."""
     text = str(value)
+    if len(text) > CELL_MAX:
+        text = text[:CELL_MAX - 1] + "…"
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -156,7 +166,7 @@ def references(kind: str):
         notes = [{"heading": r["heading"] or r["section"], "text": r["text"],
                   "permalink": r["permalink"], "page": r["page"] or None} for r in passages]
         url = permalink(report_id)
-        entries.append(write(get_index().record(report_id), url, notes, found_by))
+        entries.append(printable(write(get_index().record(report_id), url, notes, found_by)))
     response = current_app.response_class("\n".join(entries), mimetype=REFERENCE_TYPES[kind])
     response.headers.update(_headers(results, table, truncated, cap, kind))
     return response

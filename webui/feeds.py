@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 from flask import Blueprint, current_app, request
 
-from indexer.api import newest, published_ordinal
+from indexer.api import newest, printable, published_ordinal
 from webui import get_index
 from webui.provenance import FEED_NOT_SHAPING, shaping
 from webui.search import parsed
@@ -25,9 +25,12 @@ ET.register_namespace("", ATOM)
 
 
 def _el(parent, tag: str, text: str | None = None, **attrs) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    """One Atom element; its text and attributes printable() (ElementTree writes any
+    character, XML 1.0 does not allow every one)."""
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}",
+                            {name: printable(str(value)) for name, value in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = printable(text)
     return element
 
 

@@ -71,10 +71,23 @@ def _wait(base: str, server: subprocess.Popen, limit: float = 120) -> None:
             raise RuntimeError(f"gunicorn exited with {server.returncode}")
         try:
             fetch(base + "/api/search?q=warm&per_page=1", timeout=60)
+            _every_worker(base)
             return
         except OSError:
             time.sleep(0.3)
     raise RuntimeError("gunicorn did not answer in time")
+
+
+def _every_worker(base: str, connections: int = 8) -> None:
+    """Several requests at once, so every worker opens the index before a run starts (a
+    kept-alive connection of the gevent worker stays with the worker that accepted it)."""
+    import threading
+    threads = [threading.Thread(target=fetch, args=(base + "/api/search?q=warm&per_page=1",))
+               for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def warm(base: str, queries, workers: int = 2) -> list[float]:

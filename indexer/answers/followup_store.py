@@ -1,5 +1,5 @@
 """Authority histories with their follow-ups, kept per index generation in
-`gen-*/followups.sqlite` (docs/decisions/0035-follow-ups-by-meaning-and-topic.md).
+`gen-*/followups.sqlite` (docs/decisions/0036-follow-ups-by-meaning-and-topic.md).
 
 `precompute` fills it at the end of `python -m indexer build` (every authority; an
 authority whose reports and follow-up code did not change is copied from the previous

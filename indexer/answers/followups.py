@@ -1,5 +1,5 @@
 """Follow a recommendation into the same authority's later inspections, by meaning and
-topic (docs/decisions/0035-follow-ups-by-meaning-and-topic.md).
+topic (docs/decisions/0036-follow-ups-by-meaning-and-topic.md).
 
 Candidates are the CANDIDATES later passages nearest the recommendation in meaning
 (indexer.index.embedding: cosine of L2-normalised vectors). A candidate is kept only when
@@ -31,7 +31,7 @@ from indexer.domain.topics import topics
 FOLLOW_UPS = 3
 CANDIDATES = 50  # nearest later passages by meaning that are checked and re-ranked
 # The re-ranking: a logistic model over FEATURES, fitted on the development half of
-# bench/data/followup_truth only (python bench/followup.py --train), and the probability
+# bench/data/followup_truth only (python -m bench.followup --train), and the probability
 # a follow-up must reach to be shown (chosen on the same half).
 FEATURES = ("bias", "cosine", "cosine - the best cosine", "1/(1+rank by cosine)",
             "topic share", "topic jaccard", "topic share of the heading path",

@@ -1,7 +1,7 @@
 """The follow-up tracker: the recommendations on a topic across every authority, each
 with what later inspections said (its standing: the status of its latest follow-up), and
 counts by status per year and inspection type
-(docs/decisions/0035-follow-ups-by-meaning-and-topic.md).
+(docs/decisions/0036-follow-ups-by-meaning-and-topic.md).
 
 The search request picks the recommendations: its query and filters, limited to the
 recommendation sections unless it names sections itself; a matching passage counts when

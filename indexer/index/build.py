@@ -9,7 +9,6 @@ the result is published as a new generation (indexer.index.store) only when comp
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sys
@@ -18,7 +17,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import whoosh
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
@@ -27,9 +25,10 @@ from indexer.index.parse_pool import PARSE_SECONDS, die_with_parent, parse_strea
 from indexer.index.sources import MAX_FILE_MB
 from indexer.index.writer import Writer
 from indexer.errors import BuildRefused, OfstedSearchError
-from indexer.models import REPORT_FORMAT, Report, dated
+from indexer.models import Report, dated
 from indexer.ingest.parse import chunk_report
 from indexer.index.facet_registry import FACETS
+from indexer.index.fingerprint import index_format, rebuild_reason
 from indexer.index.schema import make_schema
 from indexer.index.spelling import build_vocabulary, update_vocabulary, word_counts
 
@@ -59,55 +58,6 @@ class BuildSummary:
         return 1 if self.skipped else 0
     # reports whose printed authority matches no record of indexer/domain/data/authorities.csv
     unknown_authorities: list[dict] = field(default_factory=list)
-
-
-# Everything whose change alters what is indexed: the source and data files of the domain,
-# ingest and index stages, the models they exchange, and the installed Whoosh. A build after such a
-# change re-parses every file into a fresh index instead of mixing old and new analysis.
-FORMAT_PACKAGES = ("domain", "ingest", "index")
-FORMAT_FILES = ("models.py",)
-
-
-def _format_sources() -> list[Path]:
-    package = Path(__file__).resolve().parents[1]
-    found = [package / name for name in FORMAT_FILES]
-    for stage in FORMAT_PACKAGES:
-        found += [p for p in (package / stage).rglob("*")
-                  if p.is_file() and p.suffix in (".py", ".toml", ".json", ".csv")]
-    return sorted(found)
-
-
-def index_format() -> dict:
-    """What format.json records: a fingerprint of everything that decides how files become
-    index entries, the version of the stored report layout and the Whoosh version."""
-    digest = hashlib.sha256(f"whoosh {whoosh.versionstring()}".encode())
-    package = Path(__file__).resolve().parents[1]
-    for path in _format_sources():
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return {"fingerprint": digest.hexdigest()[:16], "report_format": REPORT_FORMAT,
-            "whoosh": whoosh.versionstring()}
-
-
-def rebuild_reason(old: dict, new: dict) -> str | None:
-    """Why an index written with format `old` must be rebuilt from scratch, or None."""
-    if old.get("report_format") != new["report_format"]:
-        return (f"the index stores reports in format {old.get('report_format')}; "
-                f"this version writes format {new['report_format']}")
-    if old.get("whoosh") != new["whoosh"]:
-        return f"Whoosh changed from {old.get('whoosh')} to {new['whoosh']}"
-    if old.get("fingerprint") != new["fingerprint"]:
-        return "the parser or analyzer changed since the last build"
-    return None
-
-
-def collect_files(paths: list[str], summary: BuildSummary,
-                  max_bytes: int = MAX_FILE_MB * 2**20) -> list[str]:
-    """Every supported file under the paths, sorted; the rest reported in the summary."""
-    found = sources.collect(paths, max_bytes)
-    summary.skipped.extend(found.skipped)
-    summary.ignored.extend(found.ignored)
-    return sorted(found.files)
 
 
 def _unique_id(report_id: str, taken) -> str:

@@ -29,6 +29,15 @@ LEAD_IN_MAX_CHARS = 300
 _FOOTNOTE_RE = re.compile(r"(?<=[a-z]{3})[1-9]\b(?![.,]?\d)|(?<=[?)])[1-9]\b")
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f]+")
 
+# What no output may carry (issue 23). XML 1.0 forbids C0 controls but tab, line feed and
+# carriage return, the non-characters U+FFFE and U+FFFF and lone surrogates: an Atom feed
+# with one is not XML. DEL and C1 controls are never text either.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Bidirectional embeddings, overrides, isolates and marks, and zero-width characters: a
+# document cannot reorder or hide what a title, a citation or an export shows
+INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+                          "\u061c\ufeff]")
+
 
 def strip_bullet(text: str) -> tuple[bool, str]:
     """Return (had_bullet, text without its leading bullet glyph)."""
@@ -93,6 +102,14 @@ def characters(text: str) -> str:
     return PRIVATE_USE_RE.sub(" ", unicodedata.normalize("NFC", text))
 
 
+def printable(text: str) -> str:
+    """`text` fit for any output: controls XML forbids as spaces, bidirectional controls
+    and zero-width characters dropped. Ingest applies it to every block; feeds, exports
+    and pages apply it again to what an index built before it may hold."""
+    text = CONTROL_RE.sub(" ", text)
+    return INVISIBLE_RE.sub("", text) if INVISIBLE_RE.search(text) else text
+
+
 def spaces(line: str) -> str:
     """Runs of spaces, tabs and Unicode spaces as one space, none at either end."""
     return _SPACES_RE.sub(" ", line).strip()
@@ -108,3 +125,37 @@ def normalise(text: str) -> str:
 def ends_sentence(text: str) -> bool:
     """True when the text ends a sentence (terminal punctuation, maybe quoted)."""
     return bool(SENTENCE_END.search(text.rstrip()[-200:]))  # the end only: linear time
+
+
+# The longest passage (characters): a longer paragraph is split at sentence ends into
+# passages of at most this length (docs/decisions/0032-bounded-passages.md)
+MAX_PASSAGE_CHARS = 4000
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])[\"'’”)\]]*\s+")
+_SPACE = re.compile(r"\s+")
+
+
+def pieces(text: str, limit: int = MAX_PASSAGE_CHARS) -> list[str]:
+    """`text` as it is when it holds at most `limit` characters, else split after whole
+    sentences into pieces of at most `limit` (a sentence longer than that at spaces, a run
+    without spaces as it comes). The pieces depend on the text alone, so their passage
+    ids stay stable across rebuilds."""
+    if len(text) <= limit:
+        return [text]
+    out, start, cut = [], 0, None
+    for end in [m.end() for m in _SENTENCE_BREAK.finditer(text)] + [len(text)]:
+        if end - start <= limit:
+            cut = end
+            continue
+        if cut is not None and cut > start:
+            out.append(text[start:cut].strip())
+            start = cut
+        while end - start > limit:  # one sentence longer than the limit
+            part = _SPACE.split(text[start:start + limit + 1])
+            room = len(text[start:start + limit + 1]) - len(part[-1]) if len(part) > 1 else limit
+            room = room if 0 < room <= limit else limit
+            out.append(text[start:start + room].strip())
+            start += room
+        cut = end
+    if start < len(text):
+        out.append(text[start:].strip())
+    return [p for p in out if p]

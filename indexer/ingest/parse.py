@@ -9,6 +9,7 @@ import re
 
 from indexer.errors import NotAReport, UnreadableFile
 from indexer.domain.slugs import slug
+from indexer.ingest.clean import INVISIBLE_RE
 from indexer.ingest.metadata import extract_metadata
 from indexer.ingest.originals import original_url
 from indexer.models import Chunk, RawDocument, Report, dated
@@ -34,15 +35,19 @@ def _check_is_report(meta: dict) -> None:
                              "authority recognised")
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but tab and newline, DEL, C1
+# C0 but tab and newline, DEL, C1, lone surrogates, U+FFFE and U+FFFF (clean.CONTROL_RE,
+# with carriage returns too: a block's lines end in newlines)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def strip_controls(raw: RawDocument) -> int:
-    """Replace control characters in every block by spaces (they never reach the index);
-    return how many there were."""
+    """Replace control characters in every block by spaces and drop bidirectional controls
+    and zero-width characters (clean.printable: none reaches the index); return how many
+    control characters there were."""
     found = 0
     for block in raw.blocks:
         block.text, count = _CONTROL.subn(" ", block.text)
+        block.text = INVISIBLE_RE.sub("", block.text)
         if count:
             block.text = re.sub(r"[ \t]{2,}", " ", block.text).strip()
         found += count

@@ -163,7 +163,7 @@ class _Sectioner:
             self.sections.append(Section(taxonomy.DEFAULT_KEY, self.parent or summary.heading,
                                          path=[p for p in summary.path if p != self.parent]))
             self.last_key, self.list_key = taxonomy.DEFAULT_KEY, None
-        self.sections[-1].passages.append(Passage("", text, page))
+        self.sections[-1].passages.extend(Passage("", piece, page) for piece in clean.pieces(text))
 
     def _narrative_starts(self, text: str) -> bool:
         """SIF judgement sections: numbered paragraphs after an unnumbered "Summary" are
@@ -200,7 +200,8 @@ def parse_sections(blocks: list[Block]) -> tuple[str | None, list[Section], list
             continue
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         if index < opening:
-            sectioner.sections[0].passages.append(Passage("", block.text, block.page))
+            sectioner.sections[0].passages.extend(Passage("", piece, block.page)
+                                                  for piece in clean.pieces(block.text))
             continue
         if pending_context and not (block.kind == "heading" or _lead_in(block, following)):
             sectioner.sections.append(Section("context", ""))

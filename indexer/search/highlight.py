@@ -26,6 +26,7 @@ from indexer.index.analysis import (EXACT_TOKEN_PATTERN, TOKEN_PATTERN, make_ana
 SNIPPET_CHARS = 420  # passages up to this length are shown whole
 WINDOW = 150  # characters either side of a match in a longer passage
 MAX_FRAGMENTS = 3
+MAX_WINDOW = 600  # longest window, however many matches run together in it
 # Words analysed once per process (analysed): the vocabulary of what is shown, not the
 # passages; about 300 bytes a word, so at most about 10 MB a process for each analyzer.
 MEMO_WORDS = 32_768
@@ -65,7 +66,8 @@ class Highlighter:
         return _merge(sorted(spans))
 
     def snippet(self, text: str) -> str:
-        """Safe HTML: the passage (or up to three windows of it) with <mark>ed matches."""
+        """Safe HTML: the passage (or up to three windows of it, each at most MAX_WINDOW
+        characters) with <mark>ed matches."""
         spans = self.spans(text) if self else []
         if len(text) <= SNIPPET_CHARS or not spans:
             windows = [(0, min(len(text), SNIPPET_CHARS))]
@@ -200,7 +202,8 @@ def _windows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         hi_space = text.find(" ", hi)
         hi = len(text) if hi_space == -1 else hi_space
         if windows and lo <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], hi)
+            first = windows[-1][0]
+            windows[-1] = (first, min(hi, first + MAX_WINDOW))
         elif len(windows) < MAX_FRAGMENTS:
             windows.append((lo, hi))
     return windows

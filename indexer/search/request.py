@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from indexer.ingest.clean import CONTROL_RE, INVISIBLE_RE
 from indexer.errors import BadRequest
 from indexer.index.facet_registry import FACETS, YEARS
 from indexer.index.schema import SORTS
@@ -100,29 +101,32 @@ def parse_params(params, extra=()) -> SearchRequest:
     if len(query) > MAX_QUERY_CHARS:
         errors.append(f"the query is too long ({len(query)} characters; at most {MAX_QUERY_CHARS})")
         query = ""
-    if "\x00" in query:
-        errors.append("the query contains a NUL character")
-    request = SearchRequest(query=query.strip())
+    control = CONTROL_RE.search(query)
+    if control:
+        errors.append("the query contains a NUL character" if control.group() == "\x00" else
+                      f"the query contains a control character (U+{ord(control.group()):04X})")
+    query = INVISIBLE_RE.sub("", query)  # bidirectional controls, zero-width characters
+    filters, ranges = {}, []
     for facet in FACETS:
-        values = _selected(params, facet, errors, request.year_ranges)
+        values = _selected(params, facet, errors, ranges)
         if values:
-            request.filters[facet.name] = values
+            filters[facet.name] = values
     bounds = _year_bounds(params, errors)
     if bounds:
-        request.year_ranges.append(bounds)
+        ranges.append(bounds)
     page, per_page = params.get("page"), params.get("per_page")
-    if page not in (None, ""):
-        request.page = _int(page, "page", errors, 1, MAX_PAGE) or 1
-    if per_page not in (None, ""):
-        request.per_page = _int(per_page, "per_page", errors, 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE
+    page = 1 if page in (None, "") else _int(page, "page", errors, 1, MAX_PAGE) or 1
+    per_page = DEFAULT_PER_PAGE if per_page in (None, "") else (
+        _int(per_page, "per_page", errors, 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE)
     sort = params.get("sort") or "relevance"
     if sort not in SORTS:
         errors.append(f"sort must be one of {', '.join(SORTS)}, not {sort[:40]!r}")
-    request.sort = sort if sort in SORTS else "relevance"
-    request.expand = (params.get("expand") or "1").lower() not in ("0", "false", "off", "no")
+    expand = (params.get("expand") or "1").lower() not in ("0", "false", "off", "no")
     if errors:
         raise BadRequest("; ".join(errors))
-    return request
+    return SearchRequest(query=query.strip(), filters=filters, year_ranges=ranges, page=page,
+                         per_page=per_page, sort=sort if sort in SORTS else "relevance",
+                         expand=expand)
 
 
 class ArgParams:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
+from indexer.ingest.clean import MAX_PASSAGE_CHARS
 from indexer.index.analysis import make_analyzer
 from indexer.errors import NotFound
 from indexer.search.highlight import Highlighter
-from indexer.search.querying import QueryPlan, idf
+from indexer.search.querying import QueryPlan
+from indexer.search.ranking import idf
 from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT
 
 KEY_TERMS = 12  # words taken from the passage
@@ -57,7 +59,9 @@ def key_terms(searcher, text: str, numterms: int = KEY_TERMS) -> list[str]:
 def similar_plan(searcher, docnum: int, numterms: int = KEY_TERMS) -> QueryPlan:
     """An OR query of the passage's key terms and of the key-term pairs that stand together
     in it (as phrases), and a highlighter for the terms."""
-    text = searcher.stored_fields(docnum)["text"]
+    # its opening only: a passage of an index built before passages were bounded may be
+    # megabytes long (indexer.ingest.clean.MAX_PASSAGE_CHARS)
+    text = searcher.stored_fields(docnum)["text"][:MAX_PASSAGE_CHARS]
     terms = key_terms(searcher, text, numterms)
     chosen = set(terms)
     sequence = [t.text for t in _ANALYZER(text, mode="query")]
