@@ -101,7 +101,8 @@ class Runner:
     def _index(self, ranking: Ranking) -> SearchIndex:
         key = repr(ranking)  # a Ranking holds dicts: its repr is its identity
         if key not in self._indexes:
-            self._indexes[key] = SearchIndex(self.index_dir, ranking=ranking)
+            # no deadline: a benchmark of quality, on a machine that may be busy
+            self._indexes[key] = SearchIndex(self.index_dir, deadline=None, ranking=ranking)
         return self._indexes[key]
 
 
