@@ -15,7 +15,7 @@ facet value shows as many passages as its count said. A candidate's score is
 grows by `adjacency` where adjacent query words stand together, the meaning part shrinks
 for passages shorter than `short` words, and for words that ask what should improve,
 passages in improvement sections count `improvements` more. Weights were tuned on the
-judged development split only (docs/decisions/0036-hybrid-ranking.md).
+judged development split only (docs/decisions/0037-hybrid-ranking.md).
 """
 from __future__ import annotations
 
