@@ -161,8 +161,10 @@ def cmd_search(args) -> int:
     if args.json:
         print(json.dumps(results.to_dict(), indent=2, ensure_ascii=False))
         return 0
-    print(f"{results.total} passages in {results.reports} reports "
-          f"(found by {'words and meaning' if results.mode == 'hybrid' else 'words'})")
+    print(f"{results.total} passage{'' if results.total == 1 else 's'} in "
+          f"{results.reports} report{'' if results.reports == 1 else 's'}")
+    print("found by your words and their meaning" if results.mode == "hybrid"
+          else "found by your words")
     for hit in results.hits:
         why = " (matched by meaning)" if hit.matched == "meaning" else ""
         print(f"- {hit.title} [{hit.section}] {hit.heading}{why}")
