@@ -26,11 +26,12 @@ FRAMEWORK_LABELS = {f.key: f.label for f in types.FRAMEWORKS}
 
 
 def recommendation_request(request: SearchRequest) -> SearchRequest:
-    """The request limited to the recommendation sections unless it names sections."""
+    """The request limited to the recommendation sections unless it names sections; by
+    words (mode=words: a recommendation is counted when it says the words)."""
     if request.filters.get("section"):
-        return request
+        return dataclasses.replace(request, mode="words")
     filters = dict(request.filters) | {"section": list(RECOMMENDATION_SECTIONS)}
-    return dataclasses.replace(request, filters=filters)
+    return dataclasses.replace(request, filters=filters, mode="words")
 
 
 def _counts() -> dict[str, int]:
