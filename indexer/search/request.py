@@ -123,7 +123,10 @@ def parse_params(params, extra=()) -> SearchRequest:
     if sort not in SORTS:
         errors.append(f"sort must be one of {', '.join(SORTS)}, not {sort[:40]!r}")
     request.sort = sort if sort in SORTS else "relevance"
-    request.expand = (params.get("expand") or "1").lower() not in ("0", "false", "off", "no")
+    expand = (params.get("expand") or "1").strip() or "1"
+    if expand not in ("0", "1"):
+        errors.append(f"expand must be 0 or 1, not {expand[:40]!r}")
+    request.expand = expand != "0"
     if errors:
         raise BadRequest("; ".join(errors))
     return request
