@@ -18,7 +18,6 @@ from webui.reports import SIMILAR_MAX
 bp = Blueprint("api_docs", __name__)
 
 _TEXT = {"type": "string"}
-_LIST = {"type": "array", "items": {"type": "string"}}
 _YEAR = r"(19\d\d|20\d\d|2100)"  # indexer.index.facet_registry.YEARS
 # the number patterns below say MAX_PAGE, MAX_PER_PAGE and SIMILAR_MAX (test_api_docs.py)
 
