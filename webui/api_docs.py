@@ -53,7 +53,7 @@ PARAMETERS: dict[str, tuple[str, dict]] = {
     "sort": ("relevance, newest or oldest",
              {"type": "string", "enum": ["relevance", "newest", "oldest"]}),
     "expand": ("0 searches only the words typed (no synonyms or corrections); 1 or empty: "
-               "the default", {"type": "string", "enum": ["0", "1", ""]}),
+               "the default", {"type": "string", "enum": ["0", "1"]}),
     "by": ("type: split each year by inspection framework",
            {"type": "string", "enum": [v for v in BY_VALUES if v]}),
     "year_basis": ("which year a report counts in: inspection (the default) or published",
