@@ -1,7 +1,7 @@
 """Hostile queries against an index: how slow can one request be made, and what do two
 attackers do to everyone else's throughput?
 
-    python bench/abuse.py --index /work/corpus-index [--queries 500] [--cap 3] [--seconds 20]
+    python -m bench.abuse --index /work/corpus-index [--queries 500] [--cap 3] [--seconds 20]
 
 Part 1 generates at least 500 hostile queries (wildcards in every position, nested
 brackets, long ORs, long phrases, fuzzy terms, field queries, boosts), runs each through
@@ -32,9 +32,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench.scale.http import fetch, free_port  # noqa: E402
+from bench.scale.http import fetch, free_port
 
 WORDS = ["child", "children", "care", "leaver", "assess", "neglect", "social", "worker",
          "plan", "exploitation", "safeguarding", "manage", "a", "in", "of", "to"]

@@ -9,7 +9,7 @@ interleaved; the folder holds only the added reports, so the build reads only th
 leaves every other report alone. Prints each run and the medians (wall, CPU, peak RSS)
 and the ratio baseline / this. The copies are deleted afterwards unless --keep.
 
-    python bench/add_one.py --index /tmp/ix100k-this --report /tmp/scale1m/extra/X.txt \
+    python -m bench.add_one --index /tmp/ix100k-this --report /tmp/scale1m/extra/X.txt \
         --baseline /tmp/old-code --baseline-index /tmp/lead-ix100k --repeat 3
 """
 from __future__ import annotations
@@ -18,14 +18,12 @@ import argparse
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench.build_speed import show, timed_build  # noqa: E402
+from bench.build_speed import show, timed_build
 
 
 def new_report(template: Path, folder: Path, n: int) -> Path:

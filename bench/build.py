@@ -5,7 +5,7 @@ seconds of a rebuild with nothing changed, and, as a baseline measured in the sa
 the seconds PyMuPDF alone takes to extract plain text from the same PDFs on the same
 number of cores (the floor any PDF-based build stands on). Asserts nothing.
 
-    python bench/build.py [--corpus ../shared/corpus] [--repeat 1]
+    python -m bench.build [--corpus ../shared/corpus] [--repeat 1]
 """
 from __future__ import annotations
 
@@ -13,16 +13,14 @@ import argparse
 import glob
 import os
 import statistics
-import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from indexer.index.build import build  # noqa: E402
+from indexer.index.build import build
 
 
 def extract_plain(path: str) -> int:

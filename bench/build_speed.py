@@ -8,7 +8,7 @@ The full build indexes every file but the last (by name); the update then adds t
 --check compares the two trees' last full builds with bench.scale.same_build (same chunks,
 same scores, same search answers). Asserts nothing.
 
-    python bench/build_speed.py /tmp/scale100k/docs --baseline /tmp/old --check
+    python -m bench.build_speed /tmp/scale100k/docs --baseline /tmp/old --check
 """
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 TIME_FIELDS = {"wall": r"Elapsed \(wall clock\) time .*: (.+)", "user": r"User time .*: (.+)",
                "sys": r"System time .*: (.+)", "rss_kb": r"Maximum resident set size .*: (.+)"}

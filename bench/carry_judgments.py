@@ -9,20 +9,18 @@ in it), keeping the highest grade when several judged parts land in one passage.
 judgment already made on the new id is never overwritten. Carried rows say where they came
 from in a fourth column; rows that find no home are left as they are and counted.
 
-    python bench/carry_judgments.py --old /tmp/old-idx [--old /tmp/older-idx] --new /tmp/ix [--write]
+    python -m bench.carry_judgments --old /tmp/old-idx [--old /tmp/older-idx] --new /tmp/ix [--write]
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import re
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from indexer.index import report_store, store  # noqa: E402
+from indexer.index import report_store, store
 
 JUDGMENTS = ROOT / "bench" / "data" / "relevance_judgments.tsv"
 MIN_CHARS = 12  # a judged text shorter than this ("Good") is too common to place

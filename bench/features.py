@@ -8,30 +8,26 @@ Prints the median and p95 in milliseconds and the ratio of each median to the me
 /api/search measured in the same run. "authority page, first view" times each authority
 once, before its history is cached (the follow-up matching runs then).
 
-    python bench/features.py --index /tmp/corpus-index
-    python bench/features.py --index /tmp/scale/ix-100000 --rounds 5
+    python -m bench.features --index /tmp/corpus-index
+    python -m bench.features --index /tmp/scale/ix-100000 --rounds 5
 """
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-import logging  # noqa: E402
+import logging
 
-from werkzeug.serving import make_server  # noqa: E402
+from werkzeug.serving import make_server
 
-from indexer.answers.authority_history import by_authority  # noqa: E402
-from indexer.search.service import SearchIndex  # noqa: E402
-from webui import create_app  # noqa: E402
+from indexer.answers.authority_history import by_authority
+from indexer.search.service import SearchIndex
+from webui import create_app
 
 QUERIES = ("drift and delay", "management oversight", "private fostering", "care leavers",
            "\"child sexual exploitation\"")

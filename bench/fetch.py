@@ -3,7 +3,7 @@ internet): N corpus PDFs fetched through `python -m indexer fetch --links` at a 
 then the same command again (everything held: no download). Prints, for each run, wall
 time, requests the server saw, the rate achieved against the rate asked for, and MB/s.
 
-    python bench/fetch.py [--files 20] [--rate 1] [--corpus ../shared/corpus]
+    python -m bench.fetch [--files 20] [--rate 1] [--corpus ../shared/corpus]
 """
 from __future__ import annotations
 

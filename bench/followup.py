@@ -9,20 +9,18 @@ a follow-up at all, and the same figures for a baseline measured in the same run
 best match with no threshold (MIN_SHARE = MIN_TERMS = 0), which always finds something.
 
     python -m indexer build ../shared/corpus --index /tmp/corpus-index
-    python bench/followup.py --index /tmp/corpus-index
+    python -m bench.followup --index /tmp/corpus-index
 """
 from __future__ import annotations
 
 import argparse
 import csv
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from indexer.answers import authority_history as authorities  # noqa: E402
-from indexer.search.service import SearchIndex  # noqa: E402
+from indexer.answers import authority_history as authorities
+from indexer.search.service import SearchIndex
 
 JUDGMENTS = ROOT / "bench" / "data" / "followup_judgments.tsv"
 

@@ -5,7 +5,7 @@ per authority; rows per template pair (a not_mentioned row counts under its own
 `<earlier>-><later>+<later>` pair); recommendations per outcome (one with a follow-up vs
 not_mentioned) and rows per status. Reads only the truth files.
 
-    python bench/followup_truth_stats.py
+    python -m bench.followup_truth_stats
 """
 from __future__ import annotations
 

@@ -3,18 +3,14 @@ reports its unquoted words match beside the exact phrase's, the years that are s
 samples or hold no reports, and the widest 95% interval; for a comparison of regions, each
 side's coverage of its region and its inspection-type mix (docs/decisions/0034-honest-numbers.md).
 
-    python bench/honest_numbers.py --index /tmp/corpus-index [--query "agency social workers" ...]
+    python -m bench.honest_numbers --index /tmp/corpus-index [--query "agency social workers" ...]
 """
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from webui import create_app  # noqa: E402
+from webui import create_app
 
 QUERIES = ("agency social workers", "care leavers", "drift and delay", "caseloads")
 REGIONS = ("London", "North West")

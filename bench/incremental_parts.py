@@ -18,7 +18,7 @@ of the index's mean size, and prints the merges it would do: how many passages e
 Each step runs `--repeat` times into a scratch folder (deleted afterwards); prints each
 median and the first run (the first copy may read the store from disk). Asserts nothing.
 
-    python bench/incremental_parts.py /tmp/scale1m/ix --repeat 3 --adds 2000
+    python -m bench.incremental_parts /tmp/scale1m/ix --repeat 3 --adds 2000
 """
 from __future__ import annotations
 
@@ -27,19 +27,16 @@ import json
 import shutil
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from whoosh.filedb.filestore import FileStorage  # noqa: E402
-from whoosh.writing import fib  # noqa: E402
+from whoosh.filedb.filestore import FileStorage
+from whoosh.writing import fib
 
-from indexer.index import columns, report_store, store  # noqa: E402
-from indexer.index.mapped import segment_id  # noqa: E402
+from indexer.index import columns, report_store, store
+from indexer.index.mapped import segment_id
 
 
 def timed(step, repeat: int) -> list[float]:

@@ -4,23 +4,20 @@ then indexer.index.columns.write), into a temporary folder. Since decision 0026'
 pass the parallel segment writers write their own segments' arrays, so a full build's
 parent only writes the columns; this shows what that took off its serial share.
 
-    python bench/mapped_parts.py /tmp/lead-ix100k
+    python -m bench.mapped_parts /tmp/lead-ix100k
 """
 from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from whoosh.filedb.filestore import FileStorage  # noqa: E402
+from whoosh.filedb.filestore import FileStorage
 
-from indexer.index import columns, mapped, store  # noqa: E402
+from indexer.index import columns, mapped, store
 
 
 def main() -> None:

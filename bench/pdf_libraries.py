@@ -4,7 +4,7 @@ For each: CPU seconds to read the text (PyMuPDF and pypdfium2 on every PDF; pypd
 pdfplumber on every 5th, scaled up), whether font facts come with the text, and what
 three known layout traps give. Also times our reader. Prints a table; asserts nothing.
 
-    python bench/pdf_libraries.py [--corpus ../shared/corpus] [--step 5]
+    python -m bench.pdf_libraries [--corpus ../shared/corpus] [--step 5]
 """
 from __future__ import annotations
 
@@ -12,12 +12,10 @@ import argparse
 import glob
 import os
 import re
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 REPORTS = "inspection_reports"
 # (file under the corpus, what a reader should get right there)

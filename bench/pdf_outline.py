@@ -3,7 +3,7 @@ every line set in bold or in a font larger than the body text (a candidate headi
 and the start of each paragraph or bullet after it ("  "), page by page, straight from
 PyMuPDF's spans. It does not use the parser, so the truth read from it is independent.
 
-    python bench/pdf_outline.py FILE.pdf [--pages 3-5] [--width 70]
+    python -m bench.pdf_outline FILE.pdf [--pages 3-5] [--width 70]
 """
 from __future__ import annotations
 

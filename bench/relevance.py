@@ -1,16 +1,15 @@
-"""Benchmark: ranking quality on judged queries over the real corpus.
+"""Benchmark: ranking quality on judged queries over the real corpus. Runs every query of
+bench/data/relevance_queries.toml against a corpus index with the current search
+(SearchIndex itself: RANKING, expansion, an authority's name read as a filter, the most-of-
+your-words fallback; a --set variant is SearchIndex(ranking=variant)) and, in the same run,
+a baseline through SearchIndex too (Whoosh's BM25F defaults: B=0.75, K1=1.2, Whoosh's idf,
+the original field boosts, no expansion), and prints nDCG@10, MRR and Recall@50 per query
+kind and overall, from the graded judgments in bench/data/relevance_judgments.tsv (query
+id, report_id/passage_id, grade 0-2; unjudged passages count as 0). Boilerplate is
+excluded, as in the search.
 
-Runs every query of bench/data/relevance_queries.toml against a corpus index with the
-current search (SearchIndex itself: RANKING, expansion, an authority's name read as a
-filter, the most-of-your-words fallback; a --set variant plans the query with its
-ranking and asks Whoosh) and, in the same run, a baseline
-(plain Whoosh BM25F defaults: B=0.75, K1=1.2, Whoosh's idf, the original field boosts,
-no expansion), and prints nDCG@10, MRR and Recall@50 per query kind and overall, from the
-graded judgments in bench/data/relevance_judgments.tsv (query id, report_id/passage_id,
-grade 0-2; unjudged passages count as 0). Boilerplate is excluded, as in the search.
-
-    python bench/relevance.py --index /tmp/ix_corpus [--set b=0.5 --set proximity_boost=0]
-    python bench/relevance.py --index /tmp/ix_corpus --pool pool.tsv   # unjudged, to judge
+    python -m bench.relevance --index /tmp/ix_corpus [--set b=0.5 --set proximity_boost=0]
+    python -m bench.relevance --index /tmp/ix_corpus --pool pool.tsv   # unjudged, to judge
 """
 from __future__ import annotations
 
@@ -19,23 +18,16 @@ import csv
 import dataclasses
 import math
 import statistics
-import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from whoosh import index as whoosh_index  # noqa: E402
-from whoosh import query as wq  # noqa: E402
-
-from indexer.index import report_store, store  # noqa: E402
-from indexer.search.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
-from indexer.models import SearchRequest  # noqa: E402
-from indexer.search.service import SearchIndex  # noqa: E402
-from indexer.index.spelling import Speller  # noqa: E402
-from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT  # noqa: E402
+from indexer.index import report_store, store
+from indexer.search.ranking import RANKING, Ranking
+from indexer.models import SearchRequest
+from indexer.search.service import SearchIndex
 
 DATA = ROOT / "bench" / "data"
 QUERIES_FILE = DATA / "relevance_queries.toml"
@@ -73,34 +65,27 @@ def load_judgments(path: Path = JUDGMENTS_FILE) -> dict[str, dict[str, int]]:
 
 
 class Runner:
-    """Runs queries against one index generation with a given configuration."""
+    """Runs queries against one index with a given configuration, each through a
+    SearchIndex of its own ranking (SearchIndex(path, ranking=...))."""
 
     def __init__(self, index_dir: str | Path):
-        self.generation = generation = store.current_generation(index_dir)
-        self.ix = whoosh_index.open_dir(str(generation / "whoosh"))
-        self.speller = Speller(store.read_json(generation / "vocabulary.json", {}))
-        self._searchers: dict[tuple, object] = {}
-        self.search_index = SearchIndex(index_dir)
+        self.index_dir = index_dir
+        self.generation = store.current_generation(index_dir)
+        self._indexes: dict[str, SearchIndex] = {}
 
     def ranked(self, text: str, config: Config, limit: int = DEPTH) -> list[str]:
         """Chunk ids (report_id/passage_id), best first."""
-        if config is CURRENT:
-            results = self.search_index.search(SearchRequest(query=text, per_page=limit))
-            return [f"{hit.report_id}/{p.passage_id}" for hit in results.hits
-                    for p in hit.passages][:limit]
-        plan = plan_query(text, self.ix.schema, config.expand, speller=self.speller,
-                          ranking=config.ranking)
-        q = plan.query
-        if not plan.asks_for_boilerplate:
-            q = wq.AndNot(q, wq.Or([wq.Term("section", s) for s in sorted(HIDDEN_BY_DEFAULT)]))
-        hits = self._searcher(config.ranking).search(q, limit=limit)
-        return [hit["chunk_id"] for hit in hits]
+        request = SearchRequest(query=text, per_page=limit, expand=config.expand)
+        results = self._index(config.ranking).search(request, snippets=False)
+        return [f"{hit.report_id}/{p.passage_id}" for hit in results.hits
+                for p in hit.passages][:limit]
 
-    def _searcher(self, ranking: Ranking):
-        key = (ranking.b, ranking.k1, ranking.idf)
-        if key not in self._searchers:
-            self._searchers[key] = self.ix.searcher(weighting=make_weighting(ranking))
-        return self._searchers[key]
+    def _index(self, ranking: Ranking) -> SearchIndex:
+        key = repr(ranking)  # a Ranking holds dicts: its repr is its identity
+        if key not in self._indexes:
+            # no deadline: a benchmark of quality, on a machine that may be busy
+            self._indexes[key] = SearchIndex(self.index_dir, deadline=None, ranking=ranking)
+        return self._indexes[key]
 
 
 def ndcg(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:

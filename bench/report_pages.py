@@ -1,6 +1,6 @@
 """What a giant report costs to serve, page by page (docs/decisions/0024).
 
-    .venv/bin/python bench/report_pages.py [--paragraphs 20000] [--repeat 5]
+    .venv/bin/python -m bench.report_pages [--paragraphs 20000] [--repeat 5]
 
 Writes one seed report followed by --paragraphs generated paragraphs (a giant text
 report) and one normal seed report, builds them with our build into a temporary index,
@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from indexer.index.build import build  # noqa: E402
-from indexer.search.service import SearchIndex  # noqa: E402
-from webui import create_app  # noqa: E402
+from indexer.index.build import build
+from indexer.search.service import SearchIndex
+from webui import create_app
 
 
 def giant_text(seed: Path, paragraphs: int) -> str:

@@ -10,7 +10,7 @@ remembered between requests forgotten before every request: the query plans (a q
 never asked before), then the plans and the analysed words (a worker that has just
 started).
 
-    python bench/request_cpu.py --index /tmp/throughput/ix-corpus --code /tmp/before --code .
+    python -m bench.request_cpu --index /tmp/throughput/ix-corpus --code /tmp/before --code .
 """
 from __future__ import annotations
 

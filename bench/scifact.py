@@ -8,8 +8,8 @@ qrels/test.tsv. Published BM25 on the same 300 queries: nDCG@10 0.665 (BEIR pape
 0.6789 with Recall@100 0.9253 (Anserini flat). Parameters are tuned with --tune on
 qrels/train.tsv only; the test split is never used for tuning.
 
-    python bench/scifact.py [--b 0.75 --k1 1.2 --title 1.0]   # test figures
-    python bench/scifact.py --tune                             # grid on the train split
+    python -m bench.scifact [--b 0.75 --k1 1.2 --title 1.0]   # test figures
+    python -m bench.scifact --tune                             # grid on the train split
 """
 from __future__ import annotations
 
@@ -19,22 +19,22 @@ import dataclasses
 import json
 import math
 import re
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
-from whoosh import index as whoosh_index  # noqa: E402
-from whoosh.fields import ID, TEXT, Schema  # noqa: E402
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, TEXT, Schema
 
-from indexer.search import evaluator  # noqa: E402
-from indexer.index.postings import Postings  # noqa: E402
-from indexer.index.analysis import make_analyzer  # noqa: E402
-from indexer.search.querying import RANKING, Ranking, make_weighting, plan_query  # noqa: E402
+from indexer.search import evaluator
+from indexer.search.scored import top
+from indexer.index.postings import Postings
+from indexer.index.analysis import make_analyzer
+from indexer.search.querying import plan_query
+from indexer.search.ranking import RANKING, Ranking, make_weighting
 
 SCIFACT = ROOT.parent / "shared" / "irbench" / "scifact"
 PUBLISHED = {"BEIR paper BM25": (0.665, None), "Anserini BM25 flat": (0.6789, 0.9253),
@@ -113,7 +113,7 @@ class _Top100:
             mask, scores = evaluator.Evaluator(self.postings).run(q)
         except evaluator.Unsupported:
             return [hit["doc_id"] for hit in self.searcher.search(q, limit=100)]
-        return [self.ids[d] for d, _ in evaluator.top(scores, np.nonzero(mask)[0], 100)]
+        return [self.ids[d] for d, _ in top(scores, np.nonzero(mask)[0], 100)]
 
 
 def ndcg_at_10(ranked: list[str], relevant: set[str]) -> float:

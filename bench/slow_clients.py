@@ -1,7 +1,7 @@
 """Slow and idle connections against the production server (issue 23): do they cost a
 connection or the service?
 
-    python bench/slow_clients.py --index DIR [--seconds 15] [--slow 50] [--idle 50]
+    python -m bench.slow_clients --index DIR [--seconds 15] [--slow 50] [--idle 50]
 
 For each server setting (the production `gunicorn -c gunicorn.conf.py`, and the same with
 `-k sync` as it was before, as the baseline of the same run) it runs 20 normal clients
@@ -16,16 +16,12 @@ import argparse
 import random
 import socket
 import statistics
-import sys
 import threading
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench.scale.http import fetch  # noqa: E402
+from bench.scale.http import fetch
 
 NORMAL = ["neglect", "child sexual exploitation", "care leavers", "\"children in need\"",
           "social workers caseloads", "private fostering", "missing from home",

@@ -10,7 +10,7 @@ Prints, from an index's stored reports (no re-parsing):
   type (the rest are cited by their permalink here, and say the original is not known);
 - per inspection type, the share of reports in which each section key is found.
 
-    python bench/text_quality.py --index /tmp/corpus-index [--corpus ../shared/corpus]
+    python -m bench.text_quality --index /tmp/corpus-index [--corpus ../shared/corpus]
 """
 from __future__ import annotations
 
@@ -18,13 +18,11 @@ import argparse
 import collections
 import csv
 import re
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from indexer.index import report_store, store  # noqa: E402
+from indexer.index import report_store, store
 
 FRAGMENT_WORDS = 3
 

@@ -17,8 +17,8 @@ workers open the index and read the terms' postings). With several servers (--co
 (socket errors plus non-2xx) and each mix's requests/s as a share of the baseline's.
 
     apt-get install -y wrk
-    python bench/throughput.py [--index DIR] [--seconds 30] [--clients 20]
-    python bench/throughput.py --code /tmp/before --code .   # two checkouts, same run
+    python -m bench.throughput [--index DIR] [--seconds 30] [--clients 20]
+    python -m bench.throughput --code /tmp/before --code .   # two checkouts, same run
 
 --code serves another checkout of the project (e.g. `git archive COMMIT | tar -x -C DIR`)
 with this venv, for a before/after measured in the same run; --env NAME=VALUE sets a server
@@ -37,10 +37,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench.scale import http, load  # noqa: E402
-from bench.scale.queries import QUERIES  # noqa: E402
+from bench.scale import http, load
+from bench.scale.queries import QUERIES
 
 WORK = Path("/tmp/throughput")
 CORPUS = ROOT.parent / "shared" / "corpus"

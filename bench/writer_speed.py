@@ -5,7 +5,7 @@ and checks nothing (tests/test_writer.py shows the segment files are the same by
 --profile N prints where our writer's CPU goes (cProfile, the N costliest functions by own
 time, then by cumulative time): the profile that guided decision 0026's bulk analysis.
 
-    python bench/writer_speed.py /tmp/build-10k [--repeat 3] [--profile 30]
+    python -m bench.writer_speed /tmp/build-10k [--repeat 3] [--profile 30]
 """
 from __future__ import annotations
 
@@ -14,21 +14,17 @@ import cProfile
 import pstats
 import glob
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from whoosh import index as whoosh_index  # noqa: E402
-from whoosh.writing import SegmentWriter  # noqa: E402
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
 
-from indexer.index.build import _documents_of  # noqa: E402
-from indexer.index.schema import make_schema  # noqa: E402
-from indexer.index.writer import Writer  # noqa: E402
-from indexer.ingest.parse import parse_file  # noqa: E402
+from indexer.index.build import _documents_of
+from indexer.index.schema import make_schema
+from indexer.index.writer import Writer
+from indexer.ingest.parse import parse_file
 
 
 def write(writer_class, reports: list[dict]) -> tuple[float, float]:

@@ -1,5 +1,5 @@
 """Command line: `python -m indexer build|parse|search|fetch|update|serve` (the contract in
-DESIGN.md); the console script `ofsted-search` is the same."""
+README.md); the console script `ofsted-search` is the same."""
 from __future__ import annotations
 
 import argparse

@@ -5,7 +5,11 @@ Passages) -> Chunks -> Whoosh index; request -> SearchRequest -> SearchResults.
 """
 from __future__ import annotations
 
-from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
+from collections.abc import Mapping
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from types import MappingProxyType
+
+from indexer.plain import plain
 
 
 @dataclass
@@ -177,20 +181,42 @@ class Chunk:
     part: str = "none"  # taxonomy.part_key of its section's path: local_authority, lscb...
 
 
-@dataclass
+@dataclass(frozen=True)
 class SearchRequest:
+    """One search as asked: a value. Nothing changes it after it is made; normalising it
+    (indexer.search.normalise) returns a new request, and caches may key on key()."""
+
     query: str = ""
-    # facet name (indexer.index.facet_registry) -> the selected values, e.g. {"year": [2018]}
-    filters: dict[str, list] = field(default_factory=dict)
-    year_ranges: list[tuple[int, int]] = field(default_factory=list)  # (first, last) inclusive
+    # facet name (indexer.index.facet_registry) -> the selected values, e.g. {"year": (2018,)};
+    # given as any mapping of lists, kept as a read-only mapping of tuples
+    filters: Mapping[str, tuple] = field(default_factory=dict)
+    year_ranges: tuple[tuple[int, int], ...] = ()  # (first, last) inclusive
     page: int = 1
     per_page: int = 20
     sort: str = "relevance"
     expand: bool = True
 
+    def __post_init__(self):
+        object.__setattr__(self, "filters", MappingProxyType(
+            {name: tuple(values) for name, values in dict(self.filters).items()}))
+        object.__setattr__(self, "year_ranges",
+                           tuple((int(lo), int(hi)) for lo, hi in self.year_ranges))
+
     def selected(self, facet: str) -> list:
         """The values selected for one facet (empty: no filter)."""
-        return list(self.filters.get(facet, []))
+        return list(self.filters.get(facet, ()))
+
+    def key(self) -> tuple:
+        """Every field, hashable: equal requests have equal keys (filter values in the
+        order given)."""
+        return (self.query, tuple(self.filters.items()), self.year_ranges, self.page,
+                self.per_page, self.sort, self.expand)
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+    def __reduce__(self):  # a read-only mapping does not pickle or deepcopy: plain values
+        return (SearchRequest, (self.query, dict(self.filters), *self.key()[2:]))
 
 
 @dataclass
@@ -256,37 +282,3 @@ class SearchResults:
     def to_dict(self) -> dict:
         """dataclasses.asdict(self), by plain(): the same dict (docs/decisions/0028)."""
         return plain(self)
-
-
-_ATOMIC = frozenset({str, int, float, bool, type(None)})
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def plain(value):
-    """What dataclasses.asdict gives (dataclasses become dicts; lists and dicts are copied;
-    anything else as asdict does it), without asdict's generic checks and deepcopy of every
-    str and int, which were a quarter of an API search's CPU: the same dict, 4x faster."""
-    kind = type(value)
-    if kind in _ATOMIC:
-        return value
-    if kind is list:
-        return [v if type(v) in _ATOMIC else plain(v) for v in value]
-    if kind is dict:
-        return {plain(k): v if type(v) in _ATOMIC else plain(v) for k, v in value.items()}
-    names = _FIELD_NAMES.get(kind)
-    if names is None and is_dataclass(value) and not isinstance(value, type):
-        names = _FIELD_NAMES.setdefault(kind, tuple(f.name for f in fields(value)))
-    if names is not None:
-        found = {}
-        for name in names:  # most fields are str, int or None: no call for those
-            v = getattr(value, name)
-            found[name] = v if type(v) in _ATOMIC else plain(v)
-        return found
-    return asdict(_Box(value))["value"]  # tuples, subclasses, other objects: as asdict
-
-
-@dataclass
-class _Box:
-    """A one-field dataclass, to ask asdict about a value that is not one."""
-
-    value: object

@@ -1,5 +1,7 @@
-"""Shared fixtures: the real seeds, the real corpus beside the checkout, and real indexes
-built from them in temporary directories (once per test session).
+"""Every shared fixture: the real seeds, the real corpus beside the checkout, real indexes
+built from them in temporary directories (once per test session), the web app over the
+seed index (Flask's test client), the app served on 127.0.0.1 and Debian's Chromium.
+Helpers that are not fixtures: tests/pages.py (HTML), tests/browsers.py (Chromium).
 
 Markers (pyproject.toml): a test that uses a corpus fixture (CORPUS_FIXTURES) is marked
 `corpus` automatically, and a test marked `corpus` that uses none gets a warning saying
@@ -9,13 +11,17 @@ marks the SciFact build. The fast loop: pytest -m "not corpus and not browser an
 """
 from __future__ import annotations
 
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from browsers import ARGS, CHROMIUM, Server
 from indexer.index.build import build
 from indexer.ingest.readers.pdf import read_pdf
+from pages import SCRIPT_LETTER
+from webui import create_app
 
 CORPUS_FIXTURES = ("corpus_dir", "corpus_build", "corpus_documents")  # the lightest first
 BROWSER_FIXTURES = ("browser",)
@@ -43,6 +49,75 @@ def seed_index(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("seed_index")
     build([str(SEEDS)], str(path), workers=1)
     return path
+
+
+@pytest.fixture(scope="session")
+def incremental_index(tmp_path_factory, seeds_dir):
+    """Built in three steps (so several segments and deleted documents): two seeds, then all
+    five, then one changed."""
+    root = tmp_path_factory.mktemp("incremental")
+    docs, index_dir = root / "docs", root / "index"
+    docs.mkdir()
+    seeds = sorted(seeds_dir.iterdir())
+    for path in seeds[:2]:
+        shutil.copy(path, docs)
+    build([str(docs)], str(index_dir), workers=1)
+    for path in seeds[2:]:
+        shutil.copy(path, docs)
+    build([str(docs)], str(index_dir), workers=1)
+    changed = docs / seeds[0].name
+    changed.write_text(changed.read_text() + "\nA closing note about care leavers.\n")
+    build([str(docs)], str(index_dir), workers=1)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def script_index(tmp_path_factory) -> Path:
+    """An index of one small letter whose text holds a <script> tag."""
+    root = tmp_path_factory.mktemp("script_index")
+    (root / "letters").mkdir()
+    (root / "letters" / "exampleshire-focused-visit.txt").write_text(SCRIPT_LETTER,
+                                                                     encoding="utf-8")
+    build([str(root / "letters")], str(root / "index"), workers=1)
+    return root / "index"
+
+
+@pytest.fixture(scope="session")
+def app(seed_index):
+    return create_app({"OFSTED_INDEX": str(seed_index), "TESTING": True})
+
+
+@pytest.fixture(scope="session")
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def script_client(script_index):
+    return create_app({"OFSTED_INDEX": str(script_index), "TESTING": True}).test_client()
+
+
+@pytest.fixture(scope="module")
+def missing_client(tmp_path_factory):
+    empty = tmp_path_factory.mktemp("no-index")
+    return create_app({"OFSTED_INDEX": str(empty), "TESTING": True}).test_client()
+
+
+@pytest.fixture(scope="module")
+def server(seed_index):
+    """The app over the seed index on 127.0.0.1 (its URL)."""
+    running = Server(create_app({"OFSTED_INDEX": str(seed_index)}))
+    yield running.url
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest_browser import BROWSER_MARKS, SHOTS, browser, seed_index, server  # noqa: F401
+from browsers import BROWSER_MARKS, SHOTS
 
 pytestmark = BROWSER_MARKS
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from conftest_webui import app, client, seed_index  # noqa: F401
 from indexer.search.request import KNOWN_PARAMS
 
 MACHINE_SUFFIXES = (".json", ".csv", ".ris", ".bib", ".atom")

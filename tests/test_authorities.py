@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index import report_store, store
+from indexer.index import report_store
 from indexer.index.build import build
 from indexer.domain import authorities
 from indexer.domain.authorities import REGIONS, authority_key, records, resolve

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from conftest_webui import app, client, links, seed_index  # noqa: F401
+from pages import links
 from indexer.answers.authority_history import (MIN_SHARE, MIN_TERMS, Candidate, chart_grade,
                                         follow_up)
 

@@ -4,23 +4,21 @@ query set, and the numpy ranking path agrees with Whoosh. No timing is asserted.
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 
 import bleach
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench.scale.authorities import AUTHORITIES, printed_name  # noqa: E402
-from bench.scale import exactness, generate, run, sqlite_fts  # noqa: E402
-from bench.scale.queries import QUERIES  # noqa: E402
-from bench.scale.templates import LAYOUTS  # noqa: E402
-from indexer.index.build import build  # noqa: E402
-from indexer.search.highlight import mark, sanitise  # noqa: E402
-from indexer.ingest.metadata import authority_key  # noqa: E402
-from indexer.ingest.parse import parse_file  # noqa: E402
+from bench.scale.authorities import AUTHORITIES, printed_name
+from bench.scale import exactness, generate, run, sqlite_fts
+from bench.scale.queries import QUERIES
+from bench.scale.templates import LAYOUTS
+from indexer.index.build import build
+from indexer.search.highlight import mark, sanitise
+from indexer.ingest.metadata import authority_key
+from indexer.ingest.parse import parse_file
 
 SIZE = 400  # passages
 KEYS = {authority_key(printed_name(area)) for area in AUTHORITIES}

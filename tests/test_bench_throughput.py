@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench import throughput  # noqa: E402
-from bench.scale import load  # noqa: E402
+from bench import throughput
+from bench.scale import load
 
 
 def test_environments_try_every_value():

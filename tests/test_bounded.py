@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest_webui import SCRIPT_LETTER
+from pages import SCRIPT_LETTER
 from indexer.index.build import build
 from indexer.ingest.clean import MAX_PASSAGE_CHARS, pieces
 from indexer.ingest.parse import parse_file

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest_browser import BROWSER_MARKS, SHOTS, Server, browser, seed_index, server  # noqa: F401
+from browsers import BROWSER_MARKS, SHOTS, Server
 from webui import create_app
 
 pytestmark = BROWSER_MARKS

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 
-from conftest_browser import BROWSER_MARKS, SHOTS, browser, seed_index, server  # noqa: F401
+from browsers import BROWSER_MARKS, SHOTS
 
 pytestmark = BROWSER_MARKS
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest_browser import BROWSER_MARKS, SHOTS, browser, seed_index, server  # noqa: F401
+from browsers import BROWSER_MARKS, SHOTS
 from test_browser import count_text
 
 pytestmark = BROWSER_MARKS

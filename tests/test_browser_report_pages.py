@@ -9,7 +9,7 @@ import pytest
 from indexer.index.build import build
 from indexer.search.links import PAGE_PASSAGES
 from indexer.search.service import SearchIndex
-from conftest_browser import BROWSER_MARKS, SHOTS, Server, browser  # noqa: F401
+from browsers import BROWSER_MARKS, SHOTS, Server
 from webui import create_app
 
 pytestmark = BROWSER_MARKS

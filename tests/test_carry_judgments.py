@@ -1,12 +1,7 @@
 """bench/carry_judgments.py: judgments follow their text into joined passages."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-
-from carry_judgments import carry  # noqa: E402
+from bench.carry_judgments import carry
 
 OLD = {"r1": {"p-a": "immediately", "p-b": "ensure that plans are reviewed on time",
               "p-c": "strengths of the service are clear", "p-d": "good"}}

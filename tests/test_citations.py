@@ -11,7 +11,7 @@ from datetime import date
 import bibtexparser
 import rispy
 
-from conftest_webui import app, client, links, seed_index  # noqa: F401
+from pages import links
 from indexer.answers.citations import bib_text, citation, full_title, long_date
 from indexer.search.service import SearchIndex
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import pytest
 
-from indexer.index import report_store, store
+from indexer.index import report_store
 
 # Per type: groups of section keys; a document passes when each group has a key present.
 ALWAYS = {

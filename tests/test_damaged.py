@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from indexer.errors import UnreadableFile
-from indexer.index import report_store, store
+from indexer.index import report_store
 from indexer.index.build import build
 from indexer.ingest.parse import parse_file
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest_serving import (ROOT, closed_by_server, free_port, get, idle_socket, production,
+from serving import (ROOT, closed_by_server, free_port, get, idle_socket, production,
                               slow_socket, wait_until_up)
 
 SITE = ROOT / "deploy" / "nginx-ofsted-search.conf"

@@ -4,20 +4,15 @@ the seeds: for every query kind it claims, the same matching passages and the sa
 as the service does; Whoosh expands them itself."""
 from __future__ import annotations
 
-import shutil
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.scale.exactness import whoosh_scores  # noqa: E402  (one Whoosh-alone scorer)
-from indexer.index.build import build  # noqa: E402
-from indexer.search import query_cost, evaluator  # noqa: E402
-from indexer.search.querying import plan_query  # noqa: E402
-from indexer.search.service import SearchIndex  # noqa: E402
+from bench.scale.exactness import whoosh_scores  # (one Whoosh-alone scorer)
+from indexer.search import query_cost, evaluator
+from indexer.search.querying import plan_query
+from indexer.search.service import SearchIndex
 
 QUERIES = [
     "children", "management oversight", '"drift and delay"', '"children in need"~3',
@@ -41,26 +36,6 @@ def differences(generation, text: str) -> str | None:
     worst = np.max(np.abs(scores[mine] - expected) / np.maximum(np.abs(expected), 1e-12),
                    initial=0.0)
     return None if worst < 1e-9 else f"scores differ by {worst:.1e}"
-
-
-@pytest.fixture(scope="module")
-def incremental_index(tmp_path_factory, seeds_dir):
-    """Built in three steps (so several segments and deleted documents): two seeds, then all
-    five, then one changed."""
-    root = tmp_path_factory.mktemp("incremental")
-    docs, index_dir = root / "docs", root / "index"
-    docs.mkdir()
-    seeds = sorted(seeds_dir.iterdir())
-    for path in seeds[:2]:
-        shutil.copy(path, docs)
-    build([str(docs)], str(index_dir), workers=1)
-    for path in seeds[2:]:
-        shutil.copy(path, docs)
-    build([str(docs)], str(index_dir), workers=1)
-    changed = docs / seeds[0].name
-    changed.write_text(changed.read_text() + "\nA closing note about care leavers.\n")
-    build([str(docs)], str(index_dir), workers=1)
-    return index_dir
 
 
 @pytest.mark.parametrize("text", QUERIES)

@@ -7,7 +7,7 @@ import shutil
 
 import feedparser
 
-from conftest_webui import SCRIPT_LETTER, SEEDS, app, client, seed_index  # noqa: F401
+from pages import SCRIPT_LETTER, SEEDS
 from indexer.index.build import build
 from webui import create_app
 

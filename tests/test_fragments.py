@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index import report_store, store
+from indexer.index import report_store
 from indexer.ingest.parse import parse_file
 from indexer.ingest.sections import parse_sections, passage_id
 from indexer.models import Block

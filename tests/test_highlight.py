@@ -4,7 +4,6 @@ exactly what the analyzers give for a whole passage (seeds, tricky text, the cor
 from __future__ import annotations
 
 import heapq
-import json
 
 from indexer.index import report_store, store
 from indexer.index.analysis import make_analyzer, make_exact_analyzer

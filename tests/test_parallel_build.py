@@ -5,7 +5,6 @@ corpus and on an incremental update."""
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,12 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench.scale import generate, same_build  # noqa: E402
-from indexer.index import mapped  # noqa: E402
-from indexer.index.build import build  # noqa: E402
-from indexer.index.segments import slices  # noqa: E402
-from indexer.index.store import current_generation  # noqa: E402
+from bench.scale import generate, same_build
+from indexer.index import mapped
+from indexer.index.build import build
+from indexer.index.segments import slices
+from indexer.index.store import current_generation
 
 SIZE = 600  # passages
 

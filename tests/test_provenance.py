@@ -12,7 +12,6 @@ import bibtexparser
 import feedparser
 import rispy
 
-from conftest_webui import app, client, seed_index  # noqa: F401
 from indexer.index.facet_registry import FACETS
 
 OUTPUTS = ("/export.csv", "/export.json", "/export.ris", "/export.bib", "/search.atom",

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest_webui import app, client, seed_index  # noqa: F401
 from indexer.errors import BadRequest
 from indexer.index.schema import make_schema
 from indexer.search.query_checks import check_query, nearest

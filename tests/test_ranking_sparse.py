@@ -5,19 +5,16 @@ seeds, an index with several segments and deleted documents, and the 235 real PD
 and on both sides of the point where an OR turns dense."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from whoosh import query as wq
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from indexer.search import query_cost, evaluator  # noqa: E402
-from indexer.search.querying import plan_query  # noqa: E402
-from indexer.search.service import SearchIndex  # noqa: E402
-from tests.test_exactness import QUERIES, incremental_index  # noqa: E402,F401
+from indexer.search import query_cost, evaluator
+from indexer.search.querying import plan_query
+from indexer.search.service import SearchIndex
+from tests.test_exactness import QUERIES
 
 MORE = ["social workers", '"social work practice"', "neglect AND (drift OR delay)",
         "oversight NOT management", "adoption OR fostering", "child protection plans",

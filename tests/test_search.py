@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest_webui import script_index  # noqa: F401
 from indexer.errors import BadRequest
 from indexer.models import SearchRequest
 from indexer.search.highlight import Highlighter

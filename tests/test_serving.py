@@ -7,7 +7,7 @@ import json
 import threading
 from urllib.parse import quote
 
-from conftest_serving import (closed_by_server, get, idle_socket, production, slow_socket)
+from serving import (closed_by_server, get, idle_socket, production, slow_socket)
 from webui import create_app
 
 

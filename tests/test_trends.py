@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from conftest_webui import SCRIPT_LETTER, SEEDS, app, client, links, seed_index  # noqa: F401
+from pages import SCRIPT_LETTER, SEEDS, links
 from indexer.index.build import build
 from webui import create_app
 from indexer.answers.trends import FAMILIES, family_of

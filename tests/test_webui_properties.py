@@ -9,7 +9,6 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest_webui import app, client, seed_index  # noqa: F401
 
 ALLOWED = {200, 400, 404}
 PARAMS = ["q", "year", "authority", "type", "section", "judgement", "page", "per_page", "sort",

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest_webui import SCRIPT_LETTER, client, app, seed_index  # noqa: F401
+from pages import SCRIPT_LETTER
 from indexer.index.build import build
 from webui import create_app
 

@@ -24,10 +24,7 @@ MAX_BODY_BYTES = 512 * 1024  # a bigger answer (100 long passages a page) is not
 def key_of(stamp: tuple, request: SearchRequest) -> tuple:
     """Everything that changes the answer: the generation and every request field, with
     filter values in the order given (parse_params has already normalised them)."""
-    return (stamp, request.query, tuple((name, tuple(values))
-                                        for name, values in request.filters.items()),
-            tuple(request.year_ranges), request.page, request.per_page, request.sort,
-            request.expand)
+    return (stamp, *request.key())
 
 
 class AnswerCache:

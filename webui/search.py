@@ -61,7 +61,7 @@ def api_search():
     if not cache:
         return jsonify(run_search(request.args).to_dict())
     searched = parsed(request.args)
-    key = key_of(get_index().stamp(), searched)  # before the search, which edits the request
+    key = key_of(get_index().stamp(), searched)
     body = cache.get(key)
     if body is not None:
         return current_app.response_class(body, mimetype=current_app.json.mimetype)

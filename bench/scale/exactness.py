@@ -12,6 +12,7 @@ from whoosh import query as wq
 
 from bench.scale.queries import QUERIES
 from indexer.search import evaluator
+from indexer.search.scored import top
 from indexer.search.querying import plan_query
 from indexer.search.service import SearchIndex
 
@@ -30,7 +31,7 @@ def whoosh_scores(searcher, q) -> tuple[np.ndarray, np.ndarray]:
 
 def collector_misses(searcher, q, mask, scores, limit: int) -> int:
     """How many of the true top `limit` Whoosh's own collector (search()) leaves out."""
-    true = {d for d, _ in evaluator.top(scores, np.nonzero(mask)[0], limit)}
+    true = {d for d, _ in top(scores, np.nonzero(mask)[0], limit)}
     return len(true - {hit.docnum for hit in searcher.search(q, limit=limit)})
 
 

@@ -1,5 +1,5 @@
 """Ofsted's listing pages, read as the scrape tools read them (JT-39 and data-to-insight's
-`ofsted_ilacs_scrape.py`): the search of local authority children's services lists each
+`ofsted_ilacs_scrape` script): the search of local authority children's services lists each
 authority as a link whose href holds `/provider/` (`/provider/44/<URN>`), 100 a page
 (`&start=N&rows=100`); an authority's provider page lists each published report as an
 `a.publication-link` whose `span.nonvisual` reads "Children's services inspection, PDF -

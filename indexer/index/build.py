@@ -9,16 +9,13 @@ the result is published as a new generation (indexer.index.store) only when comp
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import whoosh
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
@@ -27,87 +24,13 @@ from indexer.index.parse_pool import PARSE_SECONDS, die_with_parent, parse_strea
 from indexer.index.sources import MAX_FILE_MB
 from indexer.index.writer import Writer
 from indexer.errors import BuildRefused, OfstedSearchError
-from indexer.models import REPORT_FORMAT, Report, dated
+from indexer.models import Report, dated
 from indexer.ingest.parse import chunk_report
 from indexer.index.facet_registry import FACETS
+from indexer.index.fingerprint import index_format, rebuild_reason
 from indexer.index.schema import make_schema
-from indexer.index.spelling import build_vocabulary, update_vocabulary, word_counts
-
-
-@dataclass
-class BuildSummary:
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    skipped: list[dict] = field(default_factory=list)
-    reports: int = 0
-    chunks: int = 0
-    pages: int = 0
-    seconds: float = 0.0
-    index: str = ""
-    full_rebuild: str | None = None  # why every file was parsed again, if it was
-    ignored: list[dict] = field(default_factory=list)  # {path, reason}: unsupported types
-    # {path, reason}: readable files that are not inspection reports (not a failure)
-    not_reports: list[dict] = field(default_factory=list)
-    kept: int = 0  # files that failed this time and keep their previous version (in skipped)
-
-    @property
-    def exit_code(self) -> int:
-        """0: every supported file indexed, unchanged or not a report; 1: some failed
-        (in skipped)."""
-        return 1 if self.skipped else 0
-    # reports whose printed authority matches no record of indexer/domain/data/authorities.csv
-    unknown_authorities: list[dict] = field(default_factory=list)
-
-
-# Everything whose change alters what is indexed: the source and data files of the domain,
-# ingest and index stages, the models they exchange, and the installed Whoosh. A build after such a
-# change re-parses every file into a fresh index instead of mixing old and new analysis.
-FORMAT_PACKAGES = ("domain", "ingest", "index")
-FORMAT_FILES = ("models.py",)
-
-
-def _format_sources() -> list[Path]:
-    package = Path(__file__).resolve().parents[1]
-    found = [package / name for name in FORMAT_FILES]
-    for stage in FORMAT_PACKAGES:
-        found += [p for p in (package / stage).rglob("*")
-                  if p.is_file() and p.suffix in (".py", ".toml", ".json", ".csv")]
-    return sorted(found)
-
-
-def index_format() -> dict:
-    """What format.json records: a fingerprint of everything that decides how files become
-    index entries, the version of the stored report layout and the Whoosh version."""
-    digest = hashlib.sha256(f"whoosh {whoosh.versionstring()}".encode())
-    package = Path(__file__).resolve().parents[1]
-    for path in _format_sources():
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return {"fingerprint": digest.hexdigest()[:16], "report_format": REPORT_FORMAT,
-            "whoosh": whoosh.versionstring()}
-
-
-def rebuild_reason(old: dict, new: dict) -> str | None:
-    """Why an index written with format `old` must be rebuilt from scratch, or None."""
-    if old.get("report_format") != new["report_format"]:
-        return (f"the index stores reports in format {old.get('report_format')}; "
-                f"this version writes format {new['report_format']}")
-    if old.get("whoosh") != new["whoosh"]:
-        return f"Whoosh changed from {old.get('whoosh')} to {new['whoosh']}"
-    if old.get("fingerprint") != new["fingerprint"]:
-        return "the parser or analyzer changed since the last build"
-    return None
-
-
-def collect_files(paths: list[str], summary: BuildSummary,
-                  max_bytes: int = MAX_FILE_MB * 2**20) -> list[str]:
-    """Every supported file under the paths, sorted; the rest reported in the summary."""
-    found = sources.collect(paths, max_bytes)
-    summary.skipped.extend(found.skipped)
-    summary.ignored.extend(found.ignored)
-    return sorted(found.files)
+from indexer.index.spelling import next_vocabulary, report_word_counts
+from indexer.index.summary import BuildSummary
 
 
 def _unique_id(report_id: str, taken) -> str:
@@ -228,7 +151,8 @@ def _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt, summa
             if _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary):
                 accepted.append(data)
         added = _add_reports(writer, building, accepted, workers, progress)
-        _finish(building, old_gen, _vocabulary(old_gen, removed, added, reports), reports,
+        _finish(building, old_gen,
+                next_vocabulary(_old_vocabulary(old_gen), added, removed, reports), reports,
                 {"manifest.json": manifest, NOT_REPORTS: not_reports, "format.json": fmt})
         published = store.publish(index_dir, building)
     except OSError as exc:
@@ -289,7 +213,7 @@ def _add_reports(writer, building: Path, accepted: list[dict], workers: int,
             print(f"writing {len(accepted)} reports as {min(workers, len(accepted))} segments "
                   "in parallel", file=sys.stderr, flush=True)
         written, counts = segments.write_segments(
-            str(building / "whoosh"), accepted, workers, _documents_of, _word_counts,
+            str(building / "whoosh"), accepted, workers, _documents_of, report_word_counts,
             initializer=die_with_parent, initargs=(os.getpid(),), written=mapped.write_new)
         segments.commit_with(writer, written)
         return sum(counts, Counter())
@@ -297,7 +221,7 @@ def _add_reports(writer, building: Path, accepted: list[dict], workers: int,
         for doc in _documents_of(data):
             writer.add_document(**doc)
     writer.commit()
-    return _word_counts(accepted)
+    return report_word_counts(accepted)
 
 
 def _documents_of(data: dict):
@@ -305,24 +229,9 @@ def _documents_of(data: dict):
     return _chunk_documents(Report.from_dict(data))
 
 
-def _vocabulary(old_gen, removed: list, added: Counter, reports) -> dict:
-    """The new generation's vocabulary: the old one updated with the passages removed and
-    added (time proportional to the change), or counted afresh for a new index."""
-    old = store.read_json(old_gen / "vocabulary.json", None) if old_gen else None
-    if old_gen is None:
-        return update_vocabulary({}, added)
-    if old is None:  # an index from before vocabularies were stored
-        return build_vocabulary(_texts(reports.values()))
-    return update_vocabulary(old, added, _word_counts(r for r in removed if r))
-
-
-def _word_counts(reports) -> Counter:
-    """Word counts of the reports' passages (a module function: workers import it)."""
-    return word_counts(_texts(reports))
-
-
-def _texts(reports):
-    return (p["text"] for r in reports for s in r["sections"] for p in s["passages"])
+def _old_vocabulary(old_gen: Path | None) -> dict | None:
+    """The previous generation's vocabulary ({} for a new index; None: not stored)."""
+    return store.read_json(old_gen / "vocabulary.json", None) if old_gen else {}
 
 
 def _forget(path: str, old_manifest: dict, reports, writer) -> dict | None:

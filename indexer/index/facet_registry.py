@@ -133,7 +133,6 @@ FACETS: tuple[Facet, ...] = (
           label=lambda v, known: taxonomy.PART_LABELS.get(v, str(v)), per_report=False),
 )
 BY_NAME = {f.name: f for f in FACETS}
-BY_PARAM = {f.param: f for f in FACETS}
 
 
 def by_query_name(name: str) -> Facet | None:

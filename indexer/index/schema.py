@@ -9,8 +9,6 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from indexer.index.analysis import make_analyzer, make_exact_analyzer
 from indexer.index.facet_registry import FACETS
 
-MAX_HIGHLIGHT_CHARS = 1_000_000  # Whoosh stops highlighting at 32,768 chars by default
-
 
 def make_schema() -> Schema:
     analyzer, exact = make_analyzer(), make_exact_analyzer()

@@ -44,6 +44,24 @@ def update_vocabulary(vocabulary: dict[str, int], added: Counter,
     return {word: counts[word] for word in sorted(counts) if counts[word] > 0}
 
 
+def next_vocabulary(old: dict | None, added: Counter, removed, reports: dict) -> dict:
+    """A new generation's vocabulary: the old one (None: an index from before vocabularies
+    were stored) updated with the passages of the reports removed and added, in time
+    proportional to the change; counted afresh from every report when there is none."""
+    if old is None:
+        return build_vocabulary(_texts(reports.values()))
+    return update_vocabulary(old, added, report_word_counts(r for r in removed if r))
+
+
+def report_word_counts(reports) -> Counter:
+    """Word counts of the passages of stored report dicts."""
+    return word_counts(_texts(reports))
+
+
+def _texts(reports):
+    return (p["text"] for r in reports for s in r["sections"] for p in s["passages"])
+
+
 class Speller:
     def __init__(self, vocabulary: dict[str, int]):
         self.vocabulary = vocabulary

@@ -23,7 +23,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from indexer.errors import BuildRefused, IndexMissing, OfstedSearchError
+from indexer.errors import BuildRefused, IndexMissing
 
 CURRENT = "current"
 GEN_PREFIX = "gen-"

@@ -18,19 +18,20 @@ from whoosh import query as wq
 
 from indexer.errors import BadRequest, IndexEmpty, OfstedSearchError
 from indexer.index.facet_registry import BY_NAME, FACETS
-from indexer.domain.inspection_types import label_for
-from indexer.models import FacetValue, Hit, PassageHit, SearchRequest, SearchResults, dated
+from indexer.index.facet_table import FacetTable, combine
+from indexer.models import FacetValue, Hit, SearchRequest, SearchResults
 from indexer.search import evaluator
 from indexer.search.facet_counts import Selection
-from indexer.search.relax import fallback_parts, find_authority, most_words
-from indexer.search.query_cost import Deadline, bound
-from indexer.index.facet_table import FacetTable, combine
-from indexer.search.whoosh_fallback import has_require, log_fast_path_failure, whoosh_failures
 from indexer.search.generations import Generation, Reader
-from indexer.search.links import paginated, report_path
-from indexer.search.query_checks import nearest
+from indexer.search.normalise import authority_read, normalised, selected_filters
 from indexer.search.plan_cache import planned
+from indexer.search.hits import HitMaker
+from indexer.search.query_checks import check_typed_values
+from indexer.search.query_cost import Deadline, bound
 from indexer.search.querying import QueryPlan
+from indexer.search.relax import fallback_parts, most_words
+from indexer.search.scored import best
+from indexer.search.whoosh_fallback import has_require, log_fast_path_failure, whoosh_failures
 
 EMPTY_MESSAGE = ("the index is empty: add reports with "
                  "`python -m indexer build PATH ...` (see the README)")
@@ -47,7 +48,10 @@ class Matches:
     table: FacetTable
     reports: dict[str, dict]  # report_id -> stored report
     generation: str  # name of the generation directory (changes with every build)
-    match: str = "all"  # "all": passages with every word; "most": most of them (dead_ends)
+    match: str = "all"  # "all": passages with every word; "most": most of them (relax)
+    coverage: np.ndarray | None = None  # "most": the words each of selection.ids has
+    request: SearchRequest | None = None  # the request as searched (normalised)
+    authority_words: dict | None = None  # an authority's name read among the words
 
     @cached_property
     def positions(self) -> np.ndarray:
@@ -80,45 +84,42 @@ class Answer:
         self.searcher = reader.searcher
         self.postings = reader.postings if fast_path else None  # None: Whoosh answers
         self.table = generation.table
-        self.scores: np.ndarray | None = None  # "most words": every passage's score
-        self.coverage: np.ndarray | None = None  # words each passage has ("most words" mode)
-        self.query = request.query  # as typed (the request's may lose an authority's name)
-        self._places: dict[str, dict] = {}  # report_id -> _places() of the hits' reports
-        self.authority_words: dict | None = None
+        self.ranking = generation.ranking
         self.snippets = True  # False: hits without highlighted snippets (exports)
 
     def matches(self) -> Matches:
-        """Every passage the request matches, as a mask over index documents."""
+        """Every passage the request matches, as a mask over index documents. The request
+        is normalised into a new one (indexer.search.normalise); the caller's is unchanged."""
         if self.g.empty:
             raise IndexEmpty(EMPTY_MESSAGE)
-        selected = self._validated_filters()
-        typed = self.request, {name: list(values) for name, values in selected.items()}
-        self._read_authority_words(selected)
-        found = self._match(selected)
-        if self.authority_words and not found.selection.total:  # nothing: the words as typed
-            (self.request, selected), self.authority_words = typed, None
-            self.scores = self.coverage = None
-            found = self._match(selected)
-        return found
+        request = normalised(self.request, self.g.known, self.table.columns["year"].values)
+        read = authority_read(request, self.g.authority_labels)
+        if read is not None:
+            found = self._match(*read)
+            if found.selection.total:
+                return found
+        return self._match(request, None)  # no authority named, or nothing: words as typed
 
-    def _match(self, selected: dict) -> Matches:
-        """Matches of the request's words under the selected filters (most words if none
-        has them all)."""
-        plan = planned(self.g, self.request.query, self.request.expand)
-        self._check_query_values(plan.query)
+    def _match(self, request: SearchRequest, authority_words: dict | None) -> Matches:
+        """Matches of the request's words under its filters (most words if none has them
+        all)."""
+        selected = selected_filters(request)
+        plan = planned(self.g, request.query, request.expand)
+        check_typed_values(plan.query, self.g.known)
         query = bound(plan.query, self.searcher.reader(), self.deadline)
         plan = dataclasses.replace(plan, query=query)
         ids, scores = self._matching(plan.query)
         selection = Selection(self.g.cells, ids, selected, self._hidden(plan, selected))
-        match = "all"
+        match, coverage = "all", None
         if not selection.total and not isinstance(plan.query, wq.Every):
-            most = self._most_words(self._filtered(self.table.live, plan, selected))
+            most = self._most_words(request, self._filtered(self.table.live, plan, selected))
             if most is not None:
-                ids = np.flatnonzero(most)
+                mask, every_score, every_coverage = most
+                ids = np.flatnonzero(mask)
                 selection = Selection(self.g.cells, ids, selected, self._hidden(plan, selected))
-                scores, match = self.scores[ids], "most"
+                scores, coverage, match = every_score[ids], every_coverage[ids], "most"
         return Matches(plan, selected, selection, scores, self.table, self.g.reports,
-                       self.g.path.name, match)
+                       self.g.path.name, match, coverage, request, authority_words)
 
     @staticmethod
     def _hidden(plan: QueryPlan, selected: dict) -> dict[str, list]:
@@ -139,33 +140,21 @@ class Answer:
         return combine([self.table.mask_for(name, values)
                         for name, values in selected.items()], base)
 
-    def _read_authority_words(self, selected: dict) -> None:
-        """An authority's name among the words becomes an authority filter (dead_ends)."""
-        if selected["authority"] or not self.request.query:
-            return
-        found = find_authority(self.request.query, self.g.authority_labels)
-        if found is None:
-            return
-        selected["authority"] = [found.key]
-        self.request = dataclasses.replace(
-            self.request, query=found.rest,
-            filters={**self.request.filters, "authority": [found.key]})
-        self.authority_words = found.to_dict(self.g.authority_labels[found.key])
-
-    def _most_words(self, allowed: np.ndarray) -> np.ndarray | None:
-        """The passages with most of the words, when none has them all (dead_ends)."""
-        found = fallback_parts(self.request.query, self._plan_alone)
+    def _most_words(self, request: SearchRequest, allowed: np.ndarray):
+        """(mask, every passage's score, words each has) of the passages with most of the
+        words, when none has them all (indexer.search.relax); None when there are none."""
+        found = fallback_parts(request.query, lambda word: self._plan_alone(word, request))
         if found is None:
             return None
         parts, required = found
         for query in required:  # filters typed in the query stay filters
             allowed = allowed & self._evaluate(query)[0]
-        mask, self.scores, self.coverage = most_words(self._evaluate, parts, allowed)
-        return mask if mask.any() else None
+        mask, scores, coverage = most_words(self._evaluate, parts, allowed)
+        return (mask, scores, coverage) if mask.any() else None
 
-    def _plan_alone(self, word: str) -> wq.Query | None:
+    def _plan_alone(self, word: str, request: SearchRequest) -> wq.Query | None:
         try:
-            query = planned(self.g, word, self.request.expand).query
+            query = planned(self.g, word, request.expand).query
         except BadRequest:  # a stop word alone
             return None
         return bound(query, self.searcher.reader(), self.deadline)
@@ -184,56 +173,16 @@ class Answer:
     def run(self) -> SearchResults:
         found = self.matches()
         plan, selected, selection = found.plan, found.selected, found.selection
-        total = selection.total
-        pages = max(1, math.ceil(total / self.request.per_page))
-        if self.request.page > pages:
-            raise BadRequest(f"page {self.request.page} is beyond the last page ({pages})")
+        total, r = selection.total, found.request
+        pages = max(1, math.ceil(total / r.per_page))
+        if r.page > pages:
+            raise BadRequest(f"page {r.page} is beyond the last page ({pages})")
         facets = {name: self._facet(name, selected[name], selection) for name in selected}
         return SearchResults(
-            query=self.query, total=total, reports=selection.reports(),
-            page=self.request.page, per_page=self.request.per_page,
-            hits=self._hits(plan, found), facets=facets,
+            query=self.request.query, total=total, reports=selection.reports(),
+            page=r.page, per_page=r.per_page, hits=self._hits(plan, found), facets=facets,
             suggestion=self._suggestion(plan, total), expansions=list(plan.expansions),
-            match=found.match, authority_in_query=self.authority_words)
-
-    def _validated_filters(self) -> dict[str, list]:
-        """Every facet's selected values, each checked against the facet's vocabulary
-        (indexer.index.facet_registry); all problems in one BadRequest."""
-        self.request.filters = {name: [BY_NAME[name].canonical_value(v) for v in values]
-                                for name, values in self.request.filters.items()}
-        errors = [problem for name, values in self.request.filters.items()
-                  for value in values
-                  for problem in [BY_NAME[name].problem(value, self.g.known)] if problem]
-        if errors:
-            raise BadRequest("; ".join(errors))
-        if self.request.year_ranges:
-            self.request.filters["year"] = self._years_in_ranges()
-        return {f.name: self.request.selected(f.name) for f in FACETS}
-
-    def _years_in_ranges(self) -> list[int]:
-        """The selected years plus every year of the index inside a selected range (the
-        range's first year when none is: a selected year that counts 0)."""
-        years = self.request.selected("year")
-        ranges = self.request.year_ranges
-        inside = [y for y in sorted(self.table.columns["year"].values)
-                  if any(lo <= y <= hi for lo, hi in ranges)]
-        return list(dict.fromkeys(years + (inside or [ranges[0][0]])))
-
-    def _check_query_values(self, q) -> None:
-        """Facet values typed in the query (`authority:derbyshir`) must be in the facet's
-        vocabulary, as selected filters must; the nearest known values are suggested."""
-        problems = []
-        for leaf in _leaves(q):
-            facet = BY_NAME.get(getattr(leaf, "fieldname", None))
-            if not isinstance(leaf, wq.Term) or facet is None or facet.vocabulary is None:
-                continue
-            if facet.problem(leaf.text, self.g.known) is None:
-                continue
-            near = nearest(leaf.text, [str(v) for v in facet.vocabulary(self.g.known)])
-            hint = f" (did you mean {' or '.join(near)}?)" if near else ""
-            problems.append(f"unknown {facet.title.lower()} {leaf.text[:60]!r}{hint}")
-        if problems:
-            raise BadRequest("; ".join(dict.fromkeys(problems)))
+            match=found.match, authority_in_query=found.authority_words)
 
     def _matching(self, q) -> tuple[np.ndarray, np.ndarray | None]:
         """(ascending docnums of the matches, the score of each) from the fast path; any
@@ -271,79 +220,52 @@ class Answer:
         return sorted(rows, key=lambda f: (-f.count, f.label.lower()))
 
     def _ranked_docnums(self, plan: QueryPlan, found: Matches) -> list[tuple[int, float]]:
-        r = self.request
-        wanted = r.page * r.per_page
-        final = found.final_ids
+        """The best page * per_page final matches, best first. By relevance: the matcher's
+        scores (the fast path's, the "most words" ones or Whoosh's), then the ranking's one
+        re-scoring step (Ranking.final), then "most words" first when that is the match."""
+        r = found.request
+        wanted, final = r.page * r.per_page, found.final_ids
         if not final.size:
             return []
-        if r.sort == "relevance" and self.coverage is not None:  # most words first
-            key = self.scores + self.coverage * (float(self.scores.max()) + 1.0)
-            return [(d, float(self.scores[d])) for d, _ in evaluator.top(key, final, wanted)]
-        if r.sort == "relevance" and found.scores is not None \
-                and not isinstance(plan.query, wq.Every):
-            return evaluator.best(final, found.scores[found.positions], wanted)
-        if r.sort == "relevance" and not isinstance(plan.query, wq.Every):
-            allowed = set(final.tolist())
-            with whoosh_failures(plan.query):
-                results = self.searcher.search(plan.query, filter=allowed, limit=wanted,
-                                               optimize=not has_require(plan.query))
-                return [(hit.docnum, float(hit.score)) for hit in results]
-        dates = self.g.dates[final]
-        # newest (or oldest) report first; inside a report, passages in document order
-        return [(d, 0.0) for d, _ in
-                evaluator.best(final, -dates if r.sort == "oldest" else dates, wanted)]
+        if r.sort != "relevance" or isinstance(plan.query, wq.Every):
+            dates = self.g.dates[final]
+            # newest (or oldest) report first; inside a report, passages in document order
+            return [(d, 0.0) for d, _ in
+                    best(final, -dates if r.sort == "oldest" else dates, wanted)]
+        if found.scores is not None:
+            scores = found.scores[found.positions]
+        elif self.ranking.rescores:  # Whoosh's scores of every final match, to re-score
+            scores = self._whoosh_scores(plan.query, final)
+        else:  # Whoosh's collector ranks: its own top `wanted` are the answer
+            return self._whoosh_ranked(plan.query, final, wanted)
+        scores = self.ranking.final(final, scores, self.table)
+        if found.coverage is None:
+            return best(final, scores, wanted)
+        key = scores + found.coverage[found.positions] * (float(scores.max()) + 1.0)
+        return [(d, float(scores[np.searchsorted(final, d)]))
+                for d, _ in best(final, key, wanted)]
+
+    def _whoosh_ranked(self, q, final: np.ndarray, limit: int | None) -> list[tuple[int, float]]:
+        """Whoosh's best `limit` (None: all) of the final matches, best first."""
+        with whoosh_failures(q):
+            results = self.searcher.search(q, filter=set(final.tolist()), limit=limit,
+                                           optimize=not has_require(q))
+            return [(hit.docnum, float(hit.score)) for hit in results]
+
+    def _whoosh_scores(self, q, final: np.ndarray) -> np.ndarray:
+        """Whoosh's score of each final match (final: ascending docnums)."""
+        scores = np.zeros(final.size)
+        for docnum, score in self._whoosh_ranked(q, final, None):
+            scores[np.searchsorted(final, docnum)] = score
+        return scores
 
     def _hits(self, plan: QueryPlan, found: Matches) -> list[Hit]:
-        r = self.request
+        r = found.request
         ranked = self._ranked_docnums(plan, found)[(r.page - 1) * r.per_page:]
-        return [self._hit(docnum, score, plan) for docnum, score in ranked]
-
-    def _hit(self, docnum: int, score: float, plan: QueryPlan) -> Hit:
-        fields = self.searcher.stored_fields(docnum)
-        report = self.g.reports.get(fields["report_id"], {})
-        if fields["report_id"] not in self._places:  # a long report: once per request
-            self._places[fields["report_id"]] = _places(report)
-        paged, places = paginated(report), self._places[fields["report_id"]]
-        passages = [PassageHit(pid, report_path(fields["report_id"], pid, self.request.query,
-                                                paged),
-                               fields["text"], self._snippet(plan, fields["text"]),
-                               places.get(pid, ([], None))[1])
-                    for pid in fields["passage_ids"]]
-        return Hit(
-            report_id=fields["report_id"], title=fields["title"],
-            authority=report.get("authority_name") or fields["authority_label"],
-            year=fields["year"],
-            inspection_type=fields["inspection_type"],
-            inspection_type_label=label_for(fields["inspection_type"]) or fields["inspection_type"],
-            date=dated(report).iso,
-            section=fields["section"], heading=fields["heading"], score=round(score, 4),
-            source=fields["source"], passages=passages,
-            authority_key=report.get("authority_key", ""), region=report.get("region"),
-            la_urn=report.get("la_urn"), inspection_start=report.get("inspection_start"),
-            inspection_end=report.get("inspection_end"), published=report.get("published"),
-            date_kind=dated(report).kind,
-            original_url=report.get("original_url"),
-            heading_path=places.get(fields["passage_ids"][0], ([], None))[0],
-            facets={f.name: fields.get(f.field) for f in FACETS})
-
-    def _snippet(self, plan: QueryPlan, text: str) -> str:
-        return plan.highlighter.snippet(text) if self.snippets else ""
+        maker = HitMaker(self.g, self.searcher, self.snippets)
+        return [maker.hit(docnum, score, plan, r.query) for docnum, score in ranked]
 
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:
         if not plan.text_query or (total >= 5 and not plan.corrected):
             return None
         return self.g.speller.suggest(plan.text_query)
-
-
-def _leaves(q):
-    children = list(q.children())
-    if not children:
-        yield q
-    for child in children:
-        yield from _leaves(child)
-
-
-def _places(report: dict) -> dict[str, tuple[list, int | None]]:
-    """passage_id -> (heading path, PDF page) of every passage of a stored report."""
-    return {p["passage_id"]: (s.get("path") or [], p.get("page"))
-            for s in report.get("sections") or [] for p in s["passages"]}

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
-from indexer.search.scored import Found, best, folded, top, union  # noqa: F401 (top, best: API)
+from indexer.search.scored import Found, folded, union
 from indexer.index.postings import LENGTH_OF_BYTE, POSITION_BITS, Postings, Unsupported
 
 SPARSE_SHARE = 8  # an OR of sparse parts stays sparse below size / SPARSE_SHARE postings

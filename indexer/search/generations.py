@@ -26,7 +26,8 @@ from indexer.search import highlight, evaluator
 from indexer.search.facet_counts import Cells
 from indexer.index.facet_table import FacetTable
 from indexer.index.postings import Postings, TermCache
-from indexer.search.querying import EXACT_FIELDS, SEARCH_FIELDS, make_weighting
+from indexer.search.querying import EXACT_FIELDS, SEARCH_FIELDS
+from indexer.search.ranking import RANKING, Ranking, make_weighting
 from indexer.index.spelling import Speller
 from indexer.search.vocabulary import default_vocabulary
 
@@ -36,8 +37,9 @@ OPEN_ATTEMPTS = 5  # times a request re-reads `current` when a build pruned what
 class Served:
     """The generation served from one index directory, leased to requests."""
 
-    def __init__(self, index_dir: str):
+    def __init__(self, index_dir: str, ranking: Ranking = RANKING):
         self.index_dir = index_dir
+        self.ranking = ranking
         self._lock = threading.Lock()  # guards the swap and the lease counts only
         self._generation: Generation | None = None
 
@@ -63,7 +65,7 @@ class Served:
                 path = store.current_generation(self.index_dir)
                 if self._generation is not None and self._generation.path == path:
                     return self._generation
-                fresh = Generation(path)
+                fresh = Generation(path, self.ranking)
             except IndexOutdated:
                 raise
             except (OSError, EmptyIndexError, IndexMissing):  # pruned after `current` named it
@@ -84,8 +86,9 @@ class Generation:
     seek and read shared file handles), so each request checks one out of a pool; the
     numpy term cache and the facet table are shared by all of them."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, ranking: Ranking = RANKING):
         self.path = path
+        self.ranking = ranking  # the weights of every search of this generation
         # no mmap: Whoosh would copy each file of a compound segment out of the mapping into
         # a private BytesIO in every searcher (hundreds of MB a worker at 100,000 passages);
         # read through the file handle instead, the pages stay shared in the OS page cache
@@ -97,7 +100,7 @@ class Generation:
             self.ix.close()
             raise
         self.cache = TermCache()
-        self.searcher = self.ix.searcher(weighting=make_weighting())
+        self.searcher = self.ix.searcher(weighting=make_weighting(ranking))
         self.mapped = self._mapped()  # segment id -> its memory-mapped postings
         # None: Whoosh alone (a weighting the numpy path does not reproduce)
         self.postings = Postings.open(self.searcher, self.cache, self.mapped)
@@ -162,7 +165,7 @@ class Generation:
             reader = self._free.pop() if self._free else None
         if reader is None:
             try:
-                searcher = self.ix.searcher(weighting=make_weighting())
+                searcher = self.ix.searcher(weighting=make_weighting(self.ranking))
             except (OSError, EmptyIndexError) as exc:  # a build pruned this generation
                 raise Vanished(str(exc)) from exc
             postings = None if self.postings is None else Postings.open(

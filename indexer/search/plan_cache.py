@@ -25,20 +25,21 @@ _lock = threading.Lock()
 
 
 def planned(generation, text: str, expand: bool) -> QueryPlan:
-    """plan_query(text, generation.schema, expand, speller=generation.speller), remembered."""
+    """plan_query(text, generation.schema, expand, speller=generation.speller,
+    ranking=generation.ranking), remembered."""
     memo = _memos.get(generation)
     if memo is None:
         with _lock:
             memo = _memos.get(generation)
             if memo is None:
                 memo = lru_cache(maxsize=PLANS)(partial(_plan, generation.schema,
-                                                        generation.speller))
+                                                        generation.speller, generation.ranking))
                 _memos[generation] = memo
     return memo(text, expand)
 
 
-def _plan(schema, speller, text: str, expand: bool) -> QueryPlan:
-    return plan_query(text, schema, expand, speller=speller)
+def _plan(schema, speller, ranking, text: str, expand: bool) -> QueryPlan:
+    return plan_query(text, schema, expand, speller=speller, ranking=ranking)
 
 
 def remembered(generation) -> int:

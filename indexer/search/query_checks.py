@@ -13,8 +13,10 @@ import difflib
 import math
 import re
 
+from whoosh import query as wq
+
 from indexer.errors import BadRequest
-from indexer.index.facet_registry import FACETS, Known, by_query_name
+from indexer.index.facet_registry import BY_NAME, FACETS, Known, by_query_name
 
 TEXT_FIELDS = ("text", "heading", "title")
 # Field names a user may type -> the index field (facet aliases included).
@@ -106,3 +108,28 @@ def check_query(text: str) -> None:
     problems += boost_problems(text)
     if problems:
         raise BadRequest("; ".join(dict.fromkeys(problems)))
+
+
+def check_typed_values(q, known) -> None:
+    """Facet values typed in the query (`authority:derbyshir`) must be in the facet's
+    vocabulary, as selected filters must; the nearest known values are suggested."""
+    problems = []
+    for leaf in _leaves(q):
+        facet = BY_NAME.get(getattr(leaf, "fieldname", None))
+        if not isinstance(leaf, wq.Term) or facet is None or facet.vocabulary is None:
+            continue
+        if facet.problem(leaf.text, known) is None:
+            continue
+        near = nearest(leaf.text, [str(v) for v in facet.vocabulary(known)])
+        hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+        problems.append(f"unknown {facet.title.lower()} {leaf.text[:60]!r}{hint}")
+    if problems:
+        raise BadRequest("; ".join(dict.fromkeys(problems)))
+
+
+def _leaves(q):
+    children = list(q.children())
+    if not children:
+        yield q
+    for child in children:
+        yield from _leaves(child)

@@ -120,7 +120,7 @@ def _expand(q: MultiTerm, reader, budget: _Budget) -> wq.Query:
 
 
 def _preloaded(words: int, documents: int) -> bool:
-    """Whether Whoosh's Or (query/compound.py, Or._matcher) ORs a constant-score term's
+    """Whether Whoosh's Or (whoosh/query/compound.py, Or._matcher) ORs a constant-score term's
     words with its unscored ArrayUnionMatcher, where every match scores exactly 1 whatever
     the boost: for many words, or for more than two words in a small index. Otherwise it
     builds a tree of scored UnionMatchers (each word's BM25, times the boost). Depends on

@@ -1,30 +1,28 @@
-"""Turn the user's query string into a Whoosh query plus what to highlight, and say how
-to score it.
+"""Turn the user's query string into a Whoosh query plus what to highlight, and say how to
+score it.
 
 Plain words (all required, or any of them with mode="or"), "phrases", AND / OR / NOT,
 parentheses, trailing * and a field per facet of indexer.index.facet_registry (authority:,
 section:, type:, framework:, judgement:, and year: with a year or a range 2015-2018). With
 expand=True, acronyms and long forms from the social-care vocabulary and corrections of
-unknown words are searched too, as weighted OR alternatives, and section names ("what
-needs to improve") become section terms; QueryPlan.expansions lists what was added. Ranking holds every weight; docs/decisions/0009-relevance.md records
-the measurements behind each (a close-together bonus exists but measured no gain: off).
+unknown words are searched too, as weighted OR alternatives, and section names ("what needs
+to improve") become section terms; QueryPlan.expansions lists what was added. The weights
+come from the Ranking value (indexer.search.ranking).
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
 from whoosh.qparser import (AndGroup, FieldAliasPlugin, MultifieldPlugin, OrGroup, QueryParser,
                             QueryParserError)
-from whoosh.scoring import BM25F
 
 from indexer.errors import BadRequest
 from indexer.index.facet_registry import FACETS, by_query_name
 from indexer.search.query_checks import check_query
+from indexer.search.ranking import RANKING, Ranking
 from indexer.search.highlight import Highlighter
-from indexer.domain.authorities import resolve_key
 from indexer.domain.taxonomy import SECTION_LABELS
 from indexer.search.vocabulary import analyse, default_vocabulary
 
@@ -44,25 +42,6 @@ _SPELLABLE = re.compile(r"[A-Za-z]{3,}")
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 
 
-@dataclass(frozen=True)
-class Ranking:
-    """Every weight of relevance ranking in one place; RANKING is what searches use."""
-
-    b: float = 0.75  # BM25 length normalisation
-    k1: float = 0.9  # BM25 term-frequency saturation
-    idf: str = "robertson"  # "robertson" (as Lucene/Anserini) or "whoosh" (Whoosh's default)
-    # the fields searched by default and their weights; the report title is not among them:
-    # copied onto every passage, it would make every passage of a report match its words
-    # (inflating "N passages"); `title:` still searches it
-    field_boosts: dict = field(default_factory=lambda: {"text": 1.0, "heading": 0.3})
-    expansions: tuple = ("vocabulary", "sections", "corrections")  # kinds used when expanding
-    expansion_boost: float = 0.35  # a vocabulary alternative ("CSE" -> "child sexual exploitation")
-    correction_boost: float = 1.0  # the correction of a word the index does not know
-    proximity_slop: int = 5  # words within this many positions count as "close together"
-    proximity_boost: float = 0.0  # weight of the close-together bonus (0 = off: 0009)
-
-
-RANKING = Ranking()
 
 
 @dataclass
@@ -73,29 +52,6 @@ class QueryPlan:
     expansions: list[str] = field(default_factory=list)  # also searched, as written
     asks_for_boilerplate: bool = False
     corrected: bool = False  # an unknown word was searched with its correction
-
-
-def idf(n: int, total: int) -> float:
-    """log(1 + (N - n + 0.5) / (n + 0.5)), the idf of Lucene's and Anserini's BM25, for a
-    word in n of N documents: the one idf of ranking and of "more like this"."""
-    return math.log(1 + (total - n + 0.5) / (n + 0.5))
-
-
-def robertson_idf(searcher, fieldname: str, text) -> float:
-    """idf() as Whoosh's BM25F asks for it. Whoosh's own, log(N / (n + 1)) + 1, flattens
-    the difference between rare and common words."""
-    parent = searcher.get_parent()
-    return idf(parent.doc_frequency(fieldname, text), parent.doc_count_all())
-
-
-def make_weighting(ranking: Ranking = RANKING) -> BM25F:
-    """The scorer every search uses (SearchIndex passes it to its searcher). A plain BM25F
-    object, not a subclass, so indexer.search.evaluator reproduces its scores with numpy; the idf is
-    set on the instance, and Whoosh's searcher (and so indexer.search.evaluator) calls it."""
-    weighting = BM25F(B=ranking.b, K1=ranking.k1)
-    if ranking.idf == "robertson":
-        weighting.idf = robertson_idf
-    return weighting
 
 
 def _slug_value(match: re.Match) -> str:

@@ -106,30 +106,30 @@ def parse_params(params, extra=()) -> SearchRequest:
         errors.append("the query contains a NUL character" if control.group() == "\x00" else
                       f"the query contains a control character (U+{ord(control.group()):04X})")
     query = INVISIBLE_RE.sub("", query)  # bidirectional controls, zero-width characters
-    request = SearchRequest(query=query.strip())
+    filters, ranges = {}, []
     for facet in FACETS:
-        values = _selected(params, facet, errors, request.year_ranges)
+        values = _selected(params, facet, errors, ranges)
         if values:
-            request.filters[facet.name] = values
+            filters[facet.name] = values
     bounds = _year_bounds(params, errors)
     if bounds:
-        request.year_ranges.append(bounds)
+        ranges.append(bounds)
     page, per_page = params.get("page"), params.get("per_page")
-    if page not in (None, ""):
-        request.page = _int(page, "page", errors, 1, MAX_PAGE) or 1
-    if per_page not in (None, ""):
-        request.per_page = _int(per_page, "per_page", errors, 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE
+    page = 1 if page in (None, "") else _int(page, "page", errors, 1, MAX_PAGE) or 1
+    per_page = DEFAULT_PER_PAGE if per_page in (None, "") else (
+        _int(per_page, "per_page", errors, 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE)
     sort = params.get("sort") or "relevance"
     if sort not in SORTS:
         errors.append(f"sort must be one of {', '.join(SORTS)}, not {sort[:40]!r}")
-    request.sort = sort if sort in SORTS else "relevance"
-    expand = (params.get("expand") or "1").strip() or "1"
-    if expand not in ("0", "1"):
-        errors.append(f"expand must be 0 or 1, not {expand[:40]!r}")
-    request.expand = expand != "0"
+    expand_text = (params.get("expand") or "1").strip() or "1"
+    if expand_text not in ("0", "1"):
+        errors.append(f"expand must be 0 or 1, not {expand_text[:40]!r}")
+    expand = expand_text != "0"
     if errors:
         raise BadRequest("; ".join(errors))
-    return request
+    return SearchRequest(query=query.strip(), filters=filters, year_ranges=ranges, page=page,
+                         per_page=per_page, sort=sort if sort in SORTS else "relevance",
+                         expand=expand)
 
 
 class ArgParams:

@@ -18,7 +18,9 @@ from indexer.search.answer import Answer, Matches
 from indexer.search.query_cost import DEADLINE_SECONDS, Deadline
 from indexer.search.generations import OPEN_ATTEMPTS, Generation, Reader, Served, Vanished
 from indexer.search.highlight import Highlighter
+from indexer.search.hits import HitMaker
 from indexer.search.querying import plan_query
+from indexer.search.ranking import RANKING, Ranking
 from indexer.search.similar import more_like, weighted_terms
 
 __all__ = ["SearchIndex", "Matches"]
@@ -30,11 +32,12 @@ class SearchIndex:
     and checks out its own searcher, so no request waits for another's search."""
 
     def __init__(self, index_dir: str | Path, deadline: float | None = DEADLINE_SECONDS,
-                 fast_path: bool = True):
+                 fast_path: bool = True, ranking: Ranking = RANKING):
         self.index_dir = str(index_dir)
         self.deadline = deadline  # seconds one search may take (None: no limit)
         self.fast_path = fast_path  # False: Whoosh's matchers answer (OFSTED_FAST_PATH=0)
-        self._served = Served(self.index_dir)
+        self.ranking = ranking  # every weight of ranking (indexer.search.ranking)
+        self._served = Served(self.index_dir, ranking)
         self._lease = self._served.lease
 
     def generation(self) -> Generation:
@@ -49,9 +52,10 @@ class SearchIndex:
         return path.name, store.reports_file(path).stat().st_mtime
 
     def search(self, request: SearchRequest, snippets: bool = True) -> SearchResults:
-        """Ranked hits for the request. snippets=False leaves every passage's snippet_html
-        empty (exports carry the plain text and need no highlighting, the costliest part
-        of a hit: docs/decisions/0023-exports-without-snippets.md)."""
+        """Ranked hits for the request (never changed: normalising it makes a new one).
+        snippets=False leaves every passage's snippet_html empty (exports carry the plain
+        text and need no highlighting, the costliest part of a hit:
+        docs/decisions/0023-exports-without-snippets.md)."""
         for attempt in range(OPEN_ATTEMPTS):
             try:
                 with self._lease() as generation, generation.checkout() as reader:
@@ -82,11 +86,12 @@ class SearchIndex:
         return data
 
     def similar(self, report_id: str, passage_id: str, limit: int = 5) -> list[Hit]:
-        """'More like this': passages in other reports most like this one (indexer.search.similar)."""
+        """'More like this': passages in other reports most like this one
+        (indexer.search.similar)."""
         with self._lease() as generation, generation.checkout() as reader:
             ranked, plan = more_like(reader.searcher, report_id, passage_id, limit)
-            search = self._search(generation, reader, SearchRequest())
-            return [search._hit(docnum, score, plan) for docnum, score in ranked]
+            maker = HitMaker(generation, reader.searcher)
+            return [maker.hit(docnum, score, plan, "") for docnum, score in ranked]
 
     def matches(self, request: SearchRequest) -> Matches:
         """The mask of every passage the request matches (no ranking, no hits)."""
@@ -96,16 +101,16 @@ class SearchIndex:
     def hits(self, request: SearchRequest, docnums: list[int]) -> list[Hit]:
         """Hits for chosen index documents, highlighted for the request's query."""
         with self._lease() as generation, generation.checkout() as reader:
-            search = self._search(generation, reader, request)
             plan = plan_query(request.query, generation.schema, request.expand,
-                              speller=generation.speller)
-            return [search._hit(int(docnum), 0.0, plan) for docnum in docnums]
+                              speller=generation.speller, ranking=self.ranking)
+            maker = HitMaker(generation, reader.searcher)
+            return [maker.hit(int(docnum), 0.0, plan, request.query) for docnum in docnums]
 
     def highlighter(self, query: str, expand: bool = True) -> Highlighter:
         """What to mark for `query` (report pages mark the words the search matched)."""
         with self._lease() as generation:
-            return plan_query(query, generation.schema, expand,
-                              speller=generation.speller).highlighter
+            return plan_query(query, generation.schema, expand, speller=generation.speller,
+                              ranking=self.ranking).highlighter
 
     def records(self) -> dict[str, dict]:
         """Every stored report by id (sections included; read them, never change them)."""

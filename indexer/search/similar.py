@@ -14,7 +14,8 @@ from indexer.ingest.clean import MAX_PASSAGE_CHARS
 from indexer.index.analysis import make_analyzer
 from indexer.errors import NotFound
 from indexer.search.highlight import Highlighter
-from indexer.search.querying import QueryPlan, idf
+from indexer.search.querying import QueryPlan
+from indexer.search.ranking import idf
 from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT
 
 KEY_TERMS = 12  # words taken from the passage

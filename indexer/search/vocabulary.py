@@ -134,5 +134,5 @@ def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=1)
 def default_vocabulary() -> Vocabulary:
-    """The vocabulary in data/social_care_vocabulary.toml, loaded once per process."""
+    """The vocabulary of VOCABULARY_FILE, loaded once per process."""
     return Vocabulary.load()

@@ -1,16 +1,10 @@
-"""Shared fixtures and helpers for the web UI tests (imported explicitly by
-test_webui.py, test_webui_properties.py and test_browser.py): real indexes built from the
-real seeds and from a small letter whose text contains a <script> tag."""
+"""Helpers of the web tests: a letter whose text holds a <script> tag, and readers of the
+HTML the pages serve (their links, the result count)."""
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-
-import pytest
-
-from indexer.index.build import build
-from webui import create_app
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -43,43 +37,6 @@ Yours sincerely
 Pat Example
 Her Majesty's Inspector
 """
-
-
-def _index(tmp_path_factory, name: str, make_sources) -> str:
-    """Build once per session (the directory is shared by every test module)."""
-    root = tmp_path_factory.getbasetemp() / name
-    index_dir = root / "index"
-    if not (index_dir / "current").exists():
-        sources = make_sources(root)
-        build([str(sources)], str(index_dir), workers=1)
-    return str(index_dir)
-
-
-@pytest.fixture(scope="session")
-def seed_index(tmp_path_factory) -> str:
-    return _index(tmp_path_factory, "webui-seeds", lambda root: SEEDS)
-
-
-def _script_sources(root: Path) -> Path:
-    folder = root / "letters"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "exampleshire-focused-visit.txt").write_text(SCRIPT_LETTER, encoding="utf-8")
-    return folder
-
-
-@pytest.fixture(scope="session")
-def script_index(tmp_path_factory) -> str:
-    return _index(tmp_path_factory, "webui-script", _script_sources)
-
-
-@pytest.fixture(scope="session")
-def app(seed_index):
-    return create_app({"OFSTED_INDEX": seed_index, "TESTING": True})
-
-
-@pytest.fixture(scope="session")
-def client(app):
-    return app.test_client()
 
 
 class Links(HTMLParser):

@@ -1,16 +1,12 @@
 """What every browser test shares: Debian's Chromium (never a downloaded browser), driven by
-Playwright, against the app served from a thread on 127.0.0.1 over the seed index; the
-`browser` marks, the screenshot folder and the module-scoped `server` and `browser` fixtures.
-A test module imports the fixtures it uses from here, as the web tests do from conftest_webui."""
+Playwright (the `browser` fixture of conftest.py), against the app served from a thread on
+127.0.0.1 (Server, the `server` fixture); the `browser` marks and the screenshot folder."""
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
 import pytest
-
-from conftest_webui import seed_index  # noqa: F401
-from webui import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_MARKS = [
@@ -37,19 +33,3 @@ class Server:
     def stop(self):
         self.httpd.shutdown()
         self.thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def server(seed_index):  # noqa: F811 - the fixture imported above
-    running = Server(create_app({"OFSTED_INDEX": seed_index}))
-    yield running.url
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
