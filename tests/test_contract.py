@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from conftest_webui import seed_index  # noqa: F401
 from webui import create_app
 from webui.api_docs import ENDPOINTS
 
@@ -27,8 +26,8 @@ REASONS = re.compile(r"the query |wildcard|is beyond the last page|is after year
 
 
 @pytest.fixture(scope="module")
-def api_schema(seed_index):  # noqa: F811
-    app = create_app({"OFSTED_INDEX": seed_index})
+def api_schema(seed_index):
+    app = create_app({"OFSTED_INDEX": str(seed_index)})
     return schemathesis.openapi.from_wsgi("/api/openapi.json", app)
 
 
