@@ -6,7 +6,10 @@ each endpoint with urllib: ROUNDS requests per query or authority, after one war
 shows what the phrase's figures (given for unquoted words) cost.
 Prints the median and p95 in milliseconds and the ratio of each median to the median of
 /api/search measured in the same run. "authority page, first view" times each authority
-once, before its history is cached (the follow-up matching runs then).
+once, before its history is cached: read from the generation's follow-up store
+(indexer.answers.followup_store, filled by `python -m indexer build`), or computed then
+when the index has none; "history() without the store" times that computation
+in-process for the same authorities, in the same run.
 
     python -m bench.features --index /tmp/corpus-index
     python -m bench.features --index /tmp/scale/ix-100000 --rounds 5
@@ -25,7 +28,7 @@ import logging
 
 from werkzeug.serving import make_server
 
-from indexer.answers.authority_history import by_authority
+from indexer.answers.authority_history import by_authority, history
 from indexer.search.service import SearchIndex
 from webui import create_app
 
@@ -64,6 +67,8 @@ def endpoints(keys: list[str]) -> dict[str, list[str]]:
         "/authorities (HTML)": ["/authorities"],
         "/api/authorities/<key> (cached)": [f"/api/authorities/{k}" for k in keys[:5]],
         "/authorities/<key> (HTML, cached)": [f"/authorities/{k}" for k in keys[:5]],
+        "/api/followups": [f"/api/followups?{x}" for x in q],
+        "/followups (HTML)": [f"/followups?{x}" for x in q],
         "/api/compare": [f"/api/compare?{p}&{x}" for p, x in zip(pairs, q)],
         "/compare (HTML)": [f"/compare?{p}&{x}" for p, x in zip(pairs, q)],
         "/search.atom": [f"/search.atom?{x}" for x in q],
@@ -92,6 +97,12 @@ def main() -> None:
     print(f"index {args.index}: {len(records):,} reports, {passages:,} passages; "
           f"{args.rounds} rounds per URL, HTTP on 127.0.0.1")
     first = [timed(f"{base}/api/authorities/{k}") for k in keys[5:25]]
+    first_html = [timed(f"{base}/authorities/{k}") for k in keys[25:45]]
+    computed = []  # the same first views without the generation's follow-up store
+    for key in keys[5:25]:
+        start = time.perf_counter()
+        history(records, key)
+        computed.append((time.perf_counter() - start) * 1000)
     results, baseline = {}, None
     for name, urls in endpoints(keys).items():
         for url in urls:
@@ -100,6 +111,8 @@ def main() -> None:
         results[name] = samples
         baseline = baseline or statistics.median(samples)
     results["/api/authorities/<key> (first view)"] = first
+    results["/authorities/<key> (HTML, first view)"] = first_html
+    results["history() without the store (first view)"] = computed
     print(f"{'endpoint':<40} {'median ms':>10} {'p95 ms':>8} {'x search':>9}  n")
     for name, samples in results.items():
         median = statistics.median(samples)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from indexer.api import (FACETS, MAX_FILE_MB, PARSE_SECONDS, ArgParams, IndexMissing,
                          OfstedSearchError, SearchIndex, add_source_arguments, build, cmd_fetch,
-                         fetch_from_args, fetch_report, parse_file, parse_params, shown)
+                         fetch_from_args, fetch_report, parse_file, parse_params,
+                         precompute_followups, shown)
 
 DEFAULT_INDEX = os.environ.get("OFSTED_INDEX", "index")
 
@@ -74,10 +75,12 @@ def cmd_build(args) -> int:
     progress = sys.stderr.isatty() and not args.json
     summary = build(args.paths, args.index, workers=args.workers, progress=progress,
                     max_file_mb=args.max_file_mb, parse_seconds=args.parse_seconds)
+    followups = _followups(args.index, summary)
     if args.json:
-        print(json.dumps(asdict(summary), indent=2))
+        print(json.dumps(asdict(summary) | {"followups": followups}, indent=2))
         return summary.exit_code
     _print_build(summary)
+    _print_followups(followups)
     return summary.exit_code
 
 
@@ -88,12 +91,15 @@ def cmd_update(args) -> int:
     fetched = fetch_from_args(args, progress)
     built = build([fetched.out], args.index, workers=args.workers, progress=progress,
                   max_file_mb=args.max_file_mb, parse_seconds=args.parse_seconds)
+    followups = _followups(args.index, built)
     if args.json:
         print(json.dumps({"fetch": {**asdict(fetched), "exit_code": fetched.exit_code},
-                          "build": {**asdict(built), "exit_code": built.exit_code}}, indent=2))
+                          "build": {**asdict(built), "exit_code": built.exit_code},
+                          "followups": followups}, indent=2))
     else:
         fetch_report(fetched, as_json=False)
         _print_build(built)
+        _print_followups(followups)
     return max(fetched.exit_code, built.exit_code)
 
 
@@ -114,6 +120,21 @@ def _print_build(summary) -> None:
         print(f"  no authority record for {unknown['authority']!r} ({shown(unknown['source'])})")
     print(f"{summary.reports} reports, {summary.chunks} passages, {summary.pages} pages "
           f"in {summary.seconds:.1f} s")
+
+
+def _followups(index: str, summary) -> dict | None:
+    """After a build that changed the index: every authority's follow-ups, stored in the
+    new generation (unchanged authorities copied from the previous one)."""
+    changed = summary.added or summary.updated or summary.removed or summary.full_rebuild
+    if not changed or summary.exit_code == 2 or not summary.reports:
+        return None
+    return precompute_followups(index, SearchIndex(index).records())
+
+
+def _print_followups(followups: dict | None) -> None:
+    if followups:
+        print(f"follow-ups: {followups['authorities']} authorities, {followups['computed']} "
+              f"computed, {followups['copied']} unchanged")
 
 
 def cmd_parse(args) -> int:

@@ -14,6 +14,11 @@ from indexer.answers.citations import (bib_comment, bib_entry, citation, citer, 
                                        passage_pages, ris_entry)
 from indexer.answers.compare import MAX_SIDES, compare, sides
 from indexer.answers.feeds import newest, published_ordinal
+from indexer.answers.followup_store import Histories as FollowUpHistories
+from indexer.answers.followup_store import precompute as precompute_followups
+from indexer.answers.tracker import STANDING_LABELS, STANDINGS
+from indexer.answers.tracker import answer as tracker
+from indexer.answers.tracker import summary as tracker_summary
 from indexer.answers.trends import (BY_VALUES, FAMILIES, YEAR_BASES, coverage_sentence,
                                     trend_answer, trends, year_basis_sentence)
 from indexer.domain.authorities import REGIONS
@@ -54,6 +59,8 @@ __all__ = [
     "year_basis_sentence", "compare", "sides", "MAX_SIDES", "summaries",
     "history", "GRADES", "chart_grade", "newest", "published_ordinal", "citation", "citer",
     "bib_entry", "bib_comment", "ris_entry", "original_url", "passage_pages",
+    "FollowUpHistories", "precompute_followups", "tracker", "tracker_summary", "STANDINGS",
+    "STANDING_LABELS",
     # named errors
     "OfstedSearchError", "BadRequest", "NotFound", "IndexMissing", "IndexEmpty", "PageTooCostly",
 ]

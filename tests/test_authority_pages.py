@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from pages import links
-from indexer.answers.authority_history import (MIN_SHARE, MIN_TERMS, Candidate, chart_grade,
-                                        follow_up)
+from indexer.answers.authority_history import chart_grade
+from indexer.answers.followups import MIN_PROBABILITY
 
 FOCUSED = "derbyshire-focused-visit-2018-02-27"
 SIF = "derbyshire-sif-2013-11-19"
@@ -37,19 +37,31 @@ def test_history_follows_recommendations_into_later_inspections(client):
     assert [i["report_id"] for i in inspections] == [AUI, SIF, FOCUSED]
     assert [len(i["recommendations"]) for i in inspections] == [7, 16, 3]
     assert [i["later_inspections"] for i in inspections] == [2, 1, 0]
-    assessments = inspections[0]["recommendations"][3]
-    assert assessments["text"].startswith("Core and initial assessments are too variable")
-    assert [(l["report_id"], l["passage_id"]) for l in assessments["later"]] == [
-        (FOCUSED, "p-53ad3c8730"), (SIF, "p-fe17423852"), (FOCUSED, "p-5c1b04abb5")]
-    scores = [l["score"] for l in assessments["later"]]
-    assert scores == sorted(scores, reverse=True) and min(scores) >= MIN_SHARE
-    assert all("<mark>" in l["snippet_html"] for l in assessments["later"])
+    performance = inspections[0]["recommendations"][5]
+    assert performance["text"].startswith("Whilst satisfactory performance information")
+    best = performance["later"][0]
+    assert (best["report_id"], best["passage_id"], best["status"]) == (
+        SIF, "p-08676ee886", "improved")
+    assert best["status_sentence"].startswith("Performance management and quality assurance "
+                                              "arrangements are well established")
+    assert f"<mark>{best['status_sentence']}</mark>" in best["snippet_html"]
+    exploitation = inspections[1]["recommendations"][12]
+    assert exploitation["addressee"] == "lscb" and exploitation["status"] == "mixed"
+    assert [(l["report_id"], l["passage_id"], l["status"]) for l in exploitation["later"]] == [
+        (FOCUSED, "p-aeb7221a4b", "mixed")]
     thresholds = inspections[0]["recommendations"][0]
-    assert thresholds["later"] == []
-    assert all(r["later"] == [] for r in inspections[2]["recommendations"])
+    assert thresholds["later"] == [] and thresholds["status"] == "not_mentioned"
+    assert all(r["later"] == [] and r["status"] is None
+               for r in inspections[2]["recommendations"])
     for inspection in inspections:  # a follow-up always comes from a later inspection
         for rec in inspection["recommendations"]:
+            scores = [l["score"] for l in rec["later"]]
+            assert scores == sorted(scores, reverse=True)
+            assert all(s >= MIN_PROBABILITY for s in scores) and len(scores) <= 3
             assert all(l["date"] > inspection["date"] for l in rec["later"])
+    assert [r["passage_id"] for r in data["open"]].count(thresholds["passage_id"]) == 1
+    assert {r["status"] for r in data["open"]} <= {"still_a_concern", "not_mentioned"}
+    assert performance["passage_id"] not in [r["passage_id"] for r in data["open"]]
 
 
 def test_history_page_shows_follow_ups_or_says_none_were_found(client):
@@ -60,20 +72,13 @@ def test_history_page_shows_follow_ups_or_says_none_were_found(client):
     assert html.count("What later inspections said") == 23  # none for the last inspection
     missing = sum(1 for r in followed if not r["later"])
     assert 0 < missing < 23
-    assert html.count("Not found in a later inspection in this index.") == missing
+    assert html.count("Not mentioned in a later inspection in this index.") == missing
+    shown = sum(len(r["later"]) for r in followed)
+    assert html.count('class="badge badge-') == shown + missing + len(data["open"])
+    assert html.count('class="open-recommendation"') == len(data["open"]) > 0
+    assert html.count("For: LSCB") == 7 and "For: Local authority" in html
     assert html.count("<svg") == 2 and html.count("<circle") == 2  # wide and narrow: only 2013 is graded
     assert re.search(r'<text [^>]*>Good</text>', html)
-
-
-def test_follow_up_needs_enough_shared_weight_and_terms():
-    def cand(words):
-        return Candidate({"report_id": "r", "title": "t", "inspection_start": "2020-01-01"},
-                         "findings", "Findings", "p-1", " ".join(words), set(words))
-    weighted = [(3.0, "audit"), (2.0, "qualiti"), (1.0, "plan"), (1.0, "supervis")]
-    assert follow_up(weighted, [cand(["audit", "qualiti"])]) == []  # two terms only
-    [row] = follow_up(weighted, [cand(["audit", "qualiti", "plan"]), cand(["plan", "x"])])
-    assert row["score"] == round(6 / 7, 3) and MIN_TERMS == 3
-    assert follow_up(weighted, [cand(["plan", "supervis", "x"])]) == []  # 2/7 of the weight
 
 
 def test_grades_on_the_chart_scale():

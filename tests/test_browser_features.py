@@ -137,6 +137,37 @@ def test_authority_page_on_a_phone_without_javascript(browser, server):
     context.close()
 
 
+def test_follow_up_badges_and_open_recommendations(browser, server):
+    context, page = open_page(browser)
+    page.goto(server + "/authorities/derbyshire")
+    assert page.locator("#open").inner_text() == "Open recommendations"
+    assert page.locator(".open-recommendation").count() >= 1
+    badge = page.locator(".follow-up .badge").first
+    assert badge.inner_text() in ("Improved", "Still a concern", "Mixed")
+    assert page.locator(".follow-up mark").count() >= 1  # the sentence that says so
+    page.locator(".follow-up").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "authority-follow-ups.png"))
+    assert page.csp_errors == []
+    context.close()
+
+
+def test_tracker_by_keyboard_and_on_a_phone(browser, server):
+    context, page = open_page(browser)
+    page.goto(server + "/followups?q=assessment")
+    assert page.locator("h1").inner_text() == "What became of the recommendations"
+    assert page.locator("#summary").inner_text().startswith("Of 12 recommendations")
+    assert page.locator(".tracked").count() == 12
+    tab_to(page, 'a[href^="/followups.csv"]')
+    page.screenshot(path=str(SHOTS / "followups.png"), full_page=True)
+    assert page.csp_errors == []
+    context.close()
+    context, page = open_page(browser, java_script_enabled=False, **PHONE)
+    page.goto(server + "/followups?q=assessment")
+    assert no_overflow(page)
+    page.screenshot(path=str(SHOTS / "followups-phone.png"))
+    context.close()
+
+
 def test_compare_two_authorities_by_keyboard(browser, server):
     context, page = open_page(browser)
     page.goto(server + "/compare")
@@ -167,7 +198,7 @@ def test_api_page_from_the_header_by_keyboard_and_on_a_phone(browser, server):
     tab_to(page, 'a[href="/api"]')
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/api$"))
-    assert page.locator("section.endpoint").count() == 13
+    assert page.locator("section.endpoint").count() == 15  # with /api/followups and its CSV
     page.screenshot(path=str(SHOTS / "api.png"))
     context.close()
     context, page = open_page(browser, java_script_enabled=False, **PHONE)

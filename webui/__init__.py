@@ -79,7 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["answer_cache"] = AnswerCache(int(app.config["OFSTED_ANSWER_CACHE"]))
 
     from webui import (api_docs, authorities, compare, deadline, errors, exports, feeds,
-                       filters, reports, search, security, trends)
+                       filters, followups, reports, search, security, trends)
 
     security.init_app(app)
     deadline.init_app(app)
@@ -91,6 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(trends.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(authorities.bp)
+    app.register_blueprint(followups.bp)
     app.register_blueprint(compare.bp)
     app.register_blueprint(api_docs.bp)
     return app

@@ -70,8 +70,16 @@ ENDPOINTS = (
     Endpoint("/trends.csv", "The trend table as CSV, with intervals, the year basis, the "
              "coverage sentence and every parameter", SEARCH + ("by", "year_basis"), "text/csv"),
     Endpoint("/api/authorities", "Every authority: reports, latest inspection and judgement", ()),
-    Endpoint("/api/authorities/{key}", "One authority's inspections and recommendations, "
-             "each followed into later inspections", ()),
+    Endpoint("/api/authorities/{key}", "One authority's inspections and recommendations "
+             "(each with its addressee), each followed into later inspections: `later` lists "
+             "up to three passages with `status` (improved, still_a_concern, mixed) and "
+             "`status_sentence`; `open` lists the recommendations whose latest follow-up is "
+             "still a concern or that no later inspection mentions", ()),
+    Endpoint("/api/followups", "The recommendations matching a search across every "
+             "authority, with counts by the status of their latest follow-up per year and "
+             "inspection type, each linked to its follow-up passages, and the coverage",
+             SEARCH),
+    Endpoint("/followups.csv", "The tracked recommendations as CSV", SEARCH, "text/csv"),
     Endpoint("/api/compare", "Per-year and overall shares with intervals, coverage, "
              "inspection types and best passages of authorities or regions" + WHOLE, COMPARE),
     Endpoint("/api/reports/{report_id}", "One report: metadata, sections and passages; "

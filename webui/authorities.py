@@ -5,9 +5,9 @@ followed into later inspections), with JSON twins under `/api/`. The logic is
 indexer.answers.authority_history; this module only presents it."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 
-from indexer.api import GRADES, chart_grade, history, summaries
+from indexer.api import GRADES, FollowUpHistories, chart_grade, summaries
 from webui import get_index
 from webui.charts import grade_chart
 from webui.params import reject_unknown
@@ -16,22 +16,17 @@ bp = Blueprint("authorities", __name__)
 GRADE_LABELS = {"requires improvement to be good": "Requires improvement"}  # fits the axis
 
 
-CACHE_SIZE = 256  # authority histories kept per process (they change only with a build)
-_cache: dict[tuple[str, str], dict] = {}
+def histories() -> FollowUpHistories:
+    """The app's authority histories (stored per index generation, memoised here)."""
+    return current_app.extensions.setdefault("followup_histories", FollowUpHistories())
 
 
 def authority_history(key: str) -> dict:
-    """history() of one authority, computed once per index generation (JSON-ready; never
-    change what it returns)."""
+    """history() of one authority, read from the generation's follow-up store or computed
+    once per index generation (JSON-ready; never change what it returns)."""
     reject_unknown(request.args)
     index = get_index()
-    cache_key = (index.stamp()[0], key)
-    if cache_key not in _cache:
-        if len(_cache) >= CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
-        _cache[cache_key] = history(index.records(), key, index.weighted_terms,
-                                    index.passage_terms)
-    return _cache[cache_key]
+    return histories().get(index.generation_path(), index.records(), key)
 
 
 @bp.get("/authorities")

@@ -2,36 +2,31 @@
 and recommendations, each recommendation followed into the authority's later inspections
 (docs/decisions/0019-authority-follow-up.md).
 
-Follow-up ("What later inspections said"): a recommendation's key terms (weighted as for
-"similar passages", indexer.search.similar) are looked for in every non-boilerplate
-passage of the same authority's later inspections; a passage is a follow-up when the terms
-it shares carry at least MIN_SHARE of the recommendation's weight and number at least
-MIN_TERMS. Up to FOLLOW_UPS are kept, best first, or none ("not found in a later
+Recommendations are those of indexer.domain.recommendations (one per printed item, with
+its addressee); their follow-ups ("What later inspections said") come from
+indexer.answers.followups: up to three passages of the same authority's later
+inspections, best first, each with its status, or none ("not mentioned in a later
 inspection in this index").
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Callable
+from dataclasses import asdict
 
 from indexer.errors import NotFound
+from indexer.answers import followups
+from indexer.answers.followup_status import STATUS_LABELS
 from indexer.domain import authorities as records_data
+from indexer.domain.recommendations import ADDRESSEE_LABELS
 from indexer.domain.recommendations import recommendations as ingest_recommendations
 from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
-from indexer.search.highlight import Highlighter
+from indexer.index.embedding import embed
+from indexer.models import dated
 
-FOLLOW_UPS = 3
-MIN_SHARE = 0.35  # share of the recommendation's key-term weight a follow-up must carry
-MIN_TERMS = 3  # key terms a follow-up must share
+OPEN_STATUSES = ("still_a_concern", "not_mentioned")
 # The four-point scale drawn in the grade chart, best first; older names on the same step.
 GRADES = ("outstanding", "good", "requires improvement to be good", "inadequate")
 GRADE_STEP = {"requires improvement": "requires improvement to be good",
               "adequate": "requires improvement to be good"}
-
-Terms = Callable[[str], list[tuple[float, str]]]  # text -> [(weight, stemmed term)]
-# (report ids, terms) -> {(report_id, passage_id): the terms that passage holds}
-Holds = Callable[[list[str], set[str]], dict[tuple[str, str], set[str]]]
-
 
 def when(report: dict) -> str:
     """The date an inspection is placed at: its first day, else publication, else year."""
@@ -88,86 +83,62 @@ def summaries(reports: dict[str, dict]) -> list[dict]:
     return sorted(rows, key=lambda r: r["name"].lower())
 
 
-@dataclass
-class Candidate:
-    """A passage of a later inspection that a recommendation may be followed up in."""
-
-    report: dict
-    section: str
-    heading: str
-    passage_id: str
-    text: str
-    terms: set[str] = field(default_factory=set)
-
-
-def candidates(report: dict, holds: dict[tuple[str, str], set[str]]) -> list[Candidate]:
-    """Every non-boilerplate passage of a report, with the key terms it holds."""
-    return [Candidate(report, section["key"], section["heading"], passage["passage_id"],
-                      passage["text"], holds.get((report["report_id"], passage["passage_id"]),
-                                                 set()))
-            for section in report.get("sections", []) if section["key"] not in HIDDEN_BY_DEFAULT
-            for passage in section["passages"]]
-
-
-def follow_up(weighted: list[tuple[float, str]], pool: list[Candidate]) -> list[dict]:
-    """Up to FOLLOW_UPS passages of `pool` that follow the recommendation up, best first."""
-    total = sum(w for w, _ in weighted)
-    scored = []
-    for candidate in pool:
-        shared = [(w, t) for w, t in weighted if t in candidate.terms]
-        weight = sum(w for w, _ in shared)
-        if total and len(shared) >= MIN_TERMS and weight / total >= MIN_SHARE:
-            scored.append((weight / total, when(candidate.report), candidate, shared))
-    scored.sort(key=lambda s: (-s[0], s[1]))
-    return [_follow_up_row(share, candidate, shared)
-            for share, _, candidate, shared in scored[:FOLLOW_UPS]]
-
-
-def _follow_up_row(share: float, candidate: Candidate, shared) -> dict:
-    report = candidate.report
-    return {
-        "report_id": report["report_id"], "title": report["title"],
-        "inspection_type_label": report.get("inspection_type_label"), "date": when(report),
-        "section": candidate.section, "section_label": SECTION_LABELS.get(candidate.section,
-                                                                          candidate.section),
-        "heading": candidate.heading, "passage_id": candidate.passage_id,
-        "url": f"/reports/{report['report_id']}#{candidate.passage_id}",
-        "text": candidate.text, "score": round(share, 3),
-        "snippet_html": Highlighter(terms={t for _, t in shared}).snippet(candidate.text),
-    }
-
-
 def recommendations(report: dict) -> list[dict]:
     """The report's recommendations (indexer.domain.recommendations), each with its URL."""
     return [rec | {"url": f"/reports/{report['report_id']}#{rec['passage_id']}"}
             for rec in ingest_recommendations(report)]
 
 
-def history(reports: dict[str, dict], key: str, terms: Terms, holds: Holds) -> dict:
+def history(reports: dict[str, dict], key: str, vectors=embed) -> dict:
     """One authority: its record, its inspections oldest first, each with judgements and
-    recommendations, each recommendation with its follow-ups in later inspections.
-    `terms` weighs a recommendation's key terms; `holds` says which passages hold them
-    (SearchIndex.weighted_terms and SearchIndex.passage_terms)."""
+    recommendations, each recommendation with its follow-ups in later inspections
+    (indexer.answers.followups; `vectors` embeds texts)."""
     items = by_authority(reports).get(key)
     if not items:
         raise NotFound(f"no authority {key[:80]!r} in the index")
     items = [reports[item["report_id"]] for item in items]  # with their sections
     record = _record(key)
     recs = [recommendations(report) for report in items]
-    for rec in (r for group in recs[:-1] for r in group):
-        rec["terms"] = terms(rec["text"])
-    wanted = {t for group in recs[:-1] for r in group for _, t in r["terms"]}
-    held = holds([r["report_id"] for r in items[1:]], wanted) if wanted else {}
-    pools = [[]] + [candidates(report, held) for report in items[1:]]
-    inspections = []
+    pool = followups.Pool.of(items[1:], vectors)
+    earlier = [r for group in recs[:-1] for r in group]
+    found = vectors([r["text"] for r in earlier]) if earlier and pool.rows else None
+    inspections, position = [], 0
     for number, report in enumerate(items):
-        later = [c for pool in pools[number + 1:] for c in pool if when(c.report) > when(report)]
+        after = dated(report).sort_key
         for rec in recs[number]:
-            rec["later"] = follow_up(rec.pop("terms", []), later) if later else []
+            later = found is not None and number < len(items) - 1
+            rec["later"] = followups.follow(rec, found[position], pool, after) if later else []
+            position += later
+        for rec in recs[number]:
+            rec.update(_standing(rec, number < len(items) - 1))
         inspections.append(_inspection(report) | {"date": when(report),
                                                   "recommendations": recs[number],
                                                   "later_inspections": len(items) - number - 1})
     return {"key": key, "name": _name(record, items[-1]), "region": _region(record, items[-1]),
             "la_urn": record.la_urn if record else None,
             "record": asdict(record) if record else None,
-            "reports": len(items), "inspections": inspections}
+            "reports": len(items), "inspections": inspections,
+            "open": open_recommendations(inspections)}
+
+
+def _standing(rec: dict, followed: bool) -> dict:
+    """A recommendation's addressee label and its standing: the status of its latest
+    follow-up (the one from the most recent inspection, best first among equals),
+    `not_mentioned` when a later inspection exists but none speaks to it, None when no
+    later inspection exists yet."""
+    latest = max(rec["later"], key=lambda l: l["date"], default=None)
+    if latest is not None:
+        latest = next(l for l in rec["later"] if l["date"] == latest["date"])
+    status = latest["status"] if latest else ("not_mentioned" if followed else None)
+    return {"addressee_label": ADDRESSEE_LABELS.get(rec["addressee"], rec["addressee"]),
+            "status": status, "status_label": STATUS_LABELS.get(status) if status else None,
+            "latest": latest}
+
+
+def open_recommendations(inspections: list[dict]) -> list[dict]:
+    """Recommendations whose latest follow-up is still a concern or that no later
+    inspection mentions, oldest inspection first."""
+    return [rec | {"report_id": i["report_id"], "date": i["date"],
+                   "inspection_type_label": i["inspection_type_label"]}
+            for i in inspections for rec in i["recommendations"]
+            if rec["status"] in OPEN_STATUSES]

@@ -23,7 +23,7 @@ ADDRESSEE_LABELS = {"local_authority": "Local authority", "lscb": "LSCB",
                     "health": "Health", "trust": "Trust",
                     "area_partnership": "Local area partnership"}
 
-_STANDARD_TEXT = re.compile(
+STANDARD_TEXT = re.compile(
     r"written statement of (?:proposed )?action|@ofsted\.gov\.uk|is the principal authority",
     re.IGNORECASE)
 _LEAD_IN = re.compile(
@@ -56,7 +56,7 @@ def is_recommendation(section: dict, text: str) -> bool:
     if _FINDINGS_HEADING.search(section.get("heading") or ""):
         return False
     plain = _NUMBER.sub("", text.replace("’", "'")).strip()
-    if _STANDARD_TEXT.search(plain) or _LEAD_IN.search(plain):
+    if STANDARD_TEXT.search(plain) or _LEAD_IN.search(plain):
         return False
     if (len(plain.split()) <= 6 and not plain.endswith(".")
             and taxonomy.classify_heading(plain) is not None):

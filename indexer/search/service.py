@@ -98,6 +98,20 @@ class SearchIndex:
         with self._lease() as generation, generation.checkout() as reader:
             return self._search(generation, reader, request).matches()
 
+    def matched_passages(self, request: SearchRequest) -> tuple[Matches, list[tuple[str, str]]]:
+        """What the request matches, and (report_id, passage_id) of every final match
+        (read from the stored chunk ids; no ranking, no highlighting)."""
+        with self._lease() as generation, generation.checkout() as reader:
+            found = self._search(generation, reader, request).matches()
+            stored = reader.searcher.stored_fields
+            keys = [tuple(stored(int(doc))["chunk_id"].split("/", 1))
+                    for doc in found.final_ids.tolist()]
+            return found, keys
+
+    def generation_path(self) -> Path:
+        """The directory of the served generation (answers keep files beside it)."""
+        return store.current_generation(self.index_dir)
+
     def hits(self, request: SearchRequest, docnums: list[int]) -> list[Hit]:
         """Hits for chosen index documents, highlighted for the request's query."""
         with self._lease() as generation, generation.checkout() as reader:

@@ -1,0 +1,199 @@
+"""Follow a recommendation into the same authority's later inspections, by meaning and
+topic (docs/decisions/0036-follow-ups-by-meaning-and-topic.md).
+
+Candidates are the CANDIDATES later passages nearest the recommendation in meaning
+(indexer.index.embedding: cosine of L2-normalised vectors). A candidate is kept only when
+it passes the topic check (it speaks of one of the recommendation's practice topics,
+indexer.domain.topics; rare topics weigh more than common ones) and the addressee check
+(a recommendation to the police or to health services is followed up only by a passage
+that speaks of them). The rest are ranked by a score that adds to the cosine the share of
+the recommendation's topic weight the passage carries and a small bonus for the later
+report's own judgements, areas for improvement and findings; a passage scoring below
+MIN_SCORE is not shown. Up to FOLLOW_UPS are shown, best first, each with its status
+(indexer.answers.followup_status), or none: "not mentioned in a later inspection in this index".
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.index.embedding import embed
+from indexer.domain.recommendations import STANDARD_TEXT
+from indexer.domain.taxonomy import SECTION_LABELS
+from indexer.models import dated
+from indexer.answers.followup_status import CONCERN_SECTIONS, STATUS_LABELS, status
+from indexer.domain.topics import topics
+
+FOLLOW_UPS = 3
+CANDIDATES = 50  # nearest later passages by meaning that are checked and re-ranked
+# The re-ranking: a logistic model over FEATURES, fitted on the development half of
+# bench/data/followup_truth only (python -m bench.followup --train), and the probability
+# a follow-up must reach to be shown (chosen on the same half).
+FEATURES = ("bias", "cosine", "cosine - the best cosine", "1/(1+rank by cosine)",
+            "topic share", "topic jaccard", "topic share of the heading path",
+            "telling-word share", "concern section", "findings section", "summary section",
+            "looks back", "log length")
+WEIGHTS = np.array([-5.191, 2.790, 0.523, 1.371, 1.091, 1.672, -0.755, 4.489, 0.099, -0.017,
+                    -0.082, 0.186, -0.387])
+# a passage that speaks of the earlier inspection ("since the last inspection")
+_LOOKS_BACK = re.compile(r"since the (?:last|previous|\d{4})|(?:last|previous) (?:inspection|"
+                         r"focused visit|jtai|visit)|at the (?:last|previous)|recommendations? "
+                         r"(?:made|from)|remains?|still|has improved|have improved", re.I)
+MIN_PROBABILITY = 0.35
+# words of every recommendation and passage: they carry no weight
+GENERIC_WORDS = frozenset("""
+children child young people person families family ensure ensuring improve improving
+improved improvement improvements quality practice practices action actions priority
+should must need needs needed take taking taken services service local authority
+authorities council social work worker workers their there these those that this with
+which when where while what have been being from into within across about more most
+some other such than them they will would could also well further make made consistent
+consistently effective effectively support supported supporting including include
+includes through ensure timely robust strong good area areas inspection inspectors
+inspected development developing develop developed continue continued level levels
+all""".split())
+_WORD = re.compile(r"[a-z]{4,}")
+SKIPPED_SECTIONS = frozenset({"boilerplate", "context"})
+# a recommendation to these bodies is followed up only by a passage on that topic
+ADDRESSEE_TOPIC = {"police": "police", "health": "health"}
+
+
+@dataclass
+class Pool:
+    """The passages of an authority's inspections that recommendations may be followed
+    up in: (report, section, passage) rows, their vectors and their topics."""
+
+    rows: list[tuple[dict, dict, dict]]
+    vectors: np.ndarray
+    topics: list[frozenset[str]]
+    weights: dict[str, float]  # topic -> weight (rarer in the pool weighs more)
+    words: list[frozenset[str]]  # each passage's telling words (generic words left out)
+    idf: dict[str, float]  # word -> weight (rarer in the pool weighs more)
+    headed: list[frozenset[str]]  # the topics of each passage's heading and heading path
+
+    @classmethod
+    def of(cls, reports: list[dict], vectors=embed) -> "Pool":
+        rows = [(report, section, passage) for report in reports
+                for section in report.get("sections", [])
+                if section["key"] not in SKIPPED_SECTIONS
+                for passage in section["passages"]
+                if not STANDARD_TEXT.search(passage["text"])]
+        found = [topics(passage["text"]) for _, _, passage in rows]
+        words = [telling_words(passage["text"]) for _, _, passage in rows]
+        texts = [passage["text"] for _, _, passage in rows]
+        headed = [heading_topics(section) for _, section, _ in rows]
+        return cls(rows, vectors(texts) if texts else np.zeros((0, 1), np.float32),
+                   found, _rarity(found, len(rows)), words, _rarity(words, len(rows)), headed)
+
+
+def heading_topics(section: dict) -> frozenset[str]:
+    """The topics a section's heading and heading path name ("Care leavers")."""
+    return topics(" / ".join(list(section.get("path") or []) + [section.get("heading") or ""]))
+
+
+def _rarity(sets: list[frozenset[str]], total: int) -> dict[str, float]:
+    counts: dict[str, int] = {}
+    for names in sets:
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+    return {name: math.log(1 + total / count) for name, count in counts.items()}
+
+
+def telling_words(text: str) -> frozenset[str]:
+    """The text's words that can tell one issue from another: four letters or more, not
+    generic (GENERIC_WORDS), cut to their first six letters ("supervision" and
+    "supervised" agree)."""
+    return frozenset(word[:6] for word in _WORD.findall(text.lower().replace("’", "'"))
+                     if word not in GENERIC_WORDS)
+
+
+def _share(wanted: frozenset[str], held: frozenset[str], weights: dict) -> float:
+    """The share of `wanted`'s weight that `held` carries."""
+    total = sum(weights.get(t, 1.0) for t in wanted)
+    return sum(weights.get(t, 1.0) for t in wanted & held) / total if total else 0.0
+
+
+def _passes(rec: dict, wanted: frozenset[str], held: frozenset[str]) -> bool:
+    """The topic check and the addressee check."""
+    if wanted and not wanted & held:
+        return False
+    needed = ADDRESSEE_TOPIC.get(rec.get("addressee", ""))
+    return needed is None or needed in held
+
+
+def features(cosine: float, best: float, rank: int, wanted: frozenset[str],
+             words: frozenset[str], pool: Pool, row: int) -> np.ndarray:
+    """What the re-ranking weighs (FEATURES, in order) for one candidate; `best` is the
+    cosine of the recommendation's nearest later passage."""
+    held, section = pool.topics[row], pool.rows[row][1]["key"]
+    text = pool.rows[row][2]["text"]
+    union = wanted | held
+    return np.array([
+        1.0, cosine, cosine - best, 1.0 / (1 + rank), _share(wanted, held, pool.weights),
+        len(wanted & held) / len(union) if union else 0.0,
+        _share(wanted, pool.headed[row], pool.weights),
+        _share(words, pool.words[row], pool.idf),
+        section in CONCERN_SECTIONS, section in ("findings", "key_findings"),
+        section in ("overview", "strengths", "meets_requirements"),
+        bool(_LOOKS_BACK.search(text)), math.log(1 + len(text) / 500)], dtype=np.float64)
+
+
+def scored(rec: dict, vector: np.ndarray, pool: Pool, after: str) -> list[tuple[float, int, np.ndarray]]:
+    """(probability, row, features) of the CANDIDATES later passages nearest the
+    recommendation in meaning that pass the checks, most likely follow-up first."""
+    if not pool.rows:
+        return []
+    cosines = pool.vectors @ vector
+    wanted = topics(rec["text"]) | heading_topics(rec)
+    words = telling_words(rec["text"])
+    kept, rank, best = [], 0, None
+    for row in np.argsort(-cosines, kind="stable"):
+        if dated(pool.rows[row][0]).sort_key <= after:
+            continue
+        rank += 1
+        best = float(cosines[row]) if best is None else best
+        if rank > CANDIDATES:
+            break
+        if _passes(rec, wanted, pool.topics[row]):
+            found = features(float(cosines[row]), best, rank - 1, wanted, words, pool,
+                             int(row))
+            kept.append((1.0 / (1.0 + math.exp(-float(found @ WEIGHTS))), int(row), found))
+    kept.sort(key=lambda s: -s[0])
+    return kept
+
+
+def follow(rec: dict, vector: np.ndarray, pool: Pool, after: str) -> list[dict]:
+    """Up to FOLLOW_UPS follow-ups of one recommendation, most likely first."""
+    shown = [(p, row) for p, row, _ in scored(rec, vector, pool, after)
+             if p >= MIN_PROBABILITY][:FOLLOW_UPS]
+    return [_row(rec, p, *pool.rows[row]) for p, row in shown]
+
+
+def marked(text: str, sentence: str) -> str:
+    """The passage, escaped, with the sentence that gives the status in <mark>."""
+    at = text.find(sentence) if sentence else -1
+    if at < 0:
+        return html.escape(text)
+    end = at + len(sentence)
+    return (html.escape(text[:at]) + "<mark>" + html.escape(sentence) + "</mark>"
+            + html.escape(text[end:]))
+
+
+def _row(rec: dict, score: float, report: dict, section: dict, passage: dict) -> dict:
+    verdict, sentence = status(rec["text"], passage["text"], section["key"])
+    return {
+        "report_id": report["report_id"], "title": report["title"],
+        "inspection_type": report.get("inspection_type"),
+        "inspection_type_label": report.get("inspection_type_label"),
+        "date": dated(report).text, "section": section["key"],
+        "section_label": SECTION_LABELS.get(section["key"], section["key"]),
+        "heading": section["heading"], "passage_id": passage["passage_id"],
+        "url": f"/reports/{report['report_id']}#{passage['passage_id']}",
+        "text": passage["text"], "score": round(score, 3),
+        "status": verdict, "status_label": STATUS_LABELS[verdict],
+        "status_sentence": sentence, "snippet_html": marked(passage["text"], sentence),
+    }
