@@ -158,7 +158,8 @@ def cmd_search(args) -> int:
     if args.json:
         print(json.dumps(results.to_dict(), indent=2, ensure_ascii=False))
         return 0
-    print(f"{results.total} passages in {results.reports} reports")
+    print(f"{results.total} passage{'' if results.total == 1 else 's'} in "
+          f"{results.reports} report{'' if results.reports == 1 else 's'}")
     for hit in results.hits:
         print(f"- {hit.title} [{hit.section}] {hit.heading}")
         for passage in hit.passages:
