@@ -121,7 +121,10 @@ def parse_params(params, extra=()) -> SearchRequest:
     sort = params.get("sort") or "relevance"
     if sort not in SORTS:
         errors.append(f"sort must be one of {', '.join(SORTS)}, not {sort[:40]!r}")
-    expand = (params.get("expand") or "1").lower() not in ("0", "false", "off", "no")
+    expand_text = (params.get("expand") or "1").strip() or "1"
+    if expand_text not in ("0", "1"):
+        errors.append(f"expand must be 0 or 1, not {expand_text[:40]!r}")
+    expand = expand_text != "0"
     if errors:
         raise BadRequest("; ".join(errors))
     return SearchRequest(query=query.strip(), filters=filters, year_ranges=ranges, page=page,
