@@ -28,7 +28,7 @@ from indexer.fetch.cli import report as fetch_report
 from indexer.errors import (BadRequest, IndexEmpty, IndexMissing, NotFound, OfstedSearchError,
                             PageTooCostly)
 from indexer.index.build import PARSE_SECONDS, build
-from indexer.index.facet_registry import BY_NAME, FACETS, Known, by_query_name
+from indexer.index.facet_registry import BY_NAME, FACETS, YEARS, Known, by_query_name
 from indexer.index.sources import MAX_FILE_MB, shown
 from indexer.ingest.clean import printable
 from indexer.ingest.parse import parse_file
@@ -38,18 +38,18 @@ from indexer.search.highlight import Highlighter, mark, sanitise
 from indexer.search.hybrid import meaning_span
 from indexer.search.links import PAGE_PASSAGES, paginated, report_path
 from indexer.search.query_checks import typed_filters
-from indexer.search.request import (KNOWN_PARAMS, MAX_PER_PAGE, MAX_QUERY_CHARS, ArgParams,
-                                    parse_params)
+from indexer.search.request import (KNOWN_PARAMS, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS,
+                                    ArgParams, parse_params)
 from indexer.search.service import SearchIndex
 
 __all__ = [
     # the engine, its requests and results
     "SearchIndex", "SearchRequest", "SearchResults", "Hit", "PassageHit", "FacetValue",
     "Report", "Section", "Passage", "dated", "parse_params", "ArgParams", "KNOWN_PARAMS",
-    "MAX_PER_PAGE", "MAX_QUERY_CHARS", "typed_filters", "Highlighter", "mark", "sanitise",
+    "MAX_PER_PAGE", "MAX_PAGE", "MAX_QUERY_CHARS", "typed_filters", "Highlighter", "mark", "sanitise",
     "report_path", "paginated", "PAGE_PASSAGES", "meaning_span",
     # the facet registry and what we know about Ofsted
-    "FACETS", "BY_NAME", "Known", "by_query_name", "REGIONS", "SECTION_LABELS",
+    "FACETS", "BY_NAME", "YEARS", "Known", "by_query_name", "REGIONS", "SECTION_LABELS",
     "HIDDEN_BY_DEFAULT",
     # building and parsing
     "build", "parse_file", "shown", "MAX_FILE_MB", "PARSE_SECONDS", "printable",

@@ -56,6 +56,17 @@ def test_a_section_filter_and_the_page_and_csv(client):
     assert len(rows) == 12 and rows[0]["url"].startswith("http")
 
 
+def test_unquoted_words_come_with_the_phrase_figures(client):
+    words = client.get("/api/followups?q=core+assessments").get_json()
+    phrase = client.get('/api/followups?q="core+assessments"').get_json()
+    assert words["unquoted_words"] is True and phrase["unquoted_words"] is False
+    assert words["phrase_query"] == {"query": phrase["query"], "total": phrase["total"],
+                                     "counts": phrase["counts"]}
+    assert phrase["phrase_query"] is None and 0 < phrase["total"] <= words["total"]
+    html = client.get("/followups?q=core+assessments").get_data(as_text=True)
+    assert 'id="phrase"' in html
+
+
 def test_bad_parameters_are_400(client):
     response = client.get("/api/followups?q=assessment&colour=red")
     assert response.status_code == 400 and "colour" in response.get_json()["error"]

@@ -11,31 +11,49 @@ from dataclasses import dataclass
 
 from flask import Blueprint, current_app, jsonify, render_template
 
-from indexer.api import (BY_VALUES, FACETS, KNOWN_PARAMS, MAX_PER_PAGE, MAX_QUERY_CHARS,
-                         MAX_SIDES, REGIONS, YEAR_BASES)
+from indexer.api import (BY_NAME, BY_VALUES, FACETS, KNOWN_PARAMS, MAX_PAGE, MAX_PER_PAGE,
+                         MAX_QUERY_CHARS, MAX_SIDES, REGIONS, YEAR_BASES, Known)
+from webui.reports import SIMILAR_MAX
 
 bp = Blueprint("api_docs", __name__)
 
 _TEXT = {"type": "string"}
-_LIST = {"type": "array", "items": {"type": "string"}}
+_YEAR = r"(19\d\d|20\d\d|2100)"  # indexer.index.facet_registry.YEARS
+# the number patterns below say MAX_PAGE, MAX_PER_PAGE and SIMILAR_MAX (test_api_docs.py)
+
+
+def _number(pattern: str) -> dict:
+    """A whole number written as `pattern` says (its range), or empty (the default). A
+    string with a pattern, not an integer: JSON Schema's integers include 100.0."""
+    return {"type": "string", "pattern": f"^({pattern})?$"}
+
+
+def _facet(facet) -> dict:
+    """Years as numbers or ranges; every other facet's values from its vocabulary."""
+    if facet.numeric:
+        return {"type": "array", "items": {"type": "string", "pattern": rf"^{_YEAR}(-{_YEAR})?$"}}
+    return {"type": "array", "items": {"type": "string",
+                                       "enum": sorted(map(str, facet.vocabulary(Known())))}}
+
+
 PARAMETERS: dict[str, tuple[str, dict]] = {
     "q": (f"search words, \"phrases\", AND/OR/NOT, field:value (at most {MAX_QUERY_CHARS} "
-          "characters)", _TEXT),
+          "characters, no control character)",
+          {"type": "string", "maxLength": MAX_QUERY_CHARS,
+           "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+                      "\\ufffe\\uffff]*$"}),
     **{f.param: (f.help + (" (repeatable; a range such as 2015-2018 too)" if f.numeric
-                           else " (repeatable)"),
-                 {"type": "array", "items": {"type": "string", "pattern": r"^\d{4}(-\d{4})?$"}
-                  if f.numeric else _TEXT}) for f in FACETS},
-    "year_from": ("first year of a year range", {"type": "integer"}),
-    "year_to": ("last year of a year range", {"type": "integer"}),
-    "page": ("page of results (of a long report's passages), from 1",
-             {"type": "integer", "minimum": 1}),
+                           else " (repeatable)"), _facet(f)) for f in FACETS},
+    "year_from": ("first year of a year range", _number(_YEAR)),
+    "year_to": ("last year of a year range", _number(_YEAR)),
+    "page": (f"page of results, from 1 to {MAX_PAGE} (of a long report's passages: to its "
+             "pagination.pages)", _number(r"[1-9][0-9]{0,2}|1000")),
     "passage": ("a passage id: the page of the report holding it", _TEXT),
-    "per_page": (f"results per page, 1 to {MAX_PER_PAGE}",
-                 {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}),
+    "per_page": (f"results per page, 1 to {MAX_PER_PAGE}", _number(r"[1-9][0-9]?|100")),
     "sort": ("relevance, newest or oldest",
              {"type": "string", "enum": ["relevance", "newest", "oldest"]}),
-    "expand": ("0 searches only the words typed (no synonyms or corrections)",
-               {"type": "string", "enum": ["0", "1"]}),
+    "expand": ("0 searches only the words typed (no synonyms or corrections); 1 or empty: "
+               "the default", {"type": "string", "enum": ["0", "1"]}),
     "mode": ("hybrid (default): passages found by their words and by their meaning, each "
              "hit saying which (matched: words, meaning or both); words: by the words alone. "
              "Quotes, AND/OR/NOT and fields are always searched exactly",
@@ -44,12 +62,12 @@ PARAMETERS: dict[str, tuple[str, dict]] = {
            {"type": "string", "enum": [v for v in BY_VALUES if v]}),
     "year_basis": ("which year a report counts in: inspection (the default) or published",
                    {"type": "string", "enum": list(YEAR_BASES), "default": YEAR_BASES[0]}),
-    "compare_authority": ("an authority to compare (key, name or alias; repeatable, up to "
-                          f"{MAX_SIDES} sides in all, authorities and regions together)", _LIST),
+    "compare_authority": ("an authority to compare (its key; repeatable, up to "
+                          f"{MAX_SIDES} sides in all, authorities and regions together)",
+                          _facet(BY_NAME["authority"])),
     "region": ("a region to compare (repeatable)",
                {"type": "array", "items": {"type": "string", "enum": list(REGIONS)}}),
-    "limit": ("how many similar passages, 1 to 50", {"type": "integer", "minimum": 1,
-                                                     "maximum": 50}),
+    "limit": (f"how many similar passages, 1 to {SIMILAR_MAX}", _number(r"[1-9]|[1-4][0-9]|50")),
 }
 SEARCH = tuple(KNOWN_PARAMS)
 COMPARE = tuple(p for p in SEARCH if p != "authority") + ("compare_authority", "region",

@@ -18,6 +18,7 @@ TITLES = {
     400: "There is a problem with your search",
     404: "Page not found",
     405: "Method not allowed",
+    429: "Too many requests",
     500: "Sorry, there is a problem with the service",
     503: "The search index is not available",
 }
@@ -57,7 +58,11 @@ def http_error(exc: HTTPException):
     status = exc.code or 500
     messages = {404: "There is no page at this address.",
                 405: "This address does not accept that kind of request."}
-    return respond(status, messages.get(status, exc.description or exc.name))
+    response = respond(status, messages.get(status, exc.description or exc.name))
+    allow = exc.get_response().headers.get("Allow")  # a 405 says what is allowed
+    if allow:
+        response.headers["Allow"] = allow
+    return response
 
 
 @bp.app_errorhandler(Exception)

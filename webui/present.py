@@ -211,6 +211,7 @@ def search_view(results: SearchResults, state: UrlState, export_cap: int) -> dic
         "api_url": state.url("/api/search"),
         "feed_url": state.without("page", "per_page", "sort").url("/search.atom"),
         "trend_url": state.without("page", "per_page", "sort").url("/trends"),
+        "followups_url": state.without("page", "per_page", "sort").url("/followups"),
         "boilerplate_url": (None if "boilerplate" in state.values("section")
                             else state.toggle("section", "boilerplate").url()),
         "export_cap": export_cap,

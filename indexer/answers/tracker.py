@@ -15,6 +15,7 @@ from typing import Callable
 
 from indexer.answers.followup_status import STATUS_LABELS
 from indexer.answers.trends import trends
+from indexer.answers.wording import phrase_request, unquoted_words
 from indexer.domain import inspection_types as types
 from indexer.domain.recommendations import RECOMMENDATION_SECTIONS
 from indexer.models import SearchRequest
@@ -115,7 +116,18 @@ def summary(data: dict) -> str:
 
 def answer(index, request: SearchRequest, histories) -> dict:
     """The tracker for one search request over a SearchIndex (`histories`: the process's
-    followup_store.Histories)."""
+    followup_store.Histories); for unquoted words also `unquoted_words: true` and
+    `phrase_query`: the exact phrase's total and counts (indexer.answers.wording)."""
+    data = _answer(index, request, histories)
+    data["unquoted_words"], data["phrase_query"] = unquoted_words(request.query), None
+    phrase = phrase_request(request)
+    if phrase is not None:
+        exact = _answer(index, phrase, histories)
+        data["phrase_query"] = {k: exact[k] for k in ("query", "total", "counts")}
+    return data
+
+
+def _answer(index, request: SearchRequest, histories) -> dict:
     found, keys = index.matched_passages(recommendation_request(request))
     generation, records = index.generation_path(), index.records()
     groups = histories.authorities(generation, records)

@@ -122,7 +122,10 @@ def parse_params(params, extra=()) -> SearchRequest:
     sort = params.get("sort") or "relevance"
     if sort not in SORTS:
         errors.append(f"sort must be one of {', '.join(SORTS)}, not {sort[:40]!r}")
-    expand = (params.get("expand") or "1").lower() not in ("0", "false", "off", "no")
+    expand_text = (params.get("expand") or "1").strip() or "1"
+    if expand_text not in ("0", "1"):
+        errors.append(f"expand must be 0 or 1, not {expand_text[:40]!r}")
+    expand = expand_text != "0"
     mode = (params.get("mode") or "hybrid").strip().lower()
     if mode not in MODES:
         errors.append(f"mode must be one of {', '.join(MODES)}, not {mode[:40]!r}")
