@@ -128,7 +128,7 @@ def ends_sentence(text: str) -> bool:
 
 
 # The longest passage (characters): a longer paragraph is split at sentence ends into
-# passages of at most this length (docs/decisions/0032-bounded-passages.md)
+# passages of at most this length (docs/decisions/0032-bounded-passages-and-clean-output.md)
 MAX_PASSAGE_CHARS = 4000
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?;])[\"'’”)\]]*\s+")
 _SPACE = re.compile(r"\s+")
