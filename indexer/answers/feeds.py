@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from indexer.search.answer import Matches
+from indexer.search.matches import Matches
 
 FEED_SIZE = 50  # entries in one feed
 

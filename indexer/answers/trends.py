@@ -18,7 +18,7 @@ import numpy as np
 
 from indexer.index.facet_registry import FACETS
 from indexer.domain import inspection_types as types
-from indexer.search.answer import Matches
+from indexer.search.matches import Matches
 from indexer.answers.intervals import share_fields
 from indexer.answers.wording import phrase_request, wording
 

@@ -10,73 +10,32 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 from whoosh import query as wq
 
 from indexer.errors import BadRequest, IndexEmpty, OfstedSearchError
-from indexer.index.facet_registry import BY_NAME, FACETS
-from indexer.index.facet_table import FacetTable, combine
+from indexer.index.facet_registry import BY_NAME
+from indexer.index.facet_table import combine
 from indexer.models import FacetValue, Hit, SearchRequest, SearchResults
 from indexer.search import evaluator, hybrid
-from indexer.search.facet_counts import Selection
+from indexer.search.facet_counts import Selection, hidden_values
 from indexer.search.generations import Generation, Reader
 from indexer.search.normalise import authority_read, normalised, selected_filters
 from indexer.search.plan_cache import planned
 from indexer.search.hits import HitMaker
-from indexer.search.query_checks import check_typed_values
+from indexer.search.matches import Matches
+from indexer.search.query_checks import check_typed_values, leaves
 from indexer.search.query_cost import Deadline, bound
 from indexer.search.querying import QueryPlan, plain_word_runs
 from indexer.search.relax import fallback_parts, most_words
 from indexer.search.scored import best
 from indexer.search.vocabulary import analyse
-from indexer.search.whoosh_fallback import has_require, log_fast_path_failure, whoosh_failures
+from indexer.search.whoosh_fallback import (log_fast_path_failure, whoosh_failures,
+                                            whoosh_ranked, whoosh_scores)
 
 EMPTY_MESSAGE = ("the index is empty: add reports with "
                  "`python -m indexer build PATH ...` (see the README)")
-@dataclass
-class Matches:
-    """What a request matched in one generation: the query's matches under the filters
-    (indexer.search.facet_counts), also as passage masks for pages that aggregate matches
-    (indexer.answers.trends, feeds) rather than rank them."""
-
-    plan: QueryPlan
-    selected: dict[str, list]  # facet name -> selected values
-    selection: Selection  # the query's matches, counted under the filters
-    scores: np.ndarray | None  # the score of each of selection.ids (None: Whoosh ranks)
-    table: FacetTable
-    reports: dict[str, dict]  # report_id -> stored report
-    generation: str  # name of the generation directory (changes with every build)
-    match: str = "all"  # "all": passages with every word; "most": most of them (relax)
-    coverage: np.ndarray | None = None  # "most": the words each of selection.ids has
-    request: SearchRequest | None = None  # the request as searched (normalised)
-    authority_words: dict | None = None  # an authority's name read among the words
-    mode: str = "words"  # "hybrid": words and meaning fused (indexer.search.hybrid)
-    how: np.ndarray | None = None  # hybrid: hybrid.WORDS/MEANING/BOTH for each of selection.ids
-    query_vector: np.ndarray | None = None  # hybrid: the query's vector
-
-    @cached_property
-    def positions(self) -> np.ndarray:
-        """Positions in selection.ids of the final matches (every filter passed)."""
-        return self.selection.final_positions()
-
-    @property
-    def final_ids(self) -> np.ndarray:
-        return self.selection.ids[self.positions]
-
-    @cached_property
-    def final(self) -> np.ndarray:
-        """The final matches as a mask over index documents."""
-        mask = np.zeros(self.table.size, bool)
-        mask[self.final_ids] = True
-        return mask
-
-    @cached_property
-    def masks(self) -> dict[str, np.ndarray | None]:
-        """Facet name -> its filter as a mask over index documents (None: no filter)."""
-        return {name: self.table.mask_for(name, values) for name, values in self.selected.items()}
 
 
 class Answer:
@@ -116,14 +75,14 @@ class Answer:
         ids, scores = self._matching(plan.query)
         if self._hybrid(request, plan):
             return self._hybrid_match(request, authority_words, plan, ids, scores)
-        selection = Selection(self.g.cells, ids, selected, self._hidden(plan, selected))
+        selection = self._selection(ids, plan, selected)
         match, coverage = "all", None
         if not selection.total and not isinstance(plan.query, wq.Every):
             most = self._most_words(request, self._filtered(self.table.live, plan, selected))
             if most is not None:
                 mask, every_score, every_coverage = most
                 ids = np.flatnonzero(mask)
-                selection = Selection(self.g.cells, ids, selected, self._hidden(plan, selected))
+                selection = self._selection(ids, plan, selected)
                 scores, coverage, match = every_score[ids], every_coverage[ids], "most"
         return Matches(plan, selected, selection, scores, self.table, self.g.reports,
                        self.g.path.name, match, coverage, request, authority_words)
@@ -159,10 +118,14 @@ class Answer:
         fused = hybrid.fuse(ids, scores, hybrid.nearest(cosines, self.fusion), cosines,
                             self._together(request), self.fusion,
                             self._improvements(request), lengths)
-        selection = Selection(self.g.cells, fused.ids, selected, self._hidden(plan, selected))
+        selection = self._selection(fused.ids, plan, selected)
         return Matches(plan, selected, selection, fused.scores, self.table, self.g.reports,
                        self.g.path.name, "all", None, request, authority_words, "hybrid",
                        fused.how, vector)
+
+    def _selection(self, ids: np.ndarray, plan: QueryPlan, selected: dict) -> Selection:
+        return Selection(self.g.cells, ids, selected,
+                         hidden_values(selected, plan.asks_for_boilerplate))
 
     def _lengths(self, at: np.ndarray) -> np.ndarray:
         """The passages' lengths in words (fail open: no length, no damping)."""
@@ -176,14 +139,14 @@ class Answer:
         """Live documents without the values hidden by default (boilerplate), whatever
         the selected filters."""
         visible = self.table.live.copy()
-        for name, values in self._hidden(plan, selected).items():
+        for name, values in hidden_values(selected, plan.asks_for_boilerplate).items():
             visible &= ~self.table.mask_for(name, values)
         return visible
 
     def _named_sections(self, plan: QueryPlan) -> np.ndarray:
         """The sections the words name ("what needs to improve ..." searches improvement
         sections: querying), as a mask; every document when they name none."""
-        named = sorted({leaf.text for leaf in _leaves(plan.query)
+        named = sorted({leaf.text for leaf in leaves(plan.query)
                         if getattr(leaf, "fieldname", None) == "section"})
         return self.table.mask_for("section", named) if named else self.table.live
 
@@ -206,21 +169,10 @@ class Answer:
             together += self._evaluate(wq.Phrase("text", list(pair), slop=2))[0]
         return together / len(pairs)
 
-    @staticmethod
-    def _hidden(plan: QueryPlan, selected: dict) -> dict[str, list]:
-        """Facet name -> its values left out of the results (boilerplate unless selected
-        or asked for in the query)."""
-        hidden = {}
-        for facet in FACETS:
-            values = facet.hidden - set(selected[facet.name])
-            if values and not (facet.name == "section" and plan.asks_for_boilerplate):
-                hidden[facet.name] = sorted(values)
-        return hidden
-
     def _filtered(self, matched: np.ndarray, plan: QueryPlan, selected: dict) -> np.ndarray:
         """The query's matches (a mask) without hidden values, under every filter."""
         base = self.table.live & matched
-        for name, values in self._hidden(plan, selected).items():
+        for name, values in hidden_values(selected, plan.asks_for_boilerplate).items():
             base &= ~self.table.mask_for(name, values)
         return combine([self.table.mask_for(name, values)
                         for name, values in selected.items()], base)
@@ -320,29 +272,15 @@ class Answer:
         if found.scores is not None:
             scores = found.scores[found.positions]
         elif self.ranking.rescores:  # Whoosh's scores of every final match, to re-score
-            scores = self._whoosh_scores(plan.query, final)
+            scores = whoosh_scores(self.searcher, plan.query, final)
         else:  # Whoosh's collector ranks: its own top `wanted` are the answer
-            return self._whoosh_ranked(plan.query, final, wanted)
+            return whoosh_ranked(self.searcher, plan.query, final, wanted)
         scores = self.ranking.final(final, scores, self.table)
         if found.coverage is None:
             return best(final, scores, wanted)
         key = scores + found.coverage[found.positions] * (float(scores.max()) + 1.0)
         return [(d, float(scores[np.searchsorted(final, d)]))
                 for d, _ in best(final, key, wanted)]
-
-    def _whoosh_ranked(self, q, final: np.ndarray, limit: int | None) -> list[tuple[int, float]]:
-        """Whoosh's best `limit` (None: all) of the final matches, best first."""
-        with whoosh_failures(q):
-            results = self.searcher.search(q, filter=set(final.tolist()), limit=limit,
-                                           optimize=not has_require(q))
-            return [(hit.docnum, float(hit.score)) for hit in results]
-
-    def _whoosh_scores(self, q, final: np.ndarray) -> np.ndarray:
-        """Whoosh's score of each final match (final: ascending docnums)."""
-        scores = np.zeros(final.size)
-        for docnum, score in self._whoosh_ranked(q, final, None):
-            scores[np.searchsorted(final, docnum)] = score
-        return scores
 
     def _hits(self, plan: QueryPlan, found: Matches) -> list[Hit]:
         r = found.request
@@ -354,11 +292,3 @@ class Answer:
         if not plan.text_query or (total >= 5 and not plan.corrected):
             return None
         return self.g.speller.suggest(plan.text_query)
-
-
-def _leaves(q):
-    children = list(q.children())
-    if not children:
-        yield q
-    for child in children:
-        yield from _leaves(child)

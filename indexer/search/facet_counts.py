@@ -129,3 +129,14 @@ class Selection:
                             minlength=len(values))
         return [(values[i], int(tally[i])) for i in np.flatnonzero(tally)
                 if values[i] is not None]
+
+
+def hidden_values(selected: dict, asks_for_boilerplate: bool) -> dict[str, list]:
+    """Facet name -> its values left out of the results: a facet's hidden values
+    (boilerplate) unless selected, or, for the section, asked for in the query."""
+    hidden = {}
+    for facet in FACETS:
+        values = facet.hidden - set(selected[facet.name])
+        if values and not (facet.name == "section" and asks_for_boilerplate):
+            hidden[facet.name] = sorted(values)
+    return hidden

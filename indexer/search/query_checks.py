@@ -114,7 +114,7 @@ def check_typed_values(q, known) -> None:
     """Facet values typed in the query (`authority:derbyshir`) must be in the facet's
     vocabulary, as selected filters must; the nearest known values are suggested."""
     problems = []
-    for leaf in _leaves(q):
+    for leaf in leaves(q):
         facet = BY_NAME.get(getattr(leaf, "fieldname", None))
         if not isinstance(leaf, wq.Term) or facet is None or facet.vocabulary is None:
             continue
@@ -127,9 +127,10 @@ def check_typed_values(q, known) -> None:
         raise BadRequest("; ".join(dict.fromkeys(problems)))
 
 
-def _leaves(q):
+def leaves(q):
+    """Every leaf of a Whoosh query tree, depth first."""
     children = list(q.children())
     if not children:
         yield q
     for child in children:
-        yield from _leaves(child)
+        yield from leaves(child)

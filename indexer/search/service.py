@@ -14,7 +14,8 @@ import numpy as np
 from indexer.errors import IndexMissing, NotFound
 from indexer.index import store
 from indexer.models import Hit, Report, SearchRequest, SearchResults, dated
-from indexer.search.answer import Answer, Matches
+from indexer.search.answer import Answer
+from indexer.search.matches import Matches
 from indexer.search.query_cost import DEADLINE_SECONDS, Deadline
 from indexer.search.generations import OPEN_ATTEMPTS, Generation, Reader, Served, Vanished
 from indexer.search.highlight import Highlighter

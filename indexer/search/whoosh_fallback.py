@@ -1,12 +1,14 @@
 """When the fast evaluator (indexer.search.evaluator) or Whoosh's own matchers fail on a
 query: the fast path's failure is logged once per process and Whoosh answers instead;
 Whoosh's failure becomes QueryUnanswerable, a 400 that says so, never a 500 (decision 0024).
+Also Whoosh's own ranking of a request's final matches, when the fast path has no scores.
 """
 from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
 
+import numpy as np
 from whoosh import query as wq
 
 from indexer.errors import OfstedSearchError, QueryUnanswerable
@@ -45,3 +47,20 @@ def has_require(q: wq.Query) -> bool:
     quality optimisation (TopCollector(usequality=True)) is what calls skip_to_quality, so
     queries holding a REQUIRE are ranked without it (decision 0024)."""
     return isinstance(q, wq.Require) or any(has_require(c) for c in q.children())
+
+
+def whoosh_ranked(searcher, q: wq.Query, final: np.ndarray,
+                  limit: int | None) -> list[tuple[int, float]]:
+    """Whoosh's best `limit` (None: all) of the final matches, best first."""
+    with whoosh_failures(q):
+        results = searcher.search(q, filter=set(final.tolist()), limit=limit,
+                                  optimize=not has_require(q))
+        return [(hit.docnum, float(hit.score)) for hit in results]
+
+
+def whoosh_scores(searcher, q: wq.Query, final: np.ndarray) -> np.ndarray:
+    """Whoosh's score of each final match (final: ascending docnums)."""
+    scores = np.zeros(final.size)
+    for docnum, score in whoosh_ranked(searcher, q, final, None):
+        scores[np.searchsorted(final, docnum)] = score
+    return scores
