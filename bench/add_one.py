@@ -6,11 +6,18 @@ matches and no full rebuild is triggered). Then, `--repeat` times, a new report 
 (the `--report` file with one sentence of its own appended, so its content is new) and
 added with `python -m indexer build FOLDER --index COPY` under GNU time, the trees
 interleaved; the folder holds only the added reports, so the build reads only them and
-leaves every other report alone. Prints each run and the medians (wall, CPU, peak RSS)
-and the ratio baseline / this. The copies are deleted afterwards unless --keep.
+leaves every other report alone. Prints each run (with the index's segment count after
+it), the medians (wall, CPU, peak RSS), the distribution of wall times (median, p95, max,
+adds over 10 s) and the ratio baseline / this. `--baseline-repeat N` replays only the first
+N adds on the baseline (a shorter run: its slow adds come where its merge policy puts them,
+bench/incremental_parts.py --adds replays where). The copies are deleted afterwards unless
+--keep (then `python -m bench.segments_cost SCRATCH/this-index` measures what the segments
+cost searches).
 
     python -m bench.add_one --index /tmp/ix100k-this --report /tmp/scale1m/extra/X.txt \
         --baseline /tmp/old-code --baseline-index /tmp/lead-ix100k --repeat 3
+    nice -n 10 python -m bench.add_one --index IX --report FILE --repeat 300 \
+        --baseline /tmp/old-code --baseline-index OLD-IX --baseline-repeat 60
 """
 from __future__ import annotations
 
@@ -21,9 +28,14 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import numpy as np
+from whoosh import index as whoosh_index
+
 ROOT = Path(__file__).resolve().parents[1]
 
 from bench.build_speed import show, timed_build
+from indexer.index import store
+from indexer.index.fingerprint import index_format
 
 
 def new_report(template: Path, folder: Path, n: int) -> Path:
@@ -34,6 +46,19 @@ def new_report(template: Path, folder: Path, n: int) -> Path:
     return target
 
 
+def segment_count(index: Path) -> int:
+    return len(whoosh_index.open_dir(str(index / "current" / "whoosh"))._segments())
+
+
+def distribution(name: str, runs: list[dict]) -> str:
+    walls = np.array([r["wall"] for r in runs])
+    return (f"{name}: {len(walls)} adds, wall median {np.median(walls):.2f} s, "
+            f"p95 {np.percentile(walls, 95):.2f} s, max {walls.max():.2f} s "
+            f"(add {int(walls.argmax()) + 1}), over 10 s: {int((walls > 10).sum())}; "
+            f"segments after the last {runs[-1]['segments']}, most "
+            f"{max(r['segments'] for r in runs)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True, help="an index this code built")
@@ -41,9 +66,15 @@ def main() -> None:
     parser.add_argument("--baseline", help="another checkout of the project")
     parser.add_argument("--baseline-index", help="an index the baseline's code built")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline-repeat", type=int, default=None,
+                        help="adds replayed on the baseline (default: --repeat)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scratch", default=None)
     parser.add_argument("--keep", action="store_true", help="keep the copies")
+    parser.add_argument("--adopt", action="store_true",
+                        help="mark this tree's copy as written by this code (its format.json "
+                             "fingerprint): for an index another checkout built whose files "
+                             "this code writes alike, so no full rebuild is triggered")
     args = parser.parse_args()
     scratch = Path(args.scratch or tempfile.mkdtemp(prefix="add-one-"))
     scratch.mkdir(parents=True, exist_ok=True)
@@ -54,6 +85,9 @@ def main() -> None:
     for name, (_, index) in trees.items():
         copies[name] = scratch / f"{name}-index"
         subprocess.run(["cp", "-a", str(index), str(copies[name])], check=True)
+        if name == "this" and args.adopt:
+            store.write_json(store.current_generation(copies[name]) / "format.json",
+                             index_format())
     docs = scratch / "added"
     docs.mkdir(exist_ok=True)
     runs = {name: [] for name in trees}
@@ -61,16 +95,23 @@ def main() -> None:
         for n in range(args.repeat):
             new_report(args.report, docs, n)
             for name, (tree, _) in reversed(trees.items()):  # baseline first
+                if name == "baseline" and n >= (args.baseline_repeat or args.repeat):
+                    continue
                 run = timed_build(tree, docs, copies[name], args.workers)
+                run["segments"] = segment_count(copies[name])
                 runs[name].append(run)
                 print(f"{name}: add report {n + 1}: {run['wall']:.2f} s wall, "
-                      f"{run['cpu']:.2f} s cpu, peak rss {run['rss_mb']:.0f} MB", flush=True)
+                      f"{run['cpu']:.2f} s cpu, peak rss {run['rss_mb']:.0f} MB, "
+                      f"{run['segments']} segments", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)
     print(f"runs: {args.repeat}  (medians)")
     for name, found in runs.items():
-        print(show(f"{name}: add one report", found))
+        print(show(f"{name}: add one report", [{k: r[k] for k in ("wall", "cpu", "share",
+                                                                  "rss_mb")} for r in found]))
+    for name, found in runs.items():
+        print(distribution(name, found))
     if "baseline" in runs:
         this = statistics.median(r["wall"] for r in runs["this"])
         base = statistics.median(r["wall"] for r in runs["baseline"])

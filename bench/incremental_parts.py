@@ -8,12 +8,16 @@ without building one with this code:
 - `columns`: `columns.write` of the generation with every segment kept from a previous
   generation (the generation's own columns, with a `segments.json` made from its Whoosh
   table of contents when it has none): the numpy slicing and re-coding an update does;
-- `manifest` and `vocabulary`: reading and writing them whole (json, fsync);
+- `manifest`: reading it (indexer.index.manifest: every row) and writing the next
+  generation's with one entry changed (a copy of manifest.sqlite patched, fsync; an older
+  generation's manifest.json is written whole as a new table);
+- `vocabulary`: reading and writing it whole (json, fsync);
 - `totals`: `report_store.totals` (the build summary; a report format 4 store only).
 
 `--adds N` also replays Whoosh's merge policy (`whoosh.writing.MERGE_SMALL`, which every
-commit applies) over the index's segment sizes for N more builds that each add one report
-of the index's mean size, and prints the merges it would do: how many passages each rewrites.
+commit applied before decision 0039) and ours (`indexer.index.merging.plan`) over the
+index's segment sizes for N more builds that each add one report of the index's mean
+size, and prints the merges each would do: how many passages each rewrites.
 
 Each step runs `--repeat` times into a scratch folder (deleted afterwards); prints each
 median and the first run (the first copy may read the store from disk). Asserts nothing.
@@ -35,7 +39,7 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import fib
 
-from indexer.index import columns, report_store, store
+from indexer.index import columns, manifest, merging, report_store, store
 from indexer.index.mapped import segment_id
 
 
@@ -81,6 +85,14 @@ def json_round_trip(source: Path, scratch: Path) -> None:
     store.write_json(scratch / source.name, store.read_json(source, {}))
 
 
+def manifest_round_trip(generation: Path, scratch: Path) -> None:
+    entries = manifest.read(generation)
+    changed = dict(entries)
+    first = next(iter(changed))
+    changed[first] = {**changed[first], "sha256": "0" * 64}
+    manifest.write(scratch, generation, entries, changed)
+
+
 def merge_small(sizes: list[int]) -> tuple[list[int], int]:
     """whoosh.writing.MERGE_SMALL (whoosh-reloaded 2.7.5) on the sizes of the segments a
     commit finds: the segments it keeps and how many documents it merges into the new one."""
@@ -97,14 +109,26 @@ def merge_small(sizes: list[int]) -> tuple[list[int], int]:
     return ordered[len(merged):], sum(merged)
 
 
-def replay_merges(sizes: list[int], report: int, adds: int) -> None:
+def ours(sizes: list[int]) -> tuple[list[int], int]:
+    """indexer.index.merging's rule for a commit that adds nothing more: the segments it
+    keeps and how many documents it merges (the caller adds the report to them)."""
+    count = merging.plan(sizes[:-1], sizes[-1])
+    kept = sizes[:len(sizes) - 1 - count]
+    return kept, sum(sizes[len(kept):-1])
+
+
+def replay_merges(sizes: list[int], report: int, adds: int, policy=merge_small,
+                  name: str = "Whoosh's MERGE_SMALL") -> None:
     merges = []
     for n in range(1, adds + 1):
-        kept, merged = merge_small(sizes)  # the new segment takes the merged documents
+        if policy is merge_small:
+            kept, merged = merge_small(sizes)  # the new segment takes the merged documents
+        else:
+            kept, merged = policy(sizes + [report])
         sizes = kept + [report + merged]
         if merged:
             merges.append((n, merged))
-    print(f"merges over {adds} adds of {report} passages: {len(merges)}; passages merged "
+    print(f"{name}: merges over {adds} adds of {report} passages: {len(merges)}; passages merged "
           f"per add on average {sum(m for _, m in merges) / adds:.0f}; the largest "
           f"{max((m for _, m in merges), default=0):,}; over 1,000 passages at adds "
           f"{[n for n, m in merges if m > 1000][:12]}; segments after {len(sizes)}")
@@ -128,12 +152,14 @@ def main() -> None:
                   f"{(generation / report_store.FILE).stat().st_size / 2**20:.0f} MB", flush=True)
             steps["copy store"] = lambda: copy_store(generation, scratch)
             steps["columns"] = lambda: write_columns(reader, previous, scratch)
-            steps["manifest"] = lambda: json_round_trip(generation / "manifest.json", scratch)
+            steps["manifest"] = lambda: manifest_round_trip(generation, scratch)
             steps["vocabulary"] = lambda: json_round_trip(generation / "vocabulary.json", scratch)
             if args.adds:
                 reports = len(report_store.open_reports(generation))
-                replay_merges([leaf.doc_count_all() for leaf, _ in reader.leaf_readers()],
-                              round(reader.doc_count_all() / reports), args.adds)
+                found = [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()]
+                mean = round(reader.doc_count_all() / reports)
+                replay_merges(found, mean, args.adds)
+                replay_merges(found, mean, args.adds, ours, "indexer.index.merging")
             if store.read_format(generation).get("report_format", 0) >= 4:
                 steps["totals"] = lambda: report_store.totals(generation)
             for name, step in steps.items():

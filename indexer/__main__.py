@@ -1,4 +1,4 @@
-"""Command line: `python -m indexer build|parse|search|fetch|update|serve` (the contract in
+"""Command line: `python -m indexer build|optimise|parse|search|fetch|update|serve` (the contract in
 README.md); the console script `ofsted-search` is the same."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from indexer.api import (FACETS, MAX_FILE_MB, PARSE_SECONDS, ArgParams, IndexMissing,
                          OfstedSearchError, SearchIndex, add_source_arguments, build, cmd_fetch,
-                         fetch_from_args, fetch_report, parse_file, parse_params,
+                         fetch_from_args, fetch_report, optimise, parse_file, parse_params,
                          precompute_followups, shown)
 
 DEFAULT_INDEX = os.environ.get("OFSTED_INDEX", "index")
@@ -24,6 +24,9 @@ def _parser(prog: str = "python -m indexer") -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build or update the index")
     build.add_argument("paths", nargs="*", default=["seeds"], metavar="PATH")
     _build_options(build)
+    optimise_cmd = commands.add_parser("optimise", help="merge the index's segments into one")
+    optimise_cmd.add_argument("--index", default=DEFAULT_INDEX)
+    optimise_cmd.add_argument("--json", action="store_true", help="print the summary as JSON")
     parse = commands.add_parser("parse", help="parse one file and print the report")
     parse.add_argument("file")
     parse.add_argument("--json", action="store_true")
@@ -85,6 +88,18 @@ def cmd_build(args) -> int:
     _print_build(summary)
     _print_followups(followups)
     return summary.exit_code
+
+
+def cmd_optimise(args) -> int:
+    """Merge every segment into one, in a new generation (exit 2: no index, or another
+    build running, or an index to rebuild first)."""
+    done = optimise(args.index)
+    if args.json:
+        print(json.dumps(asdict(done), indent=2))
+    else:
+        print(f"index: {shown(done.index)}\nsegments {done.segments_before} -> "
+              f"{done.segments_after}, {done.passages} passages in {done.seconds:.1f} s")
+    return 0
 
 
 def cmd_update(args) -> int:
@@ -195,7 +210,8 @@ def console() -> int:
 
 def main(argv: list[str] | None = None, prog: str = "python -m indexer") -> int:
     args = _parser(prog).parse_args(argv)
-    handler = {"build": cmd_build, "parse": cmd_parse, "search": cmd_search,
+    handler = {"build": cmd_build, "optimise": cmd_optimise, "parse": cmd_parse,
+               "search": cmd_search,
                "fetch": cmd_fetch, "update": cmd_update, "serve": cmd_serve}[args.command]
     try:
         return handler(args)

@@ -5,9 +5,13 @@ single-writer one (`python -m indexer build DIR --workers 1`):
   same score for each, from Whoosh's own matchers (docnums may differ between builds, chunk
   ids do not; scores are compared exactly, they come from the same sums of the same integers);
 - for every query of the set (filters, sorts, pages), the same search answer: hits in the same
-  order with the same scores and passages, totals and facet counts.
+  order with the same scores and passages, totals and facet counts. With `--ties`, hits of
+  equal score may come in either order (an index updated in place holds a changed report's
+  passages after the others, where a full build holds them in path order, and equal scores
+  are ordered by position): the hits above a page's lowest score are compared as a set
+  with their scores, and of those at the lowest score only how many there are.
 
-    python -m bench.scale.same_build INDEX_A INDEX_B
+    python -m bench.scale.same_build INDEX_A INDEX_B [--ties]
 """
 from __future__ import annotations
 
@@ -36,8 +40,9 @@ def scores_by_chunk(generation, ids: dict[int, str], text: str) -> dict[str, flo
     return {ids[int(d)]: float(s) for d, s in zip(docs, scores)}
 
 
-def compare(index_a: str, index_b: str) -> dict[str, str | None]:
-    """Query name -> None when both indexes agree, else what differs."""
+def compare(index_a: str, index_b: str, ties: bool = False) -> dict[str, str | None]:
+    """Query name -> None when both indexes agree, else what differs (`ties`: hits of
+    equal score in any order)."""
     a, b = SearchIndex(index_a, deadline=None), SearchIndex(index_b, deadline=None)
     gen_a, gen_b = a.generation(), b.generation()
     ids_a, ids_b = chunk_ids(gen_a), chunk_ids(gen_b)
@@ -50,8 +55,20 @@ def compare(index_a: str, index_b: str) -> dict[str, str | None]:
     for query in QUERIES:
         one = a.search(query.request()).to_dict()
         other = b.search(query.request()).to_dict()
+        if ties:
+            one, other = _ties_in_any_order(one), _ties_in_any_order(other)
         found[f"search {query.name}"] = None if one == other else "different search answers"
     return found
+
+
+def _ties_in_any_order(answer: dict) -> dict:
+    """The answer with its hits as a set above the page's lowest score, a count at it."""
+    hits = answer["hits"]
+    if not hits:
+        return answer
+    lowest = min(hit["score"] for hit in hits)
+    above = sorted((repr(sorted(hit.items())) for hit in hits if hit["score"] > lowest))
+    return {**answer, "hits": [above, sum(hit["score"] == lowest for hit in hits)]}
 
 
 def _differences(mine: dict[str, float], theirs: dict[str, float]) -> str | None:
@@ -66,8 +83,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("first")
     parser.add_argument("second")
+    parser.add_argument("--ties", action="store_true", help="hits of equal score in any order")
     args = parser.parse_args()
-    results = compare(args.first, args.second)
+    results = compare(args.first, args.second, args.ties)
     for name, problem in results.items():
         print(f"{'ok' if problem is None else 'DIFF':4s} {name} {problem or ''}")
     same = sum(p is None for p in results.values())

@@ -19,7 +19,9 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.index import columns, mapped, report_store, segments, sources, store
+from indexer.index import (columns, live_stats, mapped, merging, report_store, segments, sources,
+                           store)
+from indexer.index import manifest as manifest_file
 from indexer.index.parse_pool import PARSE_SECONDS, die_with_parent, parse_stream
 from indexer.index.sources import MAX_FILE_MB
 from indexer.index.writer import Writer
@@ -73,7 +75,7 @@ def _build_locked(found, index_dir, workers, progress, parse_seconds, summary) -
         old_gen = store.current_generation(index_dir)
     except OfstedSearchError:
         old_gen = None
-    old_manifest = store.read_json(old_gen / "manifest.json", {}) if old_gen else {}
+    old_manifest = manifest_file.read(old_gen)
     old_not_reports = store.read_json(old_gen / NOT_REPORTS, {}) if old_gen else {}
     fmt = index_format()
     hashes = dict(found.files)
@@ -150,10 +152,12 @@ def _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt, summa
                 removed.append(_forget(path, old_manifest, reports, writer))
             if _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary):
                 accepted.append(data)
+        merging.merge_newest(writer, sum(segments.weight(r) for r in accepted))
         added = _add_reports(writer, building, accepted, workers, progress)
         _finish(building, old_gen,
                 next_vocabulary(_old_vocabulary(old_gen), added, removed, reports), reports,
-                {"manifest.json": manifest, NOT_REPORTS: not_reports, "format.json": fmt})
+                {NOT_REPORTS: not_reports, "format.json": fmt}, writer.live)
+        manifest_file.write(building, old_gen, old_manifest if old_gen else {}, manifest)
         published = store.publish(index_dir, building)
     except OSError as exc:
         _abandon(building, reports)
@@ -175,9 +179,10 @@ def _not_a_report(path, reason, sha256, not_reports, summary, old_manifest, repo
     return _forget(path, old_manifest, reports, writer)
 
 
-def _finish(building: Path, old_gen, vocabulary: dict, reports, tables: dict) -> None:
+def _finish(building: Path, old_gen, vocabulary: dict, reports, tables: dict,
+            live: live_stats.Deletions) -> None:
     """The generation's mapped arrays and columns, vocabulary, report store and tables."""
-    _write_mapped(building, old_gen)
+    write_mapped(building, old_gen, live)
     store.write_json(building / "vocabulary.json", vocabulary)
     reports.commit()
     for name, table in tables.items():
@@ -190,15 +195,17 @@ def _abandon(building: Path, reports) -> None:
     shutil.rmtree(building, ignore_errors=True)
 
 
-def _write_mapped(building: Path, old_gen: Path | None) -> None:
-    """The memory-mapped postings of every segment (indexer.index.mapped) and the
-    generation's columns (indexer.index.columns)."""
+def write_mapped(building: Path, old_gen: Path | None, live: live_stats.Deletions) -> None:
+    """The memory-mapped postings of every segment (indexer.index.mapped), the
+    generation's columns (indexer.index.columns) and what its deleted passages add to the
+    statistics (indexer.index.live_stats)."""
     # no mmap: Whoosh would copy the segment's files into memory (decision 0027)
     ix = FileStorage(str(building / "whoosh"), supports_mmap=False).open_index()
     try:
         with ix.reader() as reader:
             mapped.write(building, reader, old_gen)
             columns.write(building, reader, old_gen)
+            live.write(building, reader)
     finally:
         ix.close()
 
@@ -238,15 +245,24 @@ def _forget(path: str, old_manifest: dict, reports, writer) -> dict | None:
     """Remove the previous version of a file's report; return it (None if there was none)."""
     if path not in old_manifest:
         return None
-    report_id = old_manifest[path]["report_id"]
+    report_id, start = old_manifest[path]["report_id"], len(writer.deleted)
     writer.delete_by_term("report_id", report_id)
-    return reports.pop(report_id, None)
+    report = reports.pop(report_id, None)
+    deleted = sorted(writer.deleted[start:])
+    documents = list(_documents_of(report)) if report is not None else []
+    if len(documents) == len(deleted):  # else: those segments' statistics stay Whoosh's
+        for (_, segid), document in zip(deleted, documents):
+            writer.live.add(segid, document, writer.schema)
+    return report
 
 
 def _open_writer(building: Path, old_gen: Path | None):
     if old_gen is not None:
         store.link_tree(old_gen / "whoosh", building / "whoosh")
         ix = whoosh_index.open_dir(str(building / "whoosh"))
+        writer = Writer(ix, limitmb=256)
+        writer.live = live_stats.Deletions.read(old_gen)
+        return writer
     else:
         (building / "whoosh").mkdir()
         ix = whoosh_index.create_in(str(building / "whoosh"), make_schema())

@@ -27,6 +27,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import quote
 
+from indexer.index import store
+
 FILE = "reports.sqlite"
 COLUMNS = ("authority_key", "authority_label", "inspection_type", "published",
            "inspection_start", "year")
@@ -113,9 +115,10 @@ class Writable:
             yield json.loads(text)
 
     def commit(self) -> None:
-        """Finish the store: it becomes the generation's reports.sqlite."""
+        """Finish the store: flushed to disk, it becomes the generation's reports.sqlite."""
         self._db.commit()
         self._db.close()
+        store.fsync_file(self.partial)
         os.replace(self.partial, self.target)
 
     def abandon(self) -> None:

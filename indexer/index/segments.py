@@ -61,7 +61,7 @@ def write_segments(whoosh_dir: str, reports: list[dict], workers: int, to_docume
 
     Each slice reaches its worker as a file of pickled reports read one at a time, so a
     worker holds one report, not its whole share, besides its writer's posting pool."""
-    parts = slices([_weight(r) for r in reports], workers)
+    parts = slices([weight(r) for r in reports], workers)
     files = [_spill([reports[i] for i in part], Path(whoosh_dir).parent) for part in parts]
     # Forked workers share the parent's pages (every report dict); frozen objects are not
     # visited by the workers' garbage collector, so it does not copy those pages into each.
@@ -79,7 +79,8 @@ def write_segments(whoosh_dir: str, reports: list[dict], workers: int, to_docume
     return [segment for segment, _ in done], [summary for _, summary in done]
 
 
-def _weight(report: dict) -> int:
+def weight(report: dict) -> int:
+    """A report's passages (and one for the report): the work of indexing it."""
     return 1 + sum(len(section["passages"]) for section in report["sections"])
 
 

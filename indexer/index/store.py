@@ -7,11 +7,14 @@
                                      report format 4)
     DIR/gen-<stamp>/mapped/<segment>/ memory-mapped postings and lengths (index.mapped)
     DIR/gen-<stamp>/columns/         memory-mapped facet codes, live mask, dates (index.columns)
-    DIR/gen-<stamp>/manifest.json    source path -> sha256, report id (for incremental builds)
+    DIR/gen-<stamp>/manifest.sqlite  source path -> sha256, report id (for incremental builds:
+                                     index.manifest; manifest.json before)
+    DIR/gen-<stamp>/deletions.json   what deleted passages add to the statistics (live_stats)
     DIR/gen-<stamp>/format.json      {"fingerprint", "report_format", "whoosh"} (read_format)
 
 A build writes a new generation beside the served one and swaps the link only when the
-generation is complete, so a crash mid-build leaves the old index serving.
+generation is complete and every file of it is flushed to disk (fsync), so a crash
+mid-build, or a power cut after the swap, leaves a complete index serving.
 """
 from __future__ import annotations
 
@@ -65,6 +68,7 @@ def publish(index_dir: str | os.PathLike, building: Path) -> Path:
     """Move a finished generation into place and point `current` at it atomically."""
     root = Path(index_dir)
     final = root / (GEN_PREFIX + building.name.removeprefix(".building-"))
+    fsync_tree(building)
     os.replace(building, final)
     tmp_link = root / f".current-{os.getpid()}"
     if tmp_link.is_symlink() or tmp_link.exists():
@@ -105,6 +109,24 @@ def link_tree(source: Path, target: Path) -> None:
             os.link(path, target / path.name)
         except OSError:
             shutil.copy2(path, target / path.name)
+
+
+def fsync_tree(root: Path) -> None:
+    """Flush every file and folder under `root` (files hard-linked from an older generation
+    have nothing left to flush: only what this build wrote costs)."""
+    for folder, _, files in os.walk(root):
+        for name in files:
+            fsync_file(Path(folder) / name)
+        _fsync_dir(Path(folder))
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a file's data to disk (before the generation holding it is published)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -6,6 +6,11 @@ dominate big builds, with byte-for-byte the same segment files.
   memory limit; Whoosh pickles and unpickles every posting with its own `pickle.dump` /
   `pickle.load` call (a third of a build's writer time at 10,000 passages). `_BatchedPool`
   pickles lists of `RUN_BATCH` postings instead: the same postings, merged in the same order.
+- Deletions recorded, merges exact. `delete_document` records the segment and number of each
+  passage it deletes (`deleted`, for indexer.index.live_stats); `add_reader` (merging a
+  segment) gives the new segment the exact length total of the live passages it takes in,
+  from the segment's total less its deleted passages' lengths (`live`), where Whoosh sums
+  their lossy length bytes; a segment whose deletions are not recorded keeps Whoosh's sum.
 - Field lengths remembered, not read back. While writing the postings Whoosh asks for every
   posting's field length, reading it from the new segment's length column (and, for a field
   without lengths, checking the disk each time). `_LengthRecorder` keeps the length byte
@@ -28,6 +33,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from indexer.index import bulk_analysis
+from indexer.index.live_stats import Deletions
 
 RUN_BATCH = 10_000  # postings per pickled list in a sorted run
 
@@ -43,6 +49,27 @@ class Writer(SegmentWriter):
         # vectors and separate spelling words: Whoosh's add_document does those
         self._plain = any(f.vector or f.separate_spelling() for _, f in fields)
         self._last: dict[str, tuple] = {}  # field -> (its last value, that value's postings)
+        self.live = Deletions()  # what the index's deleted passages add (set by a build)
+        self.deleted: list[tuple[int, str]] = []  # (docnum, segment id) deleted, in order
+
+    def delete_document(self, docnum, delete=True):
+        segment, segdocnum = self._segment_and_docnum(docnum)
+        if delete and not segment.is_deleted(segdocnum):
+            self.deleted.append((docnum, segment.segment_id()))
+        super().delete_document(docnum, delete=delete)
+
+    def add_reader(self, reader):
+        """Merge a segment: Whoosh's add_reader, with the exact live length totals."""
+        totals = self.perdocwriter.field_lengths()
+        before = dict(totals)
+        super().add_reader(reader)
+        segment = reader.segment()
+        entry = self.live.known(segment.segment_id(), segment.deleted_count())
+        if entry is None:
+            return
+        for name in self.schema.scorable_names():
+            totals[name] = (before.get(name, 0) + reader.field_length(name)
+                            - entry["lengths"].get(name, 0))
 
     def add_document(self, **fields):
         """SegmentWriter.add_document, with the text fields analysed in bulk and each
@@ -155,6 +182,10 @@ class _LengthRecorder:
                 column.extend(bytes(self._docnum + 1 - len(column)))
             column[self._docnum] = length_to_byte(length)
         return self._writer.add_field(fieldname, fieldobj, value, length)
+
+    def field_lengths(self) -> dict:
+        """The segment's running field-length totals (whoosh3's writer's own dict)."""
+        return self._writer._fieldlengths
 
     def __getattr__(self, name):  # everything else: the wrapped writer
         return getattr(self._writer, name)

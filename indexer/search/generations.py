@@ -18,7 +18,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 
 from indexer.errors import IndexMissing, IndexOutdated
-from indexer.index import columns, mapped, report_store, store
+from indexer.index import columns, live_stats, mapped, report_store, store
 from indexer.index.facet_registry import FACETS, Known
 from indexer.index.schema import make_schema
 from indexer.models import REPORT_FORMAT
@@ -101,7 +101,11 @@ class Generation:
             self.ix.close()
             raise
         self.cache = TermCache()
-        self.searcher = self.ix.searcher(weighting=make_weighting(ranking))
+        reader = self.ix.reader()
+        # what deleted passages add to Whoosh's statistics, taken out (one copy, shared)
+        self.corrections = live_stats.Corrections(live_stats.Deletions.read(path), reader)
+        self.searcher = live_stats.LiveSearcher(reader, self.corrections, fromindex=self.ix,
+                                                weighting=make_weighting(ranking))
         self.mapped = self._mapped()  # segment id -> its memory-mapped postings
         # None: Whoosh alone (a weighting the numpy path does not reproduce)
         self.postings = Postings.open(self.searcher, self.cache, self.mapped)
@@ -170,7 +174,9 @@ class Generation:
             reader = self._free.pop() if self._free else None
         if reader is None:
             try:
-                searcher = self.ix.searcher(weighting=make_weighting(self.ranking))
+                searcher = live_stats.LiveSearcher(
+                    self.ix.reader(), self.corrections, fromindex=self.ix,
+                    weighting=make_weighting(self.ranking))
             except (OSError, EmptyIndexError) as exc:  # a build pruned this generation
                 raise Vanished(str(exc)) from exc
             postings = None if self.postings is None else Postings.open(

@@ -67,9 +67,11 @@ def idf(n: int, total: int) -> float:
 
 def robertson_idf(searcher, fieldname: str, text) -> float:
     """idf() as Whoosh's BM25F asks for it. Whoosh's own, log(N / (n + 1)) + 1, flattens
-    the difference between rare and common words."""
+    the difference between rare and common words. N counts live passages, and so does n
+    on a generation's searcher (indexer.index.live_stats.LiveSearcher): an updated index
+    scores as a full build of the same reports."""
     parent = searcher.get_parent()
-    return idf(parent.doc_frequency(fieldname, text), parent.doc_count_all())
+    return idf(parent.doc_frequency(fieldname, text), parent.doc_count())
 
 
 def make_weighting(ranking: Ranking = RANKING) -> BM25F:
