@@ -8,7 +8,10 @@ added with `python -m indexer build FOLDER --index COPY` under GNU time, the tre
 interleaved; the folder holds only the added reports, so the build reads only them and
 leaves every other report alone. Prints each run (with the index's segment count after
 it), the medians (wall, CPU, peak RSS), the distribution of wall times (median, p95, max,
-adds over 10 s) and the ratio baseline / this. `--baseline-repeat N` replays only the first
+adds over 10 s) and the ratio baseline / this. `--in-process` runs each tree's adds as `build()` calls in one
+long-lived process per tree (no interpreter start and imports, and not the follow-ups the
+command line computes after a build: the update alone; CPU includes its parse workers,
+peak RSS is that process's so far). `--baseline-repeat N` replays only the first
 N adds on the baseline (a shorter run: its slow adds come where its merge policy puts them,
 bench/incremental_parts.py --adds replays where). The copies are deleted afterwards unless
 --keep (then `python -m bench.segments_cost SCRATCH/this-index` measures what the segments
@@ -22,9 +25,12 @@ cost searches).
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -44,6 +50,44 @@ def new_report(template: Path, folder: Path, n: int) -> Path:
     text = template.read_text(encoding="utf-8")
     target.write_text(text + f"\nThe added report number {n} closes here.\n", encoding="utf-8")
     return target
+
+
+DRIVER = r"""
+import json, resource, sys, time
+from indexer.index.build import build
+for line in sys.stdin:
+    docs, index, workers = json.loads(line)
+    me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    started = time.perf_counter()
+    build([docs], index, workers=workers)
+    wall = time.perf_counter() - started
+    me2, kids2 = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    cpu = sum(b.ru_utime + b.ru_stime - a.ru_utime - a.ru_stime
+              for a, b in ((me, me2), (kids, kids2)))
+    print(json.dumps({"wall": wall, "cpu": cpu, "share": cpu / wall,
+                      "rss_mb": me2.ru_maxrss / 1024}), flush=True)
+"""
+
+
+class InProcess:
+    """One long-lived process of a tree's code that runs builds when asked."""
+
+    def __init__(self, tree: Path):
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", DRIVER], cwd=tree, text=True, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(tree)})
+
+    def build(self, docs: Path, index: Path, workers: int) -> dict:
+        self.process.stdin.write(json.dumps([str(docs), str(index), workers]) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the build process ended")
+        return json.loads(line)
+
+    def close(self) -> None:
+        self.process.stdin.close()
+        self.process.wait()
 
 
 def segment_count(index: Path) -> int:
@@ -69,6 +113,8 @@ def main() -> None:
     parser.add_argument("--baseline-repeat", type=int, default=None,
                         help="adds replayed on the baseline (default: --repeat)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--in-process", action="store_true",
+                        help="build() in one long-lived process per tree (no follow-ups)")
     parser.add_argument("--scratch", default=None)
     parser.add_argument("--keep", action="store_true", help="keep the copies")
     parser.add_argument("--adopt", action="store_true",
@@ -91,19 +137,24 @@ def main() -> None:
     docs = scratch / "added"
     docs.mkdir(exist_ok=True)
     runs = {name: [] for name in trees}
+    drivers = {name: InProcess(tree) for name, (tree, _) in trees.items()} \
+        if args.in_process else {}
     try:
         for n in range(args.repeat):
             new_report(args.report, docs, n)
             for name, (tree, _) in reversed(trees.items()):  # baseline first
                 if name == "baseline" and n >= (args.baseline_repeat or args.repeat):
                     continue
-                run = timed_build(tree, docs, copies[name], args.workers)
+                run = (drivers[name].build(docs, copies[name], args.workers) if drivers
+                       else timed_build(tree, docs, copies[name], args.workers))
                 run["segments"] = segment_count(copies[name])
                 runs[name].append(run)
                 print(f"{name}: add report {n + 1}: {run['wall']:.2f} s wall, "
                       f"{run['cpu']:.2f} s cpu, peak rss {run['rss_mb']:.0f} MB, "
                       f"{run['segments']} segments", flush=True)
     finally:
+        for driver in drivers.values():
+            driver.close()
         if not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)
     print(f"runs: {args.repeat}  (medians)")
