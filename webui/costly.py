@@ -92,15 +92,22 @@ def charger():
 
 
 def refused(refusal: Refusal):
-    """The short refusal: JSON on API paths and JSON exports, plain text otherwise."""
+    """The refusal: the error page for the results pages, short JSON for API paths and
+    JSON exports, short plain text for the other exports (a download, not a page)."""
     what = "Too many costly requests" if refusal.status == 429 else "The service is busy"
-    message = (f"{what}: {refusal.reason}. Try again in {refusal.retry_after} s "
-               "(exports and long result pages are limited; searches are not).")
-    if request.path.startswith("/api/") or request.path.endswith(".json"):
-        body, kind = json.dumps({"error": message, "status": refusal.status}), "application/json"
+    detail = (f"{refusal.reason}. Try again in {refusal.retry_after} s (exports, long "
+              "result pages and wildcard searches are limited; other searches are not).")
+    message = f"{what}: {detail}"
+    if request.path in ("/", "/search"):
+        from webui.errors import respond
+        response = respond(refusal.status, detail[0].upper() + detail[1:], title=what)
+    elif request.path.startswith("/api/") or request.path.endswith(".json"):
+        body = json.dumps({"error": message, "status": refusal.status})
+        response = current_app.response_class(body, status=refusal.status,
+                                              mimetype="application/json")
     else:
-        body, kind = message + "\n", "text/plain; charset=utf-8"
-    response = current_app.response_class(body, status=refusal.status, mimetype=kind)
+        response = current_app.response_class(message + "\n", status=refusal.status,
+                                              mimetype="text/plain")
     response.headers["Retry-After"] = str(refusal.retry_after)
     response.headers["Cache-Control"] = "no-store"
     return response
