@@ -151,7 +151,7 @@ def responses(endpoint: Endpoint) -> dict:
     """What the endpoint may answer: exports carry an ETag and answer 304 to it; costly
     requests may be refused per client (429) or for the server (503: also a missing
     index, a page or "similar passages" past its deadline, a worker with too many
-    requests in progress); docs/decisions/0039-costly-requests.md."""
+    requests in progress); docs/decisions/0040-costly-requests.md."""
     export = endpoint.path.startswith("/export.")
     ok = {"description": "OK", "content": {endpoint.media: {}}}
     if export:

@@ -1,5 +1,5 @@
 """Costly requests bounded per client and per service, and exports remembered (issue 23;
-docs/decisions/0039-costly-requests.md).
+docs/decisions/0040-costly-requests.md).
 
 Costly: every export (`/export.csv`, `.json`, `.ris`, `.bib`), and a search (`/`,
 `/search`, `/api/search`) asking for more than COSTLY_PER_PAGE results or holding a

@@ -1,5 +1,5 @@
 """Exports streamed, validated and remembered (issue 23;
-docs/decisions/0039-costly-requests.md).
+docs/decisions/0040-costly-requests.md).
 
 An export is a function of the served generation (SearchIndex.stamp), the origin of its
 absolute links (webui/links.py), its path and query string, and the day (a citation says

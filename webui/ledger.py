@@ -1,5 +1,5 @@
 """What each client has spent on costly requests, shared by every worker of one server
-(docs/decisions/0039-costly-requests.md).
+(docs/decisions/0040-costly-requests.md).
 
 The ledger is a small file mapped into memory by every worker: gunicorn.conf.py creates it
 in the master and names it in OFSTED_LEDGER, so the workers it forks share it; an app
