@@ -15,7 +15,7 @@ without building one with this code:
 - `totals`: `report_store.totals` (the build summary; a report format 4 store only).
 
 `--adds N` also replays Whoosh's merge policy (`whoosh.writing.MERGE_SMALL`, which every
-commit applied before decision 0039) and ours (`indexer.index.merging.plan`) over the
+commit applied before decision 0041) and ours (`indexer.index.merging.plan`) over the
 index's segment sizes for N more builds that each add one report of the index's mean
 size, and prints the merges each would do: how many passages each rewrites.
 

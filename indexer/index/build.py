@@ -19,8 +19,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.index import (columns, live_stats, mapped, merging, report_store, segments, sources,
-                           store)
+from indexer.index import (columns, integrity, live_stats, mapped, merging, report_store,
+                           segments, sources, store)
 from indexer.index import manifest as manifest_file
 from indexer.index.parse_pool import PARSE_SECONDS, die_with_parent, parse_stream
 from indexer.index.sources import MAX_FILE_MB
@@ -154,10 +154,10 @@ def _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt, summa
                 accepted.append(data)
         merging.merge_newest(writer, sum(segments.weight(r) for r in accepted))
         added = _add_reports(writer, building, accepted, workers, progress)
+        manifest_file.write(building, old_gen, old_manifest if old_gen else {}, manifest)
         _finish(building, old_gen,
                 next_vocabulary(_old_vocabulary(old_gen), added, removed, reports), reports,
                 {NOT_REPORTS: not_reports, "format.json": fmt}, writer.live)
-        manifest_file.write(building, old_gen, old_manifest if old_gen else {}, manifest)
         published = store.publish(index_dir, building)
     except OSError as exc:
         _abandon(building, reports)
@@ -187,6 +187,9 @@ def _finish(building: Path, old_gen, vocabulary: dict, reports, tables: dict,
     reports.commit()
     for name, table in tables.items():
         store.write_json(building / name, table)
+    # the last file written before the swap; files shared with the previous generation keep
+    # the digests recorded for them there (not read again: an add does not hash the index)
+    integrity.record(building, integrity.known(old_gen))
 
 
 def _abandon(building: Path, reports) -> None:

@@ -1,5 +1,5 @@
 """BM25 statistics of live passages only, so an index updated in place scores as a full
-build of the same reports would (docs/decisions/0039-steady-updates.md).
+build of the same reports would (docs/decisions/0041-steady-updates.md).
 
 Whoosh keeps a deleted passage in its segment (and in the segment's document
 frequencies and field-length totals) until the segment is merged, and merging sums the
@@ -39,7 +39,12 @@ class Deletions:
 
     @classmethod
     def read(cls, generation: Path | None) -> "Deletions":
-        found = store.read_json(generation / FILE, None) if generation is not None else None
+        """The generation's record ({} if it has none, or one that cannot be read: then
+        Whoosh's own figures count, as for a generation built before this record)."""
+        try:
+            found = store.read_json(generation / FILE, None) if generation is not None else None
+        except (OSError, ValueError):
+            found = None
         return cls(found if isinstance(found, dict) else {})
 
     def add(self, segid: str, document: dict, schema) -> None:

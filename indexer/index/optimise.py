@@ -1,11 +1,12 @@
 """`python -m indexer optimise --index DIR`: every segment of the served index merged into
-one, published as a new generation like a build (docs/decisions/0039-steady-updates.md).
+one, published as a new generation like a build (docs/decisions/0041-steady-updates.md).
 
 Updates never merge big segments (indexer.index.merging), so after many adds an index has
 more segments than a full build, and deleted passages stay in their segments until merged.
 Optimising reads every live passage into one new segment (nothing is parsed or embedded
 again: the passages' vectors are found by their text), copies the generation's other
-files, writes the mapped arrays and columns of the new segment and swaps `current`. It
+files, writes the mapped arrays and columns of the new segment, records the checksums
+(indexer.index.integrity) and swaps `current`. It
 takes about a millisecond of CPU a passage (run it in a quiet hour, under `nice`), and
 holds the build lock meanwhile, so builds wait for it.
 """
@@ -19,11 +20,12 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer.errors import BuildRefused
-from indexer.index import live_stats, merging, store
+from indexer.index import integrity, live_stats, merging, store
 from indexer.index.fingerprint import index_format, rebuild_reason
 from indexer.index.writer import Writer
 
-REBUILT = ("whoosh", "mapped", "columns", live_stats.FILE)  # written anew, not copied
+# written anew, not copied
+REBUILT = ("whoosh", "mapped", "columns", live_stats.FILE, integrity.FILE)
 
 
 @dataclass
@@ -59,6 +61,7 @@ def optimise(index_dir: str) -> Optimised:
             found.segments_after = 1 if found.passages else 0
             _copy_files(old, building)
             write_mapped(building, old, writer.live)
+            integrity.record(building, integrity.known(old))
             store.publish(index_dir, building)
         except OSError as exc:
             shutil.rmtree(building, ignore_errors=True)
