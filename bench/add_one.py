@@ -110,6 +110,9 @@ def main() -> None:
     parser.add_argument("--baseline", help="another checkout of the project")
     parser.add_argument("--baseline-index", help="an index the baseline's code built")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--first", type=int, default=0,
+                        help="number of the first added report (to go on from an earlier run's "
+                             "kept copy: its reports are new to it)")
     parser.add_argument("--baseline-repeat", type=int, default=None,
                         help="adds replayed on the baseline (default: --repeat)")
     parser.add_argument("--workers", type=int, default=2)
@@ -140,10 +143,10 @@ def main() -> None:
     drivers = {name: InProcess(tree) for name, (tree, _) in trees.items()} \
         if args.in_process else {}
     try:
-        for n in range(args.repeat):
+        for n in range(args.first, args.first + args.repeat):
             new_report(args.report, docs, n)
             for name, (tree, _) in reversed(trees.items()):  # baseline first
-                if name == "baseline" and n >= (args.baseline_repeat or args.repeat):
+                if name == "baseline" and n >= args.first + (args.baseline_repeat or args.repeat):
                     continue
                 run = (drivers[name].build(docs, copies[name], args.workers) if drivers
                        else timed_build(tree, docs, copies[name], args.workers))

@@ -58,7 +58,8 @@ KINDS = {
     "store scribbled": ("reports.sqlite", _scribble),
     "store truncated": ("reports.sqlite", _truncate),
     "format.json garbage": ("format.json", _garbage),
-    "manifest.json garbage": ("manifest.json", _garbage),
+    "manifest scribbled": ("manifest.sqlite", _scribble),
+    "deletions.json garbage": ("deletions.json", _garbage),
     "whoosh segment scribbled": ("whoosh/*.seg", _scribble),
     "whoosh segment truncated": ("whoosh/*.seg", _truncate),
 }

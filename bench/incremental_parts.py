@@ -10,7 +10,9 @@ without building one with this code:
   table of contents when it has none): the numpy slicing and re-coding an update does;
 - `manifest`: reading it (indexer.index.manifest: every row) and writing the next
   generation's with one entry changed (a copy of manifest.sqlite patched, fsync; an older
-  generation's manifest.json is written whole as a new table);
+  generation's manifest.json is written whole as a new table); `manifest as json`: the
+  same entries read and written whole as manifest.json (json, fsync), as before decision
+  0041, for comparison in the same run;
 - `vocabulary`: reading and writing it whole (json, fsync);
 - `totals`: `report_store.totals` (the build summary; a report format 4 store only).
 
@@ -82,6 +84,7 @@ def write_columns(reader, previous: Path, scratch: Path) -> None:
 
 
 def json_round_trip(source: Path, scratch: Path) -> None:
+    scratch.mkdir(exist_ok=True)
     store.write_json(scratch / source.name, store.read_json(source, {}))
 
 
@@ -153,6 +156,10 @@ def main() -> None:
             steps["copy store"] = lambda: copy_store(generation, scratch)
             steps["columns"] = lambda: write_columns(reader, previous, scratch)
             steps["manifest"] = lambda: manifest_round_trip(generation, scratch)
+            entries = manifest.read(generation)
+            store.write_json(scratch / "manifest.json", entries)
+            steps["manifest as json"] = lambda: json_round_trip(scratch / "manifest.json",
+                                                                scratch / "out")
             steps["vocabulary"] = lambda: json_round_trip(generation / "vocabulary.json", scratch)
             if args.adds:
                 reports = len(report_store.open_reports(generation))

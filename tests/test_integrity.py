@@ -33,7 +33,8 @@ def test_a_build_records_every_file_it_wrote(seed_index):
                      if p.is_file() and p.name not in ("checksums.json", "followups.sqlite")
                      and not p.name.endswith("WRITELOCK"))
     assert sorted(files) == written
-    assert {"format.json", "manifest.json", "reports.sqlite", "columns/year.npy"} <= set(files)
+    assert {"format.json", "manifest.sqlite", "deletions.json", "reports.sqlite",
+            "columns/year.npy"} <= set(files)
     assert any(name.startswith("whoosh/") and name.endswith(".seg") for name in files)
     for name, (size, digest) in files.items():
         assert [(generation / name).stat().st_size, integrity.digest(generation / name)] \
