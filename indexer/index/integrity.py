@@ -22,6 +22,9 @@ from urllib.parse import quote
 import numpy as np
 import xxhash
 
+from indexer.errors import IndexMissing
+from indexer.index import store
+
 FILE = "checksums.json"
 ALGORITHM = "xxh3_128"
 UNRECORDED = ("followups.sqlite", "followups.sqlite-journal")  # written after the swap
@@ -132,6 +135,10 @@ def verify(generation: Path, hash_bytes: int | None = None) -> Verdict:
     """Check a generation. `hash_bytes`: hash only files up to this size (None: every
     file); sizes, JSON, .npy headers and the store's quick_check are checked always."""
     verdict = Verdict(generation)
+    if not (generation / "whoosh").is_dir():
+        verdict.damage.append(Damage("whoosh", "missing"))
+    if not any((generation / name).is_file() for name in ("reports.sqlite", "reports.json")):
+        verdict.damage.append(Damage("reports.sqlite", "missing"))
     files = recorded(generation)
     verdict.recorded = files is not None
     if files is None and (generation / FILE).exists():
@@ -146,6 +153,7 @@ def verify(generation: Path, hash_bytes: int | None = None) -> Verdict:
             problem = _structure(generation / name)
             if problem:
                 verdict.damage.append(Damage(name, problem))
+    verdict.damage = list(dict.fromkeys(verdict.damage))
     return verdict
 
 
@@ -229,8 +237,8 @@ def _sqlite_problem(path: Path) -> str | None:
 def check_index(index_dir: str | os.PathLike) -> list[tuple[Path, bool, Verdict]]:
     """(generation, is it the served one, its verdict) for every generation of an index,
     newest first, every file hashed (`python -m indexer check`)."""
-    root = Path(index_dir)
-    link = root / "current"
-    served = link.resolve() if link.is_symlink() or link.is_dir() else None
-    found = sorted((p for p in root.glob("gen-*") if p.is_dir()), reverse=True)
-    return [(gen, gen == served, verify(gen)) for gen in found]
+    try:
+        served = store.served_path(index_dir)
+    except IndexMissing:
+        served = None
+    return [(gen, gen == served, verify(gen)) for gen in store.generations(index_dir)]

@@ -167,25 +167,33 @@ def _sorted_unique(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class SegmentArrays:
-    """One segment's arrays, memory-mapped read-only (shared by every thread)."""
+    """One segment's arrays, memory-mapped read-only (shared by every thread). `damaged`:
+    names of the segment's files found damaged (indexer.index.integrity), never mapped: a
+    damaged vectors file leaves the segment without vectors, any other its postings and
+    lengths to Whoosh."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, damaged: set[str] = frozenset()):
         load = lambda name: np.load(path / name, mmap_mode="r")  # noqa: E731
-        self.fields = set(json.loads((path / "fields.json").read_text()))
-        self.terms, self.starts = load("terms.npy"), load("starts.npy")
-        self.docnums, self.weights = load("docnums.npy"), load("weights.npy")
-        self.collided = np.load(path / "collided.npy")
+        postings = not damaged - {vectors.VECTORS, vectors.KEYS}
+        self.fields = set(json.loads((path / "fields.json").read_text())) if postings else set()
+        empty = np.zeros(0, np.uint64)
+        self.terms, self.starts = (load("terms.npy"), load("starts.npy")) if postings \
+            else (empty, np.zeros(1, np.int64))
+        self.docnums, self.weights = (load("docnums.npy"), load("weights.npy")) if postings \
+            else (np.zeros(0, np.int32), np.zeros(0, np.float32))
+        self.collided = np.load(path / "collided.npy") if postings else empty
         self.lengths = {f: load(f"lengths-{f}.npy") for f in self.fields
                         if (path / f"lengths-{f}.npy").is_file()}
-        self.vectors = vectors.open_rows(path)  # None: a segment built without them
+        self.vectors = None if vectors.VECTORS in damaged else vectors.open_rows(path)
         self.files = [self.terms, self.starts, self.docnums, self.weights,
                       *self.lengths.values(), *([self.vectors] if self.vectors is not None
                                                 else [])]
 
     @classmethod
-    def open(cls, generation: Path, segid: str) -> "SegmentArrays | None":
+    def open(cls, generation: Path, segid: str,
+             damaged: set[str] = frozenset()) -> "SegmentArrays | None":
         path = generation / DIR / segid
-        return cls(path) if (path / "fields.json").is_file() else None
+        return cls(path, damaged) if (path / "fields.json").is_file() else None
 
     def term(self, field: str, btext: bytes, doc_frequency: int):
         """(docnums, weights) views of a term the segment holds with `doc_frequency`

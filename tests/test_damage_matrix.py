@@ -1,0 +1,123 @@
+"""The damage matrix (bench/damage.py) on a real seed index of two generations: each kind
+of damage to a file of the served generation, then a new app (a worker starting after
+the damage) answers 200 (from the same generation without the damaged part, or from the
+previous intact generation) or 503 naming the file, never 500; `indexer check` names the
+file; the next build repairs it and the pages answer as before the damage."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import indexer.__main__ as cli
+from bench.damage import KINDS, damage
+from indexer.index.build import build
+from webui import create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "seeds").iterdir())
+PAGES = ["/search?q=social+workers", "/api/search?q=care+leavers&mode=words",
+         "/api/search?q=care+leavers", "/authorities", "/trends?q=neglect"]
+# what serving does with each kind: the same answers from the same generation without the
+# damaged part ("same"), words alone without the segment's vectors ("words"), or the
+# previous generation ("previous": four reports), or, when the previous generation shares
+# the damaged file (a hard link), 503 naming the file
+SERVED = {
+    "mapped docnums truncated": "same", "mapped weights scribbled": "same",
+    "vectors truncated": "words", "column year truncated": "same",
+    "store scribbled": "previous", "store truncated": "previous",
+    "format.json garbage": "previous", "manifest.json garbage": "same",
+    "whoosh segment scribbled": "previous", "whoosh segment truncated": "previous",
+}
+
+
+@pytest.fixture(scope="module")
+def two_generations(tmp_path_factory):
+    """Four seeds, then all five: the served generation and its intact predecessor, which
+    shares the first build's segment files with it (hard links)."""
+    root = tmp_path_factory.mktemp("damage")
+    docs, index = root / "docs", root / "index"
+    docs.mkdir()
+    for seed in SEEDS[:-1]:
+        shutil.copy(seed, docs)
+    build([str(docs)], str(index), workers=1)
+    shutil.copy(SEEDS[-1], docs)
+    build([str(docs)], str(index), workers=1)
+    return docs, index
+
+
+def answers(index: Path) -> dict:
+    client = create_app({"OFSTED_INDEX": str(index), "TESTING": True}).test_client()
+    return {page: client.get(page) for page in PAGES}
+
+
+def as_json(index: Path) -> dict:
+    return {page: r.get_json() for page, r in answers(index).items()}
+
+
+@pytest.fixture(scope="module")
+def intact(two_generations, tmp_path_factory):
+    """The answers of the served generation, and of its predecessor alone."""
+    index = two_generations[1]
+    alone = tmp_path_factory.mktemp("previous") / "index"
+    subprocess.run(["cp", "-a", str(index), str(alone)], check=True)
+    older = sorted(alone.glob("gen-*"))[0]
+    (alone / "current").unlink()
+    (alone / "current").symlink_to(older.name)
+    return {"served": as_json(index), "previous": as_json(alone)}
+
+
+@pytest.fixture
+def damaged_copy(two_generations, tmp_path):
+    """A copy of the two generations that keeps their hard links (cp -a)."""
+    docs, index = two_generations
+    subprocess.run(["cp", "-a", str(index), str(tmp_path / "index")], check=True)
+    return docs, tmp_path / "index"
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_damaged_file_never_gives_500(damaged_copy, intact, capsys, kind):
+    docs, index = damaged_copy
+    generation = (index / "current").resolve()
+    name = damage(generation, kind)
+    found = answers(index)
+    statuses = {page: r.status_code for page, r in found.items()}
+    shared = (generation / name).stat().st_nlink > 1
+    expected = "503" if SERVED[kind] == "previous" and shared else SERVED[kind]
+    if expected == "503":
+        assert set(statuses.values()) == {503}
+        for response in found.values():
+            assert name in response.get_data(as_text=True)
+            assert response.headers["Retry-After"]
+    else:
+        assert set(statuses.values()) == {200}, statuses
+        words, hybrid = (found[f"/api/search?q=care+leavers{mode}"].get_json()
+                         for mode in ("&mode=words", ""))
+        if expected == "previous":
+            assert words == intact["previous"]["/api/search?q=care+leavers&mode=words"]
+            assert hybrid == intact["previous"]["/api/search?q=care+leavers"]
+        else:
+            assert words == intact["served"]["/api/search?q=care+leavers&mode=words"]
+        if expected == "words":
+            assert {h["matched"] for h in hybrid["hits"]} == {"words"}
+        elif expected == "same":
+            assert hybrid == intact["served"]["/api/search?q=care+leavers"]
+    assert cli.main(["check", "--index", str(index)]) == 1
+    assert f"  damaged {name}: " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["whoosh segment truncated", "store truncated"])
+def test_no_intact_generation_is_a_503_naming_the_file(seed_index, tmp_path, capsys, kind):
+    """One generation only: nothing to fall back to."""
+    index = tmp_path / "index"
+    subprocess.run(["cp", "-a", str(seed_index), str(index)], check=True)
+    name = damage((index / "current").resolve(), kind)
+    for page, response in answers(index).items():
+        assert response.status_code == 503, page
+        text = response.get_data(as_text=True)
+        assert name in text and "no earlier intact version" in text
+        assert "Traceback" not in text
+    assert cli.main(["search", "care", "--index", str(index)]) == 2
+    assert name in capsys.readouterr().err
