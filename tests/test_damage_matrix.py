@@ -5,15 +5,20 @@ previous intact generation) or 503 naming the file, never 500; `indexer check` n
 file; the next build repairs it and the pages answer as before the damage."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
+import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 import indexer.__main__ as cli
 from bench.damage import KINDS, damage
 from indexer.index.build import build
+from indexer.search.intact import RECHECK_SECONDS
+from tests.serving import get, production
 from webui import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,3 +126,38 @@ def test_no_intact_generation_is_a_503_naming_the_file(seed_index, tmp_path, cap
         assert "Traceback" not in text
     assert cli.main(["search", "care", "--index", str(index)]) == 2
     assert name in capsys.readouterr().err
+
+
+def workers(pidfile: Path) -> set[int]:
+    """The process ids of the gunicorn master's workers."""
+    master = pidfile.read_text().strip()
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == master:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_an_array_truncated_under_a_running_server_kills_no_worker(seed_index, tmp_path):
+    """The production server maps the arrays; one is cut in half while it serves. Before,
+    the next query reading it killed the worker with SIGBUS; now the server notices the
+    size within a second and serves the same answers without the damaged segment's arrays."""
+    index, pidfile = tmp_path / "index", tmp_path / "gunicorn.pid"
+    subprocess.run(["cp", "-a", str(seed_index), str(index)], check=True)
+    queries = ["social workers", "care leavers", "neglect", "management oversight",
+               "children in need", "drift and delay", "assessment", "supervision"]
+    with production(index, env={"OFSTED_ANSWER_CACHE": "0"},
+                    extra=("-w", "1", "--pid", str(pidfile))) as (base, _):
+        before = [get(f"{base}/api/search?mode=words&q={quote(q)}") for q in queries]
+        assert {status for status, _, _ in before} == {200}
+        serving = workers(pidfile)
+        damage((index / "current").resolve(), "mapped docnums truncated")
+        time.sleep(RECHECK_SECONDS + 0.5)
+        after = [get(f"{base}/api/search?mode=words&q={quote(q)}") for q in queries]
+        assert [(s, json.loads(b)) for s, _, b in after] == [
+            (s, json.loads(b)) for s, _, b in before]
+        assert workers(pidfile) == serving
