@@ -13,6 +13,8 @@ sending the slowest queries of part 1, and prints throughput of the normal clien
 phases and their ratio (the baseline is measured in the same run). `--slow` runs
 bench/slow_clients.py instead: 50 slow-header and 50 idle connections beside 20 normal
 clients, with the production worker and with `-k sync` (the worker before issue 23).
+`--damage` runs the damage matrix of bench/damage.py instead (the documents are the seeds;
+`--code OTHER_CHECKOUT` adds another checkout, e.g. the code before, to the same run).
 Asserts nothing.
 """
 from __future__ import annotations
@@ -228,7 +230,7 @@ def part_two(index: str, attackers: list[str], seconds: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", required=True)
+    parser.add_argument("--index", required="--damage" not in sys.argv)
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--cap", type=float, default=3.0, help="seconds before a query is killed")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each load phase")
@@ -236,7 +238,15 @@ def main() -> None:
     parser.add_argument("--slow", action="store_true",
                         help="slow and idle connections only (bench/slow_clients.py), "
                              "the production worker beside `-k sync`")
+    parser.add_argument("--damage", action="store_true",
+                        help="the damage matrix only (bench/damage.py)")
+    parser.add_argument("--code", action="append", default=[],
+                        help="with --damage: another checkout to run it on too")
     args = parser.parse_args()
+    if args.damage:
+        from bench import damage
+        damage.main([arg for code in args.code for arg in ("--code", code)] + ["--code", str(ROOT)])
+        return
     if args.slow:
         from bench import slow_clients
         slow_clients.run(args.index, args.seconds, 50, 50, [["-k", "sync"], []])

@@ -111,6 +111,16 @@ def test_a_damaged_file_never_gives_500(damaged_copy, intact, capsys, kind):
             assert hybrid == intact["served"]["/api/search?q=care+leavers"]
     assert cli.main(["check", "--index", str(index)]) == 1
     assert f"  damaged {name}: " in capsys.readouterr().out
+    # the next build repairs it: nothing damaged is linked, the same answers as before
+    assert cli.main(["build", str(docs), "--index", str(index), "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    if SERVED[kind] == "previous" or kind.startswith("manifest"):
+        assert f"full rebuild: the index is damaged ({name}: " in out
+    assert cli.main(["check", "--index", str(index)]) == 0
+    repaired = answers(index)
+    assert {r.status_code for r in repaired.values()} == {200}
+    for page in PAGES[1:3]:
+        assert repaired[page].get_json() == intact["served"][page]
 
 
 @pytest.mark.parametrize("kind", ["whoosh segment truncated", "store truncated"])
@@ -161,3 +171,26 @@ def test_an_array_truncated_under_a_running_server_kills_no_worker(seed_index, t
         assert [(s, json.loads(b)) for s, _, b in after] == [
             (s, json.loads(b)) for s, _, b in before]
         assert workers(pidfile) == serving
+
+
+def test_a_build_that_cannot_repair_says_why_and_touches_nothing(damaged_copy, tmp_path,
+                                                                 capsys):
+    """A damaged store must be rebuilt from every file the index was built from; one of
+    them, outside the paths given, is gone: exit 2 with the reason, no traceback, the
+    index as it was."""
+    docs, index = damaged_copy
+    extra = tmp_path / "extra" / "letter.txt"
+    extra.parent.mkdir()
+    extra.write_text(SEEDS[0].read_text(encoding="utf-8").replace("Derbyshire", "Rutland"),
+                     encoding="utf-8")
+    assert cli.main(["build", str(extra), "--index", str(index), "--workers", "1"]) == 0
+    extra.unlink()
+    served = (index / "current").resolve()
+    damage(served, "store truncated")
+    capsys.readouterr()
+    assert cli.main(["build", str(docs), "--index", str(index), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the index is damaged (reports.sqlite: truncated: ")
+    assert f"it cannot be rebuilt: {extra}, which it was built from, no longer exist" in err
+    assert "Traceback" not in err
+    assert (index / "current").resolve() == served

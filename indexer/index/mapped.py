@@ -54,10 +54,12 @@ def segment_id(leaf) -> str | None:
     return segment.segment_id() if segment is not None else None
 
 
-def write(generation: Path, reader, previous: Path | None) -> None:
+def write(generation: Path, reader, previous: Path | None,
+          damaged: set[str] = frozenset()) -> None:
     """Arrays for every segment of the committed index `reader` (a Whoosh reader of the
-    generation being built): hard links to `previous`'s files where it has the segment,
-    nothing where a segment writer of this build already wrote them (write_new)."""
+    generation being built): hard links to `previous`'s files where it has the segment
+    (unless its arrays are `damaged`: written again), nothing where a segment writer of
+    this build already wrote them (write_new)."""
     root = generation / DIR
     root.mkdir(exist_ok=True)
     embedded = None  # the previous generation's vectors, read if a segment needs them
@@ -66,11 +68,11 @@ def write(generation: Path, reader, previous: Path | None) -> None:
         if segid is None or (root / segid / "fields.json").is_file():
             continue
         old = previous / DIR / segid if previous is not None else None
-        if old is not None and (old / "fields.json").is_file() \
+        if old is not None and segid not in damaged and (old / "fields.json").is_file() \
                 and (old / vectors.VECTORS).is_file():
             _link(old, root / segid)
         else:
-            embedded = embedded or vectors.Previous(previous, DIR)
+            embedded = embedded or vectors.Previous(previous, DIR, damaged)
             _write_segment(leaf, root / segid, embedded)
 
 
