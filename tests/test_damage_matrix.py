@@ -134,6 +134,8 @@ def test_no_intact_generation_is_a_503_naming_the_file(seed_index, tmp_path, cap
         text = response.get_data(as_text=True)
         assert name in text and "no earlier intact version" in text
         assert "Traceback" not in text
+        if not page.startswith("/api/"):  # the page says how to repair it
+            assert "python -m indexer check --index DIR" in text
     assert cli.main(["search", "care", "--index", str(index)]) == 2
     assert name in capsys.readouterr().err
 
