@@ -32,6 +32,7 @@ PAGES = ["/search?q=social+workers", "/api/search?q=care+leavers&mode=words",
 SERVED = {
     "mapped docnums truncated": "same", "mapped weights scribbled": "same",
     "vectors truncated": "words", "column year truncated": "same",
+    "column passages truncated": "same",
     "store scribbled": "previous", "store truncated": "previous",
     "format.json garbage": "previous", "manifest.json garbage": "same",
     "whoosh segment scribbled": "previous", "whoosh segment truncated": "previous",

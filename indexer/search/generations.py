@@ -134,7 +134,8 @@ class Generation:
         if self.postings is not None and not self.empty:
             _warm(self.searcher, self.postings, self.schema)
         self.table, self.dates = self._columns()
-        self.passages = columns.open_passages(path)  # chunk ids by docnum (None: read stored)
+        self.passages = (None if self.verdict.damaged(columns.DIR)  # damaged: read stored
+                         else columns.open_passages(path))  # chunk ids by docnum
         # every document's cell (facet values, report, liveness): indexer.search.facet_counts
         self.cells = Cells(self.table) if self.table is not None else None
         self.reports = report_store.open_reports(path)  # shared: read through the page cache
