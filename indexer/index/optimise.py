@@ -20,7 +20,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer.errors import BuildRefused
-from indexer.index import integrity, live_stats, merging, store
+from indexer.index import integrity, live_stats, merging, repair, store
 from indexer.index.fingerprint import index_format, rebuild_reason
 from indexer.index.writer import Writer
 
@@ -60,7 +60,7 @@ def optimise(index_dir: str) -> Optimised:
             writer.commit()
             found.segments_after = 1 if found.passages else 0
             _copy_files(old, building)
-            write_mapped(building, old, writer.live)
+            write_mapped(building, repair.Start(old), writer.live)
             integrity.record(building, integrity.known(old))
             store.publish(index_dir, building)
         except OSError as exc:
