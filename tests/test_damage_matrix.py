@@ -34,7 +34,8 @@ SERVED = {
     "vectors truncated": "words", "column year truncated": "same",
     "column passages truncated": "same",
     "store scribbled": "previous", "store truncated": "previous",
-    "format.json garbage": "previous", "manifest.json garbage": "same",
+    "format.json garbage": "previous", "manifest scribbled": "same",
+    "deletions.json garbage": "same",
     "whoosh segment scribbled": "previous", "whoosh segment truncated": "previous",
 }
 

@@ -64,6 +64,7 @@ def test_an_older_generation_with_manifest_json_is_read_then_replaced(tmp_path, 
     entries = manifest.read(generation)
     (generation / manifest.OLD_FILE).write_text(json.dumps(entries), encoding="utf-8")
     (generation / manifest.FILE).unlink()
+    (generation / "checksums.json").unlink()  # a generation from before checksums, too
     assert manifest.read(generation) == entries
     unchanged = build([str(docs)], str(index), workers=1)
     assert (unchanged.added, unchanged.updated, unchanged.unchanged) == (0, 0, 5)
