@@ -28,6 +28,15 @@ _FIELD = re.compile(r'(?<![\w"\'’:.-])([A-Za-z_][A-Za-z_0-9]*):("[^"]*"|\[[^\]
 _BOOST = re.compile(r'\^([^\s()"]*)')
 _QUOTED = re.compile(r'"[^"]*"')
 _YEAR_VALUE = re.compile(r"\d{4}|\[\d{4} TO \d{4}\]|\d{4}\s*(?:-|–|\.\.)\s*\d{4}")
+_YEARS = re.compile(r"\d{4}")
+
+
+def backwards(name: str, joiner: str, first: int, last: int) -> str:
+    """The one message for a year range whose first year is after its last, in a parameter
+    (`year=2018-2015`) or in the query (`year:2018-2015`): every way of asking refuses it
+    (docs/decisions/0039-backwards-year-ranges.md)."""
+    return (f"{name}{joiner}{first}-{last} runs backwards ({first} is after {last}): "
+            f"write {name}{joiner}{last}-{first}")
 
 
 def nearest(value: str, known) -> list[str]:
@@ -57,6 +66,9 @@ def field_problems(name: str, value: str) -> list[str]:
     if field == "year" and not _YEAR_VALUE.fullmatch(bare):
         return [f"{name}:{value} is not a year or a range of years (e.g. year:2018 or "
                 f"year:2015-2018)"]
+    if field == "year" and len(years := [int(y) for y in _YEARS.findall(bare)]) == 2 \
+            and years[0] > years[1]:
+        return [backwards(name, ":", *years)]
     facet = by_query_name(name)
     if facet is None or facet.vocabulary is None or facet.name == "authority" \
             or bare.endswith("*"):
