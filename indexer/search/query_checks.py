@@ -29,6 +29,10 @@ _BOOST = re.compile(r'\^([^\s()"]*)')
 _QUOTED = re.compile(r'"[^"]*"')
 _YEAR_VALUE = re.compile(r"\d{4}|\[\d{4} TO \d{4}\]|\d{4}\s*(?:-|–|\.\.)\s*\d{4}")
 _YEARS = re.compile(r"\d{4}")
+# a word that is only wildcards (`*`, `?*`), alone or in brackets; `field:*` is not one
+_BARE_WILDCARD = re.compile(r"(?<![^\s(])[*?]+(?=[\s)]|$)")
+EVERY_WORD = ("on its own stands for every word: leave the search box empty to list every "
+              "passage, or type at least 2 letters before the * (e.g. assess*)")
 
 
 def backwards(name: str, joiner: str, first: int, last: int) -> str:
@@ -117,6 +121,7 @@ def check_query(text: str) -> None:
             continue
         value = text[m.start(2):m.end(2)]  # a quoted value, read from the original text
         problems += field_problems(m.group(1), value)
+    problems += [f"{m.group()!r} {EVERY_WORD}" for m in _BARE_WILDCARD.finditer(unquoted)]
     problems += boost_problems(text)
     if problems:
         raise BadRequest("; ".join(dict.fromkeys(problems)))
