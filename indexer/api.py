@@ -40,11 +40,11 @@ from indexer.search.links import PAGE_PASSAGES, paginated, report_path
 from indexer.search.query_checks import typed_filters
 from indexer.search.request import (KNOWN_PARAMS, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS,
                                     ArgParams, parse_params)
-from indexer.search.service import SearchIndex
+from indexer.search.service import SearchIndex, serving_warning
 
 __all__ = [
     # the engine, its requests and results
-    "SearchIndex", "SearchRequest", "SearchResults", "Hit", "PassageHit", "FacetValue",
+    "SearchIndex", "serving_warning", "SearchRequest", "SearchResults", "Hit", "PassageHit", "FacetValue",
     "Report", "Section", "Passage", "dated", "parse_params", "ArgParams", "KNOWN_PARAMS",
     "MAX_PER_PAGE", "MAX_PAGE", "MAX_QUERY_CHARS", "typed_filters", "Highlighter", "mark", "sanitise",
     "report_path", "paginated", "PAGE_PASSAGES", "meaning_span",

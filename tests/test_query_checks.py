@@ -86,13 +86,12 @@ def test_a_backwards_year_range_is_one_400_however_it_is_asked(client, path):
     assert forwards.status_code == 200
 
 
-@pytest.mark.parametrize("query, shown", [("*", "'*'"), ("?*", "'?*'"), ("care (*)", "'*'"),
-                                          ("care * plans", "'*'")])
-def test_a_bare_wildcard_is_named_as_typed_not_as_an_index_field(client, query, shown):
+@pytest.mark.parametrize("query", ["*", "care (*)", "care * plans"])
+def test_a_bare_wildcard_is_named_as_typed_not_as_an_index_field(client, query):
     """`q=*` once said "'text:*' stands for every word of the field": an index field the
     user never typed. The page and the JSON now quote what was typed and say what to do."""
     status, message = error(client, q=query)
-    assert status == 400 and message.startswith(f"{shown} on its own stands for every word")
+    assert status == 400 and message.startswith("'*' on its own stands for every word")
     assert "leave the search box empty to list every passage" in message
     page = client.get("/search", query_string={"q": query}).get_data(as_text=True)
     assert "on its own stands for every word" in page

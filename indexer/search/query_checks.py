@@ -29,10 +29,9 @@ _BOOST = re.compile(r'\^([^\s()"]*)')
 _QUOTED = re.compile(r'"[^"]*"')
 _YEAR_VALUE = re.compile(r"\d{4}|\[\d{4} TO \d{4}\]|\d{4}\s*(?:-|–|\.\.)\s*\d{4}")
 _YEARS = re.compile(r"\d{4}")
-# a word that is only wildcards (`*`, `?*`), alone or in brackets; `field:*` is not one
-_BARE_WILDCARD = re.compile(r"(?<![^\s(])[*?]+(?=[\s)]|$)")
+# what `*` alone means (indexer.search.query_cost), said without the index's field names
 EVERY_WORD = ("on its own stands for every word: leave the search box empty to list every "
-              "passage, or type at least 2 letters before the * (e.g. assess*)")
+              "passage, or type at least 2 letters before the first * or ? (e.g. assess*)")
 
 
 def backwards(name: str, joiner: str, first: int, last: int) -> str:
@@ -121,10 +120,25 @@ def check_query(text: str) -> None:
             continue
         value = text[m.start(2):m.end(2)]  # a quoted value, read from the original text
         problems += field_problems(m.group(1), value)
-    problems += [f"{m.group()!r} {EVERY_WORD}" for m in _BARE_WILDCARD.finditer(unquoted)]
     problems += boost_problems(text)
     if problems:
         raise BadRequest("; ".join(dict.fromkeys(problems)))
+
+
+def unclosed_quote(text: str) -> dict | None:
+    """A notice when the query opens a quote it never closes (`"drift and delay`): the
+    parser drops the lone quote and searches the words after it separately. The notice
+    says so and offers the phrase closed at the end of the query; None when quotes pair."""
+    if text.count('"') % 2 == 0:
+        return None
+    opened = text.rindex('"')  # quotes pair from the left: the last one is alone
+    words = " ".join(text[opened + 1:].split())
+    if not words:
+        return {"kind": "unclosed_quote", "query": None,
+                "message": "A quote mark at the end of your query was ignored."}
+    return {"kind": "unclosed_quote", "query": text.rstrip() + '"',
+            "message": f"The quote before \u201c{words[:80]}\u201d is not closed, so these "
+                       "words were searched separately, not as an exact phrase."}
 
 
 def check_typed_values(q, known) -> None:
