@@ -14,6 +14,7 @@ from indexer.answers.citations import (bib_comment, bib_entry, citation, citer, 
                                        passage_pages, ris_entry)
 from indexer.answers.compare import MAX_SIDES, compare, sides
 from indexer.answers.feeds import newest, published_ordinal
+from indexer.answers.wording import key_label
 from indexer.answers.followup_store import Histories as FollowUpHistories
 from indexer.answers.followup_store import precompute as precompute_followups
 from indexer.answers.tracker import STANDING_LABELS, STANDINGS
@@ -57,7 +58,7 @@ __all__ = [
     # fetching Ofsted's reports (the fetch and update commands)
     "add_source_arguments", "cmd_fetch", "fetch_from_args", "fetch_report",
     # the answers built on search
-    "trends", "trend_answer", "BY_VALUES", "FAMILIES", "YEAR_BASES", "coverage_sentence",
+    "key_label", "trends", "trend_answer", "BY_VALUES", "FAMILIES", "YEAR_BASES", "coverage_sentence",
     "year_basis_sentence", "compare", "sides", "MAX_SIDES", "summaries",
     "history", "GRADES", "chart_grade", "newest", "published_ordinal", "citation", "citer",
     "bib_entry", "bib_comment", "ris_entry", "original_url", "passage_pages",
