@@ -79,7 +79,7 @@ def test_history_page_shows_follow_ups_or_says_none_were_found(client):
     assert html.count('class="badge badge-') == shown + missing + len(data["open"])
     assert html.count('class="open-recommendation"') == len(data["open"]) > 0
     assert html.count("For: LSCB") == 7 and "For: Local authority" in html
-    assert html.count("<svg") == 2 and html.count("<circle") == 2  # wide and narrow: only 2013 is graded
+    assert html.count("<svg") == 2 and html.count('class="graded"') == 2  # wide and narrow: only 2013 is graded
     assert re.search(r'<text [^>]*>Good</text>', html)
 
 

@@ -230,3 +230,30 @@ def test_the_authority_page_at_phone_width_starts_no_line_with_a_separator(brows
     page.evaluate("document.querySelector('#inspection-2').scrollIntoView()")
     page.screenshot(path=str(SHOTS / "authority-timeline-phone.png"))
     context.close()
+
+
+# The geometry of a permalink's passage and its section's heading, in the viewport.
+_TARGET_GEOMETRY = """() => {
+  const passage = document.getElementById(location.hash.slice(1));
+  const section = passage.closest('.report-section');
+  return {heading: section.querySelector('h2').getBoundingClientRect().top,
+          passageTop: passage.getBoundingClientRect().top,
+          passageBottom: passage.getBoundingClientRect().bottom,
+          height: window.innerHeight,
+          first: section.querySelector('.passage') === passage};
+}"""
+
+
+def test_a_permalink_shows_the_passage_under_its_section_heading(browser, server):
+    """Opened by its link, a passage that is not its section's first shows with the
+    section's heading above it, both whole on the screen (the heading was once cut off)."""
+    context, page = open_page(browser, viewport={"width": 1280, "height": 800})
+    hit = page.request.get(server + '/api/search?q="drift and delay"').json()["hits"][0]
+    page.goto(server + hit["passages"][0]["url"])
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)
+    at = page.evaluate(_TARGET_GEOMETRY)
+    assert not at["first"], at  # the heading is not simply the passage's neighbour
+    assert 0 <= at["heading"] < at["passageTop"] < at["passageBottom"] <= at["height"], at
+    page.screenshot(path=str(SHOTS / "permalink-with-heading.png"))
+    context.close()
