@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, jsonify, render_template
 from indexer.api import (BY_NAME, BY_VALUES, FACETS, KNOWN_PARAMS, MAX_PAGE, MAX_PER_PAGE,
                          MAX_QUERY_CHARS, MAX_SIDES, REGIONS, YEAR_BASES, Known)
 from webui.reports import SIMILAR_MAX
+from webui.api_schemas import ERROR, RESPONSES
 
 bp = Blueprint("api_docs", __name__)
 
@@ -150,8 +151,12 @@ def document() -> dict:
             "parameters": _path_parameters(endpoint.path) + [_parameter(p)
                                                               for p in endpoint.params],
             "responses": {
-                "200": {"description": "OK", "content": {endpoint.media: {}}},
-                "400": {"description": "A bad or unknown parameter (the message says which)"},
+                "200": {"description": "OK", "content": {endpoint.media: (
+                    {"schema": RESPONSES[endpoint.path]} if endpoint.path in RESPONSES
+                    else {})}},
+                "400": {"description": "A bad or unknown parameter (the message says which)",
+                        **({"content": {"application/json": {"schema": ERROR}}}
+                           if endpoint.path in RESPONSES else {})},
                 **({"404": {"description": "Not found"}} if "{" in endpoint.path else {}),
             },
         }}
