@@ -37,7 +37,7 @@ EVERY_WORD = ("on its own stands for every word: leave the search box empty to l
 def backwards(name: str, joiner: str, first: int, last: int) -> str:
     """The one message for a year range whose first year is after its last, in a parameter
     (`year=2018-2015`) or in the query (`year:2018-2015`): every way of asking refuses it
-    (docs/decisions/0040-backwards-year-ranges.md)."""
+    (docs/decisions/0041-backwards-year-ranges.md)."""
     return (f"{name}{joiner}{first}-{last} runs backwards ({first} is after {last}): "
             f"write {name}{joiner}{last}-{first}")
 
