@@ -15,7 +15,9 @@ bench/slow_clients.py instead: 50 slow-header and 50 idle connections beside 20 
 clients, with the production worker and with `-k sync` (the worker before issue 23).
 `--costly` runs bench/costly_clients.py instead: 2 clients looping over exports and 2 over
 result pages of 100 for wildcard queries beside 20 normal clients, with the limits on
-costly requests switched off and on. Asserts nothing.
+costly requests switched off and on. `--damage` runs the damage matrix of bench/damage.py
+instead (the documents are the seeds; `--code OTHER_CHECKOUT` adds another checkout, e.g.
+the code before, to the same run). Asserts nothing.
 """
 from __future__ import annotations
 
@@ -231,7 +233,7 @@ def part_two(index: str, attackers: list[str], seconds: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", required=True)
+    parser.add_argument("--index", required="--damage" not in sys.argv)
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--cap", type=float, default=3.0, help="seconds before a query is killed")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each load phase")
@@ -242,7 +244,15 @@ def main() -> None:
     parser.add_argument("--costly", action="store_true",
                         help="2 export and 2 costly-search attackers only "
                              "(bench/costly_clients.py), the limits off beside on")
+    parser.add_argument("--damage", action="store_true",
+                        help="the damage matrix only (bench/damage.py)")
+    parser.add_argument("--code", action="append", default=[],
+                        help="with --damage: another checkout to run it on too")
     args = parser.parse_args()
+    if args.damage:
+        from bench import damage
+        damage.main([arg for code in args.code for arg in ("--code", code)] + ["--code", str(ROOT)])
+        return
     if args.slow:
         from bench import slow_clients
         slow_clients.run(args.index, args.seconds, 50, 50, [["-k", "sync"], []])

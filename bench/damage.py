@@ -55,6 +55,7 @@ KINDS = {
     "mapped weights scribbled": ("mapped/*/weights.npy", _scribble),
     "vectors truncated": ("mapped/*/vectors.npy", _truncate),
     "column year truncated": ("columns/year.npy", _truncate),
+    "column passages truncated": ("columns/passages.npy", _truncate),
     "store scribbled": ("reports.sqlite", _scribble),
     "store truncated": ("reports.sqlite", _truncate),
     "format.json garbage": ("format.json", _garbage),

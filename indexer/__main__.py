@@ -146,7 +146,8 @@ def _print_followups(followups: dict | None) -> None:
 
 def cmd_check(args) -> int:
     """Every generation of the index, every file hashed against the checksums its build
-    recorded. Exit 0: nothing damaged; 1: a damaged file (each listed); 2: no index."""
+    recorded. Exit 0: the served generation is intact; 1: it has a damaged file (each
+    listed, as are those of older generations); 2: no index."""
     found = check_index(args.index)
     if not found:
         raise IndexMissing("no index has been built here yet")
@@ -154,7 +155,7 @@ def cmd_check(args) -> int:
              "recorded": verdict.recorded, "files": len(verdict.sizes),
              "damaged": [{"file": d.file, "part": d.part, "reason": d.reason}
                          for d in verdict.damage]} for gen, served, verdict in found]
-    damaged = any(not row["intact"] for row in rows)
+    damaged = any(not row["intact"] for row in rows if row["served"])
     if args.json:
         print(json.dumps({"index": args.index, "damaged": damaged, "generations": rows},
                          indent=2))

@@ -48,6 +48,11 @@ class NotFound(OfstedSearchError):
     """A report id that is not in the index."""
 
 
+class IndexDamaged(IndexMissing):
+    """An index whose served files are damaged and no earlier intact version of it is on
+    disk (a 503); the message names the damaged file."""
+
+
 class IndexOutdated(IndexMissing):
     """An index this version cannot serve (written in another format): rebuild it."""
 

@@ -27,10 +27,11 @@ def index_copy(tmp_path, seed_index):
 def rewrite(index_dir, fmt, change_report=None) -> str:
     """Rewrite the served generation's format.json (and its reports); a report id. The
     reports go into reports.json, as formats before 4 stored them (formats before 3 wrote
-    no reports.sqlite)."""
+    no reports.sqlite), and checksums.json goes (written since issue 23)."""
     generation = store.current_generation(index_dir)
     reports = report_store.load(generation)
     (generation / report_store.FILE).unlink()
+    (generation / "checksums.json").unlink()  # older versions recorded none
     store.write_json(generation / "format.json", fmt)
     for data in reports.values():
         if change_report:

@@ -19,11 +19,12 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.index import columns, integrity, mapped, report_store, segments, sources, store
+from indexer.index import (columns, integrity, mapped, repair, report_store, segments, sources,
+                           store)
 from indexer.index.parse_pool import PARSE_SECONDS, die_with_parent, parse_stream
 from indexer.index.sources import MAX_FILE_MB
 from indexer.index.writer import Writer
-from indexer.errors import BuildRefused, OfstedSearchError
+from indexer.errors import BuildRefused
 from indexer.models import Report, dated
 from indexer.ingest.parse import chunk_report
 from indexer.index.facet_registry import FACETS
@@ -69,20 +70,19 @@ def build(paths: list[str], index_dir: str, workers: int = 2, progress: bool = F
 
 
 def _build_locked(found, index_dir, workers, progress, parse_seconds, summary) -> None:
-    try:
-        old_gen = store.current_generation(index_dir)
-    except OfstedSearchError:
-        old_gen = None
-    old_manifest = store.read_json(old_gen / "manifest.json", {}) if old_gen else {}
-    old_not_reports = store.read_json(old_gen / NOT_REPORTS, {}) if old_gen else {}
+    begun = repair.start(index_dir)  # the served generation, every file verified
+    old_gen, old_manifest, old_not_reports = begun.path, begun.manifest, begun.not_reports
     fmt = index_format()
     hashes = dict(found.files)
-    reason = rebuild_reason(store.read_format(old_gen), fmt) if old_gen is not None else None
+    reason = begun.rebuild or (rebuild_reason(store.read_format(old_gen), fmt)
+                               if old_gen is not None else None)
     if reason:
         summary.full_rebuild = reason
         for path in old_manifest:  # reports from other paths are parsed again, not dropped
             if not found.covers(path):
                 sources.add(path, found)
+        if begun.rebuild:
+            repair.refuse_if_gone(begun, found)
         hashes, old_gen, old_not_reports = dict(found.files), None, {}
     old_paths = set(old_manifest)
     if old_gen is None:
@@ -101,13 +101,15 @@ def _build_locked(found, index_dir, workers, progress, parse_seconds, summary) -
     summary.kept = sum(p in old_manifest for p in failed) if old_gen is not None else 0
     if old_gen is None and not hashes:
         raise BuildRefused("no supported files under the given paths: nothing was indexed")
-    if old_gen is not None and not gone and not changed and not_reports == old_not_reports:
+    if old_gen is not None and not gone and not changed and not_reports == old_not_reports \
+            and not begun.damaged:
         _count(summary, old_gen)
         return
     manifest = {} if old_gen is None else {
         p: e for p, e in old_manifest.items() if p not in gone and p not in changed}
     _count(summary, _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt,
-                           summary, workers, progress, parse_seconds, (not_reports, hashes)))
+                           summary, workers, progress, parse_seconds, (not_reports, hashes),
+                           begun if old_gen is not None else repair.Start()))
 
 
 NOT_REPORTS = "not_reports.json"  # in a generation: path -> {sha256, reason}
@@ -121,7 +123,7 @@ def _known_not_reports(old: dict, hashes: dict, found) -> dict:
 
 
 def _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt, summary,
-           workers, progress, parse_seconds, not_reports_and_hashes) -> Path:
+           workers, progress, parse_seconds, not_reports_and_hashes, begun) -> Path:
     """Write the new generation: removals, then each changed file's new version in place of
     its old one (a file that fails keeps its old version); publish it when complete. The
     reports are the previous generation's store, copied, with only the changed ones
@@ -151,8 +153,8 @@ def _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt, summa
             if _accept(path, data, reason, manifest, by_sha, reports, old_manifest, summary):
                 accepted.append(data)
         added = _add_reports(writer, building, accepted, workers, progress)
-        _finish(building, old_gen,
-                next_vocabulary(_old_vocabulary(old_gen), added, removed, reports), reports,
+        _finish(building, begun,
+                next_vocabulary(begun.vocabulary(), added, removed, reports), reports,
                 {"manifest.json": manifest, NOT_REPORTS: not_reports, "format.json": fmt})
         published = store.publish(index_dir, building)
     except OSError as exc:
@@ -175,14 +177,16 @@ def _not_a_report(path, reason, sha256, not_reports, summary, old_manifest, repo
     return _forget(path, old_manifest, reports, writer)
 
 
-def _finish(building: Path, old_gen, vocabulary: dict, reports, tables: dict) -> None:
-    """The generation's mapped arrays and columns, vocabulary, report store and tables."""
-    _write_mapped(building, old_gen)
+def _finish(building: Path, begun, vocabulary: dict, reports, tables: dict) -> None:
+    """The generation's mapped arrays and columns, vocabulary, report store and tables,
+    then the checksums of every file (a file linked from the previous generation was
+    verified a moment ago: its digest is not computed again)."""
+    _write_mapped(building, begun)
     store.write_json(building / "vocabulary.json", vocabulary)
     reports.commit()
     for name, table in tables.items():
         store.write_json(building / name, table)
-    integrity.record(building)  # the last file written before the swap
+    integrity.record(building, begun.verdict.digests if begun.verdict else None)
 
 
 def _abandon(building: Path, reports) -> None:
@@ -191,15 +195,16 @@ def _abandon(building: Path, reports) -> None:
     shutil.rmtree(building, ignore_errors=True)
 
 
-def _write_mapped(building: Path, old_gen: Path | None) -> None:
+def _write_mapped(building: Path, begun) -> None:
     """The memory-mapped postings of every segment (indexer.index.mapped) and the
-    generation's columns (indexer.index.columns)."""
+    generation's columns (indexer.index.columns); a damaged part of the previous
+    generation is written again, never linked (indexer.index.repair)."""
     # no mmap: Whoosh would copy the segment's files into memory (decision 0027)
     ix = FileStorage(str(building / "whoosh"), supports_mmap=False).open_index()
     try:
         with ix.reader() as reader:
-            mapped.write(building, reader, old_gen)
-            columns.write(building, reader, old_gen)
+            mapped.write(building, reader, begun.path, begun.rewritten_segments())
+            columns.write(building, reader, begun.columns())
     finally:
         ix.close()
 
@@ -228,11 +233,6 @@ def _add_reports(writer, building: Path, accepted: list[dict], workers: int,
 def _documents_of(data: dict):
     """The Whoosh documents of one report dict (a module function: workers import it)."""
     return _chunk_documents(Report.from_dict(data))
-
-
-def _old_vocabulary(old_gen: Path | None) -> dict | None:
-    """The previous generation's vocabulary ({} for a new index; None: not stored)."""
-    return store.read_json(old_gen / "vocabulary.json", None) if old_gen else {}
 
 
 def _forget(path: str, old_manifest: dict, reports, writer) -> dict | None:

@@ -22,6 +22,9 @@ from urllib.parse import quote
 import numpy as np
 import xxhash
 
+from indexer.errors import IndexMissing
+from indexer.index import store
+
 FILE = "checksums.json"
 ALGORITHM = "xxh3_128"
 UNRECORDED = ("followups.sqlite", "followups.sqlite-journal")  # written after the swap
@@ -81,14 +84,17 @@ class Verdict:
 
 
 def _files(generation: Path) -> list[str]:
-    """Every file a build wrote into the generation, as paths inside it."""
+    """Every file a build wrote into the generation, as paths inside it (a folder removed
+    meanwhile, by a build pruning the generation, is skipped: os.walk ignores it)."""
     names = []
-    for path in sorted(generation.rglob("*")):
-        name = path.relative_to(generation).as_posix()
-        if path.is_file() and not path.is_symlink() and name != FILE \
-                and name not in UNRECORDED and not name.endswith("WRITELOCK"):
-            names.append(name)
-    return names
+    for folder, _, files in os.walk(generation):
+        for file in files:
+            path = Path(folder) / file
+            name = path.relative_to(generation).as_posix()
+            if not path.is_symlink() and name != FILE and name not in UNRECORDED \
+                    and not name.endswith("WRITELOCK"):
+                names.append(name)
+    return sorted(names)
 
 
 def _identity(info: os.stat_result) -> tuple:
@@ -132,6 +138,10 @@ def verify(generation: Path, hash_bytes: int | None = None) -> Verdict:
     """Check a generation. `hash_bytes`: hash only files up to this size (None: every
     file); sizes, JSON, .npy headers and the store's quick_check are checked always."""
     verdict = Verdict(generation)
+    if not (generation / "whoosh").is_dir():
+        verdict.damage.append(Damage("whoosh", "missing"))
+    if not any((generation / name).is_file() for name in ("reports.sqlite", "reports.json")):
+        verdict.damage.append(Damage("reports.sqlite", "missing"))
     files = recorded(generation)
     verdict.recorded = files is not None
     if files is None and (generation / FILE).exists():
@@ -140,12 +150,19 @@ def verify(generation: Path, hash_bytes: int | None = None) -> Verdict:
         _check_recorded(generation, name, size, wanted, hash_bytes, verdict)
     for name in _files(generation):
         if name not in verdict.sizes and (files is None or name not in files):
-            verdict.sizes[name] = (generation / name).stat().st_size
+            try:
+                verdict.sizes[name] = (generation / name).stat().st_size
+            except OSError:
+                verdict.damage.append(Damage(name, "missing"))
     for name in sorted(verdict.sizes):
         if name not in {d.file for d in verdict.damage}:
-            problem = _structure(generation / name)
+            try:
+                problem = _structure(generation / name)
+            except OSError as exc:  # removed meanwhile (a build pruned the generation)
+                problem = f"unreadable ({exc.strerror or exc})"
             if problem:
                 verdict.damage.append(Damage(name, problem))
+    verdict.damage = list(dict.fromkeys(verdict.damage))
     return verdict
 
 
@@ -162,7 +179,11 @@ def _check_recorded(generation: Path, name: str, size: int, wanted: str,
         what = "truncated" if info.st_size < size else "longer than written"
         verdict.damage.append(Damage(name, f"{what}: {info.st_size:,} bytes, {size:,} recorded"))
     elif hash_bytes is None or size <= hash_bytes:
-        found = digest(path)
+        try:
+            found = digest(path)
+        except OSError as exc:
+            verdict.damage.append(Damage(name, f"unreadable ({exc.strerror or exc})"))
+            return
         if found != wanted:
             verdict.damage.append(Damage(name, "checksum differs from the recorded one"))
         else:
@@ -229,8 +250,8 @@ def _sqlite_problem(path: Path) -> str | None:
 def check_index(index_dir: str | os.PathLike) -> list[tuple[Path, bool, Verdict]]:
     """(generation, is it the served one, its verdict) for every generation of an index,
     newest first, every file hashed (`python -m indexer check`)."""
-    root = Path(index_dir)
-    link = root / "current"
-    served = link.resolve() if link.is_symlink() or link.is_dir() else None
-    found = sorted((p for p in root.glob("gen-*") if p.is_dir()), reverse=True)
-    return [(gen, gen == served, verify(gen)) for gen in found]
+    try:
+        served = store.served_path(index_dir)
+    except IndexMissing:
+        served = None
+    return [(gen, gen == served, verify(gen)) for gen in store.generations(index_dir)]

@@ -54,10 +54,12 @@ def segment_id(leaf) -> str | None:
     return segment.segment_id() if segment is not None else None
 
 
-def write(generation: Path, reader, previous: Path | None) -> None:
+def write(generation: Path, reader, previous: Path | None,
+          damaged: set[str] = frozenset()) -> None:
     """Arrays for every segment of the committed index `reader` (a Whoosh reader of the
-    generation being built): hard links to `previous`'s files where it has the segment,
-    nothing where a segment writer of this build already wrote them (write_new)."""
+    generation being built): hard links to `previous`'s files where it has the segment
+    (unless its arrays are `damaged`: written again), nothing where a segment writer of
+    this build already wrote them (write_new)."""
     root = generation / DIR
     root.mkdir(exist_ok=True)
     embedded = None  # the previous generation's vectors, read if a segment needs them
@@ -66,11 +68,11 @@ def write(generation: Path, reader, previous: Path | None) -> None:
         if segid is None or (root / segid / "fields.json").is_file():
             continue
         old = previous / DIR / segid if previous is not None else None
-        if old is not None and (old / "fields.json").is_file() \
+        if old is not None and segid not in damaged and (old / "fields.json").is_file() \
                 and (old / vectors.VECTORS).is_file():
             _link(old, root / segid)
         else:
-            embedded = embedded or vectors.Previous(previous, DIR)
+            embedded = embedded or vectors.Previous(previous, DIR, damaged)
             _write_segment(leaf, root / segid, embedded)
 
 
@@ -167,25 +169,33 @@ def _sorted_unique(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class SegmentArrays:
-    """One segment's arrays, memory-mapped read-only (shared by every thread)."""
+    """One segment's arrays, memory-mapped read-only (shared by every thread). `damaged`:
+    names of the segment's files found damaged (indexer.index.integrity), never mapped: a
+    damaged vectors file leaves the segment without vectors, any other its postings and
+    lengths to Whoosh."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, damaged: set[str] = frozenset()):
         load = lambda name: np.load(path / name, mmap_mode="r")  # noqa: E731
-        self.fields = set(json.loads((path / "fields.json").read_text()))
-        self.terms, self.starts = load("terms.npy"), load("starts.npy")
-        self.docnums, self.weights = load("docnums.npy"), load("weights.npy")
-        self.collided = np.load(path / "collided.npy")
+        postings = not damaged - {vectors.VECTORS, vectors.KEYS}
+        self.fields = set(json.loads((path / "fields.json").read_text())) if postings else set()
+        empty = np.zeros(0, np.uint64)
+        self.terms, self.starts = (load("terms.npy"), load("starts.npy")) if postings \
+            else (empty, np.zeros(1, np.int64))
+        self.docnums, self.weights = (load("docnums.npy"), load("weights.npy")) if postings \
+            else (np.zeros(0, np.int32), np.zeros(0, np.float32))
+        self.collided = np.load(path / "collided.npy") if postings else empty
         self.lengths = {f: load(f"lengths-{f}.npy") for f in self.fields
                         if (path / f"lengths-{f}.npy").is_file()}
-        self.vectors = vectors.open_rows(path)  # None: a segment built without them
+        self.vectors = None if vectors.VECTORS in damaged else vectors.open_rows(path)
         self.files = [self.terms, self.starts, self.docnums, self.weights,
                       *self.lengths.values(), *([self.vectors] if self.vectors is not None
                                                 else [])]
 
     @classmethod
-    def open(cls, generation: Path, segid: str) -> "SegmentArrays | None":
+    def open(cls, generation: Path, segid: str,
+             damaged: set[str] = frozenset()) -> "SegmentArrays | None":
         path = generation / DIR / segid
-        return cls(path) if (path / "fields.json").is_file() else None
+        return cls(path, damaged) if (path / "fields.json").is_file() else None
 
     def term(self, field: str, btext: bytes, doc_frequency: int):
         """(docnums, weights) views of a term the segment holds with `doc_frequency`

@@ -43,6 +43,26 @@ def current_generation(index_dir: str | os.PathLike) -> Path:
     return target
 
 
+def served_path(index_dir: str | os.PathLike) -> Path:
+    """Where `current` points, whatever the generation holds (indexer.index.integrity
+    tells); IndexMissing if no index was built here."""
+    link = Path(index_dir) / CURRENT
+    if not link.is_symlink() and not link.is_dir():
+        raise IndexMissing("no index has been built here yet: build one with "
+                           "`python -m indexer build PATH --index DIR`")
+    return link.resolve()
+
+
+def generations(index_dir: str | os.PathLike) -> list[Path]:
+    """Every published generation, newest first (their names sort by time)."""
+    return sorted((p for p in Path(index_dir).glob(GEN_PREFIX + "*") if p.is_dir()),
+                  reverse=True)
+
+
+def older_generations(index_dir: str | os.PathLike, than: Path) -> list[Path]:
+    return [p for p in generations(index_dir) if p.name < than.name]
+
+
 def reports_file(generation: Path) -> Path | None:
     """The file holding a generation's reports: reports.sqlite, or reports.json for one
     written before report format 4; None if it has neither (an incomplete generation)."""

@@ -37,11 +37,13 @@ def text_key(text: str) -> int:
 class Previous:
     """The rows a previous generation already embedded, found by text key."""
 
-    def __init__(self, generation: Path | None, folder: str):
+    def __init__(self, generation: Path | None, folder: str, damaged: set[str] = frozenset()):
+        """`damaged`: segment folders whose files were found damaged (never read)."""
         keys, rows = [], []
         root = generation / folder if generation is not None else None
         for path in sorted(root.iterdir()) if root is not None and root.is_dir() else []:
-            if (path / KEYS).is_file() and (path / VECTORS).is_file():
+            if path.name not in damaged and (path / KEYS).is_file() \
+                    and (path / VECTORS).is_file():
                 keys.append(np.load(path / KEYS))
                 rows.append(np.load(path / VECTORS, mmap_mode="r"))
         self.keys = np.concatenate(keys) if keys else np.zeros(0, np.uint64)

@@ -17,14 +17,16 @@ import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import EmptyIndexError
 
-from indexer.errors import IndexMissing, IndexOutdated
-from indexer.index import columns, mapped, report_store, store
+from indexer.errors import IndexDamaged, IndexOutdated
+from indexer.index import columns, integrity, mapped, report_store, store
+from indexer.index.integrity import Verdict
 from indexer.index.facet_registry import FACETS, Known
 from indexer.index.schema import make_schema
 from indexer.models import REPORT_FORMAT
 from indexer.search import highlight, evaluator
 from indexer.search.facet_counts import Cells
 from indexer.search.hybrid import Vectors, query_vector
+from indexer.search.intact import OPEN_HASH_BYTES, Chooser
 from indexer.index.facet_table import FacetTable
 from indexer.index.postings import Postings, TermCache
 from indexer.search.querying import EXACT_FIELDS, SEARCH_FIELDS
@@ -43,6 +45,7 @@ class Served:
         self.ranking = ranking
         self._lock = threading.Lock()  # guards the swap and the lease counts only
         self._generation: Generation | None = None
+        self._chooser = Chooser(index_dir)  # which generation, with which parts
 
     @contextmanager
     def lease(self):
@@ -58,20 +61,33 @@ class Served:
                     generation.close()
 
     def _current(self) -> Generation:
-        """The served generation, opened if a build swapped it (called under the lock).
-        A build prunes old generations, so the one `current` named a moment ago may be gone
-        before it is opened: then `current` is read again."""
+        """The served generation, opened if a build swapped it or its verdict changed
+        (called under the lock): `current` when it verifies, else the newest older
+        generation that does (indexer.search.intact). A build prunes old generations, so
+        one named a moment ago may be gone before it is opened: then `current` is read
+        again."""
         for attempt in range(OPEN_ATTEMPTS):
+            named = store.served_path(self.index_dir)
             try:
-                path = store.current_generation(self.index_dir)
-                if self._generation is not None and self._generation.path == path:
-                    return self._generation
-                fresh = Generation(path, self.ranking)
+                return self._open_first()
+            except IndexDamaged:
+                if attempt == OPEN_ATTEMPTS - 1 or store.served_path(self.index_dir) == named:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _open_first(self) -> Generation:
+        why = None
+        for path, verdict in self._chooser.candidates():
+            if self._generation is not None and self._generation.path == path \
+                    and self._generation.verdict is verdict:
+                return self._generation
+            try:
+                fresh = Generation(path, self.ranking, verdict)
             except IndexOutdated:
                 raise
-            except (OSError, EmptyIndexError, IndexMissing):  # pruned after `current` named it
-                if attempt == OPEN_ATTEMPTS - 1:
-                    raise
+            except Exception as exc:  # noqa: BLE001  verified, yet Whoosh or numpy refused it
+                why = f"{type(exc).__name__}: {exc}"
+                self._chooser.condemn(path, verdict, why)
                 continue
             old, self._generation = self._generation, fresh
             if old is not None:
@@ -79,7 +95,8 @@ class Served:
                 if old.users == 0:
                     old.close()
             return fresh
-        raise AssertionError("unreachable")
+        raise IndexDamaged(f"the index could not be opened ({why}): rebuild it with "
+                           "`python -m indexer build PATH --index DIR`")
 
 
 class Generation:
@@ -87,9 +104,13 @@ class Generation:
     seek and read shared file handles), so each request checks one out of a pool; the
     numpy term cache and the facet table are shared by all of them."""
 
-    def __init__(self, path: Path, ranking: Ranking = RANKING):
+    def __init__(self, path: Path, ranking: Ranking = RANKING, verdict: Verdict | None = None):
         self.path = path
         self.ranking = ranking  # the weights of every search of this generation
+        # what was found damaged: served without those parts (indexer.search.intact)
+        self.verdict = verdict or integrity.verify(path, OPEN_HASH_BYTES)
+        if self.verdict.essential():
+            raise IndexDamaged(f"the index is damaged ({self.verdict.reason()})")
         # no mmap: Whoosh would copy each file of a compound segment out of the mapping into
         # a private BytesIO in every searcher (hundreds of MB a worker at 100,000 passages);
         # read through the file handle instead, the pages stay shared in the OS page cache
@@ -113,13 +134,15 @@ class Generation:
         if self.postings is not None and not self.empty:
             _warm(self.searcher, self.postings, self.schema)
         self.table, self.dates = self._columns()
-        self.passages = columns.open_passages(path)  # chunk ids by docnum (None: read stored)
+        self.passages = (None if self.verdict.damaged(columns.DIR)  # damaged: read stored
+                         else columns.open_passages(path))  # chunk ids by docnum
         # every document's cell (facet values, report, liveness): indexer.search.facet_counts
         self.cells = Cells(self.table) if self.table is not None else None
         self.reports = report_store.open_reports(path)  # shared: read through the page cache
         self.authority_labels = _authority_labels(self.reports)
         self.known = Known(self.authority_labels)
-        self._vocabulary = store.read_json(path / "vocabulary.json", {})  # now: may be pruned
+        self._vocabulary = ({} if self.verdict.damaged("vocabulary") else  # read now: may be pruned
+                            store.read_json(path / "vocabulary.json", {}))
         # once per process, not per query: the social-care vocabulary and the analysis of
         # the commonest words (no query of this generation starts cold)
         default_vocabulary()
@@ -143,7 +166,8 @@ class Generation:
         found = {}
         for leaf, _ in self.searcher.reader().leaf_readers():
             segid = mapped.segment_id(leaf)
-            arrays = mapped.SegmentArrays.open(self.path, segid) if segid else None
+            arrays = mapped.SegmentArrays.open(
+                self.path, segid, self.verdict.damaged(f"{mapped.DIR}/{segid}")) if segid else None
             if arrays is not None:
                 arrays.touch()
                 found[segid] = arrays
@@ -155,7 +179,7 @@ class Generation:
         column reader of an index without segments raises NotImplementedError)."""
         if not self._size():
             return None, np.zeros(0, dtype=np.int64)
-        found = columns.open_table(self.path)
+        found = None if self.verdict.damaged(columns.DIR) else columns.open_table(self.path)
         if found is not None:
             return found
         reader = self.searcher.reader()

@@ -67,7 +67,7 @@ class SearchIndex:
     def stamp(self) -> tuple[str, float]:
         """(the served generation's name, its modification time): both change with every
         build that changes the index, and only then (feeds use them as validators)."""
-        path = store.current_generation(self.index_dir)
+        path = self.generation_path()
         return path.name, store.reports_file(path).stat().st_mtime
 
     def search(self, request: SearchRequest, snippets: bool = True,
@@ -135,8 +135,10 @@ class SearchIndex:
             return found, passage_keys(generation, reader, found.final_ids)
 
     def generation_path(self) -> Path:
-        """The directory of the served generation (answers keep files beside it)."""
-        return store.current_generation(self.index_dir)
+        """The directory of the served generation (answers keep files beside it): the
+        current one, or an older one while the current one is damaged."""
+        with self._lease() as generation:
+            return generation.path
 
     def hits(self, request: SearchRequest, docnums: list[int]) -> list[Hit]:
         """Hits for chosen index documents, highlighted for the request's query."""

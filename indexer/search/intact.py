@@ -1,0 +1,85 @@
+"""Which generation of an index a server opens, and with which of its parts: the one
+`current` names when it verifies (indexer.index.integrity: every size, the digests of
+files up to OPEN_HASH_BYTES, JSON, .npy headers, the store's quick_check), else the newest
+older generation that does; when none does, IndexDamaged (a 503 naming the damaged file).
+A generation whose only damage is in parts a server can go without (a segment's mapped
+arrays, the columns, the vocabulary) is served without them (docs/decisions/0039-damaged-generations.md).
+
+A verdict is kept: an intact one is re-checked by size (a stat of each file) at most once
+every RECHECK_SECONDS, so a file truncated under a running server is noticed, and the
+generation opened again without it, before its pages are read again (a memory map of a
+file that shrank kills the process with SIGBUS); a damaged one is verified again after
+DAMAGED_SECONDS (a file put back in place).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from indexer.errors import IndexDamaged, IndexMissing
+from indexer.index import integrity, store
+from indexer.index.integrity import Verdict
+
+OPEN_HASH_BYTES = 64 << 20  # larger files are checked by size and structure when opened
+RECHECK_SECONDS = 1.0
+DAMAGED_SECONDS = 10.0
+log = logging.getLogger("indexer.intact")
+
+
+class Chooser:
+    """The verdicts of one index directory's generations, as a server sees them."""
+
+    def __init__(self, index_dir: str):
+        self.index_dir = index_dir
+        self._lock = threading.Lock()
+        self._verdicts: dict[Path, tuple[Verdict, float]] = {}
+
+    def candidates(self):
+        """(path, verdict) of `current`, then of each older generation, newest first;
+        only those a server can open. IndexMissing when no index was built."""
+        current = store.served_path(self.index_dir)
+        passed = []
+        for path in [current, *store.older_generations(self.index_dir, current)]:
+            verdict = self.verdict(path)
+            if verdict.essential():
+                passed.append(verdict)
+                continue
+            if passed:
+                log.warning("serving %s: %s is damaged (%s)", path.name, passed[0].generation.name,
+                            passed[0].reason(passed[0].essential()))
+            yield path, verdict
+        if passed:
+            first = passed[0]
+            raise IndexDamaged(f"the index is damaged ({first.reason(first.essential())}) and "
+                               "no earlier intact version of it is on disk: rebuild it with "
+                               "`python -m indexer build PATH --index DIR`")
+
+    def verdict(self, path: Path) -> Verdict:
+        now = time.monotonic()
+        with self._lock:
+            known = self._verdicts.get(path)
+        if known is not None:
+            verdict, when = known
+            if now - when < (DAMAGED_SECONDS if verdict.essential() else RECHECK_SECONDS):
+                return verdict
+            if not verdict.essential() and not integrity.sizes_changed(path, verdict.sizes):
+                with self._lock:
+                    self._verdicts[path] = (verdict, now)
+                return verdict
+        verdict = integrity.verify(path, OPEN_HASH_BYTES)
+        if verdict.damage:
+            log.warning("%s is damaged: %s", path.name, verdict.reason())
+        with self._lock:
+            self._verdicts = {p: v for p, v in self._verdicts.items() if p.exists()}
+            self._verdicts[path] = (verdict, now)
+        return verdict
+
+    def condemn(self, path: Path, verdict: Verdict, why: str) -> None:
+        """A generation that verified but could not be opened: damaged all the same."""
+        verdict.damage.append(integrity.Damage("whoosh", f"cannot be opened: {why}"))
+        log.warning("%s could not be opened: %s", path.name, why)
+
+
+__all__ = ["Chooser", "IndexDamaged", "IndexMissing"]
