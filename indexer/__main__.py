@@ -12,7 +12,7 @@ from pathlib import Path
 
 from indexer.api import (FACETS, MAX_FILE_MB, PARSE_SECONDS, ArgParams, IndexMissing,
                          OfstedSearchError, SearchIndex, add_source_arguments, build,
-                         check_index, cmd_fetch,
+                         check_index, cmd_fetch, serving_warning,
                          fetch_from_args, fetch_report, parse_file, parse_params,
                          precompute_followups, shown)
 
@@ -198,6 +198,8 @@ def cmd_search(args) -> int:
           f"{results.reports} report{'' if results.reports == 1 else 's'}")
     print("found by your words and their meaning" if results.mode == "hybrid"
           else "found by your words")
+    for notice in results.notices:
+        print(notice["message"] + (f" Closed: {notice['query']}" if notice["query"] else ""))
     for hit in results.hits:
         why = " (matched by meaning)" if hit.matched == "meaning" else ""
         print(f"- {hit.title} [{hit.section}] {hit.heading}{why}")
@@ -216,6 +218,9 @@ def cmd_serve(args) -> int:
     command += ["--bind", args.bind] if args.bind else []
     command += ["--workers", str(args.workers)] if args.workers else []
     os.environ["OFSTED_INDEX"] = os.path.abspath(args.index)
+    warning = serving_warning(args.index)
+    if warning:
+        print(warning, file=sys.stderr)
     sys.stdout.flush()
     os.execv(sys.executable, [*command, "webui:create_app()"])
     return 0  # not reached
