@@ -140,7 +140,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'kind':26} {'before':12} {'damaged':22} check  build  {'rebuilt':12} build says")
         for kind in args.kind or list(KINDS):
             with tempfile.TemporaryDirectory(prefix="damage-") as folder:
-                row = run_kind(code.resolve(), docs, kind, Path(folder))
+                try:
+                    row = run_kind(code.resolve(), docs, kind, Path(folder))
+                except FileNotFoundError:  # a file that checkout does not write
+                    print(f"{kind:26} (no such file in this checkout)", flush=True)
+                    continue
             check = f"{row['check']}{'+' if row['named'] else '-'}"
             print(f"{kind:26} {row['before']:12} {row['damaged']:22} {check:6} "
                   f"{row['build']:<6} {row['rebuilt']:12} {row['build_says']}", flush=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from indexer.api import (FACETS, MAX_FILE_MB, PARSE_SECONDS, ArgParams, IndexMissing,
                          OfstedSearchError, SearchIndex, add_source_arguments, build,
                          check_index, cmd_fetch, fetch_from_args, fetch_report, optimise,
-                         parse_file, parse_params,
+                         parse_file, parse_params, serving_warning,
                          precompute_followups, shown)
 
 DEFAULT_INDEX = os.environ.get("OFSTED_INDEX", "index")
@@ -213,6 +213,8 @@ def cmd_search(args) -> int:
           f"{results.reports} report{'' if results.reports == 1 else 's'}")
     print("found by your words and their meaning" if results.mode == "hybrid"
           else "found by your words")
+    for notice in results.notices:
+        print(notice["message"] + (f" Closed: {notice['query']}" if notice["query"] else ""))
     for hit in results.hits:
         why = " (matched by meaning)" if hit.matched == "meaning" else ""
         print(f"- {hit.title} [{hit.section}] {hit.heading}{why}")
@@ -231,6 +233,9 @@ def cmd_serve(args) -> int:
     command += ["--bind", args.bind] if args.bind else []
     command += ["--workers", str(args.workers)] if args.workers else []
     os.environ["OFSTED_INDEX"] = os.path.abspath(args.index)
+    warning = serving_warning(args.index)
+    if warning:
+        print(warning, file=sys.stderr)
     sys.stdout.flush()
     os.execv(sys.executable, [*command, "webui:create_app()"])
     return 0  # not reached

@@ -14,6 +14,7 @@ from indexer.answers.citations import (bib_comment, bib_entry, citation, citer, 
                                        passage_pages, ris_entry)
 from indexer.answers.compare import MAX_SIDES, compare, sides
 from indexer.answers.feeds import newest, published_ordinal
+from indexer.answers.wording import key_label
 from indexer.answers.followup_store import Histories as FollowUpHistories
 from indexer.answers.followup_store import precompute as precompute_followups
 from indexer.answers.tracker import STANDING_LABELS, STANDINGS
@@ -42,11 +43,11 @@ from indexer.search.links import PAGE_PASSAGES, paginated, report_path
 from indexer.search.query_checks import typed_filters
 from indexer.search.request import (KNOWN_PARAMS, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS,
                                     ArgParams, parse_params)
-from indexer.search.service import SearchIndex
+from indexer.search.service import SearchIndex, serving_warning
 
 __all__ = [
     # the engine, its requests and results
-    "SearchIndex", "SearchRequest", "SearchResults", "Hit", "PassageHit", "FacetValue",
+    "SearchIndex", "serving_warning", "SearchRequest", "SearchResults", "Hit", "PassageHit", "FacetValue",
     "Report", "Section", "Passage", "dated", "parse_params", "ArgParams", "KNOWN_PARAMS",
     "MAX_PER_PAGE", "MAX_PAGE", "MAX_QUERY_CHARS", "typed_filters", "Highlighter", "mark", "sanitise",
     "report_path", "paginated", "PAGE_PASSAGES", "meaning_span",
@@ -59,7 +60,7 @@ __all__ = [
     # fetching Ofsted's reports (the fetch and update commands)
     "add_source_arguments", "cmd_fetch", "fetch_from_args", "fetch_report",
     # the answers built on search
-    "trends", "trend_answer", "BY_VALUES", "FAMILIES", "YEAR_BASES", "coverage_sentence",
+    "key_label", "trends", "trend_answer", "BY_VALUES", "FAMILIES", "YEAR_BASES", "coverage_sentence",
     "year_basis_sentence", "compare", "sides", "MAX_SIDES", "summaries",
     "history", "GRADES", "chart_grade", "newest", "published_ordinal", "citation", "citer",
     "bib_entry", "bib_comment", "ris_entry", "original_url", "passage_pages",

@@ -283,6 +283,9 @@ class SearchResults:
     mode: str = "words"
     # an authority's name read from the words: {key, label, words, everywhere_query}
     authority_in_query: dict | None = None
+    # what the page must say about how the query was read: {kind, message, query} where
+    # query is a corrected query to offer (or None); kind "unclosed_quote" so far
+    notices: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """dataclasses.asdict(self), by plain(): the same dict (docs/decisions/0028)."""

@@ -75,3 +75,21 @@ def test_the_api_page_lists_every_endpoint_and_parameter(client):
         for parameter in item["get"]["parameters"]:
             assert f"<code>{parameter['name']}</code>" in html
     assert '<a href="/api/openapi.json">/api/openapi.json</a>' in html
+
+
+def test_the_search_answer_is_described_field_by_field(client):
+    """/api/search's 200 has a schema naming every field a real answer carries (hits,
+    facets, totals, match, authority_in_query, notices), and each hit's and passage's;
+    the contract test (tests/test_contract.py) validates every answer against it."""
+    schema = client.get("/api/openapi.json").get_json()["paths"]["/api/search"]["get"][
+        "responses"]["200"]["content"]["application/json"]["schema"]
+    answer = client.get("/api/search?q=Derbyshire plans").get_json()
+    assert answer["authority_in_query"]["key"] == "derbyshire"
+    assert set(schema["required"]) == set(answer) >= {"hits", "facets", "total", "reports",
+                                                      "match", "authority_in_query", "notices"}
+    hit = schema["properties"]["hits"]["items"]
+    assert set(hit["required"]) <= set(answer["hits"][0])
+    assert set(hit["properties"]["passages"]["items"]["required"]) <= set(
+        answer["hits"][0]["passages"][0])
+    named = schema["properties"]["authority_in_query"]["oneOf"][1]["required"]
+    assert set(named) == set(answer["authority_in_query"])

@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 
 from pages import links
-from indexer.answers.authority_history import chart_grade
+from indexer.answers.authority_history import GRADES, chart_grade
 from indexer.answers.followups import MIN_PROBABILITY
+from indexer.answers.wording import key_label
+from webui.charts import grade_chart
 
 FOCUSED = "derbyshire-focused-visit-2018-02-27"
 SIF = "derbyshire-sif-2013-11-19"
@@ -77,7 +79,7 @@ def test_history_page_shows_follow_ups_or_says_none_were_found(client):
     assert html.count('class="badge badge-') == shown + missing + len(data["open"])
     assert html.count('class="open-recommendation"') == len(data["open"]) > 0
     assert html.count("For: LSCB") == 7 and "For: Local authority" in html
-    assert html.count("<svg") == 2 and html.count("<circle") == 2  # wide and narrow: only 2013 is graded
+    assert html.count("<svg") == 2 and html.count('class="graded"') == 2  # wide and narrow: only 2013 is graded
     assert re.search(r'<text [^>]*>Good</text>', html)
 
 
@@ -177,3 +179,51 @@ def test_compare_page_and_its_errors(client):
     assert client.get("/api/compare?region=London").status_code == 400  # none in the index
     too_many = "&".join(f"authority=a{n}" for n in range(13))
     assert client.get(f"/api/compare?{too_many}").status_code == 400
+
+
+def test_the_grade_chart_is_a_time_line_that_shows_gaps_and_ungraded_inspections():
+    """Doncaster's history as the index holds it: SIF 2015 inadequate, a focused visit
+    (no grade) in December 2018, ILACS 2025 good. No line may join 2015 to 2025 (the
+    inspection of 2022 is not in the index); the visit is an open mark between them."""
+    inspections = [{"grade": "inadequate", "when": "2015-09-14", "label": "SIF, 2015-09-14"},
+                   {"grade": None, "when": "2018-12-04", "label": "Focused visit, 2018-12-04"},
+                   {"grade": "good", "when": "2025-03-18", "label": "ILACS, 2025-03-18"}]
+    chart = grade_chart("Doncaster", inspections, list(GRADES))
+    first, last = chart.points
+    [visit] = chart.ungraded
+    assert chart.segments == [] and chart.gaps == 1
+    assert first.x < visit.x < last.x and visit.title == "Focused visit, 2018-12-04: not graded"
+    fraction = (visit.x - first.x) / (last.x - first.x)
+    assert 0.3 < fraction < 0.4  # 3.2 of 9.5 years: placed by date, not evenly
+    close = grade_chart("Two", [inspections[0], {**inspections[2], "when": "2018-06-01"}],
+                        list(GRADES))
+    assert [(a.label, b.label) for a, b in close.segments] == [("2015", "2018")]
+    assert close.gaps == 0
+
+
+def test_the_authority_page_draws_the_time_line_and_spells_acronyms(client):
+    html = client.get("/authorities/derbyshire").get_data(as_text=True)
+    # 2009 and 2018 have no overall grade; 2013 is good: one point, two open marks, per layout
+    assert html.count('class="graded"') == 2 and html.count('class="ungraded"') == 4
+    assert "Open circles on the axis: inspections without an overall grade" in html
+    assert "LSCB: <strong>requires improvement</strong>" in html and "Lscb" not in html
+    report = client.get("/reports/derbyshire-sif-2013-11-19").get_data(as_text=True)
+    assert "LSCB: <strong>requires improvement</strong>" in report and "Lscb" not in report
+    assert "Help and protection: <strong>good</strong>" in report
+
+
+def test_labels_made_from_keys_keep_acronyms_in_capitals():
+    assert [key_label(k) for k in ("lscb", "help_and_protection", "area_send", "mash_and_front_door")] \
+        == ["LSCB", "Help and protection", "Area SEND", "MASH and front door"]
+
+
+def test_a_region_names_the_council_of_each_best_passage(client):
+    """A region's best passages come from several councils: each names its own, linked to
+    its page, as the JSON's hits do; an authority's side needs no name on each."""
+    url = "/compare?region=East Midlands&region=North East&authority=derbyshire&q=plans"
+    data = client.get("/api" + url).get_json()
+    html = client.get(url).get_data(as_text=True)
+    named = re.findall(r'<a class="best-authority" href="/authorities/([\w-]+)">([^<]+)</a>', html)
+    expected = [(h["authority_key"], h["authority"]) for side in data["sides"]
+                if side["kind"] == "region" for h in side["best"]]
+    assert named == expected and {k for k, _ in named} == {"derbyshire", "durham"}

@@ -206,3 +206,54 @@ def test_api_page_from_the_header_by_keyboard_and_on_a_phone(browser, server):
     assert no_overflow(page)
     page.screenshot(path=str(SHOTS / "api-phone.png"))
     context.close()
+
+
+# Where each item of a `.hit-meta` line starts its own text, beside the line's left edge:
+# an item that wrapped onto a new line must start at that edge (no "·" before it).
+_WRAPPED_STARTS = """() => [...document.querySelectorAll('.hit-meta')].flatMap(meta => {
+  const left = meta.getBoundingClientRect().left;
+  return [...meta.children].slice(1).filter(item => item.offsetLeft <= meta.offsetLeft + 1)
+    .map(item => { const range = document.createRange(); range.selectNodeContents(item);
+                   return range.getClientRects()[0].left - left; });
+})"""
+
+
+def test_the_authority_page_at_phone_width_starts_no_line_with_a_separator(browser, server):
+    """At 390 px the time line's "Inspected … · Published … · Overall …" wraps; a wrapped
+    item starts at the line's edge, its separator clipped (it once read "·  Published")."""
+    context, page = open_page(browser, **PHONE)
+    page.goto(server + "/authorities/derbyshire")
+    starts = page.evaluate(_WRAPPED_STARTS)
+    assert starts and all(abs(x) < 2 for x in starts), starts
+    assert page.locator("svg.chart-narrow circle.ungraded").count() == 2
+    assert page.locator("svg.chart-narrow line.grade-line").count() == 0
+    page.evaluate("document.querySelector('#inspection-2').scrollIntoView()")
+    page.screenshot(path=str(SHOTS / "authority-timeline-phone.png"))
+    context.close()
+
+
+# The geometry of a permalink's passage and its section's heading, in the viewport.
+_TARGET_GEOMETRY = """() => {
+  const passage = document.getElementById(location.hash.slice(1));
+  const section = passage.closest('.report-section');
+  return {heading: section.querySelector('h2').getBoundingClientRect().top,
+          passageTop: passage.getBoundingClientRect().top,
+          passageBottom: passage.getBoundingClientRect().bottom,
+          height: window.innerHeight,
+          first: section.querySelector('.passage') === passage};
+}"""
+
+
+def test_a_permalink_shows_the_passage_under_its_section_heading(browser, server):
+    """Opened by its link, a passage that is not its section's first shows with the
+    section's heading above it, both whole on the screen (the heading was once cut off)."""
+    context, page = open_page(browser, viewport={"width": 1280, "height": 800})
+    hit = page.request.get(server + '/api/search?q="drift and delay"').json()["hits"][0]
+    page.goto(server + hit["passages"][0]["url"])
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)
+    at = page.evaluate(_TARGET_GEOMETRY)
+    assert not at["first"], at  # the heading is not simply the passage's neighbour
+    assert 0 <= at["heading"] < at["passageTop"] < at["passageBottom"] <= at["height"], at
+    page.screenshot(path=str(SHOTS / "permalink-with-heading.png"))
+    context.close()

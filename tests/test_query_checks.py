@@ -67,6 +67,38 @@ def test_year_ranges_select_every_year_of_the_range(client):
     assert error(client, q="plans", year="2018-abcd")[0] == 400
 
 
+@pytest.mark.parametrize("path", ["/api/search", "/search", "/trends", "/export.csv"])
+def test_a_backwards_year_range_is_one_400_however_it_is_asked(client, path):
+    """year:2018-2015 in the query, year=2018-2015 and year_from=2018&year_to=2015 are all
+    refused the same way, each message giving the range the right way round."""
+    asked = [({"q": "plans year:2018-2015"}, "write year:2015-2018"),
+             ({"q": "plans year:[2018 TO 2015]"}, "write year:2015-2018"),
+             ({"q": "plans", "year": "2018-2015"}, "write year=2015-2018"),
+             ({"q": "plans", "year": "2018–2015"}, "write year=2015-2018"),
+             ({"q": "plans", "year_from": "2018", "year_to": "2015"},
+              "write year_from=2015 and year_to=2018")]
+    for params, fix in asked:
+        response = client.get(path, query_string=params)
+        text = response.get_data(as_text=True)
+        assert response.status_code == 400 and fix in text, (params, text[:300])
+        assert "2018 is after 2015" in text or "(2018) is after year_to (2015)" in text
+    forwards = client.get(path, query_string={"q": "plans year:2013-2018"})
+    assert forwards.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["*", "care (*)", "care * plans"])
+def test_a_bare_wildcard_is_named_as_typed_not_as_an_index_field(client, query):
+    """`q=*` once said "'text:*' stands for every word of the field": an index field the
+    user never typed. The page and the JSON now quote what was typed and say what to do."""
+    status, message = error(client, q=query)
+    assert status == 400 and message.startswith("'*' on its own stands for every word")
+    assert "leave the search box empty to list every passage" in message
+    page = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+    assert "on its own stands for every word" in page
+    assert "text:" not in message and "text:*" not in page
+    assert error(client, q="care*")[0] == 200
+
+
 def test_nearest_values_begin_with_or_look_like_the_value():
     assert nearest("ilacs", ["sif", "ilacs_standard", "ilacs_short"]) == [
         "ilacs_standard", "ilacs_short"]

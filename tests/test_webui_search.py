@@ -217,3 +217,24 @@ def test_a_year_range_is_two_inputs_that_work_without_javascript(client):
     text = ranged.get_data(as_text=True)
     assert ranged.status_code == 200 and "Years: 2013–2016" in text
     assert 'name="year_from" inputmode="numeric" min="1900" max="2100" value="2013"' in text
+
+
+def test_an_unclosed_quote_is_searched_as_words_and_the_page_and_json_say_so(client):
+    """`"drift and delay` (no closing quote): the words are searched separately, exactly as
+    the same words typed without quotes, and the JSON and the page say so and offer the
+    phrase with its quote closed, which finds the one exact passage."""
+    data = client.get('/api/search?q="drift and delay').get_json()
+    words = client.get("/api/search?q=drift and delay&mode=words").get_json()
+    assert (data["total"], data["reports"]) == (words["total"], words["reports"])
+    assert [h["report_id"] for h in data["hits"]] == [h["report_id"] for h in words["hits"]]
+    [notice] = data["notices"]
+    assert notice == {"kind": "unclosed_quote", "query": '"drift and delay"',
+                      "message": "The quote before \u201cdrift and delay\u201d is not closed, so "
+                                 "these words were searched separately, not as an exact phrase."}
+    page = client.get('/search?q="drift and delay').get_data(as_text=True)
+    assert notice["message"] in page
+    [offer] = [a["href"] for a in links(page) if "with the quote closed" in a["text"]]
+    closed = client.get(offer.replace("/search", "/api/search")).get_json()
+    assert closed["notices"] == [] and closed["total"] == 1
+    assert client.get('/api/search?q="drift and delay"').get_json()["notices"] == []
+    assert client.get('/api/search?q=drift "').get_json()["notices"][0]["query"] is None

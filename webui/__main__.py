@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from indexer.api import serving_warning
 from webui import PRODUCTION_COMMAND, create_app
 
 
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(config)
     print(f"serving index {app.config['OFSTED_INDEX']!r} on http://{args.host}:{args.port}/",
           file=sys.stderr)
+    warning = serving_warning(app.config["OFSTED_INDEX"])
+    if warning:
+        print(warning, file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=False)  # never the Werkzeug debugger
     return 0
 

@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, jsonify, render_template
 from indexer.api import (BY_NAME, BY_VALUES, FACETS, KNOWN_PARAMS, MAX_PAGE, MAX_PER_PAGE,
                          MAX_QUERY_CHARS, MAX_SIDES, REGIONS, YEAR_BASES, Known)
 from webui.reports import SIMILAR_MAX
+from webui.api_schemas import ERROR, RESPONSES
 
 bp = Blueprint("api_docs", __name__)
 
@@ -153,14 +154,17 @@ def responses(endpoint: Endpoint) -> dict:
     index, a page or "similar passages" past its deadline, a worker with too many
     requests in progress); docs/decisions/0040-costly-requests.md."""
     export = endpoint.path.startswith("/export.")
-    ok = {"description": "OK", "content": {endpoint.media: {}}}
+    ok = {"description": "OK", "content": {endpoint.media: (
+        {"schema": RESPONSES[endpoint.path]} if endpoint.path in RESPONSES else {})}}
     if export:
         ok["headers"] = {"ETag": {"description": "the same tag, the same body: send it as "
                                                  "If-None-Match to get 304",
                                   "schema": {"type": "string"}}}
     found = {
         "200": ok,
-        "400": {"description": "A bad or unknown parameter (the message says which)"},
+        "400": {"description": "A bad or unknown parameter (the message says which)",
+                **({"content": {"application/json": {"schema": ERROR}}}
+                   if endpoint.path in RESPONSES else {})},
         **({"404": {"description": "Not found"}} if "{" in endpoint.path else {}),
         "503": {"description": "The server is busy or the index unavailable, or the answer "
                                "took too long (the message says which)",

@@ -57,11 +57,19 @@ class Point:
     label: str  # under the point (a date)
     title: str
     grade: str
+    when: str = ""  # the inspection's date (ISO)
+
+
+MAX_GAP_YEARS = 4  # longer than the usual interval between two full inspections
 
 
 @dataclass
 class GradeChart:
-    """Inspections on a time line, at the height of their overall grade."""
+    """Inspections on a time line (x by date), graded ones at the height of their overall
+    grade; a line joins two graded inspections only when they are at most MAX_GAP_YEARS
+    apart (an inspection between them may be missing from the index: the chart shows the
+    gap rather than a trend across it); ungraded inspections of the index are marks on the
+    time axis."""
 
     title: str
     points: list[Point]
@@ -70,7 +78,11 @@ class GradeChart:
     height: int = 220
     left: int = 150
     narrow: "GradeChart | None" = None  # the same chart laid out for a phone
-    label_every: int = 1
+    segments: list[tuple[Point, Point]] = field(default_factory=list)  # joined neighbours
+    gaps: int = 0  # neighbours left unjoined (too far apart)
+    ungraded: list[Point] = field(default_factory=list)  # on the time axis (y: its baseline)
+    labelled: list[Point] = field(default_factory=list)  # points whose year is printed
+    max_gap_years: int = MAX_GAP_YEARS
 
 
 def share_chart(title: str, rows: list[dict], value: str = "share",
@@ -116,12 +128,19 @@ def _layout(title: str, rows: list[dict], value: str, top: float, width: int,
 
 def grade_chart(title: str, inspections: list[dict], grades: list[str],
                 labels: dict[str, str] | None = None) -> GradeChart:
-    """One point per graded inspection (in time order), grades[0] drawn highest; `labels`
-    shortens grade names on the axis. Also laid out narrow for phones."""
+    """One point per inspection (in time order, x by its date): graded ones at their grade
+    (grades[0] drawn highest), the others on the time axis; `labels` shortens grade names on
+    the axis. Also laid out narrow for phones."""
     chart = _grades(GradeChart(title, []), inspections, grades, labels or {})
     chart.narrow = _grades(GradeChart(title, [], width=NARROW, height=200, left=152),
                            inspections, grades, labels or {})
     return chart
+
+
+def _years(when: str) -> float:
+    """'2015-11-27' -> 2015.9 (the year and its fraction, enough for a time axis)."""
+    year, month, day = (int(part) for part in (when + "-07-01")[:10].split("-")[:3])
+    return year + (month - 1) / 12 + (day - 1) / 365
 
 
 def _grades(chart: GradeChart, inspections: list[dict], grades: list[str],
@@ -131,12 +150,26 @@ def _grades(chart: GradeChart, inspections: list[dict], grades: list[str],
     gap = inner_h / max(1, len(grades) - 1)
     chart.levels = [Tick(round(TOP + n * gap, 1), labels.get(grade, grade.capitalize()))
                     for n, grade in enumerate(grades)]
-    graded = [i for i in inspections if i.get("grade") in grades]
-    step = inner_w / max(1, len(graded))
-    chart.label_every = max(1, math.ceil(LABEL_ROOM / step))
-    for number, item in enumerate(graded):
-        chart.points.append(Point(round(chart.left + step * (number + 0.5), 1),
-                                  round(TOP + grades.index(item["grade"]) * gap, 1),
-                                  item["when"][:4], f"{item['label']}: {item['grade']}",
-                                  item["grade"]))
+    dated = sorted((i for i in inspections if i.get("when")), key=lambda i: i["when"])
+    if not dated:
+        return chart
+    first, last = _years(dated[0]["when"]), _years(dated[-1]["when"])
+    pad = inner_w * 0.08  # the first and last points clear of the axis ends
+    x = lambda when: round(chart.left + pad + (inner_w - 2 * pad) * (  # noqa: E731
+        0.5 if last == first else (_years(when) - first) / (last - first)), 1)
+    for item in dated:
+        graded = item.get("grade") in grades
+        point = Point(x(item["when"]),
+                      round(TOP + grades.index(item["grade"]) * gap, 1) if graded
+                      else round(TOP + inner_h + 8, 1), item["when"][:4],
+                      f"{item['label']}: {item['grade'] if graded else 'not graded'}",
+                      item["grade"] if graded else "", item["when"])
+        (chart.points if graded else chart.ungraded).append(point)
+        if not chart.labelled or point.x - chart.labelled[-1].x >= LABEL_ROOM:
+            chart.labelled.append(point)
+    for before, after in zip(chart.points, chart.points[1:]):
+        if _years(after.when) - _years(before.when) <= MAX_GAP_YEARS:
+            chart.segments.append((before, after))
+        else:
+            chart.gaps += 1
     return chart

@@ -1,10 +1,11 @@
-"""Jinja filters for dates, counts, plurals and section labels, written the GOV.UK way
+"""Jinja filters for dates, counts, plurals, section labels and labels made from keys
+(`lscb` -> "LSCB"), written the GOV.UK way
 ("27 February 2018", "1,234 passages")."""
 from __future__ import annotations
 
 from datetime import date
 
-from indexer.api import SECTION_LABELS
+from indexer.api import SECTION_LABELS, key_label
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -46,5 +47,6 @@ def section_label(key: str) -> str:
 
 
 def init_app(app) -> None:
-    app.jinja_env.filters.update(long_date=long_date, plural=plural, section_label=section_label)
+    app.jinja_env.filters.update(long_date=long_date, plural=plural, section_label=section_label,
+                                  key_label=key_label)
     app.jinja_env.globals.update(date_range=date_range)

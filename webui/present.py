@@ -190,6 +190,8 @@ def search_view(results: SearchResults, state: UrlState, export_cap: int) -> dic
         "year_range": year_range(state),
         "chips": chips + query_chips(state),
         "everywhere_url": everywhere,
+        "notices": [{**n, "url": n["query"] and state.replace("q", n["query"]).without("page").url()}
+                    for n in results.notices],
         "suggestion": correction_shown_once(results),
         "report_urls": report_urls(results, state),
         "pagination": pagination(results, state),

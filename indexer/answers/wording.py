@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from indexer.search.vocabulary import acronyms
+
 _SYNTAX = re.compile(r'["()\[\]{}:*?^~]|(?<!\w)(?:AND|OR|NOT)(?!\w)')
 _WORD = re.compile(r"\w+")
 
@@ -41,3 +43,13 @@ def wording(found, query: str) -> dict:
     search added: acronyms, section names, corrections)."""
     return {"unquoted_words": unquoted_words(query),
             "expansions": list(getattr(found.plan, "expansions", []) or [])}
+
+
+def key_label(key: str) -> str:
+    """A key as a label: `help_and_protection` -> "Help and protection", `lscb` -> "LSCB"
+    (the vocabulary's acronyms stay in capitals, wherever they stand)."""
+    known = acronyms()
+    words = [w.upper() if w.upper() in known else w for w in str(key).replace("_", " ").split()]
+    if not words:
+        return ""
+    return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])

@@ -25,7 +25,7 @@ from indexer.search.normalise import authority_read, normalised, selected_filter
 from indexer.search.plan_cache import planned
 from indexer.search.hits import HitMaker
 from indexer.search.matches import Matches
-from indexer.search.query_checks import check_typed_values, leaves
+from indexer.search.query_checks import check_typed_values, leaves, unclosed_quote
 from indexer.search.query_cost import Deadline, bound
 from indexer.search.querying import QueryPlan, plain_word_runs
 from indexer.search.relax import fallback_parts, most_words
@@ -220,7 +220,8 @@ class Answer:
             query=self.request.query, total=total, reports=selection.reports(),
             page=r.page, per_page=r.per_page, hits=self._hits(plan, found), facets=facets,
             suggestion=self._suggestion(plan, total), expansions=list(plan.expansions),
-            match=found.match, authority_in_query=found.authority_words, mode=found.mode)
+            match=found.match, authority_in_query=found.authority_words, mode=found.mode,
+            notices=[n for n in [unclosed_quote(self.request.query)] if n])
 
     def _matching(self, q) -> tuple[np.ndarray, np.ndarray | None]:
         """(ascending docnums of the matches, the score of each) from the fast path; any

@@ -28,6 +28,18 @@ _FIELD = re.compile(r'(?<![\w"\'’:.-])([A-Za-z_][A-Za-z_0-9]*):("[^"]*"|\[[^\]
 _BOOST = re.compile(r'\^([^\s()"]*)')
 _QUOTED = re.compile(r'"[^"]*"')
 _YEAR_VALUE = re.compile(r"\d{4}|\[\d{4} TO \d{4}\]|\d{4}\s*(?:-|–|\.\.)\s*\d{4}")
+_YEARS = re.compile(r"\d{4}")
+# what `*` alone means (indexer.search.query_cost), said without the index's field names
+EVERY_WORD = ("on its own stands for every word: leave the search box empty to list every "
+              "passage, or type at least 2 letters before the first * or ? (e.g. assess*)")
+
+
+def backwards(name: str, joiner: str, first: int, last: int) -> str:
+    """The one message for a year range whose first year is after its last, in a parameter
+    (`year=2018-2015`) or in the query (`year:2018-2015`): every way of asking refuses it
+    (docs/decisions/0041-backwards-year-ranges.md)."""
+    return (f"{name}{joiner}{first}-{last} runs backwards ({first} is after {last}): "
+            f"write {name}{joiner}{last}-{first}")
 
 
 def nearest(value: str, known) -> list[str]:
@@ -57,6 +69,9 @@ def field_problems(name: str, value: str) -> list[str]:
     if field == "year" and not _YEAR_VALUE.fullmatch(bare):
         return [f"{name}:{value} is not a year or a range of years (e.g. year:2018 or "
                 f"year:2015-2018)"]
+    if field == "year" and len(years := [int(y) for y in _YEARS.findall(bare)]) == 2 \
+            and years[0] > years[1]:
+        return [backwards(name, ":", *years)]
     facet = by_query_name(name)
     if facet is None or facet.vocabulary is None or facet.name == "authority" \
             or bare.endswith("*"):
@@ -108,6 +123,22 @@ def check_query(text: str) -> None:
     problems += boost_problems(text)
     if problems:
         raise BadRequest("; ".join(dict.fromkeys(problems)))
+
+
+def unclosed_quote(text: str) -> dict | None:
+    """A notice when the query opens a quote it never closes (`"drift and delay`): the
+    parser drops the lone quote and searches the words after it separately. The notice
+    says so and offers the phrase closed at the end of the query; None when quotes pair."""
+    if text.count('"') % 2 == 0:
+        return None
+    opened = text.rindex('"')  # quotes pair from the left: the last one is alone
+    words = " ".join(text[opened + 1:].split())
+    if not words:
+        return {"kind": "unclosed_quote", "query": None,
+                "message": "A quote mark at the end of your query was ignored."}
+    return {"kind": "unclosed_quote", "query": text.rstrip() + '"',
+            "message": f"The quote before \u201c{words[:80]}\u201d is not closed, so these "
+                       "words were searched separately, not as an exact phrase."}
 
 
 def check_typed_values(q, known) -> None:

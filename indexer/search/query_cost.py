@@ -19,6 +19,7 @@ from whoosh import query as wq
 from whoosh.query.terms import MultiTerm
 
 from indexer.errors import QueryTooCostly
+from indexer.search.query_checks import EVERY_WORD, TEXT_FIELDS
 
 MIN_LITERAL_PREFIX = 2  # letters before the first * or ? ("as*" yes, "a*" and "*ment" no)
 MAX_WILDCARDS = 4  # * and ? in one term
@@ -83,7 +84,8 @@ def _rewrite(q: wq.Query, reader, budget: _Budget) -> wq.Query:
     if isinstance(q, MultiTerm):
         return _expand(q, reader, budget)
     if isinstance(q, wq.Every) and q.fieldname not in (None, "*"):
-        raise QueryTooCostly(f"'{q.fieldname}:*' stands for every word of the field: "
+        raise QueryTooCostly(f"'*' {EVERY_WORD}" if q.fieldname in TEXT_FIELDS else
+                             f"'{q.fieldname}:*' stands for every word of the field: "
                              f"a wildcard needs at least {MIN_LITERAL_PREFIX} letters before "
                              "the first * or ?")
     if not q.is_leaf():

@@ -13,6 +13,7 @@ from indexer.index.facet_registry import FACETS, YEARS
 from indexer.index.schema import SORTS
 from indexer.models import SearchRequest
 from indexer.search.hybrid import MODES
+from indexer.search.query_checks import backwards
 
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
@@ -57,8 +58,10 @@ def _selected(params, facet, errors: list[str], ranges: list) -> list:
         span = _YEAR_RANGE.fullmatch(text) if facet.numeric else None
         if span:
             first, last = (_int(v, facet.param, errors, *YEARS) for v in span.groups())
-            if first is not None and last is not None:
-                ranges.append((min(first, last), max(first, last)))
+            if first is not None and last is not None and first > last:
+                errors.append(backwards(facet.param, "=", first, last))
+            elif first is not None and last is not None:
+                ranges.append((first, last))
             continue
         value, problem = facet.parse(text)
         if problem:
@@ -78,7 +81,8 @@ def _year_bounds(params, errors: list[str]) -> tuple[int, int] | None:
     if low is None or high is None:
         return None
     if low > high:
-        errors.append(f"year_from ({low}) is after year_to ({high})")
+        errors.append(f"year_from ({low}) is after year_to ({high}): write "
+                      f"year_from={high} and year_to={low}")
         return None
     return low, high
 

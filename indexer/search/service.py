@@ -24,7 +24,20 @@ from indexer.search.querying import plan_query
 from indexer.search.ranking import RANKING, Ranking
 from indexer.search.similar import more_like, weighted_terms
 
-__all__ = ["SearchIndex", "Matches"]
+__all__ = ["SearchIndex", "Matches", "serving_warning"]
+
+
+def serving_warning(index_dir: str | Path) -> str | None:
+    """What a server starting on `index_dir` should say at once when there is no index to
+    serve there (it still starts: a build may fill it, and it picks that up by itself), naming
+    the path and the command that fills it; None when there is an index."""
+    try:
+        store.current_generation(index_dir)
+    except IndexMissing as exc:
+        path = Path(index_dir).resolve()
+        return (f"warning: no index to serve at {path} ({str(exc).split(':')[0]}); every page "
+                f"answers 503 until one is built: ofsted-search build PATH --index {path}")
+    return None
 
 
 def _similar_stopped(seconds: float) -> PageTooCostly:

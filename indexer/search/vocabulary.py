@@ -136,3 +136,13 @@ def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
 def default_vocabulary() -> Vocabulary:
     """The vocabulary of VOCABULARY_FILE, loaded once per process."""
     return Vocabulary.load()
+
+
+@lru_cache(maxsize=1)
+def acronyms() -> frozenset[str]:
+    """Every acronym of the vocabulary (a one-word form in capitals: LSCB, MASH, SEND), for
+    labels made from keys (indexer.answers.wording.key_label)."""
+    vocabulary = default_vocabulary()
+    return frozenset(form for concept in vocabulary.concepts
+                     for form in concept.forms + concept.one_way
+                     if form.isupper() and " " not in form)

@@ -46,7 +46,32 @@
     document.querySelectorAll(".passage.is-target").forEach(function (el) {
       el.classList.remove("is-target");
     });
-    if (target.classList.contains("passage")) { target.classList.add("is-target"); }
+    if (target.classList.contains("passage")) {
+      target.classList.add("is-target");
+      // after the browser's own jump to the fragment, which happens once the page loads
+      if (document.readyState === "complete") { showHeading(target); } else {
+        window.addEventListener("load", function () { showHeading(target); }, { once: true });
+      }
+    }
+  }
+
+  // A passage opened by its link is shown with its section's heading above it when both
+  // fit on the screen (the heading's breadcrumb too, if it fits); otherwise the passage alone,
+  // a fifth of the way down (its CSS scroll-margin).
+  function showHeading(passage) {
+    var section = passage.closest(".report-section");
+    if (!section) { return; }
+    var candidates = [section.querySelector(".heading-path"), section.querySelector("h2")];
+    var room = window.innerHeight * 0.9 - passage.getBoundingClientRect().height;
+    for (var i = 0; i < candidates.length; i++) {
+      var heading = candidates[i];
+      if (!heading) { continue; }
+      var above = passage.getBoundingClientRect().top - heading.getBoundingClientRect().top;
+      if (above >= 0 && above + 16 <= room) {
+        window.scrollTo(0, window.scrollY + heading.getBoundingClientRect().top - 16);
+        return;
+      }
+    }
   }
 
   function autosubmit() {
