@@ -4,10 +4,12 @@ through them find the same passages with the same scores as phrases read from Wh
 from __future__ import annotations
 
 import pickle
+import shutil
 
 import numpy as np
 import pytest
 
+from bench.scale import add_positions
 from indexer.index import positions
 from indexer.index.postings import POSITION_BITS, _position_keys, leaf_blocks
 from indexer.search.request import ArgParams, parse_params
@@ -117,3 +119,21 @@ def test_a_block_decodes_as_whoosh_decodes_each_value():
 
 def _deltas(poslist):
     return [b - a for a, b in zip([0] + poslist, poslist)]
+
+
+def test_positions_added_to_an_older_generation_are_what_a_build_writes(seed_index, tmp_path):
+    """bench.scale.add_positions on a copy without the files writes the same bytes."""
+    generation = (seed_index / "current").resolve()
+    copy = tmp_path / "index"
+    shutil.copytree(generation, copy / generation.name)
+    (copy / "current").symlink_to(generation.name)
+    names = (positions.COUNTS, positions.STARTS, positions.POSITIONS)
+    for path in (copy / generation.name / "mapped").glob("*/position*.npy"):
+        path.unlink()
+    assert add_positions.add((copy / "current").resolve())["mb_written"] >= 0
+    segments = sorted((generation / "mapped").iterdir())
+    assert segments
+    for segment in segments:
+        for name in names:
+            assert (copy / generation.name / "mapped" / segment.name / name).read_bytes() \
+                == (segment / name).read_bytes()
