@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mapped-only", action="store_true",
                         help="skip the before (Whoosh's position lists)")
     args = parser.parse_args(argv)
-    search_index = SearchIndex(args.index)
+    search_index = SearchIndex(args.index, deadline=None)  # time it, never stop it
     generation = search_index.generation()
     if not any(a.positions is not None for a in generation.mapped.values()):
         raise SystemExit(f"{args.index}: no phrase positions on disk (built before them)")
