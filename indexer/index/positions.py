@@ -1,7 +1,7 @@
 """Phrase positions of each Whoosh segment as flat arrays beside its postings
 (indexer.index.mapped), so a phrase reads its words' positions from shared memory-mapped
 pages instead of unpickling Whoosh's position lists one posting at a time
-(docs/decisions/0040-positions-on-disk.md).
+(docs/decisions/0041-positions-on-disk.md).
 
 Files, in `<generation>/mapped/<segment id>/`, in the order of `terms.npy`:
 - `position_counts.npy`: uint16, one a posting (the index of `docnums.npy`): how many
