@@ -157,10 +157,13 @@ def print_figures(name: str, which: str, f: dict) -> None:
           f"{ratio(f['status_right'], f['shown_true'])}")
 
 
-def candidates(records, keys, truth, vectors) -> tuple[np.ndarray, np.ndarray]:
+def candidates(records, keys, truth, vectors, reach: Counter | None = None):
     """Features and labels (1: the truth lists it) of every checked candidate of the truth
-    recommendations of `keys`."""
+    recommendations of `keys`; `reach` counts the recommendations with a follow-up
+    ("followed"), those with one among their checked candidates ("checked") and among the
+    first three by the current weights ("top3")."""
     rows, labels = [], []
+    reach = Counter() if reach is None else reach
     for key in keys:
         items = [records[m["report_id"]] for m in authorities.by_authority(records)[key]]
         pool = followups.Pool.of(items[1:], vectors)
@@ -173,10 +176,14 @@ def candidates(records, keys, truth, vectors) -> tuple[np.ndarray, np.ndarray]:
             vector = vectors([passage_text(section["heading"] or "", text)])[0]
             item = {"text": text, "addressee": rec["addressee"], "heading": section["heading"],
                     "path": section.get("path")}
+            hits = []
             for _, row, found in followups.scored(item, vector, pool, after):
                 report, _, passage = pool.rows[row]
                 rows.append(found)
-                labels.append((report["report_id"], passage["passage_id"]) in rec["later"])
+                hits.append((report["report_id"], passage["passage_id"]) in rec["later"])
+            labels += hits
+            if rec["later"]:
+                reach.update(followed=1, checked=any(hits), top3=any(hits[:3]))
     return np.array(rows), np.array(labels, dtype=float)
 
 
@@ -196,9 +203,13 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, rounds: int = 25) -> np.n
 def train(index, records, keys, truth, vectors) -> None:
     """Fit the re-ranking on the development half and choose the probability to show."""
     dev = [k for k in keys if half(k) == "dev"]
-    x, y = candidates(records, dev, truth, vectors)
+    reach = Counter()
+    x, y = candidates(records, dev, truth, vectors, reach)
     weights = fit(x, y)
-    print(f"dev candidates {len(y)}, follow-ups among them {int(y.sum())}")
+    print(f"dev candidates {len(y)}, follow-ups among them {int(y.sum())}; of "
+          f"{reach['followed']} recommendations with a follow-up, {reach['checked']} have one "
+          f"among their checked candidates, {reach['top3']} in their first three (weights "
+          f"before this fit)")
     print("WEIGHTS = np.array([" + ", ".join(f"{w:.3f}" for w in weights) + "])")
     followups.WEIGHTS = weights
     best = None
