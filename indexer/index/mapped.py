@@ -9,6 +9,8 @@ Layout, one directory per segment, `<generation>/mapped/<segment id>/`:
   postings exactly as Whoosh stores them (deleted documents included: searches mask them);
 - `lengths-<field>.npy`: uint8, Whoosh's length byte of every document of the segment;
 - `fields.json`: which fields were written;
+- `position_counts.npy`, `position_starts.npy`, `positions.npy`: every term's phrase
+  positions (indexer.index.positions);
 - `vectors.npy`, `vector_keys.npy`: every passage's vector (indexer.index.vectors).
 Whoosh segments never change once written (deletions live in the table of contents), so a
 new generation hard-links the files of the segments it kept and writes only new segments',
@@ -35,6 +37,7 @@ import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
+from indexer.index import positions as phrase_positions
 from indexer.index import vectors
 from indexer.index.postings import leaf_blocks, leaf_length_codes
 
@@ -123,12 +126,16 @@ def _write_segment(leaf, target: Path, embedded: vectors.Previous | None = None)
     starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     docnums = _open(partial / "docnums.npy", np.int32, int(starts[-1]))
     weights = _open(partial / "weights.npy", np.float32, int(starts[-1]))
+    positional = phrase_positions.fields_with_positions(leaf.schema, fields)
+    positions = phrase_positions.Writer(partial, int(starts[-1]), len(order))
     unused = []  # terms whose postings Whoosh does not give in full (deleted documents)
     for slot, i in enumerate(order):
         _, field, btext, frequency = terms[i]
-        parts = list(leaf_blocks(leaf, field, btext, False))
+        parts = list(leaf_blocks(leaf, field, btext, field in positional))
         ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
-        if ids.size != frequency:
+        if ids.size != frequency or not positions.add(
+                slot, int(starts[slot]), [p[2] for p in parts] if field in positional else None):
+            positions.add(slot, int(starts[slot]), None)
             unused.append(terms[i][0])
             continue
         docnums[starts[slot]:starts[slot + 1]] = ids
@@ -137,6 +144,7 @@ def _write_segment(leaf, target: Path, embedded: vectors.Previous | None = None)
         if isinstance(written, np.memmap):
             written.flush()
     del docnums, weights
+    positions.finish()
     np.save(partial / "terms.npy", np.array([terms[i][0] for i in order], dtype=np.uint64))
     np.save(partial / "starts.npy", starts)
     np.save(partial / "collided.npy", np.union1d(collided, np.array(unused, np.uint64)))
@@ -187,9 +195,12 @@ class SegmentArrays:
         self.lengths = {f: load(f"lengths-{f}.npy") for f in self.fields
                         if (path / f"lengths-{f}.npy").is_file()}
         self.vectors = None if vectors.VECTORS in damaged else vectors.open_rows(path)
+        # None: a segment built without them, or damaged (its phrases are then Whoosh's)
+        self.positions = phrase_positions.Positions.open(path) if postings else None
         self.files = [self.terms, self.starts, self.docnums, self.weights,
                       *self.lengths.values(), *([self.vectors] if self.vectors is not None
-                                                else [])]
+                                                else []),
+                      *(self.positions.files if self.positions is not None else [])]
 
     @classmethod
     def open(cls, generation: Path, segid: str,
@@ -200,16 +211,34 @@ class SegmentArrays:
     def term(self, field: str, btext: bytes, doc_frequency: int):
         """(docnums, weights) views of a term the segment holds with `doc_frequency`
         postings, or None: read it from Whoosh."""
+        slot = self._slot(field, btext, doc_frequency)
+        if slot is None:
+            return None
+        start, end = int(self.starts[slot]), int(self.starts[slot + 1])
+        return np.asarray(self.docnums[start:end]), np.asarray(self.weights[start:end])
+
+    def position_keys(self, field: str, btext: bytes, doc_frequency: int, offset: int,
+                      inside: np.ndarray | None) -> np.ndarray | None:
+        """Sorted phrase keys (docnum + offset << 32 | position) of a term, only in the
+        documents `inside` when given (indexer.index.positions), or None: read them from
+        Whoosh."""
+        slot = self._slot(field, btext, doc_frequency) if self.positions is not None else None
+        if slot is None:
+            return None
+        start, end = int(self.starts[slot]), int(self.starts[slot + 1])
+        return self.positions.keys(slot, start, np.asarray(self.docnums[start:end]), offset,
+                                   inside)
+
+    def _slot(self, field: str, btext: bytes, doc_frequency: int) -> int | None:
         if field not in self.fields:
             return None
         k = np.uint64(key(field, btext))
         i = int(np.searchsorted(self.terms, k))
         if i == self.terms.size or self.terms[i] != k or k in self.collided:
             return None
-        start, end = int(self.starts[i]), int(self.starts[i + 1])
-        if end - start != doc_frequency:  # a key of another term: never trust it
-            return None
-        return np.asarray(self.docnums[start:end]), np.asarray(self.weights[start:end])
+        if int(self.starts[i + 1]) - int(self.starts[i]) != doc_frequency:
+            return None  # a key of another term: never trust it
+        return i
 
     def touch(self) -> int:
         """Read every page once, so the first query finds them in memory (shared pages:

@@ -1,9 +1,9 @@
 """A generation's term postings and field lengths as numpy arrays, for the evaluator in
 indexer.search.evaluator.
 
-Postings come from the generation's memory-mapped per-segment arrays
-(indexer.index.mapped, shared by every worker) or, for what they lack (phrase positions,
-a term whose key collided, an index written before format 3), decoded out of Whoosh's
+Postings and phrase positions come from the generation's memory-mapped per-segment arrays
+(indexer.index.mapped and indexer.index.positions, shared by every worker) or, for what
+they lack (a term whose key collided, an index written before them), decoded out of Whoosh's
 posting blocks with numpy and kept in an LRU (TermCache) shared by the generation's
 searchers. Field lengths are Whoosh's one length byte a document, decoded through
 Whoosh's own byte_to_length table only for the documents a query touches.
@@ -138,9 +138,33 @@ class Postings:
             return ids[0], weights[0]
         return np.concatenate(ids), np.concatenate(weights)
 
-    def positions(self, field: str, btext: bytes) -> np.ndarray:
-        """Sorted keys (docnum << 32 | position) of every occurrence of one term."""
-        return self._cached((field, btext, "positions"), self._read_positions)
+    def positions(self, field: str, btext: bytes, inside: np.ndarray | None = None
+                  ) -> np.ndarray:
+        """Sorted keys (docnum << 32 | position) of every occurrence of one term in the
+        documents `inside` (a mask over every document; None: all): from the mapped
+        position arrays when every segment holding the term has them (not cached), else
+        decoded from Whoosh's posting blocks (cached)."""
+        found = self._mapped_positions(field, btext, inside) if self._mapped else None
+        if found is None:
+            found = self._cached((field, btext, "positions"), self._read_positions)
+            if inside is not None:
+                found = found[inside[found >> POSITION_BITS]]
+        return found
+
+    def _mapped_positions(self, field: str, btext: bytes, inside):
+        keys = []
+        for leaf, offset in self.reader.leaf_readers():
+            if (field, btext) not in leaf:
+                continue
+            arrays = self._arrays(leaf)
+            found = None if arrays is None else arrays.position_keys(
+                field, btext, leaf.doc_frequency(field, btext), offset, inside)
+            if found is None:
+                return None
+            keys.append(found)
+        if len(keys) == 1:
+            return keys[0]
+        return np.concatenate(keys) if keys else np.zeros(0, np.int64)
 
     def _cached(self, key, read):
         with self._lock:

@@ -253,8 +253,7 @@ class Evaluator:
             return both
         ends = None  # where a chain of the words so far can end (SpanNear2, ordered)
         for word in q.words:
-            found = self.p.positions(field, self.p.schema[field].to_bytes(word))
-            found = found[inside[found >> POSITION_BITS]]
+            found = self.p.positions(field, self.p.schema[field].to_bytes(word), inside)
             ends = found if ends is None else _follows(found, ends, q.slop)
         docs = ends >> POSITION_BITS  # ascending, a document once per occurrence
         if docs.size:

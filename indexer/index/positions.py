@@ -1,0 +1,142 @@
+"""Phrase positions of each Whoosh segment as flat arrays beside its postings
+(indexer.index.mapped), so a phrase reads its words' positions from shared memory-mapped
+pages instead of unpickling Whoosh's position lists one posting at a time
+(docs/decisions/0043-positions-on-disk.md).
+
+Files, in `<generation>/mapped/<segment id>/`, in the order of `terms.npy`:
+- `position_counts.npy`: uint16, one a posting (the index of `docnums.npy`): how many
+  times the term stands in that document; 0 for a field without positions;
+- `position_starts.npy`: int64, one a term and one more: where its positions start;
+- `positions.npy`: uint16 (uint32 if a segment has a position of 65,536 or more), every
+  occurrence's position, ascending within each posting.
+A term whose positions cannot be kept this way (a count over 65,535, or positions out of
+order) is written as none and left to Whoosh (mapped.py's `collided.npy`). The positions
+are decoded from the committed segment through Whoosh, the same pickled deltas that
+indexer.index.postings decodes when a segment lacks these files, so a phrase's matches
+are the same whichever path read them.
+"""
+from __future__ import annotations
+
+import os
+from itertools import chain
+from pathlib import Path
+from pickle import loads
+
+import numpy as np
+from whoosh.system import _INT_SIZE
+
+COUNTS, STARTS, POSITIONS = "position_counts.npy", "position_starts.npy", "positions.npy"
+RAW = "positions.u32"  # written while the segment is, then narrowed into POSITIONS
+MAX_COUNT = np.iinfo(np.uint16).max
+CHUNK = 1 << 24  # values narrowed at a time
+
+
+def fields_with_positions(schema, fields) -> set[str]:
+    return {f for f in fields if schema[f].format.supports("positions")}
+
+
+def decode(values) -> tuple[np.ndarray, np.ndarray]:
+    """(counts, positions) of Whoosh Positions values (a 4-byte count, then the pickled
+    list of deltas, its final STOP sometimes left off): one unpickling for a whole block
+    (each value's list opcodes between one MARK and one LIST), else one a value."""
+    bodies = [v[_INT_SIZE + 2:-1] if v.endswith(b".") else v[_INT_SIZE + 2:]
+              for v in values]
+    if all(v[_INT_SIZE:_INT_SIZE + 2] == b"\x80\x02" for v in values):
+        deltas = loads(b"\x80\x02(" + b"".join(bodies) + b"l.")
+    else:
+        deltas = [loads(v[_INT_SIZE:] if v.endswith(b".") else v[_INT_SIZE:] + b".")
+                  for v in values]
+    counts = np.fromiter(map(len, deltas), np.int64, len(deltas))
+    flat = np.fromiter(chain.from_iterable(deltas), np.int64, int(counts.sum()))
+    if flat.size and flat.min() < 0:
+        raise ValueError("positions out of order")
+    running = np.cumsum(flat)
+    starts = np.cumsum(counts) - counts
+    return counts, running - np.repeat(running[starts] - flat[starts], counts)
+
+
+class Writer:
+    """Positions of one segment, term by term in `terms.npy` order, into `directory`."""
+
+    def __init__(self, directory: Path, postings: int, terms: int):
+        self.directory = directory
+        self.counts = _open(directory / COUNTS, np.uint16, postings)
+        self.starts = np.zeros(terms + 1, np.int64)
+        self.raw = open(directory / RAW, "wb")
+        self.written, self.largest = 0, 0
+
+    def add(self, slot: int, first: int, values: list | None) -> bool:
+        """Positions of the term in `slot` whose postings start at `first`, from its
+        blocks' values (None: a field without positions); False if they cannot be kept."""
+        if values:
+            try:
+                parts = [decode(block) for block in values]
+            except ValueError:
+                parts = None
+            counts = np.concatenate([p[0] for p in parts]) if parts else None
+            if counts is None or counts.max(initial=0) > MAX_COUNT:
+                self.starts[slot + 1] = self.written
+                return False
+            self.counts[first:first + counts.size] = counts
+            for _, positions in parts:
+                self.raw.write(positions.astype(np.uint32).tobytes())
+                self.largest = max(self.largest, int(positions.max(initial=0)))
+                self.written += positions.size
+        self.starts[slot + 1] = self.written
+        return True
+
+    def finish(self) -> None:
+        """Write the starts and narrow the positions into their .npy file."""
+        self.raw.close()
+        if isinstance(self.counts, np.memmap):
+            self.counts.flush()
+        del self.counts
+        np.save(self.directory / STARTS, self.starts)
+        raw = np.memmap(self.directory / RAW, np.uint32, "r") if self.written else None
+        dtype = np.uint16 if self.largest <= np.iinfo(np.uint16).max else np.uint32
+        out = _open(self.directory / POSITIONS, dtype, self.written)
+        for at in range(0, self.written, CHUNK):
+            out[at:at + CHUNK] = raw[at:at + CHUNK]
+        if isinstance(out, np.memmap):
+            out.flush()
+        del raw, out
+        os.unlink(self.directory / RAW)
+
+
+def _open(path: Path, dtype, size: int) -> np.ndarray:
+    """A new .npy file of `size` values, mapped for writing (an empty one is only saved)."""
+    if not size:
+        np.save(path, np.zeros(0, dtype))
+        return np.zeros(0, dtype)
+    return np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=(size,))
+
+
+class Positions:
+    """One segment's position arrays, memory-mapped read-only."""
+
+    def __init__(self, path: Path):
+        load = lambda name: np.load(path / name, mmap_mode="r")  # noqa: E731
+        self.counts, self.starts, self.values = load(COUNTS), load(STARTS), load(POSITIONS)
+        self.files = [self.counts, self.starts, self.values]
+
+    @classmethod
+    def open(cls, path: Path) -> "Positions | None":
+        """The segment's positions, or None for a segment written without them."""
+        return cls(path) if (path / POSITIONS).is_file() else None
+
+    def keys(self, slot: int, first: int, docnums: np.ndarray, offset: int,
+             inside: np.ndarray | None) -> np.ndarray | None:
+        """Sorted keys (docnum << 32 | position) of the term in `slot` whose postings
+        (`docnums`, segment-local) start at `first`, only in documents `inside` (a mask
+        over the whole index) when given; None if the term has no positions here."""
+        start, end = int(self.starts[slot]), int(self.starts[slot + 1])
+        counts = np.asarray(self.counts[first:first + docnums.size])
+        if int(counts.sum()) != end - start or (end == start and docnums.size):
+            return None
+        ids = docnums.astype(np.int64) + offset
+        positions = np.asarray(self.values[start:end])
+        if inside is not None:
+            keep = inside[ids]
+            positions = positions[np.repeat(keep, counts)]
+            ids, counts = ids[keep], counts[keep]
+        return (np.repeat(ids, counts) << 32) + positions
