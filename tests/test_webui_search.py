@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from pages import links, result_count
 from indexer.search.request import parse_params
 from indexer.search.service import SearchIndex
@@ -217,3 +219,17 @@ def test_a_year_range_is_two_inputs_that_work_without_javascript(client):
     text = ranged.get_data(as_text=True)
     assert ranged.status_code == 200 and "Years: 2013–2016" in text
     assert 'name="year_from" inputmode="numeric" min="1900" max="2100" value="2013"' in text
+
+
+@pytest.mark.parametrize("mode", ["words", "hybrid"])
+def test_an_authority_named_keeps_scoping_when_its_reports_lack_the_words(client, mode):
+    # Durham's seed report never mentions adoption; Derbyshire's do. The words are not
+    # searched across England instead ("most of your words" dropped the name, not the topic)
+    data = client.get(f"/api/search?q=Durham+adoption&mode={mode}").get_json()
+    assert (data["total"], data["hits"], data["authority_in_query"]["key"]) == (0, [], "durham")
+    assert client.get(f"/api/search?q=adoption&mode={mode}").get_json()["total"] > 0
+    page = client.get(f"/search?q=Durham+adoption&mode={mode}").get_data(as_text=True)
+    assert "Searched County Durham’s reports" in page
+    assert (f'no passage of County Durham’s reports has “adoption”: <a href="/search?q=adoption&amp;'
+            f'mode={mode}">search all reports for “adoption”</a>') in page
+

@@ -126,6 +126,15 @@ def everywhere_url(results: SearchResults, state: UrlState) -> str | None:
     return state.replace("q", found["everywhere_query"]).without("page").url() if found else None
 
 
+def elsewhere_url(results: SearchResults, state: UrlState) -> str | None:
+    """The other words alone in every authority's reports, when an authority's name in the
+    query was read as a filter and its reports have none of them."""
+    found = results.authority_in_query
+    if not found or results.total:
+        return None
+    return state.replace("q", found["searched"]).without("page").url()
+
+
 def _typed_label(facet, typed: str) -> str:
     """A value typed in the query as its facet labels it ("areas for development" ->
     "Areas for development"); a year or range, or a value it does not know, as typed."""
@@ -190,6 +199,7 @@ def search_view(results: SearchResults, state: UrlState, export_cap: int) -> dic
         "year_range": year_range(state),
         "chips": chips + query_chips(state),
         "everywhere_url": everywhere,
+        "elsewhere_url": elsewhere_url(results, state),
         "suggestion": correction_shown_once(results),
         "report_urls": report_urls(results, state),
         "pagination": pagination(results, state),
