@@ -1,4 +1,4 @@
-"""Command line: `python -m indexer build|parse|search|fetch|update|serve` (the contract in
+"""Command line: `python -m indexer build|check|parse|search|fetch|update|serve` (the contract in
 README.md); the console script `ofsted-search` is the same."""
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from indexer.api import (FACETS, MAX_FILE_MB, PARSE_SECONDS, ArgParams, IndexMissing,
-                         OfstedSearchError, SearchIndex, add_source_arguments, build, cmd_fetch,
+                         OfstedSearchError, SearchIndex, add_source_arguments, build,
+                         check_index, cmd_fetch,
                          fetch_from_args, fetch_report, parse_file, parse_params,
                          precompute_followups, shown)
 
@@ -24,6 +25,9 @@ def _parser(prog: str = "python -m indexer") -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build or update the index")
     build.add_argument("paths", nargs="*", default=["seeds"], metavar="PATH")
     _build_options(build)
+    check = commands.add_parser("check", help="list the damaged files of the index")
+    check.add_argument("--index", default=DEFAULT_INDEX)
+    check.add_argument("--json", action="store_true", help="print what was found as JSON")
     parse = commands.add_parser("parse", help="parse one file and print the report")
     parse.add_argument("file")
     parse.add_argument("--json", action="store_true")
@@ -140,6 +144,34 @@ def _print_followups(followups: dict | None) -> None:
               f"computed, {followups['copied']} unchanged")
 
 
+def cmd_check(args) -> int:
+    """Every generation of the index, every file hashed against the checksums its build
+    recorded. Exit 0: nothing damaged; 1: a damaged file (each listed); 2: no index."""
+    found = check_index(args.index)
+    if not found:
+        raise IndexMissing("no index has been built here yet")
+    rows = [{"generation": gen.name, "served": served, "intact": verdict.intact,
+             "recorded": verdict.recorded, "files": len(verdict.sizes),
+             "damaged": [{"file": d.file, "part": d.part, "reason": d.reason}
+                         for d in verdict.damage]} for gen, served, verdict in found]
+    damaged = any(not row["intact"] for row in rows)
+    if args.json:
+        print(json.dumps({"index": args.index, "damaged": damaged, "generations": rows},
+                         indent=2))
+        return int(damaged)
+    print(f"index: {shown(args.index)}")
+    for row in rows:
+        state = "damaged" if row["damaged"] else "intact"
+        note = "" if row["recorded"] else " (no checksums recorded: sizes and structure only)"
+        print(f"{row['generation']}{' (served)' if row['served'] else ''}: {state}, "
+              f"{row['files']} files checked{note}")
+        for damage in row["damaged"]:
+            print(f"  damaged {damage['file']}: {damage['reason']}")
+    if damaged:
+        print("a build repairs a damaged index: python -m indexer build PATH ... --index DIR")
+    return int(damaged)
+
+
 def cmd_parse(args) -> int:
 
     report = parse_file(args.file)
@@ -195,7 +227,7 @@ def console() -> int:
 
 def main(argv: list[str] | None = None, prog: str = "python -m indexer") -> int:
     args = _parser(prog).parse_args(argv)
-    handler = {"build": cmd_build, "parse": cmd_parse, "search": cmd_search,
+    handler = {"build": cmd_build, "check": cmd_check, "parse": cmd_parse, "search": cmd_search,
                "fetch": cmd_fetch, "update": cmd_update, "serve": cmd_serve}[args.command]
     try:
         return handler(args)

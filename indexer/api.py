@@ -28,6 +28,7 @@ from indexer.fetch.cli import report as fetch_report
 from indexer.errors import (BadRequest, IndexEmpty, IndexMissing, NotFound, OfstedSearchError,
                             PageTooCostly)
 from indexer.index.build import PARSE_SECONDS, build
+from indexer.index.integrity import check_index
 from indexer.index.facet_registry import BY_NAME, FACETS, YEARS, Known, by_query_name
 from indexer.index.sources import MAX_FILE_MB, shown
 from indexer.ingest.clean import printable
@@ -52,7 +53,7 @@ __all__ = [
     "FACETS", "BY_NAME", "YEARS", "Known", "by_query_name", "REGIONS", "SECTION_LABELS",
     "HIDDEN_BY_DEFAULT",
     # building and parsing
-    "build", "parse_file", "shown", "MAX_FILE_MB", "PARSE_SECONDS", "printable",
+    "build", "check_index", "parse_file", "shown", "MAX_FILE_MB", "PARSE_SECONDS", "printable",
     # fetching Ofsted's reports (the fetch and update commands)
     "add_source_arguments", "cmd_fetch", "fetch_from_args", "fetch_report",
     # the answers built on search

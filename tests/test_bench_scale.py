@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 from bench.scale.authorities import AUTHORITIES, printed_name
-from bench.scale import exactness, generate, run, sqlite_fts
+from bench.scale import exactness, generate, run, sqlite_fts, tantivy_fts
 from bench.scale.queries import QUERIES
 from bench.scale.templates import LAYOUTS
 from indexer.index.build import build
@@ -36,6 +36,7 @@ def built(corpus, tmp_path_factory) -> tuple[Path, Path, object]:
     summary = build([str(corpus[0])], str(index), workers=1)
     db = index / "baseline.db"
     sqlite_fts.build(sqlite_fts.docs_of(index), db)
+    tantivy_fts.build(sqlite_fts.docs_of(index), index / "tantivy", threads=1)
     return index, db, summary
 
 
@@ -74,10 +75,12 @@ def test_build_yields_the_requested_passages(built, corpus):
     assert built[2].skipped == []
 
 
-def test_runner_measures_ours_and_sqlite(built):
+def test_runner_measures_ours_sqlite_and_tantivy(built):
     index, db, _ = built
-    results = run.in_process(index, db, rounds=1, whoosh_rounds=1)
-    for key in ("ours_cold", "ours_warm", "sqlite_cold", "sqlite_warm", "whoosh_alone"):
+    results = run.in_process(index, {"sqlite": db, "tantivy": index / "tantivy"},
+                             rounds=1, whoosh_rounds=1)
+    for key in ("ours_cold", "ours_warm", "sqlite_cold", "sqlite_warm", "tantivy_cold",
+                "tantivy_warm", "whoosh_alone"):
         assert results[key]["n"] == len(QUERIES)
         assert results[key]["p50"] <= results[key]["p95"] <= results[key]["max"]
     assert set(results["per_query_ms"]) == {q.name for q in QUERIES}
@@ -90,6 +93,29 @@ def test_sqlite_counts_follow_the_facet_rule(built):
     assert sum(answer["facets"]["year"].values()) == answer["total"] > 0
     assert "boilerplate" not in answer["facets"]["section"]
     assert 0 < len(answer["hits"]) <= 10
+
+
+def test_tantivy_does_the_same_job(built):
+    """tantivy's answers follow the facet rule and find what SQLite finds for words both
+    stem alike; phrases are marked in its snippets."""
+    index, db, _ = built
+    theirs, sqlite = tantivy_fts.Baseline(index / "tantivy"), sqlite_fts.Baseline(db)
+    for query in QUERIES:
+        answer, selected = theirs.search(query), theirs.filters(query)
+        for facet in (f for f, values in selected.items() if not values):
+            assert sum(answer["facets"][facet].values()) == answer["total"], query.name
+        assert answer["reports"] <= answer["total"]
+        if not selected["section"]:
+            assert "boilerplate" not in answer["facets"]["section"], query.name
+        assert len(answer["hits"]) == min(10, max(0, answer["total"] - 10 * (
+            int(query.params.get("page", 1)) - 1))), query.name
+    by_name = {q.name: q for q in QUERIES}
+    for name in ("children", "neglect", "neglect in Leeds", "children year 2019"):
+        assert theirs.search(by_name[name])["total"] == sqlite.search(by_name[name])["total"]
+    phrase = theirs.search(by_name["drift and delay"])
+    assert phrase["total"] > 0
+    assert all("<b>drift</b> <b>and</b> <b>delay</b>" in snippet.lower()
+               for _, snippet in phrase["hits"])
 
 
 def test_numpy_ranking_is_whoosh_ranking(built):

@@ -120,4 +120,5 @@ def test_an_update_copies_the_previous_store_and_changes_only_what_changed(tmp_p
         fresh.reports, fresh.chunks, fresh.pages, fresh.unknown_authorities)
     assert (before / report_store.FILE).read_bytes() == old_bytes
     assert sorted(p.name for p in after.iterdir() if p.is_file()) == [
-        "format.json", "manifest.json", "not_reports.json", "reports.sqlite", "vocabulary.json"]
+        "checksums.json", "format.json", "manifest.json", "not_reports.json", "reports.sqlite",
+        "vocabulary.json"]

@@ -1,9 +1,12 @@
-"""Runner of the scale benchmark: build, in-process latency, HTTP latency and load, each
-against a SQLite FTS5 baseline doing the same job in the same run. Asserts nothing.
+"""Runner of the scale benchmark: build, in-process latency, HTTP latency and load, beside
+two baselines doing the same job on the same passages in the same run, query by query:
+SQLite FTS5 (bench/scale/sqlite_fts.py) and tantivy (bench/scale/tantivy_fts.py).
+Prints the ratios; asserts nothing.
 
     python -m bench.scale.run --passages 100000 [--rounds 5] [--load-seconds 60]
 
-Generated corpora, indexes and results go to /tmp/scale (never into the repository).
+Generated corpora, indexes and results go to /tmp/scale, or --work (never into the
+repository).
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from bench.scale import exactness, generate, http, load, measure, sqlite_fts
+from bench.scale import exactness, generate, http, load, measure, sqlite_fts, tantivy_fts
 from bench.scale.queries import QUERIES
 from indexer.errors import BadRequest
 from indexer.search.request import ArgParams, parse_params
@@ -24,11 +27,12 @@ from indexer.search.service import SearchIndex
 
 WORK = Path("/tmp/scale")
 ROOT = generate.ROOT
+BASELINES = {"sqlite": sqlite_fts, "tantivy": tantivy_fts}
 
 
-def build_both(corpus: Path, index: Path, db: Path | None, skip: bool) -> dict:
-    """Our full build (parse + index, a subprocess) and SQLite's load of the same passages
-    (none when db is None)."""
+def build_both(corpus: Path, index: Path, baselines: dict, skip: bool) -> dict:
+    """Our full build (parse + index, a subprocess), then each baseline's load of the same
+    passages (`baselines`: name -> where its index goes), each under GNU time."""
     found = {}
     if not (skip and (index / "current").exists()):
         shutil.rmtree(index, ignore_errors=True)
@@ -39,12 +43,12 @@ def build_both(corpus: Path, index: Path, db: Path | None, skip: bool) -> dict:
     generation = (index / "current").resolve()
     found["ours_index_mb"] = round(measure.dir_mb(generation / "whoosh"), 1)
     found["ours_generation_mb"] = round(measure.dir_mb(generation), 1)
-    if db is None:
-        return found
-    sqlite = measure.run_timed([sys.executable, "-m", "bench.scale.sqlite_fts",
-                                str(generation), str(db)], ROOT)
-    found["sqlite"] = sqlite | {"seconds_inserting": float(sqlite.pop("stdout"))}
-    found["sqlite_db_mb"] = round(db.stat().st_size / 2**20, 1)
+    for name, path in baselines.items():
+        theirs = measure.run_timed([sys.executable, "-m", BASELINES[name].__name__,
+                                    str(generation), str(path)], ROOT)
+        found[name] = theirs | {"seconds_inserting": float(theirs.pop("stdout"))}
+        found[f"{name}_index_mb"] = round(measure.dir_mb(path) if path.is_dir()
+                                          else path.stat().st_size / 2**20, 1)
     return found
 
 
@@ -66,31 +70,27 @@ def commonest_word(index: Path) -> str:
     raise ValueError("no searchable word in the index")
 
 
-def in_process(index: Path, db: Path | None, rounds: int, whoosh_rounds: int) -> dict:
+def in_process(index: Path, baselines: dict, rounds: int, whoosh_rounds: int) -> dict:
     """The first query after the generation opens (the commonest word), a cold pass, then
-    warm rounds, ours and SQLite's interleaved query by query."""
+    warm rounds, ours and each baseline's interleaved query by query."""
     word = commonest_word(index)
     rss_before = measure.rss_mb()
     search_index = SearchIndex(index)
     open_s, generation = measure.timed(search_index.generation)
     first_s, _ = measure.timed(search_index.search, parse_params(ArgParams({"q": word})))
-    baseline = sqlite_fts.Baseline(db) if db is not None else None
-    ours = {"cold": [], "warm": []}
-    theirs = {"cold": [], "warm": []}
-    per_query = {q.name: {"ours": [], "sqlite": [], "total": None} for q in QUERIES}
+    engines = {name: BASELINES[name].Baseline(path) for name, path in baselines.items()}
+    times = {name: {"cold": [], "warm": []} for name in ["ours", *engines]}
+    per_query = {q.name: {name: [] for name in times} | {"total": None} for q in QUERIES}
     for phase, repeat in (("cold", 1), ("warm", rounds)):
         for _ in range(repeat):
             for q in QUERIES:
                 seconds, results = measure.timed(_answer, search_index, q)
-                ours[phase].append(seconds)
-                sql_seconds = (measure.timed(baseline.search, q)[0] if baseline is not None
-                               else None)
-                if sql_seconds is not None:
-                    theirs[phase].append(sql_seconds)
-                if phase == "warm":
-                    per_query[q.name]["ours"].append(seconds)
-                    if sql_seconds is not None:
-                        per_query[q.name]["sqlite"].append(sql_seconds)
+                taken = {"ours": seconds} | {name: measure.timed(engine.search, q)[0]
+                                             for name, engine in engines.items()}
+                for name, s in taken.items():
+                    times[name][phase].append(s)
+                    if phase == "warm":
+                        per_query[q.name][name].append(s)
                 per_query[q.name]["total"] = getattr(results, "total", "400")
     found = {"open_seconds": round(open_s, 2),
              "first_query": {"q": word, "ms": round(first_s * 1000, 1)},
@@ -98,12 +98,12 @@ def in_process(index: Path, db: Path | None, rounds: int, whoosh_rounds: int) ->
              round(measure.rss_mb() - rss_before, 1), "peak_rss_mb": measure.peak_rss_mb(),
              "postings_cache_mb": round((generation.postings.nbytes() if generation.postings
                                          else 0) / 2**20, 1),
-             "ours_cold": measure.summary(ours["cold"]), "ours_warm": measure.summary(ours["warm"]),
-             "sqlite_cold": measure.summary(theirs["cold"]),
-             "sqlite_warm": measure.summary(theirs["warm"]),
-             "per_query_ms": {name: {"ours_p50": measure.summary(v["ours"]).get("p50"),
-                                     "sqlite_p50": measure.summary(v["sqlite"]).get("p50"),
-                                     "total": v["total"]} for name, v in per_query.items()}}
+             "per_query_ms": {name: {f"{who}_p50": measure.summary(v[who]).get("p50")
+                                     for who in times} | {"total": v["total"]}
+                              for name, v in per_query.items()}}
+    for name, phases in times.items():
+        for phase, seconds in phases.items():
+            found[f"{name}_{phase}"] = measure.summary(seconds)
     if whoosh_rounds:
         found["whoosh_alone"] = whoosh_alone(search_index, generation, whoosh_rounds)
     return found
@@ -168,12 +168,15 @@ def report(results: dict) -> None:
     """Print the figures and the ratios to SQLite measured in this run."""
     ip = results.get("in_process", {})
     for phase in ("cold", "warm"):
-        ours, theirs = ip.get(f"ours_{phase}"), ip.get(f"sqlite_{phase}")
+        ours = ip.get(f"ours_{phase}")
         if ours:
-            print(f"in-process {phase:4s} ours   {_fmt(ours)}")
-        if ours and theirs:
-            print(f"in-process {phase:4s} sqlite {_fmt(theirs)}   sqlite/ours: p50 "
-                  f"{theirs['p50'] / ours['p50']:.1f}x  p95 {theirs['p95'] / ours['p95']:.1f}x")
+            print(f"in-process {phase:4s} ours    {_fmt(ours)}")
+        for name in BASELINES:
+            theirs = ip.get(f"{name}_{phase}")
+            if ours and theirs:
+                print(f"in-process {phase:4s} {name:7s} {_fmt(theirs)}   {name}/ours: p50 "
+                      f"{theirs['p50'] / ours['p50']:.2f}x  p95 "
+                      f"{theirs['p95'] / ours['p95']:.2f}x")
     if "first_query" in ip and ip.get("ours_warm"):
         first = ip["first_query"]
         print(f"in-process first query after open ({first['q']!r}) {first['ms']} ms = "
@@ -184,10 +187,10 @@ def report(results: dict) -> None:
         if phase in results.get("http", {}):
             print(f"http       {phase:11s} ours {_fmt(results['http'][phase])}")
     build = results.get("build", {})
-    if "ours" in build:
-        print(f"build ours {build['ours']['seconds']} s, peak {build['ours']['peak_rss_mb']} MB, "
-              f"index {build['ours_index_mb']} MB; sqlite {build['sqlite']['seconds']} s, "
-              f"peak {build['sqlite']['peak_rss_mb']} MB, db {build['sqlite_db_mb']} MB")
+    for name in ("ours", *BASELINES):
+        if name in build:
+            print(f"build {name} {build[name]['seconds']} s, peak "
+                  f"{build[name]['peak_rss_mb']} MB, index {build[f'{name}_index_mb']} MB")
     for when in ("warm", "after_load"):
         for n, worker in enumerate(results.get("http", {}).get(f"worker_memory_mb_{when}", [])):
             print(f"worker {n} memory ({when}): rss {worker['rss']} MB, private "
@@ -221,6 +224,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="skip the in-process rounds (with --http or --load-seconds)")
     parser.add_argument("--skip-fts", action="store_true",
                         help="no SQLite FTS5 baseline (quick checks; reported figures keep it)")
+    parser.add_argument("--skip-tantivy", action="store_true",
+                        help="no tantivy baseline (reported figures keep it)")
+    parser.add_argument("--work", type=Path, default=WORK,
+                        help="where the baselines' indexes and the results go")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--corpus", type=Path, help="the documents (default: generated "
                         "into /tmp/scale/corpus-N)")
@@ -228,22 +235,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--exactness", action="store_true",
                         help="check the numpy path against Whoosh's matchers")
     args = parser.parse_args(argv)
-    corpus = args.corpus or WORK / f"corpus-{args.passages}"
-    index = args.index or WORK / f"ix-{args.passages}"
-    db = WORK / f"sqlite-{args.passages}.db"
+    work = args.work
+    corpus = args.corpus or work / f"corpus-{args.passages}"
+    index = args.index or work / f"ix-{args.passages}"
     results: dict = {"passages_requested": args.passages, "started": time.strftime("%F %T")}
     if not (corpus / ".manifest.json").exists():
         generate.generate(args.passages, corpus, args.source or generate.ensure_source())
-    fts = None if args.skip_fts or args.http_only else db
-    results["build"] = build_both(corpus, index, fts, args.skip_build)
+    skipped = {"sqlite": args.skip_fts, "tantivy": args.skip_tantivy}
+    baselines = {} if args.http_only else {
+        name: work / (f"sqlite-{args.passages}.db" if name == "sqlite"
+                      else f"{name}-{args.passages}")
+        for name in BASELINES if not skipped[name]}
+    work.mkdir(parents=True, exist_ok=True)
+    results["build"] = build_both(corpus, index, baselines, args.skip_build)
     if not args.http_only:
-        results["in_process"] = in_process(index, fts, args.rounds, args.whoosh_rounds)
+        results["in_process"] = in_process(index, baselines, args.rounds, args.whoosh_rounds)
     if args.exactness:
         results["exactness"] = exactness.check(str(index))
     if args.http or args.load_seconds:
         results["http"] = over_http(index, args.rounds, args.load_seconds, args.clients,
                                     args.answer_cache)
-    out = WORK / f"results-{args.passages}-{time.strftime('%H%M%S')}.json"
+    out = work / f"results-{args.passages}-{time.strftime('%H%M%S')}.json"
     out.write_text(json.dumps(results, indent=1))
     report(results)
     print(f"results: {out}")

@@ -19,7 +19,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.index import columns, mapped, report_store, segments, sources, store
+from indexer.index import columns, integrity, mapped, report_store, segments, sources, store
 from indexer.index.parse_pool import PARSE_SECONDS, die_with_parent, parse_stream
 from indexer.index.sources import MAX_FILE_MB
 from indexer.index.writer import Writer
@@ -182,6 +182,7 @@ def _finish(building: Path, old_gen, vocabulary: dict, reports, tables: dict) ->
     reports.commit()
     for name, table in tables.items():
         store.write_json(building / name, table)
+    integrity.record(building)  # the last file written before the swap
 
 
 def _abandon(building: Path, reports) -> None:

@@ -1,0 +1,236 @@
+"""Whether a generation's files are what its build wrote: the build records each file's
+size and xxh3-128 digest in `checksums.json` just before the swap (`record`); `verify`
+compares them (sizes always, digests of every file or of those up to a size), parses the
+JSON files, checks that every `.npy` file holds as many bytes as its header says, and runs
+`PRAGMA quick_check` over the report store (docs/decisions/0039-damaged-generations.md).
+
+What a damaged file costs depends on its part of the generation (`part_of`): serving
+cannot do without the Whoosh index, the report store and format.json (`ESSENTIAL`);
+a segment's mapped arrays, the columns and the vocabulary are read faster copies or extras
+that a server can go without (it reads through Whoosh, counts nothing for spelling); the
+manifest and not_reports.json are read by builds only.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import numpy as np
+import xxhash
+
+FILE = "checksums.json"
+ALGORITHM = "xxh3_128"
+UNRECORDED = ("followups.sqlite", "followups.sqlite-journal")  # written after the swap
+ESSENTIAL = ("whoosh", "reports", "format")  # parts a server cannot go without
+BLOCK = 1 << 20
+
+
+def part_of(name: str) -> str:
+    """The part of a generation a file belongs to: "whoosh", "reports", "format",
+    "manifest", "not_reports", "vocabulary", "columns", "checksums", or "mapped/<segment>"."""
+    first, _, rest = name.partition("/")
+    if first == "mapped" and rest:
+        return "mapped/" + rest.split("/")[0]
+    if first in ("reports.sqlite", "reports.json"):
+        return "reports"
+    return first.removesuffix(".json")
+
+
+@dataclass(frozen=True)
+class Damage:
+    file: str  # its path inside the generation, e.g. "mapped/<segment>/docnums.npy"
+    reason: str
+
+    @property
+    def part(self) -> str:
+        return part_of(self.file)
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.reason}"
+
+
+@dataclass
+class Verdict:
+    """What `verify` found in one generation."""
+    generation: Path
+    damage: list[Damage] = field(default_factory=list)
+    sizes: dict[str, int] = field(default_factory=dict)  # every file looked at: its size
+    digests: dict[tuple, str] = field(default_factory=dict)  # (dev, inode, size, mtime) -> digest
+    recorded: bool = False  # the generation has checksums.json
+
+    @property
+    def intact(self) -> bool:
+        return not self.damage
+
+    def essential(self) -> list[Damage]:
+        """The damage a server cannot serve around."""
+        return [d for d in self.damage if d.part in ESSENTIAL]
+
+    def damaged(self, part: str) -> set[str]:
+        """The names (inside the part's folder) of the part's damaged files."""
+        return {d.file.rsplit("/", 1)[-1] for d in self.damage if d.part == part}
+
+    def reason(self, damage: list[Damage] | None = None) -> str:
+        found = self.damage if damage is None else damage
+        more = f" and {len(found) - 2} more" if len(found) > 2 else ""
+        return "; ".join(str(d) for d in found[:2]) + more
+
+
+def _files(generation: Path) -> list[str]:
+    """Every file a build wrote into the generation, as paths inside it."""
+    names = []
+    for path in sorted(generation.rglob("*")):
+        name = path.relative_to(generation).as_posix()
+        if path.is_file() and not path.is_symlink() and name != FILE \
+                and name not in UNRECORDED and not name.endswith("WRITELOCK"):
+            names.append(name)
+    return names
+
+
+def _identity(info: os.stat_result) -> tuple:
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def digest(path: Path) -> str:
+    hasher = xxhash.xxh3_128()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(BLOCK), b""):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def record(generation: Path, known: dict[tuple, str] | None = None) -> None:
+    """Write checksums.json: {"algorithm", "files": {name: [size, digest]}}. A file whose
+    identity (device, inode, size, modification time) is in `known` (a hard link to a file
+    verified a moment ago) is not read again."""
+    known = known or {}
+    files = {}
+    for name in _files(generation):
+        info = os.stat(generation / name)
+        found = known.get(_identity(info)) or digest(generation / name)
+        files[name] = [info.st_size, found]
+    tmp = generation / (FILE + ".tmp")
+    tmp.write_text(json.dumps({"algorithm": ALGORITHM, "files": files}), encoding="utf-8")
+    os.replace(tmp, generation / FILE)
+
+
+def recorded(generation: Path) -> dict[str, list] | None:
+    """name -> [size, digest] as the build recorded them; None: no (readable) record."""
+    try:
+        found = json.loads((generation / FILE).read_text(encoding="utf-8"))
+        files = found["files"] if found.get("algorithm") == ALGORITHM else None
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return None
+    return files if isinstance(files, dict) else None
+
+
+def verify(generation: Path, hash_bytes: int | None = None) -> Verdict:
+    """Check a generation. `hash_bytes`: hash only files up to this size (None: every
+    file); sizes, JSON, .npy headers and the store's quick_check are checked always."""
+    verdict = Verdict(generation)
+    files = recorded(generation)
+    verdict.recorded = files is not None
+    if files is None and (generation / FILE).exists():
+        verdict.damage.append(Damage(FILE, "unreadable: the recorded checksums are lost"))
+    for name, (size, wanted) in (files or {}).items():
+        _check_recorded(generation, name, size, wanted, hash_bytes, verdict)
+    for name in _files(generation):
+        if name not in verdict.sizes and (files is None or name not in files):
+            verdict.sizes[name] = (generation / name).stat().st_size
+    for name in sorted(verdict.sizes):
+        if name not in {d.file for d in verdict.damage}:
+            problem = _structure(generation / name)
+            if problem:
+                verdict.damage.append(Damage(name, problem))
+    return verdict
+
+
+def _check_recorded(generation: Path, name: str, size: int, wanted: str,
+                    hash_bytes: int | None, verdict: Verdict) -> None:
+    path = generation / name
+    try:
+        info = path.stat()
+    except OSError:
+        verdict.damage.append(Damage(name, "missing"))
+        return
+    verdict.sizes[name] = info.st_size
+    if info.st_size != size:
+        what = "truncated" if info.st_size < size else "longer than written"
+        verdict.damage.append(Damage(name, f"{what}: {info.st_size:,} bytes, {size:,} recorded"))
+    elif hash_bytes is None or size <= hash_bytes:
+        found = digest(path)
+        if found != wanted:
+            verdict.damage.append(Damage(name, "checksum differs from the recorded one"))
+        else:
+            verdict.digests[_identity(info)] = found
+
+
+def sizes_changed(generation: Path, sizes: dict[str, int]) -> bool:
+    """Whether any file looked at has another size now (a stat of each: cheap)."""
+    for name, size in sizes.items():
+        try:
+            if os.stat(generation / name).st_size != size:
+                return True
+        except OSError:
+            return True
+    return False
+
+
+def _structure(path: Path) -> str | None:
+    """What is wrong with a file's structure (whatever its checksum), or None."""
+    if path.suffix == ".json":
+        try:
+            json.loads(path.read_bytes())
+        except (ValueError, UnicodeDecodeError) as exc:
+            return f"not valid JSON ({str(exc).split(':')[0]})"
+    elif path.suffix == ".npy":
+        return _npy_problem(path)
+    elif path.suffix == ".sqlite":
+        return _sqlite_problem(path)
+    return None
+
+
+def _npy_problem(path: Path) -> str | None:
+    """Whether the file holds the bytes its header promises (a memory map of a shorter
+    file raises, or kills the process with SIGBUS when the file shrinks later)."""
+    try:
+        with open(path, "rb") as handle:
+            major, _ = np.lib.format.read_magic(handle)
+            read = (np.lib.format.read_array_header_1_0 if major == 1
+                    else np.lib.format.read_array_header_2_0)
+            shape, _, dtype = read(handle)
+            offset = handle.tell()
+    except (ValueError, OSError, SyntaxError) as exc:
+        return f"not a numpy array file ({exc})"
+    wanted = offset + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    size = path.stat().st_size
+    if size != wanted:
+        return f"holds {size:,} bytes, its header says {wanted:,}"
+    return None
+
+
+def _sqlite_problem(path: Path) -> str | None:
+    try:
+        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
+        try:
+            rows = db.execute("PRAGMA quick_check").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        return f"not a readable SQLite database ({exc})"
+    found = [row[0] for row in rows]
+    return None if found == ["ok"] else f"quick_check: {'; '.join(found[:2])}"
+
+
+def check_index(index_dir: str | os.PathLike) -> list[tuple[Path, bool, Verdict]]:
+    """(generation, is it the served one, its verdict) for every generation of an index,
+    newest first, every file hashed (`python -m indexer check`)."""
+    root = Path(index_dir)
+    link = root / "current"
+    served = link.resolve() if link.is_symlink() or link.is_dir() else None
+    found = sorted((p for p in root.glob("gen-*") if p.is_dir()), reverse=True)
+    return [(gen, gen == served, verify(gen)) for gen in found]

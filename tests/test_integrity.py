@@ -1,0 +1,75 @@
+"""Checksums of a generation (indexer.index.integrity) and `python -m indexer check`: every
+file a build writes is recorded before the swap, and each kind of damage of the matrix
+(bench/damage.py) is named, with a non-zero exit code, on a real seed index."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+import indexer.__main__ as cli
+from bench.damage import KINDS, damage
+from indexer.index import integrity
+
+
+@pytest.fixture
+def copy(seed_index, tmp_path):
+    """A copy of the seed index this test may damage."""
+    target = tmp_path / "index"
+    shutil.copytree(seed_index, target, symlinks=True)
+    return target
+
+
+def run(capsys, *args) -> tuple[int, str]:
+    code = cli.main(["check", *args])
+    return code, capsys.readouterr().out
+
+
+def test_a_build_records_every_file_it_wrote(seed_index):
+    generation = (seed_index / "current").resolve()
+    files = integrity.recorded(generation)
+    written = sorted(p.relative_to(generation).as_posix() for p in generation.rglob("*")
+                     if p.is_file() and p.name not in ("checksums.json", "followups.sqlite")
+                     and not p.name.endswith("WRITELOCK"))
+    assert sorted(files) == written
+    assert {"format.json", "manifest.json", "reports.sqlite", "columns/year.npy"} <= set(files)
+    assert any(name.startswith("whoosh/") and name.endswith(".seg") for name in files)
+    for name, (size, digest) in files.items():
+        assert [(generation / name).stat().st_size, integrity.digest(generation / name)] \
+            == [size, digest]
+
+
+def test_an_intact_index_checks_clean(seed_index, capsys):
+    code, out = run(capsys, "--index", str(seed_index))
+    assert code == 0
+    assert "(served): intact" in out and "damaged" not in out
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_check_names_each_kind_of_damage(copy, capsys, kind):
+    name = damage((copy / "current").resolve(), kind)
+    code, out = run(capsys, "--index", str(copy))
+    assert code == 1
+    assert f"  damaged {name}: " in out
+    code, out = run(capsys, "--index", str(copy), "--json")
+    found = json.loads(out)
+    assert code == 1 and found["damaged"] is True
+    [generation] = found["generations"]
+    assert [d["file"] for d in generation["damaged"]] == [name]
+
+
+def test_without_checksums_a_truncated_array_is_still_named(copy, capsys):
+    """A generation built before checksums: sizes come from the .npy header."""
+    generation = (copy / "current").resolve()
+    (generation / "checksums.json").unlink()
+    name = damage(generation, "mapped docnums truncated")
+    code, out = run(capsys, "--index", str(copy))
+    assert code == 1
+    assert "no checksums recorded" in out
+    assert f"  damaged {name}: holds " in out and "its header says" in out
+
+
+def test_no_index_is_exit_2(tmp_path, capsys):
+    assert cli.main(["check", "--index", str(tmp_path)]) == 2
+    assert "no index has been built here yet" in capsys.readouterr().err
