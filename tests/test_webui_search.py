@@ -233,3 +233,20 @@ def test_an_authority_named_keeps_scoping_when_its_reports_lack_the_words(client
     assert (f'no passage of County Durham’s reports has “adoption”: <a href="/search?q=adoption&amp;'
             f'mode={mode}">search all reports for “adoption”</a>') in page
 
+
+
+def test_every_link_of_a_words_search_keeps_mode_words(client):
+    page = client.get("/search?q=plans&mode=words&per_page=5").get_data(as_text=True)
+    hrefs = [a["href"] for a in links(page)]
+    reports = [h for h in hrefs if h.startswith("/reports/")]
+    pages = [h for h in hrefs if h.startswith("/search?") and "page=2" in h]
+    facets = [h for h in hrefs if h.startswith("/search?") and "authority=" in h]
+    assert reports and pages and facets
+    assert all("mode=words" in h for h in reports + pages + facets)
+    data = client.get("/api/search?q=plans&mode=words").get_json()
+    assert all("mode=words" in p["url"] for h in data["hits"] for p in h["passages"])
+    hybrid = client.get("/search?q=plans&per_page=5").get_data(as_text=True)
+    assert all("mode=" not in h["href"] for h in links(hybrid) if h["href"].startswith("/reports/"))
+    report = client.get(reports[0].split("#")[0]).get_data(as_text=True)
+    back = [a["href"] for a in links(report) if a["href"].startswith("/search?")]
+    assert back and all("mode=words" in h for h in back)

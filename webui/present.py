@@ -115,7 +115,8 @@ def report_urls(results: SearchResults, state: UrlState) -> dict[str, str]:
     """report_id -> its page, carrying the query so its words are marked there."""
     searched = results.authority_in_query["searched"] if results.authority_in_query \
         else state.get("q")  # without an authority's name read as a filter
-    return {hit.report_id: state.root + report_path(hit.report_id, query=searched or "")
+    return {hit.report_id: state.root + report_path(hit.report_id, query=searched or "",
+                                                    mode=state.get("mode"))
             for hit in results.hits}
 
 
