@@ -15,6 +15,7 @@ worker; this holds by itself, but a public deployment should still sit behind th
 buffering proxy of deploy/ (nginx), which also limits what one client may ask for.
 """
 import os
+import tempfile
 
 bind = os.environ.get("OFSTED_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))  # one per core of the 2-core target
@@ -44,3 +45,17 @@ forwarder_headers = "SCRIPT_NAME" if _proxies else ""
 header_map = "drop"  # other headers with underscores never reach the app
 # no control socket: by default every gunicorn of one user would share ~/.gunicorn/gunicorn.ctl
 control_socket_disable = True
+
+# Costly requests (exports, long result pages, wildcard searches) are counted per client in
+# one small file shared by this server's workers (webui/ledger.py, webui/costly.py): made
+# here in the master, named in the environment the workers inherit, removed at exit.
+if not os.environ.get("OFSTED_LEDGER"):
+    _handle, _ledger = tempfile.mkstemp(prefix="ofsted-ledger-")
+    os.close(_handle)
+    os.environ["OFSTED_LEDGER"] = _ledger
+
+    def on_exit(server):
+        try:
+            os.unlink(_ledger)
+        except OSError:
+            pass

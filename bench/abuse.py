@@ -13,7 +13,9 @@ sending the slowest queries of part 1, and prints throughput of the normal clien
 phases and their ratio (the baseline is measured in the same run). `--slow` runs
 bench/slow_clients.py instead: 50 slow-header and 50 idle connections beside 20 normal
 clients, with the production worker and with `-k sync` (the worker before issue 23).
-Asserts nothing.
+`--costly` runs bench/costly_clients.py instead: 2 clients looping over exports and 2 over
+result pages of 100 for wildcard queries beside 20 normal clients, with the limits on
+costly requests switched off and on. Asserts nothing.
 """
 from __future__ import annotations
 
@@ -182,9 +184,10 @@ def _phase(base: str, seconds: float, attackers: list[str]) -> dict:
 
 
 @contextmanager
-def serving(index: str, extra: list[str] = ()):
+def serving(index: str, extra: list[str] = (), env: dict | None = None):
     """gunicorn on 127.0.0.1 with `gunicorn.conf.py` (when present) and `extra` settings
-    on top (e.g. `-k sync`, the worker before issue 23); yields (base URL, command)."""
+    on top (e.g. `-k sync`, the worker before issue 23), `env` added to its environment;
+    yields (base URL, command)."""
     import subprocess
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -192,8 +195,8 @@ def serving(index: str, extra: list[str] = ()):
     command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "--log-level", "error"]
     command += ["-c", str(conf)] if conf.is_file() else ["-w", "2", "--timeout", "30"]
     command += [*extra, "webui:create_app()"]
-    env = dict(os.environ, OFSTED_INDEX=str(Path(index).resolve()))
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    environment = dict(os.environ, OFSTED_INDEX=str(Path(index).resolve()), **(env or {}))
+    server = subprocess.Popen(command, cwd=ROOT, env=environment)
     try:
         for _ in range(400):
             try:
@@ -236,10 +239,17 @@ def main() -> None:
     parser.add_argument("--slow", action="store_true",
                         help="slow and idle connections only (bench/slow_clients.py), "
                              "the production worker beside `-k sync`")
+    parser.add_argument("--costly", action="store_true",
+                        help="2 export and 2 costly-search attackers only "
+                             "(bench/costly_clients.py), the limits off beside on")
     args = parser.parse_args()
     if args.slow:
         from bench import slow_clients
         slow_clients.run(args.index, args.seconds, 50, 50, [["-k", "sync"], []])
+        return
+    if args.costly:
+        from bench import costly_clients
+        costly_clients.run(args.index, args.seconds, 2, 2)
         return
     rows = part_one(args.index, max(args.queries, 1), args.cap)
     if not args.no_load:

@@ -29,7 +29,8 @@ import numpy as np
 from bench import followup_before
 from indexer.answers import authority_history as authorities
 from indexer.answers import followups
-from indexer.index.embedding import embed
+from indexer.answers.followup_store import StoredVectors
+from indexer.index.vectors import passage_text
 from indexer.models import dated
 from indexer.search.service import SearchIndex
 
@@ -92,17 +93,6 @@ def truth_recommendations(rows: list[dict], locate: Locator) -> dict:
                 continue
             rec["later"][(row["later_report"], later_pid)] = row["status"]
     return recs, lost
-
-
-class CachedEmbed:
-    def __init__(self):
-        self.memo = {}
-
-    def __call__(self, texts):
-        missing = [t for t in dict.fromkeys(texts) if t not in self.memo]
-        if missing:
-            self.memo.update(zip(missing, embed(missing)))
-        return np.array([self.memo[t] for t in texts], dtype="float32").reshape(len(texts), -1)
 
 
 def after_method(index, records, keys, vectors):
@@ -176,11 +166,13 @@ def candidates(records, keys, truth, vectors) -> tuple[np.ndarray, np.ndarray]:
         for (report_id, passage_id), rec in truth.items():
             if rec["authority"] != key:
                 continue
-            text = next(p["text"] for s in records[report_id]["sections"]
-                        for p in s["passages"] if p["passage_id"] == passage_id)
+            section, text = next((s, p["text"]) for s in records[report_id]["sections"]
+                                 for p in s["passages"] if p["passage_id"] == passage_id)
             after = dated(records[report_id]).sort_key
-            for _, row, found in followups.scored({"text": text, "addressee": rec["addressee"]},
-                                                  vectors([text])[0], pool, after):
+            vector = vectors([passage_text(section["heading"] or "", text)])[0]
+            item = {"text": text, "addressee": rec["addressee"], "heading": section["heading"],
+                    "path": section.get("path")}
+            for _, row, found in followups.scored(item, vector, pool, after):
                 report, _, passage = pool.rows[row]
                 rows.append(found)
                 labels.append((report["report_id"], passage["passage_id"]) in rec["later"])
@@ -239,7 +231,7 @@ def main() -> None:
           f"{sum(half(k) == 'held-out' for k in keys)}); quotes found in no passage: {len(lost)}")
     for report_id, quote in lost:
         print(f"  not found: {report_id}: {quote!r}")
-    vectors = CachedEmbed()
+    vectors = StoredVectors(index.generation_path())  # as the build reads them
     if args.train:
         train(index, records, keys, truth, vectors)
         return

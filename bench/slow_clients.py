@@ -133,7 +133,7 @@ def normal_clients(base: str, seconds: float, count: int = 20) -> dict:
             "median_ms": statistics.median(lat) * 1000,
             "p99_ms": lat[max(0, int(len(lat) * 0.99) - 1)] * 1000,
             "errors": sum(st != 200 for _, st in record),
-            "unanswered": sum(st != 200 for st in late)}
+            "unanswered": sum(st != 200 for st in late), "late": len(late)}
 
 
 def row(name: str, result: dict) -> str:

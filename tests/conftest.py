@@ -8,9 +8,16 @@ Markers (pyproject.toml): a test that uses a corpus fixture (CORPUS_FIXTURES) is
 so (and the corpus_dir fixture, so it skips without the corpus): the marker follows
 what the test reads, both ways; the same holds for `browser` (BROWSER_FIXTURES). `slow`
 marks the SciFact build. The fast loop: pytest -m "not corpus and not browser and not slow".
+
+Every request of a test comes from one address (127.0.0.1) and many tests export again and
+again, so the limits on costly requests (webui/costly.py) would refuse them after a few
+seconds of work: the environment switches them off (OFSTED_COSTLY_SHARE=0) for every app
+and server a test starts, unless the test sets them itself (tests/test_costly.py does, and
+checks that they are on by default).
 """
 from __future__ import annotations
 
+import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -29,6 +36,7 @@ BROWSER_FIXTURES = ("browser",)
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 CORPUS = ROOT.parent / "shared" / "corpus"
+os.environ["OFSTED_COSTLY_SHARE"] = "0"  # see above
 
 
 @pytest.fixture(scope="session")

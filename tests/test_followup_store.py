@@ -28,12 +28,16 @@ def test_a_build_stores_every_history_and_copies_the_unchanged(seeds_dir, tmp_pa
             shutil.copy(seed, docs / seed.name)
     build([str(docs)], str(index), workers=1)
     first = precompute(str(index), SearchIndex(index).records())
-    assert first == {"authorities": 3, "computed": 3, "copied": 0}
+    counts = ("authorities", "computed", "copied")
+    assert {k: first[k] for k in counts} == {"authorities": 3, "computed": 3, "copied": 0}
+    # every passage and recommendation vector is the one the build stored: none embedded
+    assert first["vectors_stored"] > 0 and first["vectors_embedded"] == 0
     before = _stored(index)
     shutil.copy(next(seeds_dir.glob("002_*.txt")), docs)
     build([str(docs)], str(index), workers=1)
     records = SearchIndex(index).records()
-    assert precompute(str(index), records) == {"authorities": 3, "computed": 1, "copied": 2}
+    second = precompute(str(index), records)
+    assert {k: second[k] for k in counts} == {"authorities": 3, "computed": 1, "copied": 2}
     after = _stored(index)
     assert after["durham"] == before["durham"] and after["derbyshire"] != before["derbyshire"]
     stored = Histories().get(store.current_generation(index), records, "derbyshire")

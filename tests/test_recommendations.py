@@ -51,7 +51,7 @@ def test_a_numbered_repeat_of_the_heading_is_dropped():
            "children and young people are adequately safeguarded."]
 
 
-SECTION = {"key": "areas_for_improvement", "heading": "Next steps", "path": []}
+SECTION = {"key": "areas_for_improvement", "heading": "Areas for improvement", "path": []}
 
 
 def test_standard_text_and_lead_ins_are_not_recommendations():
@@ -63,6 +63,10 @@ def test_standard_text_and_lead_ins_are_not_recommendations():
     assert not is_recommendation(SECTION, "Areas for priority action")
     assert is_recommendation(SECTION, "The effectiveness of quality assurance arrangements.")
     assert not is_recommendation({**SECTION, "key": "findings"}, "Improve plans.")
+    # a joint inspection letter's "Next steps" is Ofsted's standard request, all of it
+    assert not is_recommendation({**SECTION, "heading": "Next steps"}, "The response should "
+                                 "set out the actions for the partnership and, where "
+                                 "appropriate, individual agencies.")
 
 
 def test_addressees():

@@ -1,6 +1,7 @@
 """The Flask front end: `create_app()` builds the app from defaults, then the environment
 (`OFSTED_INDEX`, `OFSTED_BASE_URL`, `OFSTED_PROXY_FIX`, `OFSTED_SEARCH_DEADLINE`,
-`OFSTED_FAST_PATH`, `OFSTED_PAGE_DEADLINE`, `OFSTED_ANSWER_CACHE`, `OFSTED_MAX_ACTIVE`),
+`OFSTED_FAST_PATH`, `OFSTED_PAGE_DEADLINE`, `OFSTED_ANSWER_CACHE`, `OFSTED_MAX_ACTIVE`,
+`OFSTED_COSTLY_*`, `OFSTED_EXPORT_CACHE`),
 then the test config, and opens one SearchIndex per app.
 
 Production: gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'
@@ -39,10 +40,23 @@ DEFAULTS = {
     # requests one worker has in progress at once; one more gets 503 with Retry-After at
     # once (webui/admission.py); 0 = no bound
     "OFSTED_MAX_ACTIVE": 32,
+    # costly requests (exports, result pages over 50, wildcard searches; webui/costly.py):
+    # seconds of a worker one client address may spend a second on average (0 = no
+    # limits), and at once; beyond, 429 with Retry-After
+    "OFSTED_COSTLY_SHARE": 0.05,
+    "OFSTED_COSTLY_BURST": 2.0,
+    # seconds a second all clients together may spend (at once: OFSTED_COSTLY_BURST), and
+    # how many costly requests may be in progress at once in the whole server; beyond,
+    # 503 with Retry-After
+    "OFSTED_COSTLY_TOTAL": 0.15,
+    "OFSTED_COSTLY_AT_ONCE": 1,
+    # megabytes of export bodies remembered per worker (webui/export_cache.py); 0 = none
+    "OFSTED_EXPORT_CACHE": 64,
 }
 ENVIRONMENT = ("OFSTED_INDEX", "OFSTED_BASE_URL", "OFSTED_PROXY_FIX", "OFSTED_SEARCH_DEADLINE",
                "OFSTED_FAST_PATH", "OFSTED_PAGE_DEADLINE", "OFSTED_ANSWER_CACHE",
-               "OFSTED_MAX_ACTIVE")
+               "OFSTED_MAX_ACTIVE", "OFSTED_COSTLY_SHARE", "OFSTED_COSTLY_BURST",
+               "OFSTED_COSTLY_TOTAL", "OFSTED_COSTLY_AT_ONCE", "OFSTED_EXPORT_CACHE")
 PRODUCTION_COMMAND = "gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'"
 
 
@@ -78,11 +92,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["answer_cache"] = AnswerCache(int(app.config["OFSTED_ANSWER_CACHE"]))
 
-    from webui import (api_docs, authorities, compare, deadline, errors, exports, feeds,
-                       filters, followups, reports, search, security, trends)
+    from webui import (api_docs, authorities, compare, costly, deadline, errors, exports,
+                       feeds, filters, followups, reports, search, security, trends)
 
     security.init_app(app)
     deadline.init_app(app)
+    costly.init_app(app)
     filters.init_app(app)
     app.register_blueprint(errors.bp)
     app.register_blueprint(search.bp)

@@ -142,6 +142,39 @@ def _path_parameters(path: str) -> list[dict]:
             for part in path.split("/") if part.startswith("{")]
 
 
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before asking again",
+                               "schema": {"type": "integer", "minimum": 1}}}
+COSTLY = ("/api/search", "/export.json", "/export.csv", "/export.ris", "/export.bib")
+
+
+def responses(endpoint: Endpoint) -> dict:
+    """What the endpoint may answer: exports carry an ETag and answer 304 to it; costly
+    requests may be refused per client (429) or for the server (503: also a missing
+    index, a page or "similar passages" past its deadline, a worker with too many
+    requests in progress); docs/decisions/0040-costly-requests.md."""
+    export = endpoint.path.startswith("/export.")
+    ok = {"description": "OK", "content": {endpoint.media: {}}}
+    if export:
+        ok["headers"] = {"ETag": {"description": "the same tag, the same body: send it as "
+                                                 "If-None-Match to get 304",
+                                  "schema": {"type": "string"}}}
+    found = {
+        "200": ok,
+        "400": {"description": "A bad or unknown parameter (the message says which)"},
+        **({"404": {"description": "Not found"}} if "{" in endpoint.path else {}),
+        "503": {"description": "The server is busy or the index unavailable, or the answer "
+                               "took too long (the message says which)",
+                "headers": RETRY_AFTER},
+    }
+    if export:
+        found["304"] = {"description": "Not modified: If-None-Match held this export's ETag"}
+    if endpoint.path in COSTLY:
+        found["429"] = {"description": "This client has used its share of costly requests "
+                                       "(exports; /api/search with per_page over 50 or a "
+                                       "wildcard)", "headers": RETRY_AFTER}
+    return found
+
+
 def document() -> dict:
     paths = {}
     for endpoint in ENDPOINTS:
@@ -149,11 +182,7 @@ def document() -> dict:
             "summary": endpoint.summary,
             "parameters": _path_parameters(endpoint.path) + [_parameter(p)
                                                               for p in endpoint.params],
-            "responses": {
-                "200": {"description": "OK", "content": {endpoint.media: {}}},
-                "400": {"description": "A bad or unknown parameter (the message says which)"},
-                **({"404": {"description": "Not found"}} if "{" in endpoint.path else {}),
-            },
+            "responses": responses(endpoint),
         }}
     return {"openapi": "3.1.0",
             "info": {"title": current_app.config["SITE_NAME"], "version": "1",

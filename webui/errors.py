@@ -28,11 +28,11 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.endswith(".json")
 
 
-def respond(status: int, message: str):
+def respond(status: int, message: str, title: str | None = None):
     if wants_json():
         response = jsonify({"error": message, "status": status})
     else:
-        title = TITLES.get(status, "Something went wrong")
+        title = title or TITLES.get(status, "Something went wrong")
         query = request.args.get("q", "")[:MAX_QUERY_CHARS]
         state = UrlState([("q", query)] if query.strip() else [], root=request.script_root)
         page = render_template("error.html", status=status, title=title, message=message,

@@ -10,11 +10,12 @@ import csv
 import io
 from datetime import datetime, timezone
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, request
 
 from indexer.api import (FACETS, SearchResults, bib_comment, bib_entry, citer, original_url,
                          paginated, passage_pages, printable, ris_entry)
 from webui import deadline, get_index
+from webui.export_cache import streamed
 from webui.search import run_search
 from webui.provenance import as_dict, as_text, shaping
 from webui.state import FILTER_PARAMS, UrlState
@@ -32,12 +33,14 @@ CITE_COLUMNS = ("title", "published", "inspection_start", "inspection_end", "pag
 COLUMNS = BASE_COLUMNS + FACET_COLUMNS + CITE_COLUMNS
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # spreadsheet formula injection
 CELL_MAX = 32_000  # Excel holds at most 32,767 characters a cell
+ROWS_A_CHUNK = 200  # rows written at a time to a streamed export
 REFERENCE_TYPES = {"ris": "application/x-research-info-systems", "bib": "application/x-bibtex"}
 
 
 def _results() -> tuple[SearchResults, int]:
     cap = current_app.config["EXPORT_CAP"]
-    return run_search(request.args, snippets=False, page=1, per_page=cap), cap
+    return run_search(request.args, snippets=False, check=lambda: deadline.check("The export"),
+                      page=1, per_page=cap), cap
 
 
 FILTERS = (*FILTER_PARAMS, "year_from", "year_to")  # what narrows the result set
@@ -121,33 +124,53 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _csv_chunks(table: list[dict]):
+    """The CSV, ROWS_A_CHUNK rows at a time."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for start in range(0, len(table), ROWS_A_CHUNK):
+        writer.writerows({k: _cell(v) for k, v in row.items()}
+                         for row in table[start:start + ROWS_A_CHUNK])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
 @bp.get("/export.csv")
 def export_csv():
     results, cap = _results()
     table, truncated = rows(results, cap)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows({k: _cell(v) for k, v in row.items()} for row in table)
-    response = current_app.response_class(buffer.getvalue(), mimetype="text/csv")
-    response.headers.update(_headers(results, table, truncated, cap, "csv"))
-    return response
+    return streamed(_csv_chunks(table), "text/csv",
+                    _headers(results, table, truncated, cap, "csv"))
+
+
+def _json_chunks(head: dict, table: list[dict], dumps):
+    """One JSON object: `head`'s members, then "rows", ROWS_A_CHUNK rows at a time."""
+    opening = dumps(head)
+    yield opening[:-1] + (',"rows":[' if head else '"rows":[')
+    for start in range(0, len(table), ROWS_A_CHUNK):
+        part = ",".join(dumps(row) for row in table[start:start + ROWS_A_CHUNK])
+        yield ("," if start else "") + part
+    yield "]}"
 
 
 @bp.get("/export.json")
 def export_json():
     results, cap = _results()
     table, truncated = rows(results, cap)
-    response = jsonify({
+    head = {
         "query": results.query,
         "filters": as_dict(filter_pairs()),
         "parameters": as_dict(shaping(request.args)), "search_url": search_url(),
         "total": results.total, "reports": results.reports,
         "exported": len(table), "cap": cap, "truncated": truncated,
-        "columns": list(COLUMNS), "rows": table,
-    })
-    response.headers.update(_headers(results, table, truncated, cap, "json"))
-    return response
+        "columns": list(COLUMNS),
+    }
+    return streamed(_json_chunks(head, table, current_app.json.dumps), "application/json",
+                    _headers(results, table, truncated, cap, "json"))
 
 
 def references(kind: str):
@@ -167,9 +190,8 @@ def references(kind: str):
                   "permalink": r["permalink"], "page": r["page"] or None} for r in passages]
         url = permalink(report_id)
         entries.append(printable(write(get_index().record(report_id), url, notes, found_by)))
-    response = current_app.response_class("\n".join(entries), mimetype=REFERENCE_TYPES[kind])
-    response.headers.update(_headers(results, table, truncated, cap, kind))
-    return response
+    chunks = (("\n" if n else "") + entry for n, entry in enumerate(entries))
+    return streamed(chunks, REFERENCE_TYPES[kind], _headers(results, table, truncated, cap, kind))
 
 
 @bp.get("/export.ris")

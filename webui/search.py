@@ -7,7 +7,7 @@ import dataclasses
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from indexer.api import SearchRequest, SearchResults, parse_params
+from indexer.api import OfstedSearchError, SearchRequest, SearchResults, parse_params
 from webui import get_index
 from webui.answer_cache import key_of
 from webui.present import search_view
@@ -37,10 +37,22 @@ def parsed(args, **changes) -> SearchRequest:
     return dataclasses.replace(parse_params(args), **changes)
 
 
-def run_search(args, snippets: bool = True, **changes) -> SearchResults:
+def run_search(args, snippets: bool = True, check=None, **changes) -> SearchResults:
     """The search with `changes` applied to the request (exports ask for page 1 of
-    EXPORT_CAP, without snippets)."""
-    return get_index().search(parsed(args, **changes), snippets=snippets)
+    EXPORT_CAP, without snippets, and stop at their deadline with `check`)."""
+    return get_index().search(parsed(args, **changes), snippets=snippets, check=check)
+
+
+def remembered(args) -> bytes | None:
+    """The remembered /api/search answer for these parameters, if any (None also when
+    they cannot be parsed: the search says why)."""
+    cache = current_app.extensions["answer_cache"]
+    if not cache:
+        return None
+    try:
+        return cache.get(key_of(get_index().stamp(), parsed(args)))
+    except OfstedSearchError:
+        return None
 
 
 @bp.get("/")

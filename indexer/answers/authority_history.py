@@ -20,6 +20,7 @@ from indexer.domain.recommendations import ADDRESSEE_LABELS
 from indexer.domain.recommendations import recommendations as ingest_recommendations
 from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
 from indexer.index.embedding import embed
+from indexer.index.vectors import passage_text
 from indexer.models import dated
 
 OPEN_STATUSES = ("still_a_concern", "not_mentioned")
@@ -92,7 +93,8 @@ def recommendations(report: dict) -> list[dict]:
 def history(reports: dict[str, dict], key: str, vectors=embed) -> dict:
     """One authority: its record, its inspections oldest first, each with judgements and
     recommendations, each recommendation with its follow-ups in later inspections
-    (indexer.answers.followups; `vectors` embeds texts)."""
+    (indexer.answers.followups; `vectors` gives texts' vectors: embeds them, or reads
+    them stored, followup_store.stored_vectors)."""
     items = by_authority(reports).get(key)
     if not items:
         raise NotFound(f"no authority {key[:80]!r} in the index")
@@ -101,7 +103,8 @@ def history(reports: dict[str, dict], key: str, vectors=embed) -> dict:
     recs = [recommendations(report) for report in items]
     pool = followups.Pool.of(items[1:], vectors)
     earlier = [r for group in recs[:-1] for r in group]
-    found = vectors([r["text"] for r in earlier]) if earlier and pool.rows else None
+    found = (vectors([passage_text(r["heading"] or "", r["text"]) for r in earlier])
+             if earlier and pool.rows else None)
     inspections, position = [], 0
     for number, report in enumerate(items):
         after = dated(report).sort_key

@@ -1,12 +1,16 @@
 """What a later inspection concluded about a recommendation it follows up: `improved`,
 `still_a_concern` or `mixed`, with the sentence that says so.
 
-The sentence is the one of the follow-up passage that speaks most of the recommendation's
-topics (indexer.domain.topics), ties to the earlier sentence. Its verdict: a passage the
-later report prints as something to improve (areas for improvement, priority action) is
-`still_a_concern`, one it prints as a strength `improved`; otherwise the sentence's words
-decide: only words of progress -> improved, only words of weakness -> still_a_concern,
-as many of each -> mixed, neither -> improved (practice described as it now is).
+A passage the later report prints as something to improve (areas for improvement, priority
+action) is `still_a_concern`, one it prints as a strength `improved`. Otherwise each
+sentence of the passage leans one way by its words (more words of progress than of
+weakness, or the reverse; "not always effective" is weakness) and the passage's sentences
+decide: only one way -> that way; both ways -> the side with at least DOMINANT times the
+sentences of the other (and one more), else `mixed`; neither -> improved (practice
+described as it now is). The hand-read truth judges the whole passage this way
+(docs/decisions/0036-follow-ups-by-meaning-and-topic.md). The sentence shown is the one
+that speaks most of the recommendation's topics (indexer.domain.topics) among those that
+lean the passage's way; a mixed passage is shown whole.
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ CONCERN_SECTIONS = frozenset({"areas_for_improvement", "priority_action",
 _NEGATED = re.compile(r"\b(?:not|never|no)\s+(?:always\s+|consistently\s+|yet\s+|sufficiently\s+"
                       r"|fully\s+|routinely\s+|as\s+|so\s+|been\s+|being\s+|well\s+)*[\w-]+(?:\s+[\w-]+)?",
                       re.IGNORECASE)
-_TURNED = re.compile(r"\b(?:however|although|but)\b", re.I)
+DOMINANT = 1.5  # chosen on the development half of the truth (sentence leans)
 _TURN = re.compile(r"(?:however|but|although|despite|nevertheless|that said)\b", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9‘'\"(])")
 _BETTER = re.compile(
@@ -60,26 +64,41 @@ def _best_sentence(text: str, wanted: frozenset[str], words: set[str]) -> str:
     return found[best]
 
 
-def _verdict(text: str) -> str:
-    """More words of progress than of weakness: improved; more of weakness: still a
-    concern; as many of each: mixed; none: improved (practice described as it now is)."""
+def _lean(text: str) -> str | None:
+    """One sentence's lean: more words of progress -> improved, more of weakness ->
+    still_a_concern, as many of each -> None."""
     better = len(_BETTER.findall(_NEGATED.sub(" not ", text)))
     worse = len(_WORSE.findall(text))
     if better == worse:
-        return "mixed" if better else "improved"
+        return None
     return "improved" if better > worse else "still_a_concern"
+
+
+def _verdict(found: list[str]) -> str:
+    """The passage's verdict from its sentences' leans (see the module's docstring)."""
+    leans = [_lean(sentence) for sentence in found]
+    up, down = leans.count("improved"), leans.count("still_a_concern")
+    if up and down:
+        if up >= DOMINANT * down and up > down:
+            return "improved"
+        if down >= DOMINANT * up and down > up:
+            return "still_a_concern"
+        return "mixed"
+    return "still_a_concern" if down else "improved"
 
 
 def status(recommendation: str, passage: str, section: str) -> tuple[str, str]:
     """(status, the sentence of `passage` that says so) for a follow-up printed in
     `section` of the later report."""
     words = set(re.findall(r"[a-z]{4,}", recommendation.lower()))
-    sentence = _best_sentence(passage, topics(recommendation), words)
+    wanted = topics(recommendation)
     if section in CONCERN_SECTIONS:
-        return "still_a_concern", sentence
+        return "still_a_concern", _best_sentence(passage, wanted, words)
     if section == "strengths":
-        return "improved", sentence
-    verdict = _verdict(sentence)
-    if verdict != "mixed" and _TURNED.search(passage) and _verdict(passage) != verdict:
-        return "mixed", passage  # "... is effective. However, ..." : both in the passage
-    return verdict, sentence
+        return "improved", _best_sentence(passage, wanted, words)
+    found = sentences(passage) or [passage]
+    verdict = _verdict(found)
+    if verdict == "mixed":
+        return "mixed", passage
+    agreeing = [s for s in found if _lean(s) in (verdict, None)]
+    return verdict, _best_sentence(" ".join(agreeing) if agreeing else passage, wanted, words)

@@ -5,7 +5,8 @@
 authority whose reports and follow-up code did not change is copied from the previous
 generation's store, so adding one report recomputes one authority). A server reads it;
 an authority not in it (an index built another way) is computed on first view and kept in
-this process, and written to the store when the file is writable.
+this process, and written to the store when the file is writable. Both read the passage
+vectors the build stored (`stored_vectors`) instead of embedding the passages again.
 """
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ import json
 import sqlite3
 from pathlib import Path
 
+import numpy as np
+
 from indexer.answers import authority_history
-from indexer.index import store
+from indexer.index import embedding, mapped, store, vectors
 
 FILE = "followups.sqlite"
 # what decides a history besides the reports: the code and data of the follow-ups
@@ -78,21 +81,44 @@ def _previous(generation: Path) -> Path | None:
     return older[0] if older else None
 
 
+class StoredVectors:
+    """Texts' vectors (passage_text form) as the generation stores them (indexer.index.
+    vectors, found by the text's key); a text not stored is embedded. Callable like
+    embedding.embed; `stored` and `embedded` count the texts of each kind."""
+
+    def __init__(self, generation: Path):
+        self.known = vectors.Previous(generation, mapped.DIR)
+        self.stored = self.embedded = 0
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        keys = np.fromiter((vectors.text_key(t) for t in texts), dtype=np.uint64,
+                           count=len(texts))
+        out = np.zeros((len(texts), embedding.DIM), dtype=np.float32)
+        found = self.known.find(keys, out)
+        missing = np.flatnonzero(~found)
+        if missing.size:
+            out[missing] = embedding.embed([texts[i] for i in missing])
+        self.stored += int(found.sum())
+        self.embedded += int(missing.size)
+        return out
+
+
 def precompute(index_dir: str, records) -> dict:
-    """Fill the current generation's store: {"authorities", "computed", "copied"}."""
+    """Fill the current generation's store: {"authorities", "computed", "copied",
+    "vectors_stored", "vectors_embedded"}."""
     generation = store.current_generation(index_dir)
-    previous = _previous(generation)
+    previous, stored = _previous(generation), StoredVectors(generation)
     path, counts = generation / FILE, {"authorities": 0, "computed": 0, "copied": 0}
     rows = []
     for key, reports in _groups(records).items():
         wanted = signature(reports)
         kept = _read(previous / FILE, key, wanted) if previous is not None else None
-        data = kept if kept is not None else authority_history.history(records, key)
+        data = kept if kept is not None else authority_history.history(records, key, stored)
         counts["authorities"] += 1
         counts["copied" if kept is not None else "computed"] += 1
         rows.append((key, wanted, json.dumps(data)))
     _write(path, rows)
-    return counts
+    return counts | {"vectors_stored": stored.stored, "vectors_embedded": stored.embedded}
 
 
 class Histories:
@@ -116,7 +142,7 @@ class Histories:
             wanted = signature(reports) if reports else ""
             data = _read(generation / FILE, key, wanted) if reports else None
             if data is None:
-                data = authority_history.history(records, key)  # NotFound for no reports
+                data = authority_history.history(records, key, StoredVectors(generation))
                 _write(generation / FILE, [(key, wanted, json.dumps(data))])
             if len(self.memo) >= self.size:
                 self.memo.pop(next(iter(self.memo)))

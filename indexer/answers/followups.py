@@ -2,7 +2,8 @@
 topic (docs/decisions/0036-follow-ups-by-meaning-and-topic.md).
 
 Candidates are the CANDIDATES later passages nearest the recommendation in meaning
-(indexer.index.embedding: cosine of L2-normalised vectors). A candidate is kept only when
+(cosine of the passage vectors the build stores, indexer.index.vectors: heading and text,
+the recommendation's too; `vectors` gives them, by default by embedding). A candidate is kept only when
 it passes the topic check (it speaks of one of the recommendation's practice topics,
 indexer.domain.topics; rare topics weigh more than common ones) and the addressee check
 (a recommendation to the police or to health services is followed up only by a passage
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.index.embedding import embed
+from indexer.index.vectors import passage_text
 from indexer.domain.recommendations import STANDARD_TEXT
 from indexer.domain.taxonomy import SECTION_LABELS
 from indexer.models import dated
@@ -37,13 +39,13 @@ FEATURES = ("bias", "cosine", "cosine - the best cosine", "1/(1+rank by cosine)"
             "topic share", "topic jaccard", "topic share of the heading path",
             "telling-word share", "concern section", "findings section", "summary section",
             "looks back", "log length")
-WEIGHTS = np.array([-5.191, 2.790, 0.523, 1.371, 1.091, 1.672, -0.755, 4.489, 0.099, -0.017,
-                    -0.082, 0.186, -0.387])
+WEIGHTS = np.array([-5.177, 2.993, 0.846, 1.382, 1.156, 1.472, -0.845, 4.599, 0.119, 0.037,
+                    -0.156, 0.144, -0.600])
 # a passage that speaks of the earlier inspection ("since the last inspection")
 _LOOKS_BACK = re.compile(r"since the (?:last|previous|\d{4})|(?:last|previous) (?:inspection|"
                          r"focused visit|jtai|visit)|at the (?:last|previous)|recommendations? "
                          r"(?:made|from)|remains?|still|has improved|have improved", re.I)
-MIN_PROBABILITY = 0.35
+MIN_PROBABILITY = 0.40
 # words of every recommendation and passage: they carry no weight
 GENERIC_WORDS = frozenset("""
 children child young people person families family ensure ensuring improve improving
@@ -84,7 +86,8 @@ class Pool:
                 if not STANDARD_TEXT.search(passage["text"])]
         found = [topics(passage["text"]) for _, _, passage in rows]
         words = [telling_words(passage["text"]) for _, _, passage in rows]
-        texts = [passage["text"] for _, _, passage in rows]
+        texts = [passage_text(section["heading"] or "", passage["text"])
+                 for _, section, passage in rows]
         headed = [heading_topics(section) for _, section, _ in rows]
         return cls(rows, vectors(texts) if texts else np.zeros((0, 1), np.float32),
                    found, _rarity(found, len(rows)), words, _rarity(words, len(rows)), headed)

@@ -7,7 +7,11 @@ with their lead: indexer.ingest.fragments). Left out: Ofsted's standard text ("s
 written statement of action to ProtectionOfChildren@ofsted..."), list lead-ins ("the
 local authority should take the following action."), labels and table cells, and the
 narrative findings under an area SEND report's "What does the area partnership need to
-do better?" (its recommendations follow under "Areas for improvement").
+do better?" (its recommendations follow under "Areas for improvement"), and a joint
+inspection letter's "Next steps" (Ofsted's standard request for a statement of action).
+The 2016-18 joint targeted area inspection letters print their areas for improvement as
+paragraphs of findings, each naming a weakness: each paragraph is one recommendation
+(the hand-read truth of bench/data/followup_truth counts them so), addressed by its subject.
 """
 from __future__ import annotations
 
@@ -32,6 +36,9 @@ _LEAD_IN = re.compile(
     re.IGNORECASE)
 _TABLE_CELL = re.compile(r"[^.;:]{0,120}\b(?:council|board|\(?icb\)?|trust)\s*", re.IGNORECASE)
 _FINDINGS_HEADING = re.compile(r"what does the area partnership need to do better", re.I)
+# a joint inspection letter's closing "Next steps": Ofsted's standard request for a written
+# statement of action ("The response should set out the actions for the partnership ...")
+_NEXT_STEPS = re.compile(r"\s*next steps\b", re.I)
 _NUMBER = re.compile(r"^\s*\d{1,3}\.\s*")
 _SHOULD = re.compile(r"(.{3,120}?)\b(?:should|must|needs? to|is required to)\b", re.IGNORECASE)
 _SUBJECT_END = re.compile(r"\b(?:should|must|needs? to|need to|have|has|is|are|do|does)\b",
@@ -53,7 +60,8 @@ def is_recommendation(section: dict, text: str) -> bool:
     """Whether a passage of a recommendation section is itself a recommendation."""
     if section["key"] not in RECOMMENDATION_SECTIONS:
         return False
-    if _FINDINGS_HEADING.search(section.get("heading") or ""):
+    heading = section.get("heading") or ""
+    if _FINDINGS_HEADING.search(heading) or _NEXT_STEPS.match(heading):
         return False
     plain = _NUMBER.sub("", text.replace("’", "'")).strip()
     if STANDARD_TEXT.search(plain) or _LEAD_IN.search(plain):

@@ -49,6 +49,7 @@ class Answer:
         self.table = generation.table
         self.ranking = generation.ranking
         self.snippets = True  # False: hits without highlighted snippets (exports)
+        self.check = lambda: None  # called as hits are made; raises past the caller's deadline
         self.fusion = hybrid.FUSION  # the hybrid weights (benchmarks try others)
 
     def matches(self) -> Matches:
@@ -297,7 +298,12 @@ class Answer:
         r = found.request
         ranked = self._ranked_docnums(plan, found)[(r.page - 1) * r.per_page:]
         maker = HitMaker(self.g, self.searcher, self.snippets, found)
-        return [maker.hit(docnum, score, plan, r.query) for docnum, score in ranked]
+        hits = []
+        for n, (docnum, score) in enumerate(ranked):
+            if n % 64 == 63:
+                self.check()  # an export's 5,000 hits take seconds: its caller's deadline
+            hits.append(maker.hit(docnum, score, plan, r.query))
+        return hits
 
     def _suggestion(self, plan: QueryPlan, total: int) -> str | None:
         if not plan.text_query or (total >= 5 and not plan.corrected):

@@ -29,14 +29,17 @@ WILDCARDS = "*?"
 
 
 class Deadline:
-    """A point in time after which the search stops with QueryTooCostly."""
+    """A point in time after which the search stops with QueryTooCostly (or with what
+    `stop` makes of the seconds allowed)."""
 
-    def __init__(self, seconds: float | None = DEADLINE_SECONDS):
-        self.seconds = seconds
+    def __init__(self, seconds: float | None = DEADLINE_SECONDS, stop=None):
+        self.seconds, self.stop = seconds, stop
         self.end = None if seconds is None else time.monotonic() + seconds
 
     def check(self) -> None:
         if self.end is not None and time.monotonic() > self.end:
+            if self.stop is not None:
+                raise self.stop(self.seconds)
             raise QueryTooCostly(
                 f"the search took longer than {self.seconds:g} s and was stopped: "
                 "use fewer wildcards or fewer OR alternatives")

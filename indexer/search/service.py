@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.errors import IndexMissing, NotFound
+from indexer.errors import IndexMissing, NotFound, PageTooCostly
 from indexer.index import store
 from indexer.models import Hit, Report, SearchRequest, SearchResults, dated
 from indexer.search.answer import Answer
@@ -25,6 +25,11 @@ from indexer.search.ranking import RANKING, Ranking
 from indexer.search.similar import more_like, weighted_terms
 
 __all__ = ["SearchIndex", "Matches"]
+
+
+def _similar_stopped(seconds: float) -> PageTooCostly:
+    return PageTooCostly(f"Finding similar passages took longer than {seconds:g} s and was "
+                         "stopped: try again later")
 
 
 class SearchIndex:
@@ -52,16 +57,19 @@ class SearchIndex:
         path = store.current_generation(self.index_dir)
         return path.name, store.reports_file(path).stat().st_mtime
 
-    def search(self, request: SearchRequest, snippets: bool = True) -> SearchResults:
+    def search(self, request: SearchRequest, snippets: bool = True,
+               check=None) -> SearchResults:
         """Ranked hits for the request (never changed: normalising it makes a new one).
         snippets=False leaves every passage's snippet_html empty (exports carry the plain
         text and need no highlighting, the costliest part of a hit:
-        docs/decisions/0023-exports-without-snippets.md)."""
+        docs/decisions/0023-exports-without-snippets.md). `check` is called now and then
+        while hits are made (an export's deadline: it raises to stop)."""
         for attempt in range(OPEN_ATTEMPTS):
             try:
                 with self._lease() as generation, generation.checkout() as reader:
                     search = self._search(generation, reader, request)
                     search.snippets = snippets
+                    search.check = check or search.check
                     return search.run()
             except Vanished:  # pruned while this request opened a searcher: ask again
                 if attempt == OPEN_ATTEMPTS - 1:
@@ -88,11 +96,17 @@ class SearchIndex:
 
     def similar(self, report_id: str, passage_id: str, limit: int = 5) -> list[Hit]:
         """'More like this': passages in other reports most like this one
-        (indexer.search.similar)."""
+        (indexer.search.similar), under the search's deadline (past it: PageTooCostly)."""
+        deadline = Deadline(self.deadline, stop=_similar_stopped)
         with self._lease() as generation, generation.checkout() as reader:
-            ranked, plan = more_like(reader.searcher, report_id, passage_id, limit)
+            ranked, plan = more_like(reader.searcher, report_id, passage_id, limit,
+                                     deadline.check)
             maker = HitMaker(generation, reader.searcher)
-            return [maker.hit(docnum, score, plan, "") for docnum, score in ranked]
+            hits = []
+            for docnum, score in ranked:
+                deadline.check()
+                hits.append(maker.hit(docnum, score, plan, ""))
+            return hits
 
     def matches(self, request: SearchRequest) -> Matches:
         """The mask of every passage the request matches (no ranking, no hits)."""

@@ -8,7 +8,10 @@ out. SearchIndex.similar() turns the result into Hits with the shared words high
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from whoosh import query as wq
+from whoosh.collectors import FilterCollector, WrappingCollector
 
 from indexer.ingest.clean import MAX_PASSAGE_CHARS
 from indexer.index.analysis import make_analyzer
@@ -21,6 +24,7 @@ from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT
 KEY_TERMS = 12  # words taken from the passage
 MAX_DF_SHARE = 0.2  # words in more passages than this share say nothing particular
 MAX_SIMILAR = 50  # the most a caller can ask for
+CHECK_EVERY = 256  # matches between two looks at the deadline
 _ANALYZER = make_analyzer()
 # Function words the index keeps (for phrases) but that say nothing about a topic, as stems.
 FUNCTION_WORDS = frozenset(
@@ -71,16 +75,35 @@ def similar_plan(searcher, docnum: int, numterms: int = KEY_TERMS) -> QueryPlan:
     return QueryPlan(query, "", Highlighter(terms=chosen))
 
 
-def more_like(searcher, report_id: str, passage_id: str,
-              limit: int = 5) -> tuple[list[tuple[int, float]], QueryPlan]:
+class Checked(WrappingCollector):
+    """A collector calling `check` (a Deadline's) every CHECK_EVERY matches it reads: it
+    raises once the time is up, so the search stops mid-way."""
+
+    def __init__(self, child, check: Callable[[], None]):
+        super().__init__(child)
+        self.check = check
+
+    def matches(self):
+        for n, sub_docnum in enumerate(self.child.matches()):
+            if n % CHECK_EVERY == 0:
+                self.check()
+            yield sub_docnum
+
+
+def more_like(searcher, report_id: str, passage_id: str, limit: int = 5,
+              check: Callable[[], None] = lambda: None
+              ) -> tuple[list[tuple[int, float]], QueryPlan]:
     """([(docnum, score)] best first, the plan used) for passages like this one in other
-    reports, boilerplate excluded."""
+    reports, boilerplate excluded; `check` is called as the work goes on (a deadline's)."""
     limit = max(1, min(int(limit), MAX_SIMILAR))
     docnum = passage_docnum(searcher, report_id, passage_id)
     plan = similar_plan(searcher, docnum)
+    check()
     if not plan.query.subqueries:
         return [], plan
     mask = wq.Or([wq.Term("report_id", report_id)] +
                  [wq.Term("section", key) for key in sorted(HIDDEN_BY_DEFAULT)])
-    results = searcher.search(plan.query, limit=limit, mask=mask)
-    return [(hit.docnum, float(hit.score)) for hit in results], plan
+    # the mask's filter outside, as searcher.collector(mask=...) puts it
+    collector = FilterCollector(Checked(searcher.collector(limit=limit), check), None, mask)
+    searcher.search_with_collector(plan.query, collector)
+    return [(hit.docnum, float(hit.score)) for hit in collector.results()], plan
