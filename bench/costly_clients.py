@@ -6,13 +6,15 @@ exports and 2 looping over the costliest searches take the service from everyone
 For each setting (the limits switched off, OFSTED_COSTLY_SHARE=0 and OFSTED_EXPORT_CACHE=0,
 which is how main served before them, then as shipped) it serves the index with
 `gunicorn -c gunicorn.conf.py`, runs 20 normal clients (`/api/search`, the mix of
-bench/abuse.py) alone, then the same 20 beside the attackers, and prints the normal
-clients' throughput, median latency and errors, the ratio of the two phases, and what the
-attackers got. Export attackers loop over `/export.{csv,json,ris,bib}?q=ch* OR ca* OR
+bench/abuse.py) alone, then --rounds phases beside the attackers (who attack without a
+break, so their first burst counts), then alone again, and prints the normal clients'
+throughput, median latency and errors per phase, the ratio (all attacked phases to the
+mean of the two alone), and what the attackers got. Export attackers loop over `/export.{csv,json,ris,bib}?q=ch* OR ca* OR
 so*&year_from=N` (N changes every time: nothing is remembered); search attackers over
 `/search` and `/api/search` with per_page=100, a wildcard query and a new page or year each
-time. Attackers ignore Retry-After (as an attacker would) and come from addresses of their
-own (127.0.0.2 ...); normal clients from 127.0.0.1. `bench/abuse.py --costly` runs the
+time. Attackers ignore Retry-After (as an attacker would; `--polite`: they wait as it says)
+and come from addresses of their own (127.0.0.2 ...), each in its own process; normal
+clients from 127.0.0.1. `bench/abuse.py --costly` runs the
 same. Asserts nothing.
 """
 from __future__ import annotations
@@ -20,8 +22,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import itertools
+import multiprocessing
 import random
-import threading
+import statistics
 import time
 from urllib.parse import urlencode
 
@@ -49,10 +52,13 @@ def search_urls(rng: random.Random):
         yield f"{path}?{urlencode(query)}"
 
 
-def _attacker(port: int, source: str, urls, done: threading.Event, record: list) -> None:
+def _attacker(port: int, source: str, urls, done, out, polite: bool) -> None:
+    """In its own process (no GIL shared with the normal clients): loop until `done`,
+    then put the count of each status on `out`; `polite` waits as Retry-After says."""
+    record: list[int] = []
     for url in urls:
         if done.is_set():
-            return
+            break
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
                                                 source_address=(source, 0))
         try:
@@ -60,41 +66,46 @@ def _attacker(port: int, source: str, urls, done: threading.Event, record: list)
             response = connection.getresponse()
             response.read()
             record.append(response.status)
+            wait = response.getheader("Retry-After")
+            if polite and wait and wait.isdigit():
+                done.wait(int(wait))
         except OSError:
             record.append(0)
         finally:
             connection.close()
+    out.put((source, _count(record)))
 
 
 class Attackers:
-    """Threads looping over costly URLs, each from its own loopback address, for as long
-    as the `with` block lasts."""
+    """Processes looping over costly URLs, each from its own loopback address, for as
+    long as the `with` block lasts."""
 
-    def __init__(self, port: int, exports: int, searches: int):
-        self.done = threading.Event()
-        self.statuses: list[list[int]] = []
-        self.threads = []
+    def __init__(self, port: int, exports: int, searches: int, polite: bool = False):
+        context = multiprocessing.get_context("fork")
+        self.done, self.out = context.Event(), context.Queue()
+        self.counts: dict[str, dict[int, int]] = {}
         makers = [export_urls] * exports + [search_urls] * searches
-        for n, make in enumerate(makers):
-            record: list[int] = []
-            self.statuses.append(record)
-            self.threads.append(threading.Thread(
-                target=_attacker, args=(port, f"127.0.0.{n + 2}", make(random.Random(n)),
-                                        self.done, record), daemon=True))
+        self.processes = [context.Process(
+            target=_attacker, args=(port, f"127.0.0.{n + 2}", make(random.Random(n)),
+                                    self.done, self.out, polite), daemon=True)
+            for n, make in enumerate(makers)]
 
     def __enter__(self):
-        for thread in self.threads:
-            thread.start()
+        for process in self.processes:
+            process.start()
         return self
 
     def __exit__(self, *exc):
         self.done.set()
-        for thread in self.threads:
-            thread.join(timeout=120)
+        for _ in self.processes:
+            source, counts = self.out.get(timeout=180)
+            self.counts[source] = counts
+        for process in self.processes:
+            process.join(timeout=60)
 
     def summary(self) -> str:
-        counts = [dict(sorted(_count(record).items())) for record in self.statuses]
-        return "; ".join(f"attacker {n + 1}: {c}" for n, c in enumerate(counts))
+        return "; ".join(f"attacker {source}: {dict(sorted(counts.items()))}"
+                         for source, counts in sorted(self.counts.items()))
 
 
 def _count(statuses: list[int]) -> dict[int, int]:
@@ -113,24 +124,37 @@ def warm(base: str, rounds: int = 60) -> None:
             return
 
 
-def run(index: str, seconds: float, exports: int, searches: int) -> list[float]:
-    """Both settings in one run; the ratios (with attackers / alone), before then after."""
+def run(index: str, seconds: float, exports: int, searches: int, rounds: int = 3,
+        polite: bool = False) -> list[float]:
+    """Both settings in one run: normal clients alone, then `rounds` phases while the
+    attackers run without a break (their first burst included), then alone again. The
+    ratio is the normal clients' throughput over all attacked phases to the mean of the
+    two phases alone; printed per setting, before then after."""
     from bench.abuse import serving
     ratios = []
     for name, env in SETTINGS.items():
-        with serving(index, env=env) as (base, command):
+        # no recycling of workers in the run: a worker's replacement opens the index again,
+        # which on a loaded machine stalls it for many seconds in whichever phase it falls
+        with serving(index, ["--max-requests", "0"], env=env) as (base, command):
             warm(base)
             port = int(base.rsplit(":", 1)[1])
-            quiet = normal_clients(base, seconds)
-            with Attackers(port, exports, searches) as attackers:
-                loud = normal_clients(base, seconds)
-            ratios.append(loud["rate"] / max(quiet["rate"], 1e-9))
+            alone = [normal_clients(base, seconds)]
+            with Attackers(port, exports, searches, polite) as attackers:
+                attacked = [normal_clients(base, seconds) for _ in range(rounds)]
+            alone.append(normal_clients(base, seconds))
+            base_rate = statistics.mean(r["rate"] for r in alone)
+            rate = sum(r["requests"] for r in attacked) / (seconds * rounds)
+            ratios.append(rate / max(base_rate, 1e-9))
             print(f"{name}: {' '.join(command)}, {seconds:g} s per phase, "
-                  f"{exports} export + {searches} search attackers")
-            print(row("20 normal clients", quiet))
-            print(row("20 normal + attackers", loud))
+                  f"{exports} export + {searches} search attackers"
+                  + (" (waiting as Retry-After says)" if polite else ""))
+            print(row("20 normal clients (before)", alone[0]))
+            for n, result in enumerate(attacked):
+                print(row(f"20 normal + attackers ({n + 1})", result))
+            print(row("20 normal clients (after)", alone[1]))
             print(f"  {attackers.summary()}")
-            print(f"  throughput with attackers / alone: {ratios[-1]:.2f}")
+            print(f"  throughput with attackers / alone: {rate:.1f} / {base_rate:.1f} req/s "
+                  f"= {ratios[-1]:.2f}")
     return ratios
 
 
@@ -138,11 +162,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--polite", action="store_true",
+                        help="attackers wait as Retry-After says (default: they ignore it)")
+    parser.add_argument("--rounds", type=int, default=3, help="attacked phases in a row")
     parser.add_argument("--attackers", default="2,2",
                         help="export attackers, search attackers (default 2,2)")
     args = parser.parse_args()
     exports, searches = (int(n) for n in args.attackers.split(","))
-    run(args.index, args.seconds, exports, searches)
+    run(args.index, args.seconds, exports, searches, args.rounds, args.polite)
 
 
 if __name__ == "__main__":

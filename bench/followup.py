@@ -14,7 +14,7 @@ odd). For each half, before (decision 0019's matching, bench/followup_before.py)
 - listed: truth recommendations that the page lists as recommendations; addressee right
 
     python -m indexer build ../shared/corpus --index /tmp/corpus-index
-    python -m bench.followup --index /tmp/corpus-index [--train] [--misses]
+    python -m bench.followup --index /tmp/corpus-index [--train] [--misses] [--status]
 """
 from __future__ import annotations
 
@@ -22,13 +22,14 @@ import argparse
 import csv
 import hashlib
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 from bench import followup_before
 from indexer.answers import authority_history as authorities
-from indexer.answers import followups
+from indexer.answers import followup_status, followups
 from indexer.answers.followup_store import StoredVectors
 from indexer.index.vectors import passage_text
 from indexer.models import dated
@@ -156,10 +157,13 @@ def print_figures(name: str, which: str, f: dict) -> None:
           f"{ratio(f['status_right'], f['shown_true'])}")
 
 
-def candidates(records, keys, truth, vectors) -> tuple[np.ndarray, np.ndarray]:
+def candidates(records, keys, truth, vectors, reach: Counter | None = None):
     """Features and labels (1: the truth lists it) of every checked candidate of the truth
-    recommendations of `keys`."""
+    recommendations of `keys`; `reach` counts the recommendations with a follow-up
+    ("followed"), those with one among their checked candidates ("checked") and among the
+    first three by the current weights ("top3")."""
     rows, labels = [], []
+    reach = Counter() if reach is None else reach
     for key in keys:
         items = [records[m["report_id"]] for m in authorities.by_authority(records)[key]]
         pool = followups.Pool.of(items[1:], vectors)
@@ -172,10 +176,14 @@ def candidates(records, keys, truth, vectors) -> tuple[np.ndarray, np.ndarray]:
             vector = vectors([passage_text(section["heading"] or "", text)])[0]
             item = {"text": text, "addressee": rec["addressee"], "heading": section["heading"],
                     "path": section.get("path")}
+            hits = []
             for _, row, found in followups.scored(item, vector, pool, after):
                 report, _, passage = pool.rows[row]
                 rows.append(found)
-                labels.append((report["report_id"], passage["passage_id"]) in rec["later"])
+                hits.append((report["report_id"], passage["passage_id"]) in rec["later"])
+            labels += hits
+            if rec["later"]:
+                reach.update(followed=1, checked=any(hits), top3=any(hits[:3]))
     return np.array(rows), np.array(labels, dtype=float)
 
 
@@ -195,9 +203,13 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, rounds: int = 25) -> np.n
 def train(index, records, keys, truth, vectors) -> None:
     """Fit the re-ranking on the development half and choose the probability to show."""
     dev = [k for k in keys if half(k) == "dev"]
-    x, y = candidates(records, dev, truth, vectors)
+    reach = Counter()
+    x, y = candidates(records, dev, truth, vectors, reach)
     weights = fit(x, y)
-    print(f"dev candidates {len(y)}, follow-ups among them {int(y.sum())}")
+    print(f"dev candidates {len(y)}, follow-ups among them {int(y.sum())}; of "
+          f"{reach['followed']} recommendations with a follow-up, {reach['checked']} have one "
+          f"among their checked candidates, {reach['top3']} in their first three (weights "
+          f"before this fit)")
     print("WEIGHTS = np.array([" + ", ".join(f"{w:.3f}" for w in weights) + "])")
     followups.WEIGHTS = weights
     best = None
@@ -214,6 +226,26 @@ def train(index, records, keys, truth, vectors) -> None:
     print(f"best on dev: MIN_PROBABILITY={best[1]:.2f}")
 
 
+def status_alone(records, truth: dict) -> None:
+    """The status rule (indexer.answers.followup_status) on every truth pair of each half,
+    whatever the matcher shows: right / pairs, and truth -> given counts."""
+    def section_and_text(report_id, passage_id):
+        return next((s["key"], p["text"]) for s in records[report_id]["sections"]
+                    for p in s["passages"] if p["passage_id"] == passage_id)
+    for which in HALVES:
+        confusion = Counter()
+        for where, rec in truth.items():
+            if half(rec["authority"]) != which:
+                continue
+            _, text = section_and_text(*where)
+            for later, wanted in rec["later"].items():
+                section, passage = section_and_text(*later)
+                confusion[(wanted, followup_status.status(text, passage, section)[0])] += 1
+        right = sum(n for (a, b), n in confusion.items() if a == b)
+        print(f"status alone, {which}: right {ratio(right, sum(confusion.values()))}; "
+              + ", ".join(f"{a}->{b} {n}" for (a, b), n in sorted(confusion.items())))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True, help="a corpus index directory")
@@ -221,6 +253,8 @@ def main() -> None:
                         help="fit the re-ranking and its threshold on the development half")
     parser.add_argument("--misses", action="store_true", help="list wrong and missed follow-ups")
     parser.add_argument("--truth", default=str(TRUTH), help="folder of truth files (*.tsv)")
+    parser.add_argument("--status", action="store_true",
+                        help="also the status rule alone on every truth pair of each half")
     args = parser.parse_args()
     index = SearchIndex(args.index)
     records = index.records()
@@ -235,6 +269,8 @@ def main() -> None:
     if args.train:
         train(index, records, keys, truth, vectors)
         return
+    if args.status:
+        status_alone(records, truth)
     for name, method in (("before", before_method), ("after", after_method)):
         shown, listed = method(index, records, keys, vectors)
         for which in HALVES:

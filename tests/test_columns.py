@@ -1,6 +1,6 @@
-"""The memory-mapped columns (indexer/index/columns.py) equal what the facet table and the
-sort dates read through Whoosh, deleted documents included, and a generation without them
-is still served."""
+"""The memory-mapped columns (indexer/index/columns.py) equal what the facet table, the
+sort dates and the stored chunk ids read through Whoosh, deleted documents included, and a
+generation without them is still served."""
 from __future__ import annotations
 
 import json
@@ -29,6 +29,8 @@ def _same_as_whoosh(index_dir) -> FacetTable:
     assert np.array_equal(table.live, expected.live)
     assert np.array_equal(dates, columns.dates_of(reader))
     assert np.array_equal(generation.dates, dates)
+    stored = [reader.stored_fields(d)["chunk_id"].encode() for d in range(reader.doc_count_all())]
+    assert list(columns.open_passages(generation.path)) == stored
     return table
 
 
@@ -59,6 +61,11 @@ def test_a_generation_without_columns_reads_them_through_whoosh(tmp_path, seed_i
     request = parse_params(ArgParams({"q": "oversight", "year": "2018"}))
     assert SearchIndex(copy).search(request).total == SearchIndex(seed_index).search(request).total
     assert SearchIndex(copy).search(request).total > 0
+    # the tracker's keys of every match: read from stored fields without the column
+    assert SearchIndex(copy).generation().passages is None
+    _, with_column = SearchIndex(seed_index).matched_passages(request)
+    _, without = SearchIndex(copy).matched_passages(request)
+    assert with_column == without and len(without) == SearchIndex(copy).search(request).total
 
 
 def test_an_update_reuses_the_columns_of_kept_segments_and_equals_whoosh(tmp_path, seeds_dir):

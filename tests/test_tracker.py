@@ -3,8 +3,12 @@ index: recommendations matching a search across authorities, counted by the stat
 their latest follow-up, each linked to its follow-ups, with the coverage of trends."""
 from __future__ import annotations
 
+import collections
 import csv
 import io
+import re
+
+from indexer.api import STANDINGS as COLUMNS  # the order of the table's columns
 
 STANDINGS = {"improved", "still_a_concern", "mixed", "not_mentioned", "not_yet_inspected"}
 
@@ -39,6 +43,35 @@ def test_the_authority_page_and_the_tracker_agree(client):
                 for i in history["inspections"] for r in i["recommendations"]}
     assert data["recommendations"] and all(
         statuses[r["passage_id"]] == r["status"] for r in data["recommendations"])
+
+
+def _badges(html: str) -> collections.Counter:
+    return collections.Counter(re.findall(r'class="badge badge-(\w+)"', html))
+
+
+def test_the_pages_badges_and_counts_are_the_jsons(client):
+    """What the HTML shows is what the JSON says: the authority page's badges (open
+    recommendations, every follow-up, "not mentioned") and the tracker's table of counts
+    and its rows, status by status."""
+    history = client.get("/api/authorities/derbyshire").get_json()
+    expected = collections.Counter(r["status"] for r in history["open"])
+    for inspection in history["inspections"]:
+        for rec in inspection["recommendations"]:
+            if inspection["later_inspections"]:
+                expected.update([l["status"] for l in rec["later"]] or ["not_mentioned"])
+    assert sum(expected.values()) > len(history["open"])
+    assert _badges(client.get("/authorities/derbyshire").get_data(as_text=True)) == expected
+    data = client.get("/api/followups?q=assessment").get_json()
+    html = client.get("/followups?q=assessment").get_data(as_text=True)
+    rows = collections.Counter(r["status"] for r in data["recommendations"])
+    rows.update(l["status"] for r in data["recommendations"] for l in r["later"])
+    head = collections.Counter(data["counts"].keys())  # the table's column headings
+    assert _badges(html) == rows + head
+    cells = re.findall(r'<tr class="total-row"><th scope="row">(\d+)</th><td>All</td>(.*?)</tr>',
+                       html)
+    shown = [(int(year), re.findall(r'<td class="num">([\d,]+)</td>', row)) for year, row in cells]
+    assert shown == [
+        (y["year"], [f"{y['counts'][s]:,}" for s in COLUMNS]) for y in data["years"]]
 
 
 def test_a_section_filter_and_the_page_and_csv(client):

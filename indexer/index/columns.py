@@ -6,8 +6,10 @@ Without them each worker read every document's column values through Whoosh when
 a generation (a Python loop over every document and facet) and kept the arrays privately.
 Layout, `<generation>/columns/`: `<name>.npy` (int32 codes, one per document) for every
 facet and `report`, `values.json` (name -> the value of each code, sorted), `live.npy`
-(bool), `dates.npy` (int64, yyyymmdd), `segments.json` ([segment id, documents] in
-document order). The files are rewritten for each generation (codes number the values of
+(bool), `dates.npy` (int64, yyyymmdd), `passages.npy` (each document's stored chunk id,
+"<report_id>/<passage_id>", UTF-8 bytes: pages that list every match, such as the
+follow-up tracker, take them from here instead of reading stored fields one by one),
+`segments.json` ([segment id, documents] in document order). The files are rewritten for each generation (codes number the values of
 the whole index), but an incremental build reads through Whoosh only the documents of new
 segments: a segment the previous generation had keeps its slice of the previous columns
 (re-coded with numpy), and the live mask comes from each segment's deleted documents
@@ -28,6 +30,7 @@ from indexer.index.mapped import segment_id
 from indexer.index.facet_table import Column, FacetTable
 
 DIR = "columns"
+PASSAGES = "passages.npy"
 FIELDS = {**{f.name: f.field for f in FACETS}, "report": "report_id"}  # column -> field
 
 
@@ -49,6 +52,7 @@ def write(generation: Path, reader, previous: Path | None = None) -> None:
     (partial / "values.json").write_text(json.dumps(values, ensure_ascii=False))
     np.save(partial / "live.npy", _live(reader, leaves))
     np.save(partial / "dates.npy", _dates(reader, leaves, old))
+    np.save(partial / PASSAGES, _passages(leaves, old))
     (partial / "segments.json").write_text(json.dumps(
         [[segid, leaf.doc_count_all()] for leaf, segid, _ in leaves]))
     os.replace(partial, generation / DIR)
@@ -137,6 +141,27 @@ def _dates(reader, leaves, old: _Previous | None) -> np.ndarray:
             parts.append(np.array([column[i] for i in range(leaf.doc_count_all())],
                                   dtype=np.int64))
     return np.concatenate(parts).astype(np.int64)
+
+
+def _passages(leaves, old: _Previous | None) -> np.ndarray:
+    """Every document's chunk id (bytes), kept segments' from the previous columns."""
+    old_ids = old.array(PASSAGES[:-4]) if old is not None and (
+        old.path / PASSAGES).is_file() else None
+    parts = []
+    for leaf, segid, _ in leaves:
+        kept = _kept(old, segid, leaf) if old_ids is not None else None
+        if kept is not None:
+            parts.append(list(old_ids[kept]))
+        else:
+            parts.append([(leaf.stored_fields(i).get("chunk_id") or "").encode("utf-8")
+                          for i in range(leaf.doc_count_all())])
+    return np.array([key for part in parts for key in part], dtype=bytes)
+
+
+def open_passages(generation: Path) -> np.ndarray | None:
+    """Every document's chunk id (bytes), memory-mapped; None for a generation without."""
+    path = generation / DIR / PASSAGES
+    return np.load(path, mmap_mode="r") if path.is_file() else None
 
 
 def dates_of(reader) -> np.ndarray:

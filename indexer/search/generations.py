@@ -113,6 +113,7 @@ class Generation:
         if self.postings is not None and not self.empty:
             _warm(self.searcher, self.postings, self.schema)
         self.table, self.dates = self._columns()
+        self.passages = columns.open_passages(path)  # chunk ids by docnum (None: read stored)
         # every document's cell (facet values, report, liveness): indexer.search.facet_counts
         self.cells = Cells(self.table) if self.table is not None else None
         self.reports = report_store.open_reports(path)  # shared: read through the page cache

@@ -115,13 +115,11 @@ class SearchIndex:
 
     def matched_passages(self, request: SearchRequest) -> tuple[Matches, list[tuple[str, str]]]:
         """What the request matches, and (report_id, passage_id) of every final match
-        (read from the stored chunk ids; no ranking, no highlighting)."""
+        (from the generation's chunk-id column, indexer.index.columns; no ranking, no
+        highlighting)."""
         with self._lease() as generation, generation.checkout() as reader:
             found = self._search(generation, reader, request).matches()
-            stored = reader.searcher.stored_fields
-            keys = [tuple(stored(int(doc))["chunk_id"].split("/", 1))
-                    for doc in found.final_ids.tolist()]
-            return found, keys
+            return found, passage_keys(generation, reader, found.final_ids)
 
     def generation_path(self) -> Path:
         """The directory of the served generation (answers keep files beside it)."""
@@ -190,3 +188,13 @@ class SearchIndex:
         with self._lease() as generation:
             rows = generation.reports.metas()
         return sorted(rows, key=lambda r: dated(r).sort_key, reverse=True)
+
+
+def passage_keys(generation: Generation, reader: Reader, docnums: np.ndarray) -> list[tuple]:
+    """(report_id, passage_id) of each document: from the generation's chunk-id column, or
+    read from its stored fields (a generation built before the column)."""
+    if generation.passages is not None and len(generation.passages) == len(generation.dates):
+        return [tuple(key.decode("utf-8").split("/", 1))
+                for key in generation.passages[np.asarray(docnums, dtype=np.int64)]]
+    stored = reader.searcher.stored_fields
+    return [tuple(stored(int(doc))["chunk_id"].split("/", 1)) for doc in docnums.tolist()]
