@@ -129,8 +129,9 @@ def evaluate_hybrid(ix, embedded, split: str = "test", config: Ranking = SCIFACT
                               ranking=config)
             ids, scores = evaluator.Evaluator(postings).matches(plan.query)
             cosines = rows @ hybrid.query_vector(query_text(claim))
-            fused = hybrid.fuse(ids, scores, hybrid.nearest(cosines, fusion), cosines, None,
-                                fusion)
+            weights = hybrid.for_words(len(query_text(claim).split()), fusion)
+            fused = hybrid.fuse(ids, scores, hybrid.nearest(cosines, weights), cosines, None,
+                                weights)
             ranked = [doc_ids[order[d]] for d, _ in best(fused.ids, fused.scores, 100)]
             ndcgs.append(ndcg_at_10(ranked, qrels[qid]))
             recalls.append(len(qrels[qid] & set(ranked)) / len(qrels[qid]))

@@ -15,6 +15,7 @@ from indexer.errors import BadRequest
 from indexer.index import embedding
 from indexer.models import SearchRequest
 from indexer.search import hybrid
+from indexer.search.plan_cache import planned
 from indexer.search.request import parse_params
 from indexer.search.service import SearchIndex
 
@@ -110,12 +111,31 @@ def test_adjacent_words_rank_above_the_same_words_apart():
 def test_fusion_scales_both_parts_and_finds_neighbours():
     cosines = np.array([0.9, 0.2, 0.6, 0.35, -1.0], dtype=np.float32)
     near = hybrid.nearest(cosines)
-    fused = hybrid.fuse(np.array([1]), np.array([2.0]), near, cosines, None)
+    fused = hybrid.fuse(np.array([1]), np.array([2.0]), near, cosines, None,
+                        hybrid.Fusion(scale="floor"))
     assert fused.ids.tolist() == [0, 1, 2, 3]  # 4 is not allowed (-1), 1 is below the floor
     assert fused.how.tolist() == [hybrid.MEANING, hybrid.WORDS, hybrid.MEANING, hybrid.MEANING]
     assert fused.scores[0] == pytest.approx(1.0)  # the best cosine: the whole meaning part
     assert fused.scores[1] == pytest.approx(1.0)  # the best words score, no meaning
     assert fused.scores[2] == pytest.approx((0.6 - 0.3) / (0.9 - 0.3), rel=1e-5)
+
+
+def test_the_spread_scale_counts_meaning_in_the_words_units():
+    # cosines over six allowed passages (the last is not allowed): mean 0.4, sd 0.2
+    cosines = np.array([0.8, 0.4, 0.4, 0.2, 0.2, 0.4, -1.0], dtype=np.float32)
+    lexical_ids, lexical_scores = np.array([1, 2, 3]), np.array([4.0, 2.0, 0.0])
+    fused = hybrid.fuse(lexical_ids, lexical_scores, np.array([0]), cosines, None)
+    assert fused.ids.tolist() == [0, 1, 2, 3]
+    spread = np.std([4.0, 2.0, 0.0]) / 4.0  # the words' spread over their best
+    # passage 0: no words, a cosine two deviations above the mean
+    assert fused.scores[0] == pytest.approx(2.0 * spread, rel=1e-4)
+    # passages 1 and 2 sit at the mean (no meaning part); 3 is below it (none, not less)
+    assert fused.scores[1:].tolist() == pytest.approx([1.0, 0.5, 0.0], abs=1e-4)
+
+
+def test_more_meaning_for_four_words_or_more():
+    assert hybrid.for_words(3) is hybrid.FUSION
+    assert hybrid.for_words(4).meaning == hybrid.FUSION.meaning * hybrid.FUSION.loose > 1
 
 
 @pytest.mark.parametrize("words, need", [(1, None), (3, None), (4, 2), (7, 4), (10, 5)])
@@ -159,3 +179,10 @@ def test_county_lines_together_rank_first(corpus_build):
     path, _ = corpus_build
     results = SearchIndex(path).search(SearchRequest(query="county lines", per_page=5))
     assert "county lines" in results.hits[0].passages[0].text.lower()
+
+
+def test_a_misspelt_word_is_meant_as_its_correction(index):
+    with index._lease() as generation:
+        plan = planned(generation, "safegaurding arrangements", True)
+        assert (plan.meant, planned(generation, "safeguarding arrangements", True).meant) == (
+            "safeguarding arrangements", "")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from pages import links, result_count
 from indexer.search.request import parse_params
 from indexer.search.service import SearchIndex
@@ -238,3 +240,34 @@ def test_an_unclosed_quote_is_searched_as_words_and_the_page_and_json_say_so(cli
     assert closed["notices"] == [] and closed["total"] == 1
     assert client.get('/api/search?q="drift and delay"').get_json()["notices"] == []
     assert client.get('/api/search?q=drift "').get_json()["notices"][0]["query"] is None
+
+
+@pytest.mark.parametrize("mode", ["words", "hybrid"])
+def test_an_authority_named_keeps_scoping_when_its_reports_lack_the_words(client, mode):
+    # Durham's seed report never mentions adoption; Derbyshire's do. The words are not
+    # searched across England instead ("most of your words" dropped the name, not the topic)
+    data = client.get(f"/api/search?q=Durham+adoption&mode={mode}").get_json()
+    assert (data["total"], data["hits"], data["authority_in_query"]["key"]) == (0, [], "durham")
+    assert client.get(f"/api/search?q=adoption&mode={mode}").get_json()["total"] > 0
+    page = client.get(f"/search?q=Durham+adoption&mode={mode}").get_data(as_text=True)
+    assert "Searched County Durham’s reports" in page
+    assert (f'no passage of County Durham’s reports has “adoption”: <a href="/search?q=adoption&amp;'
+            f'mode={mode}">search all reports for “adoption”</a>') in page
+
+
+
+def test_every_link_of_a_words_search_keeps_mode_words(client):
+    page = client.get("/search?q=plans&mode=words&per_page=5").get_data(as_text=True)
+    hrefs = [a["href"] for a in links(page)]
+    reports = [h for h in hrefs if h.startswith("/reports/")]
+    pages = [h for h in hrefs if h.startswith("/search?") and "page=2" in h]
+    facets = [h for h in hrefs if h.startswith("/search?") and "authority=" in h]
+    assert reports and pages and facets
+    assert all("mode=words" in h for h in reports + pages + facets)
+    data = client.get("/api/search?q=plans&mode=words").get_json()
+    assert all("mode=words" in p["url"] for h in data["hits"] for p in h["passages"])
+    hybrid = client.get("/search?q=plans&per_page=5").get_data(as_text=True)
+    assert all("mode=" not in h["href"] for h in links(hybrid) if h["href"].startswith("/reports/"))
+    report = client.get(reports[0].split("#")[0]).get_data(as_text=True)
+    back = [a["href"] for a in links(report) if a["href"].startswith("/search?")]
+    assert back and all("mode=words" in h for h in back)

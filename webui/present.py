@@ -115,7 +115,8 @@ def report_urls(results: SearchResults, state: UrlState) -> dict[str, str]:
     """report_id -> its page, carrying the query so its words are marked there."""
     searched = results.authority_in_query["searched"] if results.authority_in_query \
         else state.get("q")  # without an authority's name read as a filter
-    return {hit.report_id: state.root + report_path(hit.report_id, query=searched or "")
+    return {hit.report_id: state.root + report_path(hit.report_id, query=searched or "",
+                                                    mode=state.get("mode"))
             for hit in results.hits}
 
 
@@ -124,6 +125,15 @@ def everywhere_url(results: SearchResults, state: UrlState) -> str | None:
     was read as a filter (indexer.search.relax)."""
     found = results.authority_in_query
     return state.replace("q", found["everywhere_query"]).without("page").url() if found else None
+
+
+def elsewhere_url(results: SearchResults, state: UrlState) -> str | None:
+    """The other words alone in every authority's reports, when an authority's name in the
+    query was read as a filter and its reports have none of them."""
+    found = results.authority_in_query
+    if not found or results.total:
+        return None
+    return state.replace("q", found["searched"]).without("page").url()
 
 
 def _typed_label(facet, typed: str) -> str:
@@ -192,6 +202,7 @@ def search_view(results: SearchResults, state: UrlState, export_cap: int) -> dic
         "everywhere_url": everywhere,
         "notices": [{**n, "url": n["query"] and state.replace("q", n["query"]).without("page").url()}
                     for n in results.notices],
+        "elsewhere_url": elsewhere_url(results, state),
         "suggestion": correction_shown_once(results),
         "report_urls": report_urls(results, state),
         "pagination": pagination(results, state),

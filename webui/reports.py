@@ -102,8 +102,8 @@ def matching_passages(report: Report, query: str, mode: str = "hybrid") -> tuple
 
 
 def section_views(report: Report, highlighter: Highlighter | None, matching: set[str],
-                  page: ReportPage, query: str = "", meaning: frozenset | set = frozenset()
-                  ) -> tuple[list[SectionView], list[PassageView]]:
+                  page: ReportPage, query: str = "", meaning: frozenset | set = frozenset(),
+                  mode: str = "hybrid") -> tuple[list[SectionView], list[PassageView]]:
     """This page's sections (holding only its passages) and every matching passage of the
     report, numbered, each with the link that reaches it (another page's URL if need be)."""
     views, matches, ordinal = [], [], -1
@@ -126,7 +126,7 @@ def section_views(report: Report, highlighter: Highlighter | None, matching: set
                     else marked(mark(passage.text, spans)) if spans else escape(passage.text))
             shown = PassageView(passage.passage_id, Markup(html),
                                 page=passage.page, href=_href(report, passage.passage_id,
-                                                              here, query))
+                                                              here, query, mode))
             if here:
                 view.passages.append(shown)
             # a passage the search found only through the title or heading is not a match here
@@ -142,11 +142,12 @@ def section_views(report: Report, highlighter: Highlighter | None, matching: set
     return views, matches
 
 
-def _href(report: Report, passage_id: str, here: bool, query: str) -> str:
+def _href(report: Report, passage_id: str, here: bool, query: str, mode: str) -> str:
     if here:
         return f"#{passage_id}"
     return url_for("reports.report", report_id=report.report_id, passage=passage_id,
-                   q=query or None, _anchor=passage_id)
+                   q=query or None, mode="words" if query and mode == "words" else None,
+                   _anchor=passage_id)
 
 
 def add_citations(report_id: str, sections: list[SectionView]) -> None:
@@ -185,13 +186,14 @@ def report(report_id: str):
     matching, how = matching_passages(found, query, mode) if searching else (set(), {})
     page = report_pages.choose(found, request.args)
     sections, matches = section_views(found, highlighter, matching, page, query,
-                                      how.get("meaning", frozenset()))
+                                      how.get("meaning", frozenset()), mode)
     add_citations(found.report_id, sections)
     earlier, later = related(found, index.reports())
     return render_template("report.html", report=found, sections=sections, query=query,
                            notice=notice, matches=matches, searched=len(matching), how=how,
                            earlier=earlier, later=later,
-                           highlighting=searching, page=page)
+                           highlighting=searching, page=page,
+                           words_only="words" if mode == "words" and query else None)
 
 
 @bp.get("/api/reports/<report_id>")

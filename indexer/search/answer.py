@@ -61,9 +61,16 @@ class Answer:
         read = authority_read(request, self.g.authority_labels)
         if read is not None:
             found = self._match(*read)
-            if found.selection.total:
-                return found
-        return self._match(request, None)  # no authority named, or nothing: words as typed
+            if found.selection.total or not self._has_every_word(request):
+                return found  # an authority named keeps scoping, even when it has nothing
+        return self._match(request, None)  # no authority named, or the name meant as words
+
+    def _has_every_word(self, request: SearchRequest) -> bool:
+        """Whether a visible passage has every word as typed, the name too ("Reading
+        recovery" read as Reading's reports finds nothing; as words, it does)."""
+        plan = planned(self.g, request.query, request.expand)
+        ids, _ = self._matching(bound(plan.query, self.searcher.reader(), self.deadline))
+        return bool(self._visible(plan, selected_filters(request))[ids].any())
 
     def _match(self, request: SearchRequest, authority_words: dict | None) -> Matches:
         """Matches of the request's words under its filters (most words if none has them
@@ -113,11 +120,15 @@ class Answer:
             dense[ids] = np.maximum(dense[ids], scores)
             ids = np.flatnonzero(mask)
             scores = dense[ids]
-        vector = hybrid.query_vector(request.query)
-        cosines = self.g.vectors.cosines(vector, visible & self._named_sections(plan))
+        vector = hybrid.query_vector(plan.meant or request.query)
+        near = visible & self._named_sections(plan)
+        if authority_words is not None:  # an authority named: its passages nearest in meaning
+            near &= self.table.mask_for("authority", [authority_words["key"]])
+        cosines = self.g.vectors.cosines(vector, near)
         lengths = None if self.postings is None else self._lengths
-        fused = hybrid.fuse(ids, scores, hybrid.nearest(cosines, self.fusion), cosines,
-                            self._together(request), self.fusion,
+        fusion = hybrid.for_words(len(parts[0]) if parts else 1, self.fusion)
+        fused = hybrid.fuse(ids, scores, hybrid.nearest(cosines, fusion), cosines,
+                            self._together(request), fusion,
                             self._improvements(request), lengths)
         selection = self._selection(fused.ids, plan, selected)
         return Matches(plan, selected, selection, fused.scores, self.table, self.g.reports,

@@ -23,6 +23,8 @@ class HitMaker:
         self.how = (found.selection.ids, found.how) if getattr(found, "how", None) is not None \
             else None
         self.vector = getattr(found, "query_vector", None)
+        request = getattr(found, "request", None)  # links say mode=words when it was asked
+        self.mode = request.mode if request is not None else ""
         self.snippets = snippets  # False: hits without highlighted snippets (exports)
         self._places: dict[str, dict] = {}  # report_id -> places_of() of the hits' reports
 
@@ -34,7 +36,8 @@ class HitMaker:
             self._places[fields["report_id"]] = places_of(report)
         paged, places = paginated(report), self._places[fields["report_id"]]
         how = self._matched(docnum)
-        passages = [PassageHit(pid, report_path(fields["report_id"], pid, query, paged),
+        passages = [PassageHit(pid, report_path(fields["report_id"], pid, query, paged,
+                                           self.mode),
                                fields["text"], self._snippet(plan, fields["text"], how),
                                places.get(pid, ([], None))[1])
                     for pid in fields["passage_ids"]]

@@ -19,12 +19,14 @@ judged development split only (docs/decisions/0037-hybrid-ranking.md).
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import simsimd
 
 from indexer.index import embedding
 
@@ -32,7 +34,7 @@ MODES = ("hybrid", "words")
 WORDS, MEANING, BOTH = 1, 2, 3  # how a candidate was found (bits)
 MATCHED = {WORDS: "words", MEANING: "meaning", BOTH: "both"}
 MAX_PAIRS = 8  # adjacent word pairs looked for (a longer query gets no adjacency bonus)
-CHUNK_ROWS = 32_768  # vectors converted to float32 at a time (8 MB a chunk per thread)
+MIN_SPREAD = 0.1  # "spread" scale: the least words' spread the meaning part is scaled by
 _PLAIN = re.compile(r"[\w'’.‐‑-]+")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"}
 _IMPROVE = re.compile(r"\b(recommend\w*|improve\w*|should|must|needs? to)\b", re.IGNORECASE)
@@ -52,6 +54,8 @@ class Fusion:
     min_share: float = 0.5  # 4+ words: the share of them a passage needs
     improvements: float = 1.0  # extra for improvement sections when the words ask what to improve
     short: float = 30.0  # a passage of fewer words counts its meaning in proportion (0: off)
+    loose: float = 2.0  # the meaning weight's multiple for 4+ words (most of them needed)
+    scale: str = "spread"  # "floor": cosine between floor and best; "spread": z-score, see fuse
 
 
 FUSION = Fusion()
@@ -97,18 +101,26 @@ class Vectors:
         return cls(parts, reader.doc_count_all())
 
     def cosines(self, query: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-        """The cosine of every allowed document with the query (-1 elsewhere)."""
+        """The cosine of every allowed document with the query (-1 elsewhere), read from
+        the mapped float16 rows by SimSIMD's half-precision dot products (numpy would
+        first convert every row to float32: 27 times the CPU, bench/vector_scan.py)."""
         out = np.full(self.size, -1.0, dtype=np.float32)
+        half = np.asarray(query, dtype=np.float16)[None, :]
         for offset, rows in self.parts:
             wanted = np.flatnonzero(allowed[offset:offset + rows.shape[0]])
             if wanted.size * 4 < rows.shape[0]:  # few allowed: read only their rows
-                out[offset + wanted] = np.asarray(rows[wanted], dtype=np.float32) @ query
+                if wanted.size:
+                    out[offset + wanted] = dots(half, rows[wanted])
                 continue
-            for start in range(0, rows.shape[0], CHUNK_ROWS):
-                block = np.asarray(rows[start:start + CHUNK_ROWS], dtype=np.float32)
-                out[offset + start:offset + start + block.shape[0]] = block @ query
+            out[offset:offset + rows.shape[0]] = dots(half, rows)
             out[offset:offset + rows.shape[0]][~allowed[offset:offset + rows.shape[0]]] = -1.0
         return out
+
+
+def dots(query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Each float16 row's dot product with the float16 query (1, DIM), as float32."""
+    return np.asarray(simsimd.cdist(query, rows, metric="dot", threads=1),
+                      dtype=np.float32).ravel()
 
 
 @dataclass
@@ -138,8 +150,11 @@ def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, near: np.ndarray,
     if together is not None:
         words = words * (1.0 + fusion.adjacency * together[ids])
     cos = cosines[ids].astype(np.float64)
-    top = float(cos.max()) if cos.size else 0.0
-    meaning = np.clip((cos - fusion.floor) / max(top - fusion.floor, 1e-6), 0.0, 1.0)
+    if fusion.scale == "spread":
+        meaning = _spread(cos, cosines, lexical_scores)
+    else:
+        top = float(cos.max()) if cos.size else 0.0
+        meaning = np.clip((cos - fusion.floor) / max(top - fusion.floor, 1e-6), 0.0, 1.0)
     if lengths is not None and fusion.short > 0 and ids.size:
         damped = np.minimum(1.0, lengths(ids) / fusion.short)
         if preferred is not None:  # a one-line recommendation is what was asked for
@@ -149,6 +164,19 @@ def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, near: np.ndarray,
     if preferred is not None:
         scores = scores * (1.0 + fusion.improvements * preferred[ids])
     return Fused(ids, scores, how)
+
+
+def _spread(cos: np.ndarray, cosines: np.ndarray, lexical_scores: np.ndarray) -> np.ndarray:
+    """The meaning part in the words' units: the cosine's z-score over every allowed
+    passage (none below the mean), times the spread of the words' scores over the best."""
+    allowed = cosines[cosines > -1.0]
+    if allowed.size < 2:
+        return np.zeros(cos.size)
+    z = np.maximum((cos - allowed.mean()) / max(float(allowed.std()), 1e-6), 0.0)
+    spread = 0.0
+    if lexical_scores.size > 1 and lexical_scores.max() > 0:
+        spread = float(lexical_scores.std() / lexical_scores.max())
+    return z * max(spread, MIN_SPREAD)
 
 
 def nearest(cosines: np.ndarray, fusion: Fusion = FUSION) -> np.ndarray:
@@ -163,6 +191,14 @@ def nearest(cosines: np.ndarray, fusion: Fusion = FUSION) -> np.ndarray:
 def minimum_match(words: int, fusion: Fusion = FUSION) -> int | None:
     """How many of a query's searchable words a passage needs, when not all (4+ words)."""
     return max(2, math.ceil(fusion.min_share * words)) if words >= 4 else None
+
+
+def for_words(words: int, fusion: Fusion = FUSION) -> Fusion:
+    """The weights for a query of `words` searchable words: when most of them are needed
+    (minimum_match), the words say less and the meaning counts `loose` times more."""
+    if minimum_match(words, fusion) is None or fusion.loose == 1.0:
+        return fusion
+    return dataclasses.replace(fusion, meaning=fusion.meaning * fusion.loose)
 
 
 def closest_sentence(text: str, query: np.ndarray) -> tuple[int, int] | None:

@@ -20,12 +20,13 @@ def paginated(record: dict) -> bool:
 
 
 def report_path(report_id: str, passage_id: str | None = None, query: str = "",
-                paged: bool = False) -> str:
-    """/reports/<id>[?q=<query>][#<passage id>]: the query marks its words on the page; in
-    a report of several pages (`paged`) ?passage=<id> opens the page holding the passage."""
+                paged: bool = False, mode: str = "") -> str:
+    """/reports/<id>[?q=<query>][#<passage id>]: the query marks its words on the page (by
+    words only with `mode` "words", as the search asked); in a report of several pages
+    (`paged`) ?passage=<id> opens the page holding the passage."""
     path = "/reports/" + quote(report_id, safe="")
     if query:
-        path += _query_part(query)
+        path += _query_part(query, mode == "words")
     if paged and passage_id:
         path += ("&" if query else "?") + urlencode({"passage": passage_id})
     if passage_id:
@@ -34,6 +35,6 @@ def report_path(report_id: str, passage_id: str | None = None, query: str = "",
 
 
 @lru_cache(maxsize=256)
-def _query_part(query: str) -> str:
-    """'?q=<query>' (a search builds the same one for every passage it returns)."""
-    return "?" + urlencode({"q": query})
+def _query_part(query: str, words: bool = False) -> str:
+    """'?q=<query>[&mode=words]' (a search builds the same one for every passage it returns)."""
+    return "?" + urlencode({"q": query, **({"mode": "words"} if words else {})})

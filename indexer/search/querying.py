@@ -52,6 +52,7 @@ class QueryPlan:
     expansions: list[str] = field(default_factory=list)  # also searched, as written
     asks_for_boilerplate: bool = False
     corrected: bool = False  # an unknown word was searched with its correction
+    meant: str = ""  # the words with corrections in place of unknown ones ("": as typed)
 
 
 def _slug_value(match: re.Match) -> str:
@@ -103,14 +104,15 @@ def plan_query(text: str, schema, expand: bool = True, mode: str = "and",
     check_query(text)
     normalised = exact_phrases(normalise_query(text))
     runs = plain_word_runs(normalised)
-    rewritten, expansions, corrected = normalised, [], False
+    rewritten, expansions, corrected, meant = normalised, [], False, ""
     if expand:
-        rewritten, expansions, corrected = _expanded(normalised, runs, speller, ranking)
+        rewritten, expansions, corrected, meant = _expanded(normalised, runs, speller, ranking)
     parsed = _parse(rewritten, schema, mode, ranking)
     query = parsed
     if expand and mode == "and":
         query = _with_proximity(parsed, runs, ranking)
-    plan = QueryPlan(query, text, _highlighter(parsed), expansions, corrected=corrected)
+    plan = QueryPlan(query, text, _highlighter(parsed), expansions, corrected=corrected,
+                     meant=meant)
     plan.asks_for_boilerplate = "section:boilerplate" in normalised
     return plan
 
@@ -165,9 +167,11 @@ def plain_word_runs(text: str) -> list[list[tuple[str, int, int]]]:
     return [run for run in runs if run]
 
 
-def _expanded(text: str, runs, speller, ranking: Ranking) -> tuple[str, list[str], bool]:
-    """The query string with vocabulary alternatives and corrections as OR groups."""
-    edits, expansions, corrected = [], [], False
+def _expanded(text: str, runs, speller, ranking: Ranking) -> tuple[str, list[str], bool, str]:
+    """(the query string with vocabulary alternatives and corrections as OR groups, what
+    was also searched, whether a word was corrected, the text with corrections in place of
+    unknown words or "" when none was: what the words mean, for hybrid search)."""
+    edits, expansions, corrected, fixes = [], [], False, []
     for run in runs:
         words = [w for w, _, _ in run]
         covered = set()
@@ -189,10 +193,15 @@ def _expanded(text: str, runs, speller, ranking: Ranking) -> tuple[str, list[str
             if fix:
                 edits.append((start, end, _alternation(word, (fix,), ranking.correction_boost)))
                 expansions.append(fix)
+                fixes.append((start, end, fix))
                 corrected = True
+    return _edited(text, edits), expansions, corrected, _edited(text, fixes) if fixes else ""
+
+
+def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
-    return text, expansions, corrected
+    return text
 
 
 def _alternation(original: str, alternatives, boost: float) -> str:
