@@ -180,3 +180,14 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+def test_generations_sort_by_name_in_the_order_they_were_begun(tmp_path):
+    # Fallback to an intact generation and pruning take the newest by name: many begun in
+    # one second must still sort in the order they were begun
+    # one second and a bit, so that any sub-second counter other than the clock's wraps
+    begun = []
+    for _ in range(55):
+        begun.append(store.new_generation(tmp_path).name)
+        time.sleep(0.02)
+    assert sorted(begun) == begun

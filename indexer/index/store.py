@@ -78,7 +78,11 @@ def reports_file(generation: Path) -> Path | None:
 def new_generation(index_dir: str | os.PathLike) -> Path:
     root = Path(index_dir)
     root.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{time.monotonic_ns() % 10**9:09d}-{os.getpid()}"
+    # The wall clock's own nanoseconds: generations sort by name in the order they were
+    # begun (fallback to an intact generation, pruning), even two in the same second
+    now = time.time_ns()
+    stamp = (time.strftime("%Y%m%dT%H%M%S", time.localtime(now // 10**9))
+             + f"-{now % 10**9:09d}-{os.getpid()}")
     path = root / f".building-{stamp}"
     path.mkdir()
     return path
