@@ -12,12 +12,12 @@ without building one with this code:
   generation's with one entry changed (a copy of manifest.sqlite patched, fsync; an older
   generation's manifest.json is written whole as a new table); `manifest as json`: the
   same entries read and written whole as manifest.json (json, fsync), as before decision
-  0041, for comparison in the same run;
+  0042, for comparison in the same run;
 - `vocabulary`: reading and writing it whole (json, fsync);
 - `totals`: `report_store.totals` (the build summary; a report format 4 store only).
 
 `--adds N` also replays Whoosh's merge policy (`whoosh.writing.MERGE_SMALL`, which every
-commit applied before decision 0041) and ours (`indexer.index.merging.plan`) over the
+commit applied before decision 0042) and ours (`indexer.index.merging.plan`) over the
 index's segment sizes for N more builds that each add one report of the index's mean
 size, and prints the merges each would do: how many passages each rewrites.
 

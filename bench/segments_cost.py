@@ -1,4 +1,4 @@
-"""Benchmark: what an index's segments cost searches (docs/decisions/0041-steady-updates.md).
+"""Benchmark: what an index's segments cost searches (docs/decisions/0042-steady-updates.md).
 
 An index updated one report at a time holds more segments than a full build (the merge
 policy of indexer/index/merging.py leaves them until `python -m indexer optimise`). This

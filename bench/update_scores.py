@@ -1,6 +1,6 @@
 """Benchmark: does an index updated in place score as a full build of the same files? With
 this code and, as the baseline in the same run, another checkout of the project
-(docs/decisions/0041-steady-updates.md).
+(docs/decisions/0042-steady-updates.md).
 
 For each tree, with that tree's code (`python -m indexer build` in a subprocess): a
 generated corpus (bench/scale/generate.py, `--passages`) is built half at once, the rest

@@ -1,7 +1,7 @@
 """A generation's manifest is a SQLite table patched row by row (indexer/index/manifest.py),
 an older generation's manifest.json is still read and replaced by the next build, and every
 file of a new generation, the copied report store first of all, is flushed to disk before
-`current` points at it (docs/decisions/0041-steady-updates.md)."""
+`current` points at it (docs/decisions/0042-steady-updates.md)."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""Steady updates (docs/decisions/0041-steady-updates.md): the merge policy's ceiling and
+"""Steady updates (docs/decisions/0042-steady-updates.md): the merge policy's ceiling and
 segment count, one-report adds, replacements and removals that score exactly as a full
 build of the same files (live statistics), and optimising, on a generated corpus."""
 from __future__ import annotations

@@ -8,7 +8,7 @@ What a damaged file costs depends on its part of the generation (`part_of`): ser
 cannot do without the Whoosh index, the report store and format.json (`ESSENTIAL`);
 a segment's mapped arrays, the columns and the vocabulary are read faster copies or extras
 that a server can go without (it reads through Whoosh, counts nothing for spelling); so is
-deletions.json (without it, scores count deleted passages as Whoosh does: decision 0041);
+deletions.json (without it, scores count deleted passages as Whoosh does: decision 0042);
 the manifest and not_reports.json are read by builds only.
 """
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """BM25 statistics of live passages only, so an index updated in place scores as a full
-build of the same reports would (docs/decisions/0041-steady-updates.md).
+build of the same reports would (docs/decisions/0042-steady-updates.md).
 
 Whoosh keeps a deleted passage in its segment (and in the segment's document
 frequencies and field-length totals) until the segment is merged, and merging sums the

@@ -1,5 +1,5 @@
 """A generation's manifest: source path -> {sha256, report_id}, what an incremental build
-compares files with (docs/decisions/0041-steady-updates.md).
+compares files with (docs/decisions/0042-steady-updates.md).
 
 Stored as `manifest.sqlite` (one table, the path its primary key). A build copies the
 previous generation's file (a plain file copy, like reports.sqlite: decision 0029) and

@@ -1,4 +1,4 @@
-"""Which segments an update merges (docs/decisions/0041-steady-updates.md), and optimising.
+"""Which segments an update merges (docs/decisions/0042-steady-updates.md), and optimising.
 
 Whoosh's default policy (`MERGE_SMALL`) merges the smallest segments into the new one by a
 Fibonacci rule: cheap on average, but now and then one add rewrites tens of thousands of

@@ -1,5 +1,5 @@
 """`python -m indexer optimise --index DIR`: every segment of the served index merged into
-one, published as a new generation like a build (docs/decisions/0041-steady-updates.md).
+one, published as a new generation like a build (docs/decisions/0042-steady-updates.md).
 
 Updates never merge big segments (indexer.index.merging), so after many adds an index has
 more segments than a full build, and deleted passages stay in their segments until merged.
