@@ -99,7 +99,7 @@ def publish(index_dir: str | os.PathLike, building: Path) -> Path:
         tmp_link.unlink()
     os.symlink(final.name, tmp_link)
     os.replace(tmp_link, root / CURRENT)
-    _fsync_dir(root)
+    fsync_file(root)
     prune(root)
     return final
 
@@ -141,19 +141,12 @@ def fsync_tree(root: Path) -> None:
     for folder, _, files in os.walk(root):
         for name in files:
             fsync_file(Path(folder) / name)
-        _fsync_dir(Path(folder))
+        fsync_file(Path(folder))
 
 
 def fsync_file(path: Path) -> None:
-    """Flush a file's data to disk (before the generation holding it is published)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
+    """Flush a file's data, or a directory's entries, to disk (before the generation
+    holding it is published)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

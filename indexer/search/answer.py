@@ -15,11 +15,10 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.errors import BadRequest, IndexEmpty, OfstedSearchError
-from indexer.index.facet_registry import BY_NAME
 from indexer.index.facet_table import combine
-from indexer.models import FacetValue, Hit, SearchRequest, SearchResults
+from indexer.models import Hit, SearchRequest, SearchResults
 from indexer.search import evaluator, hybrid
-from indexer.search.facet_counts import Selection, hidden_values
+from indexer.search.facet_counts import Selection, facet_values, hidden_values
 from indexer.search.generations import Generation, Reader
 from indexer.search.normalise import authority_read, normalised, selected_filters
 from indexer.search.plan_cache import planned
@@ -226,7 +225,7 @@ class Answer:
         pages = max(1, math.ceil(total / r.per_page))
         if r.page > pages:
             raise BadRequest(f"page {r.page} is beyond the last page ({pages})")
-        facets = {name: self._facet(name, selected[name], selection) for name in selected}
+        facets = {n: facet_values(n, selected[n], selection, self.g.known) for n in selected}
         return SearchResults(
             query=self.request.query, total=total, reports=selection.reports(),
             page=r.page, per_page=r.per_page, hits=self._hits(plan, found), facets=facets,
@@ -257,17 +256,6 @@ class Answer:
                 if n % 4096 == 0:
                     self.deadline.check()
         return np.flatnonzero(mask), None
-
-    def _facet(self, name: str, selected: list, selection: Selection) -> list[FacetValue]:
-        facet = BY_NAME[name]
-        counts = dict(selection.counts(name))
-        for value in selected:
-            counts.setdefault(value, 0)
-        rows = [FacetValue(str(value), facet.label(value, self.g.known), count, value in selected)
-                for value, count in counts.items()]
-        if facet.order == "value":
-            return sorted(rows, key=lambda f: f.value, reverse=True)
-        return sorted(rows, key=lambda f: (-f.count, f.label.lower()))
 
     def _ranked_docnums(self, plan: QueryPlan, found: Matches) -> list[tuple[int, float]]:
         """The best page * per_page final matches, best first. By relevance: the matcher's

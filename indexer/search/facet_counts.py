@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from indexer.index.facet_registry import FACETS
+from indexer.index.facet_registry import BY_NAME, FACETS
 from indexer.index.facet_table import FacetTable
+from indexer.models import FacetValue
 
 
 class Cells:
@@ -140,3 +141,17 @@ def hidden_values(selected: dict, asks_for_boilerplate: bool) -> dict[str, list]
         if values and not (facet.name == "section" and asks_for_boilerplate):
             hidden[facet.name] = sorted(values)
     return hidden
+
+
+def facet_values(name: str, selected: list, selection: "Selection", known) -> list[FacetValue]:
+    """One facet's values with their counts under `selection`, the selected ones always
+    shown (with 0 if nothing matches them), in the facet's order."""
+    facet = BY_NAME[name]
+    counts = dict(selection.counts(name))
+    for value in selected:
+        counts.setdefault(value, 0)
+    rows = [FacetValue(str(value), facet.label(value, known), count, value in selected)
+            for value, count in counts.items()]
+    if facet.order == "value":
+        return sorted(rows, key=lambda f: f.value, reverse=True)
+    return sorted(rows, key=lambda f: (-f.count, f.label.lower()))
