@@ -33,6 +33,7 @@ from indexer.index import embedding, vectors
 MODES = ("hybrid", "words")
 WORDS, MEANING, BOTH = 1, 2, 3  # how a candidate was found (bits)
 MATCHED = {WORDS: "words", MEANING: "meaning", BOTH: "both"}
+SEARCHED = 4096  # fuse(): more lexical candidates than this are placed by a docnum map
 MAX_PAIRS = 8  # adjacent word pairs looked for (a longer query gets no adjacency bonus)
 MIN_SPREAD = 0.1  # "spread" scale: the least words' spread the meaning part is scaled by
 _PLAIN = re.compile(r"[\w'’.‐‑-]+")
@@ -150,11 +151,16 @@ def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, near: np.ndarray,
     words); `preferred`: a mask of documents in improvement sections, for a query that asks
     what to improve (None: no preference); `lengths(ids)`: the passages' lengths in words
     (a one-line passage is near many queries in meaning without saying much)."""
-    ids = np.union1d(lexical_ids, near)
-    how = np.where(np.isin(ids, lexical_ids), WORDS, 0) | np.where(np.isin(ids, near), MEANING, 0)
+    how_by_doc = np.zeros(cosines.size, np.uint8)  # np.union1d and np.isin sort or hash:
+    how_by_doc[lexical_ids] = WORDS  # 0.9 s for the 763,610 passages with "children" at 1M
+    how_by_doc[near] |= MEANING
+    ids = np.flatnonzero(how_by_doc)
+    how = how_by_doc[ids].astype(np.int64)
     words = np.zeros(ids.size)
-    if lexical_ids.size:
-        words[np.searchsorted(ids, lexical_ids)] = lexical_scores
+    if lexical_ids.size:  # each candidate's place among ids, by docnum (no binary search)
+        place = np.cumsum(how_by_doc > 0) - 1 if lexical_ids.size > SEARCHED else None
+        words[place[lexical_ids] if place is not None
+              else np.searchsorted(ids, lexical_ids)] = lexical_scores
         best = float(lexical_scores.max())
         words = words / best if best > 0 else words
     if together is not None:
