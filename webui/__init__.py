@@ -80,11 +80,9 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.config[name] = type(DEFAULTS[name])(os.environ[name])
     if test_config:
         app.config.from_mapping(test_config)
-    proxies = int(app.config["OFSTED_PROXY_FIX"])
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
-                                x_port=proxies, x_prefix=proxies)
-    app.wsgi_app = Admission(app.wsgi_app, int(app.config["OFSTED_MAX_ACTIVE"]))
+    from webui import (api_docs, authorities, compare, costly, deadline, errors, exports,
+                       feeds, filters, followups, reports, search, security, trends)
+
     index_dir = os.path.abspath(app.config["OFSTED_INDEX"])
     app.extensions["ofsted_index"] = SearchIndex(
         index_dir, deadline=float(app.config["OFSTED_SEARCH_DEADLINE"]),
@@ -92,12 +90,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["answer_cache"] = AnswerCache(int(app.config["OFSTED_ANSWER_CACHE"]))
 
-    from webui import (api_docs, authorities, compare, costly, deadline, errors, exports,
-                       feeds, filters, followups, reports, search, security, trends)
-
     security.init_app(app)
     deadline.init_app(app)
-    costly.init_app(app)
+    costly.init_app(app)  # its gate wraps the app first: ProxyFix has set the address it sees
+    proxies = int(app.config["OFSTED_PROXY_FIX"])
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
+                                x_port=proxies, x_prefix=proxies)
+    app.wsgi_app = Admission(app.wsgi_app, int(app.config["OFSTED_MAX_ACTIVE"]))
     filters.init_app(app)
     app.register_blueprint(errors.bp)
     app.register_blueprint(search.bp)
