@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import select
 import socket
+import time
 
 from serving import get, production
 from webui import create_app
@@ -144,9 +145,13 @@ def test_the_ledger_is_shared_by_processes_and_a_dead_one_frees_its_place(tmp_pa
 
 
 def test_the_production_server_shares_one_ledger_between_its_workers(seed_index):
-    env = {name: str(value) for name, value in STINGY.items()}
+    env = {**{name: str(value) for name, value in STINGY.items()}, "OFSTED_COSTLY_HOLD": "0.25"}
     with production(seed_index, env=env) as (base, _):
         assert get(f"{base}/export.csv?q=care")[0] == 200
+        # the gevent worker holds a refusal before sending it (a lower bound: a sleep's)
+        started = time.monotonic()
+        assert get(f"{base}/export.csv?q=care&year_from=2009")[0] == 429
+        assert time.monotonic() - started >= 0.25
         # fresh connections land on either worker: every one is refused
         statuses = [get(f"{base}/export.csv?q=care&year_from={year}") for year in range(2010, 2018)]
         assert [s for s, _, _ in statuses] == [429] * 8
@@ -157,7 +162,8 @@ def test_the_production_server_shares_one_ledger_between_its_workers(seed_index)
 
 
 def test_behind_a_trusted_proxy_the_client_is_the_forwarded_address(seed_index):
-    env = {**{name: str(value) for name, value in STINGY.items()}, "OFSTED_PROXY_FIX": "1"}
+    env = {**{name: str(value) for name, value in STINGY.items()}, "OFSTED_PROXY_FIX": "1",
+           "OFSTED_COSTLY_HOLD": "0"}
     with production(seed_index, env=env) as (base, _):
         first = {"X-Forwarded-For": "203.0.113.9"}
         assert get(f"{base}/export.csv?q=care", first)[0] == 200

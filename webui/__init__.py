@@ -50,13 +50,17 @@ DEFAULTS = {
     # 503 with Retry-After
     "OFSTED_COSTLY_TOTAL": 0.15,
     "OFSTED_COSTLY_AT_ONCE": 1,
+    # seconds a refusal of a costly request waits before it is sent, under the gevent
+    # worker only (a client asking again at once asks about once a second); 0 = at once
+    "OFSTED_COSTLY_HOLD": 1.0,
     # megabytes of export bodies remembered per worker (webui/export_cache.py); 0 = none
     "OFSTED_EXPORT_CACHE": 64,
 }
 ENVIRONMENT = ("OFSTED_INDEX", "OFSTED_BASE_URL", "OFSTED_PROXY_FIX", "OFSTED_SEARCH_DEADLINE",
                "OFSTED_FAST_PATH", "OFSTED_PAGE_DEADLINE", "OFSTED_ANSWER_CACHE",
                "OFSTED_MAX_ACTIVE", "OFSTED_COSTLY_SHARE", "OFSTED_COSTLY_BURST",
-               "OFSTED_COSTLY_TOTAL", "OFSTED_COSTLY_AT_ONCE", "OFSTED_EXPORT_CACHE")
+               "OFSTED_COSTLY_TOTAL", "OFSTED_COSTLY_AT_ONCE", "OFSTED_COSTLY_HOLD",
+               "OFSTED_EXPORT_CACHE")
 PRODUCTION_COMMAND = "gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'"
 
 
@@ -92,12 +96,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     security.init_app(app)
     deadline.init_app(app)
-    costly.init_app(app)  # its gate wraps the app first: ProxyFix has set the address it sees
+    # from the outside in: ProxyFix (the forwarded address), the costly requests' gate
+    # (its refusals take no place in the queue), the bounded queue, Flask
+    app.wsgi_app = Admission(app.wsgi_app, int(app.config["OFSTED_MAX_ACTIVE"]))
+    costly.init_app(app)
     proxies = int(app.config["OFSTED_PROXY_FIX"])
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
                                 x_port=proxies, x_prefix=proxies)
-    app.wsgi_app = Admission(app.wsgi_app, int(app.config["OFSTED_MAX_ACTIVE"]))
     filters.init_app(app)
     app.register_blueprint(errors.bp)
     app.register_blueprint(search.bp)

@@ -9,7 +9,9 @@ and asks the shared ledger (webui/ledger.py) before any of Flask's work: a clien
 share gets a 429, the service over its share a 503, both with `Retry-After` and a short
 body made without a request context or a template, so a refusal costs a fraction of the
 cheapest answer. Only a request that would be refused and might be remembered (an export
-or /api/search) opens a request context to ask. After an admitted request, the seconds it
+or /api/search) opens a request context to ask. Under gunicorn's gevent worker a refusal
+waits OFSTED_COSTLY_HOLD seconds (1) before it is sent, at no CPU: a client that asks
+again at once, whatever Retry-After says, asks about once a second per connection. After an admitted request, the seconds it
 took are spent (an export also spends the seconds of writing its streamed body,
 webui/export_cache.py). OFSTED_COSTLY_SHARE = 0 turns the limits off.
 
@@ -29,7 +31,7 @@ from urllib.parse import parse_qsl
 from flask import Flask, current_app, request
 
 from webui import export_cache
-from webui.deadline import AWAY
+from webui.deadline import AWAY, cooperative
 from webui.ledger import Ledger, Limits, Refusal
 from webui.security import HEADERS
 
@@ -39,6 +41,7 @@ COSTLY_PER_PAGE = 50  # a results page longer than this is costly
 WILDCARDS = "*?"
 ADMITTED = "ofsted.costly"  # environ key: [ledger place, client, started] of an admitted request
 STATUS_LINES = {429: "429 Too Many Requests", 503: "503 Service Unavailable"}
+HOLDING = 64  # refusals one worker holds at once (OFSTED_COSTLY_HOLD); beyond, sent at once
 
 
 def costly_path(path: str, query: str) -> bool:
@@ -61,8 +64,9 @@ def costly_path(path: str, query: str) -> bool:
 class Gate:
     """WSGI middleware: costly requests ask the ledger before Flask sees them."""
 
-    def __init__(self, app: Flask, wsgi_app, ledger: Ledger):
-        self.app, self.wsgi_app, self.ledger = app, wsgi_app, ledger
+    def __init__(self, app: Flask, wsgi_app, ledger: Ledger, hold: float = 0.0):
+        self.app, self.wsgi_app, self.ledger, self.hold = app, wsgi_app, ledger, hold
+        self.holding = 0  # refusals of this worker waiting before they are sent
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -73,6 +77,7 @@ class Gate:
         if refusal is not None:
             if path not in ("/", "/search") and self._remembered(environ):
                 return self.wsgi_app(environ, start_response)  # answered from memory, free
+            self._hold(refusal)
             return refused(environ, start_response, refusal)
         admitted = environ[ADMITTED] = [place, who, time.monotonic()]
         try:
@@ -80,6 +85,20 @@ class Gate:
         finally:  # as Flask's teardown would: a streamed body charges itself as it is sent
             spent = time.monotonic() - admitted[2] - environ.get(AWAY, 0.0)
             self.ledger.done(place, who, max(spent, 0.0))
+
+    def _hold(self, refusal: Refusal) -> None:
+        """Wait `hold` seconds (at most the Retry-After) before a refusal is sent, when the
+        worker is cooperative (gevent: a waiting connection costs a greenlet, no CPU) and
+        fewer than HOLDING refusals of this worker wait: a client that asks again at once,
+        whatever Retry-After says, asks about once a `hold` per connection instead of as
+        fast as refusals can be made."""
+        if self.hold <= 0 or self.holding >= HOLDING or not cooperative():
+            return
+        self.holding += 1
+        try:
+            time.sleep(min(self.hold, refusal.retry_after))
+        finally:
+            self.holding -= 1
 
     def _remembered(self, environ) -> bool:
         """Whether an export or /api/search answer is remembered (or the client holds the
@@ -154,11 +173,12 @@ def limits(config) -> Limits | None:
 
 def init_app(app: Flask) -> None:
     """The gate in front of app.wsgi_app (call it before ProxyFix wraps the app, so the
-    gate sees the forwarded address), the export memory, and the before-request hook."""
+    gate sees the forwarded address; after the bounded queue, so a refusal takes no place
+    in it), the export memory, and the before-request hook."""
     bounds = limits(app.config)
     if bounds is not None:
         ledger = Ledger(bounds, os.environ.get("OFSTED_LEDGER") or None)
         app.extensions["costly_ledger"] = ledger
-        app.wsgi_app = Gate(app, app.wsgi_app, ledger)
+        app.wsgi_app = Gate(app, app.wsgi_app, ledger, float(app.config["OFSTED_COSTLY_HOLD"]))
     export_cache.init_app(app)
     app.before_request(before)

@@ -39,7 +39,7 @@ def check(what: str) -> None:
 def pause() -> None:
     """Let the worker's other connections run (gunicorn's gevent worker patches
     time.sleep to yield to them); the seconds away are added to the environ's AWAY."""
-    if not time.sleep.__module__.startswith("gevent"):
+    if not cooperative():
         return
     started = time.monotonic()
     time.sleep(0)
@@ -49,3 +49,9 @@ def pause() -> None:
 
 def init_app(app: Flask) -> None:
     app.before_request(start)
+
+
+def cooperative() -> bool:
+    """Whether a sleep lets this worker's other connections run (gunicorn's gevent worker
+    has patched time.sleep) rather than stopping the worker."""
+    return time.sleep.__module__.startswith("gevent")
