@@ -11,8 +11,8 @@ a change's before and after in one run) it serves the index with
 bench/abuse.py) alone, then --rounds phases beside the attackers (who attack without a
 break, so their first burst counts), then alone again, and prints the normal clients'
 throughput, median latency and errors per phase, the ratio (all attacked phases to the
-mean of the two alone), and what the attackers got. Export attackers loop over `/export.{csv,json,ris,bib}?q=ch* OR ca* OR
-so*&year_from=N` (N changes every time: nothing is remembered); search attackers over
+mean of the two alone), and what the attackers got. Export attackers loop over
+`/export.{csv,json,ris,bib}?q=ch* OR ca* OR so*&year_from=N` (N changes every time: nothing is remembered); search attackers over
 `/search` and `/api/search` with per_page=100, a wildcard query and a new page or year each
 time. Attackers ignore Retry-After (as an attacker would; `--polite`: they wait as it says)
 and come from addresses of their own (127.0.0.2 ...), each in its own process; normal

@@ -11,9 +11,10 @@ body made without a request context or a template, so a refusal costs a fraction
 cheapest answer. Only a request that would be refused and might be remembered (an export
 or /api/search) opens a request context to ask. Under gunicorn's gevent worker a refusal
 waits OFSTED_COSTLY_HOLD seconds (1) before it is sent, at no CPU: a client that asks
-again at once, whatever Retry-After says, asks about once a second per connection. After an admitted request, the seconds it
-took are spent (an export also spends the seconds of writing its streamed body,
-webui/export_cache.py). OFSTED_COSTLY_SHARE = 0 turns the limits off.
+again at once, whatever Retry-After says, asks about once a second per connection. After
+an admitted request, the seconds it took are spent, less the seconds it paused for other
+connections (webui/deadline.py); an export also spends the seconds of writing its
+streamed body (webui/export_cache.py). OFSTED_COSTLY_SHARE = 0 turns the limits off.
 
 The client is the request's remote address: the peer of the connection, or with
 OFSTED_PROXY_FIX the address the trusted proxy put in X-Forwarded-For (Werkzeug's ProxyFix,
