@@ -31,7 +31,7 @@ LATER = {"report_id": "haringey-jtai-2017-12-04", "title": "JTAI", "year": 2017,
 def _follow(text: str, addressee: str = "local_authority") -> list[dict]:
     pool = followups.Pool.of([LATER])
     rec = {"text": text, "addressee": addressee}
-    [vector] = followups.embed([text])
+    [vector] = followups.embed_as_stored([text])
     return followups.follow(rec, vector, pool, after="2009-07-03")
 
 
@@ -52,7 +52,7 @@ def test_a_recommendation_to_the_police_needs_a_passage_on_the_police():
 
 def test_nothing_before_the_recommendation_is_a_follow_up():
     pool = followups.Pool.of([LATER])
-    [vector] = followups.embed([SUPERVISION])
+    [vector] = followups.embed_as_stored([SUPERVISION])
     assert followups.follow({"text": SUPERVISION}, vector, pool, after="2018-01-01") == []
 
 

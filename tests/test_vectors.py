@@ -11,6 +11,7 @@ from whoosh.filedb.filestore import FileStorage
 from indexer.index import embedding, store, vectors
 from indexer.index.build import build, index_format, rebuild_reason
 from indexer.index.mapped import DIR, segment_id
+from indexer.search import hybrid
 
 
 def _segments(generation):
@@ -29,11 +30,30 @@ def _segments(generation):
 def test_every_passage_has_its_vector(seed_index):
     generation = store.current_generation(seed_index)
     for _, fields, rows in _segments(generation):
-        assert rows.dtype == np.float16 and rows.shape == (len(fields), embedding.DIM)
+        assert rows.codes.dtype == np.int8 and rows.shape == (len(fields), embedding.DIM)
+        assert rows.scales.dtype == np.float32 and rows.scales.shape == (len(fields),)
+        assert (np.abs(rows.codes).max(axis=1) == 127).all()  # each row's range used whole
         texts = [vectors.passage_text(f["heading"], f["text"]) for f in fields]
         expected = embedding.embed(texts)
-        assert np.abs(rows.astype(np.float32) - expected).max() < 2e-3
-        assert np.allclose(np.linalg.norm(rows.astype(np.float32), axis=1), 1.0, atol=2e-3)
+        assert np.abs(rows.floats() - expected).max() < 4e-3
+        assert np.allclose(np.linalg.norm(rows.floats(), axis=1), 1.0, atol=5e-3)
+        # what searches compute: the int8 cosine within 0.004 of the float32 one
+        query = embedding.embed(["children missing from care"])[0]
+        assert np.abs(hybrid.dots(*vectors.quantise(query), rows) - expected @ query).max() < 4e-3
+
+
+def test_vectors_of_an_older_build_still_serve(tmp_path, seed_index):
+    """float16 rows without scales (written before decision 0047) give the same cosines."""
+    generation = store.current_generation(seed_index)
+    _, fields, rows = next(_segments(generation))
+    np.save(tmp_path / vectors.VECTORS, rows.floats().astype(np.float16))
+    older = vectors.open_rows(tmp_path)
+    assert older.scales is None and older.codes.dtype == np.float16
+    query = embedding.embed(["the quality of social work practice"])[0]
+    now = hybrid.dots(*vectors.quantise(query), rows)
+    assert np.abs(hybrid.dots(*vectors.quantise(query), older) - now).max() < 4e-3
+    np.save(tmp_path / vectors.VECTORS, rows.codes)  # int8 codes without their scales
+    assert vectors.open_rows(tmp_path) is None
 
 
 def test_an_added_report_keeps_the_other_segments_vectors(tmp_path, seeds_dir):
@@ -68,7 +88,7 @@ def test_reuse_finds_rows_by_text(seed_index):
     out = np.zeros((6, embedding.DIM), np.float32)
     found = previous.find(keys, out)
     assert found.tolist() == [True] * 5 + [False]
-    assert np.array_equal(out[:5], rows[:5].astype(np.float32)) and not out[5].any()
+    assert np.array_equal(out[:5], rows.floats(slice(0, 5))) and not out[5].any()
 
 
 def test_the_model_is_part_of_the_index_format():

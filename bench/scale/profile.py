@@ -2,6 +2,7 @@
 medians, then cProfile's costliest functions over the timed rounds.
 
     python -m bench.scale.profile INDEX_DIR [--rounds 3] [--top 30] [--sort tottime]
+        [--mode words|hybrid] [--only NAME]
 
 Answer cache off (it lives in webui/, not here); two warming rounds first, so the
 figures are the warm ones bench.scale.run reports.
@@ -9,6 +10,7 @@ figures are the warm ones bench.scale.run reports.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import cProfile
 import io
 import pstats
@@ -38,10 +40,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"))
+    parser.add_argument("--mode", choices=("hybrid", "words"), help="every query in this "
+                        "mode (default: the default mode, hybrid for plain words)")
     parser.add_argument("--only", action="append", default=[],
                         help="profile only the queries of this name (repeatable)")
     args = parser.parse_args(argv)
-    queries = tuple(q for q in QUERIES if not args.only or q.name in args.only)
+    queries = tuple(q if args.mode is None else dataclasses.replace(
+        q, params={**q.params, "mode": args.mode})
+        for q in QUERIES if not args.only or q.name in args.only)
     search_index = SearchIndex(args.index)
     search_index.generation()
     per_query(search_index, 2, queries)  # warming

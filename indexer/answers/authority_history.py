@@ -19,8 +19,7 @@ from indexer.domain import authorities as records_data
 from indexer.domain.recommendations import ADDRESSEE_LABELS
 from indexer.domain.recommendations import recommendations as ingest_recommendations
 from indexer.domain.taxonomy import HIDDEN_BY_DEFAULT, SECTION_LABELS
-from indexer.index.embedding import embed
-from indexer.index.vectors import passage_text
+from indexer.index.vectors import embed_as_stored, passage_text
 from indexer.models import dated
 
 OPEN_STATUSES = ("still_a_concern", "not_mentioned")
@@ -90,7 +89,7 @@ def recommendations(report: dict) -> list[dict]:
             for rec in ingest_recommendations(report)]
 
 
-def history(reports: dict[str, dict], key: str, vectors=embed) -> dict:
+def history(reports: dict[str, dict], key: str, vectors=embed_as_stored) -> dict:
     """One authority: its record, its inspections oldest first, each with judgements and
     recommendations, each recommendation with its follow-ups in later inspections
     (indexer.answers.followups; `vectors` gives texts' vectors: embeds them, or reads

@@ -84,7 +84,7 @@ def _previous(generation: Path) -> Path | None:
 class StoredVectors:
     """Texts' vectors (passage_text form) as the generation stores them (indexer.index.
     vectors, found by the text's key); a text not stored is embedded. Callable like
-    embedding.embed; `stored` and `embedded` count the texts of each kind."""
+    vectors.embed_as_stored; `stored` and `embedded` count the texts of each kind."""
 
     def __init__(self, generation: Path):
         self.known = vectors.Previous(generation, mapped.DIR)
@@ -97,7 +97,7 @@ class StoredVectors:
         found = self.known.find(keys, out)
         missing = np.flatnonzero(~found)
         if missing.size:
-            out[missing] = embedding.embed([texts[i] for i in missing])
+            out[missing] = vectors.embed_as_stored([texts[i] for i in missing])
         self.stored += int(found.sum())
         self.embedded += int(missing.size)
         return out

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.index.embedding import embed
-from indexer.index.vectors import passage_text
+from indexer.index.vectors import embed_as_stored, passage_text
 from indexer.domain.recommendations import STANDARD_TEXT
 from indexer.domain.taxonomy import SECTION_LABELS
 from indexer.models import dated
@@ -78,7 +77,7 @@ class Pool:
     headed: list[frozenset[str]]  # the topics of each passage's heading and heading path
 
     @classmethod
-    def of(cls, reports: list[dict], vectors=embed) -> "Pool":
+    def of(cls, reports: list[dict], vectors=embed_as_stored) -> "Pool":
         rows = [(report, section, passage) for report in reports
                 for section in report.get("sections", [])
                 if section["key"] not in SKIPPED_SECTIONS

@@ -11,7 +11,8 @@ Layout, one directory per segment, `<generation>/mapped/<segment id>/`:
 - `fields.json`: which fields were written;
 - `position_counts.npy`, `position_starts.npy`, `positions.npy`: every term's phrase
   positions (indexer.index.positions);
-- `vectors.npy`, `vector_keys.npy`: every passage's vector (indexer.index.vectors).
+- `vectors.npy`, `vector_scales.npy`, `vector_keys.npy`: every passage's vector
+  (indexer.index.vectors).
 Whoosh segments never change once written (deletions live in the table of contents), so a
 new generation hard-links the files of the segments it kept and writes only new segments',
 including those Whoosh wrote while merging. The arrays are read back from the committed
@@ -184,7 +185,7 @@ class SegmentArrays:
 
     def __init__(self, path: Path, damaged: set[str] = frozenset()):
         load = lambda name: np.load(path / name, mmap_mode="r")  # noqa: E731
-        postings = not damaged - {vectors.VECTORS, vectors.KEYS}
+        postings = not damaged - set(vectors.FILES)
         self.fields = set(json.loads((path / "fields.json").read_text())) if postings else set()
         empty = np.zeros(0, np.uint64)
         self.terms, self.starts = (load("terms.npy"), load("starts.npy")) if postings \
@@ -194,12 +195,12 @@ class SegmentArrays:
         self.collided = np.load(path / "collided.npy") if postings else empty
         self.lengths = {f: load(f"lengths-{f}.npy") for f in self.fields
                         if (path / f"lengths-{f}.npy").is_file()}
-        self.vectors = None if vectors.VECTORS in damaged else vectors.open_rows(path)
+        self.vectors = None if damaged & {vectors.VECTORS, vectors.SCALES} \
+            else vectors.open_rows(path)
         # None: a segment built without them, or damaged (its phrases are then Whoosh's)
         self.positions = phrase_positions.Positions.open(path) if postings else None
         self.files = [self.terms, self.starts, self.docnums, self.weights,
-                      *self.lengths.values(), *([self.vectors] if self.vectors is not None
-                                                else []),
+                      *self.lengths.values(), *(self.vectors.files if self.vectors is not None else []),
                       *(self.positions.files if self.positions is not None else [])]
 
     @classmethod

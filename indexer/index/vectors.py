@@ -2,8 +2,11 @@
 segment's mapped postings, which every search process memory-maps (shared pages).
 
 Layout, in `<generation>/mapped/<segment id>/` (indexer.index.mapped):
-- `vectors.npy`: float16, one unit row of embedding.DIM values per document of the
-  segment, in segment-local docnum order (deleted documents included: searches mask them);
+- `vectors.npy`: int8, one row of embedding.DIM codes per document of the segment, in
+  segment-local docnum order (deleted documents included: searches mask them), and
+  `vector_scales.npy`: float32, each row's scale: the unit vector is codes * scale, its
+  largest component coded as +-127 (cosines within 0.004 of float32's, a quarter of the
+  bytes; decision 0047). A segment written before (float16 rows, no scales) still serves;
 - `vector_keys.npy`: uint64, a hash (blake2b, 8 bytes) of each row's embedded text.
 A kept segment's files are hard-linked like its postings. A segment Whoosh wrote by
 merging old ones reuses the previous generation's rows for texts it already embedded
@@ -21,8 +24,50 @@ import numpy as np
 from indexer.index import embedding
 
 VECTORS = "vectors.npy"
+SCALES = "vector_scales.npy"
 KEYS = "vector_keys.npy"
-DTYPE = np.float16  # 512 bytes a passage; cosines differ from float32's by < 0.001
+FILES = (VECTORS, SCALES, KEYS)
+DTYPE = np.int8  # 256 bytes a passage, and 4 for its scale
+
+
+class Rows:
+    """One segment's vectors as stored: `codes` (int8, or the float16 rows of an older
+    build) and `scales` (float32 per row; None for float16 rows)."""
+
+    def __init__(self, codes: np.ndarray, scales: np.ndarray | None):
+        self.codes, self.scales = codes, scales
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.codes.shape
+
+    def __len__(self) -> int:
+        return self.codes.shape[0]
+
+    def floats(self, at=slice(None)) -> np.ndarray:
+        """The rows `at` as float32 unit vectors."""
+        rows = np.asarray(self.codes[at], dtype=np.float32)
+        if self.scales is not None:
+            rows *= np.asarray(self.scales[at], dtype=np.float32)[..., None]
+        return rows
+
+    @property
+    def files(self) -> list[np.ndarray]:
+        return [self.codes] + ([self.scales] if self.scales is not None else [])
+
+
+def quantise(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(int8 codes, float32 scales) of float rows: each row's largest component is +-127."""
+    rows = np.atleast_2d(np.asarray(rows, dtype=np.float32))
+    scales = (np.abs(rows).max(axis=1) / 127).astype(np.float32)
+    safe = np.where(scales > 0, scales, 1.0)[:, None]
+    return np.rint(rows / safe).astype(np.int8), scales
+
+
+def embed_as_stored(texts: list[str]) -> np.ndarray:
+    """Texts' vectors as a build stores them (quantised, then read back as float32): what
+    follow-ups compare, whether the vectors come from the index or are embedded now."""
+    return Rows(*quantise(embedding.embed(texts))).floats()
 
 
 def passage_text(heading: str, text: str) -> str:
@@ -42,10 +87,11 @@ class Previous:
         keys, rows = [], []
         root = generation / folder if generation is not None else None
         for path in sorted(root.iterdir()) if root is not None and root.is_dir() else []:
-            if path.name not in damaged and (path / KEYS).is_file() \
-                    and (path / VECTORS).is_file():
+            found = open_rows(path) if path.name not in damaged and (path / KEYS).is_file() \
+                else None
+            if found is not None:
                 keys.append(np.load(path / KEYS))
-                rows.append(np.load(path / VECTORS, mmap_mode="r"))
+                rows.append(found)
         self.keys = np.concatenate(keys) if keys else np.zeros(0, np.uint64)
         self._rows = rows
         self._order = np.argsort(self.keys, kind="stable")
@@ -63,7 +109,7 @@ class Previous:
         found = sorted_keys[at] == keys
         for i in np.flatnonzero(found):
             j = self._order[at[i]]
-            out[i] = self._rows[self._sources[j]][self._offsets[j]]
+            out[i] = self._rows[self._sources[j]].floats(self._offsets[j])
         return found
 
 
@@ -80,11 +126,19 @@ def write(leaf, target: Path, previous: Previous | None = None) -> None:
     missing = np.flatnonzero(~found)
     if missing.size:
         rows[missing] = embedding.embed([texts[i] for i in missing])
-    np.save(target / VECTORS, rows.astype(DTYPE))
+    codes, scales = quantise(rows)
+    np.save(target / VECTORS, codes)
+    np.save(target / SCALES, scales)
     np.save(target / KEYS, keys)
 
 
-def open_rows(folder: Path) -> np.ndarray | None:
-    """One segment's vectors, memory-mapped read-only (None: a segment without them)."""
-    path = folder / VECTORS
-    return np.load(path, mmap_mode="r") if path.is_file() else None
+def open_rows(folder: Path) -> Rows | None:
+    """One segment's vectors, memory-mapped read-only (None: a segment without them, or
+    int8 codes without their scales)."""
+    path, scales = folder / VECTORS, folder / SCALES
+    if not path.is_file():
+        return None
+    codes = np.load(path, mmap_mode="r")
+    if codes.dtype == np.float16:  # written before decision 0047
+        return Rows(codes, None)
+    return Rows(codes, np.load(scales, mmap_mode="r")) if scales.is_file() else None
