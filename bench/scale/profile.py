@@ -10,7 +10,6 @@ figures are the warm ones bench.scale.run reports.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import cProfile
 import io
 import pstats
@@ -18,7 +17,7 @@ import time
 
 import numpy as np
 
-from bench.scale.queries import QUERIES
+from bench.scale.queries import QUERIES, in_mode
 from bench.scale.run import _answer
 from indexer.search.service import SearchIndex
 
@@ -45,9 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", action="append", default=[],
                         help="profile only the queries of this name (repeatable)")
     args = parser.parse_args(argv)
-    queries = tuple(q if args.mode is None else dataclasses.replace(
-        q, params={**q.params, "mode": args.mode})
-        for q in QUERIES if not args.only or q.name in args.only)
+    queries = in_mode(tuple(q for q in QUERIES if not args.only or q.name in args.only),
+                      args.mode)
     search_index = SearchIndex(args.index)
     search_index.generation()
     per_query(search_index, 2, queries)  # warming

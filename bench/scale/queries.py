@@ -7,6 +7,7 @@ Authorities are ones the generator always produces; ``per_page`` is 10 (top 10).
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -82,3 +83,10 @@ QUERIES: tuple[Query, ...] = (
     _q("browse everything", "browse", "", None),
     _q("browse 2021 Manchester", "browse", "", None, year=["2021"], authority=["manchester"]),
 )
+
+
+def in_mode(queries: tuple[Query, ...], mode: str | None) -> tuple[Query, ...]:
+    """The queries with `mode=` set (None: as they are, so the default mode applies)."""
+    if mode is None:
+        return queries
+    return tuple(dataclasses.replace(q, params={**q.params, "mode": mode}) for q in queries)

@@ -20,6 +20,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from bench.scale import exactness, generate, http, load, measure, sqlite_fts, tantivy_fts
+from bench.scale import queries as query_set
 from bench.scale.queries import QUERIES
 from indexer.errors import BadRequest
 from indexer.search.request import ArgParams, parse_params
@@ -232,13 +233,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corpus", type=Path, help="the documents (default: generated "
                         "into /tmp/scale/corpus-N)")
     parser.add_argument("--index", type=Path, help="the index (default /tmp/scale/ix-N)")
+    parser.add_argument("--mode", choices=("hybrid", "words"),
+                        help="every query in this mode (default: the default, hybrid)")
     parser.add_argument("--exactness", action="store_true",
                         help="check the numpy path against Whoosh's matchers")
     args = parser.parse_args(argv)
+    global QUERIES  # every phase below reads the module's query set
+    QUERIES = query_set.in_mode(QUERIES, args.mode)
     work = args.work
     corpus = args.corpus or work / f"corpus-{args.passages}"
     index = args.index or work / f"ix-{args.passages}"
-    results: dict = {"passages_requested": args.passages, "started": time.strftime("%F %T")}
+    results: dict = {"passages_requested": args.passages, "started": time.strftime("%F %T"),
+                     "mode": args.mode or "default"}
     if not (corpus / ".manifest.json").exists():
         generate.generate(args.passages, corpus, args.source or generate.ensure_source())
     skipped = {"sqlite": args.skip_fts, "tantivy": args.skip_tantivy}
