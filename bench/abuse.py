@@ -186,19 +186,23 @@ def _phase(base: str, seconds: float, attackers: list[str]) -> dict:
 
 
 @contextmanager
-def serving(index: str, extra: list[str] = (), env: dict | None = None):
+def serving(index: str, extra: list[str] = (), env: dict | None = None,
+            processes: list | None = None, code: Path = ROOT):
     """gunicorn on 127.0.0.1 with `gunicorn.conf.py` (when present) and `extra` settings
-    on top (e.g. `-k sync`, the worker before issue 23), `env` added to its environment;
-    yields (base URL, command)."""
+    on top (e.g. `-k sync`, the worker before issue 23), `env` added to its environment,
+    serving the checkout `code` (run there: `python -m` puts it first on the path);
+    yields (base URL, command); the master's Popen is appended to `processes` if given."""
     import subprocess
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    conf = ROOT / "gunicorn.conf.py"
+    conf = Path(code) / "gunicorn.conf.py"
     command = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "--log-level", "error"]
     command += ["-c", str(conf)] if conf.is_file() else ["-w", "2", "--timeout", "30"]
     command += [*extra, "webui:create_app()"]
     environment = dict(os.environ, OFSTED_INDEX=str(Path(index).resolve()), **(env or {}))
-    server = subprocess.Popen(command, cwd=ROOT, env=environment)
+    server = subprocess.Popen(command, cwd=code, env=environment)
+    if processes is not None:
+        processes.append(server)
     try:
         for _ in range(400):
             try:

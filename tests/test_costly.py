@@ -11,6 +11,9 @@ import io
 import json
 import multiprocessing
 import os
+import select
+import socket
+import time
 
 from serving import get, production
 from webui import create_app
@@ -142,9 +145,13 @@ def test_the_ledger_is_shared_by_processes_and_a_dead_one_frees_its_place(tmp_pa
 
 
 def test_the_production_server_shares_one_ledger_between_its_workers(seed_index):
-    env = {name: str(value) for name, value in STINGY.items()}
+    env = {**{name: str(value) for name, value in STINGY.items()}, "OFSTED_COSTLY_HOLD": "0.25"}
     with production(seed_index, env=env) as (base, _):
         assert get(f"{base}/export.csv?q=care")[0] == 200
+        # the gevent worker holds a refusal before sending it (a lower bound: a sleep's)
+        started = time.monotonic()
+        assert get(f"{base}/export.csv?q=care&year_from=2009")[0] == 429
+        assert time.monotonic() - started >= 0.25
         # fresh connections land on either worker: every one is refused
         statuses = [get(f"{base}/export.csv?q=care&year_from={year}") for year in range(2010, 2018)]
         assert [s for s, _, _ in statuses] == [429] * 8
@@ -155,7 +162,8 @@ def test_the_production_server_shares_one_ledger_between_its_workers(seed_index)
 
 
 def test_behind_a_trusted_proxy_the_client_is_the_forwarded_address(seed_index):
-    env = {**{name: str(value) for name, value in STINGY.items()}, "OFSTED_PROXY_FIX": "1"}
+    env = {**{name: str(value) for name, value in STINGY.items()}, "OFSTED_PROXY_FIX": "1",
+           "OFSTED_COSTLY_HOLD": "0"}
     with production(seed_index, env=env) as (base, _):
         first = {"X-Forwarded-For": "203.0.113.9"}
         assert get(f"{base}/export.csv?q=care", first)[0] == 200
@@ -183,3 +191,78 @@ def test_csv_cells_stay_under_excels_limit():
     assert len(cells[0]["text"]) == CELL_MAX < 32_767 and cells[0]["text"].endswith("…")
     assert cells[0]["heading"].startswith("'=") and len(cells[0]["heading"]) <= CELL_MAX + 1
     assert cells[1]["text"] == "short"
+
+
+def test_refusals_are_made_before_flask_in_a_few_bytes(seed_index):
+    """A refused costly request never reaches Flask's dispatch (no request_started, no
+    view, no template): the gate in front of it answers from the environ alone."""
+    from flask import request_started
+    app = create_app({"OFSTED_INDEX": str(seed_index), **STINGY})
+    web = app.test_client()
+    assert web.get("/export.csv?q=care").status_code == 200  # spends more than it had
+    dispatched = []
+    record = lambda sender, **_: dispatched.append(1)  # noqa: E731
+    request_started.connect(record, app)
+    try:
+        for path in ("/export.bib?q=adoption", "/search?q=care&per_page=100",
+                     "/api/search?q=neglect&per_page=100", "/search?q=car%3F"):
+            refused = web.get(path)
+            assert refused.status_code == 429 and len(refused.get_data()) < 600, path
+        assert dispatched == []
+        page = web.get("/?q=care*").get_data(as_text=True)
+        assert page.startswith("<!doctype html>") and "<title>Too many costly requests" in page
+        assert web.get("/api/search?q=care").status_code == 200  # plain: dispatched
+        assert dispatched == [1]
+    finally:
+        request_started.disconnect(record, app)
+
+
+def test_what_is_costly_is_read_as_flask_reads_the_arguments(seed_index):
+    web = _client(seed_index, **STINGY)
+    assert web.get("/export.csv?q=care").status_code == 200
+    # the first value counts, as in request.args; fifty a page and plain queries are free
+    for path in ("/search?q=care&per_page=50&per_page=100", "/search?q=care&per_page=+50",
+                 "/search?q=care%2B"):
+        assert web.get(path).status_code == 200, path
+    # a number too long to be a page size is the parameters' 400, not the limits' 429
+    assert web.get("/search?per_page=999999&q=care").status_code == 400
+    for path in ("/search?q=ch%2A", "/search?per_page=100&per_page=10&q=care",
+                 "/api/search?q=%E2%80%9Cch*%E2%80%9D"):
+        assert web.get(path).status_code == 429, path
+
+
+def test_a_remembered_search_answer_is_never_refused(seed_index):
+    web = _client(seed_index, **STINGY)
+    costly = "/api/search?q=care&per_page=100"
+    first = web.get(costly, **_from("192.0.2.30"))
+    assert first.status_code == 200  # a full bucket: admitted, then charged
+    assert web.get("/api/search?q=adoption&per_page=100", **_from("192.0.2.30")).status_code == 429
+    again = web.get(costly, **_from("192.0.2.30"))
+    assert again.status_code == 200 and again.get_data() == first.get_data()
+
+
+def test_a_long_export_lets_the_other_clients_of_its_worker_be_answered(corpus_build, tmp_path):
+    """One gevent worker: a plain search sent while an export of 5,000 passages computes is
+    answered before the export has sent a byte (it pauses at every deadline check), and
+    the export still arrives whole. The ledger, shared with the test, says when the export
+    is in progress."""
+    path = tmp_path / "ledger"
+    env = {"OFSTED_LEDGER": str(path), "OFSTED_COSTLY_SHARE": "1", "OFSTED_COSTLY_BURST": "100",
+           "OFSTED_COSTLY_TOTAL": "100", "OFSTED_COSTLY_AT_ONCE": "1", "OFSTED_EXPORT_CACHE": "0"}
+    with production(corpus_build[0], env=env, extra=("-w", "1")) as (base, port):
+        assert get(f"{base}/api/search?q=care")[0] == 200  # the worker has opened the index
+        ledger = Ledger(Limits(share=1, burst=1, total=1, total_burst=1, at_once=1), str(path))
+        export = socket.create_connection(("127.0.0.1", port), timeout=300)
+        export.sendall(b"GET /export.csv?q=ch*+OR+ca*+OR+so* HTTP/1.1\r\nHost: localhost\r\n"
+                       b"Connection: close\r\n\r\n")
+        while not ledger.in_progress():  # until the gate has admitted it
+            assert not select.select([export], [], [], 0.01)[0], "the export ended unseen"
+        assert get(f"{base}/api/search?q=adoption")[0] == 200
+        assert ledger.in_progress() == 1 and not select.select([export], [], [], 0)[0]
+        answer = b""
+        while chunk := export.recv(1 << 16):
+            answer += chunk
+        export.close()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200") and b"X-Export-Rows: 5000" in head
+        assert body.endswith(b"0\r\n\r\n")  # the last chunk of a whole body

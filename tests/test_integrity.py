@@ -74,3 +74,28 @@ def test_without_checksums_a_truncated_array_is_still_named(copy, capsys):
 def test_no_index_is_exit_2(tmp_path, capsys):
     assert cli.main(["check", "--index", str(tmp_path)]) == 2
     assert "no index has been built here yet" in capsys.readouterr().err
+
+
+def test_a_damaged_follow_up_store_is_named_served_around_and_replaced(seeds_dir, tmp_path,
+                                                                      capsys):
+    """The follow-up store has no checksum (it is written after the swap), but its
+    structure is checked: `check` names it, the pages still answer (histories are computed
+    again), and the next build writes a new one."""
+    from webui import create_app
+    index = tmp_path / "index"
+    assert cli.main(["build", str(seeds_dir), "--index", str(index), "--workers", "1"]) == 0
+    store = (index / "current").resolve() / "followups.sqlite"
+    assert store.is_file()
+    with open(store, "r+b") as handle:  # the header of an SQLite file, overwritten
+        handle.write(b"\xde\xad\xbe\xef" * 16)
+    capsys.readouterr()
+    code, out = run(capsys, "--index", str(index))
+    assert code == 1 and "  damaged followups.sqlite: not a readable SQLite database" in out
+    web = create_app({"OFSTED_INDEX": str(index), "TESTING": True}).test_client()
+    key = web.get("/api/authorities").get_json()["authorities"][0]["key"]
+    for page in ("/followups", f"/authorities/{key}", "/api/search?q=care"):
+        assert web.get(page).status_code == 200, page
+    assert cli.main(["build", str(seeds_dir), "--index", str(index), "--workers", "1"]) == 0
+    capsys.readouterr()
+    code, out = run(capsys, "--index", str(index))
+    assert code == 0 and "(served): intact" in out

@@ -50,13 +50,17 @@ DEFAULTS = {
     # 503 with Retry-After
     "OFSTED_COSTLY_TOTAL": 0.15,
     "OFSTED_COSTLY_AT_ONCE": 1,
+    # seconds a refusal of a costly request waits before it is sent, under the gevent
+    # worker only (a client asking again at once asks about once a second); 0 = at once
+    "OFSTED_COSTLY_HOLD": 1.0,
     # megabytes of export bodies remembered per worker (webui/export_cache.py); 0 = none
     "OFSTED_EXPORT_CACHE": 64,
 }
 ENVIRONMENT = ("OFSTED_INDEX", "OFSTED_BASE_URL", "OFSTED_PROXY_FIX", "OFSTED_SEARCH_DEADLINE",
                "OFSTED_FAST_PATH", "OFSTED_PAGE_DEADLINE", "OFSTED_ANSWER_CACHE",
                "OFSTED_MAX_ACTIVE", "OFSTED_COSTLY_SHARE", "OFSTED_COSTLY_BURST",
-               "OFSTED_COSTLY_TOTAL", "OFSTED_COSTLY_AT_ONCE", "OFSTED_EXPORT_CACHE")
+               "OFSTED_COSTLY_TOTAL", "OFSTED_COSTLY_AT_ONCE", "OFSTED_COSTLY_HOLD",
+               "OFSTED_EXPORT_CACHE")
 PRODUCTION_COMMAND = "gunicorn -w 2 -b 127.0.0.1:8000 'webui:create_app()'"
 
 
@@ -80,11 +84,9 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.config[name] = type(DEFAULTS[name])(os.environ[name])
     if test_config:
         app.config.from_mapping(test_config)
-    proxies = int(app.config["OFSTED_PROXY_FIX"])
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
-                                x_port=proxies, x_prefix=proxies)
-    app.wsgi_app = Admission(app.wsgi_app, int(app.config["OFSTED_MAX_ACTIVE"]))
+    from webui import (api_docs, authorities, compare, costly, deadline, errors, exports,
+                       feeds, filters, followups, reports, search, security, trends)
+
     index_dir = os.path.abspath(app.config["OFSTED_INDEX"])
     app.extensions["ofsted_index"] = SearchIndex(
         index_dir, deadline=float(app.config["OFSTED_SEARCH_DEADLINE"]),
@@ -92,12 +94,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["answer_cache"] = AnswerCache(int(app.config["OFSTED_ANSWER_CACHE"]))
 
-    from webui import (api_docs, authorities, compare, costly, deadline, errors, exports,
-                       feeds, filters, followups, reports, search, security, trends)
-
     security.init_app(app)
     deadline.init_app(app)
+    # from the outside in: ProxyFix (the forwarded address), the costly requests' gate
+    # (its refusals take no place in the queue), the bounded queue, Flask
+    app.wsgi_app = Admission(app.wsgi_app, int(app.config["OFSTED_MAX_ACTIVE"]))
     costly.init_app(app)
+    proxies = int(app.config["OFSTED_PROXY_FIX"])
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
+                                x_port=proxies, x_prefix=proxies)
     filters.init_app(app)
     app.register_blueprint(errors.bp)
     app.register_blueprint(search.bp)

@@ -141,6 +141,12 @@ class Ledger:
                 ENTRY.pack_into(self._map, at, 0, 0, 0.0)
             self._spend(key, seconds, now)
 
+    def in_progress(self) -> int:
+        """How many costly requests are in progress in the whole server (for `check`-like
+        tools and tests; dead or stale ones forgotten)."""
+        with self._locked() as now:
+            return len(self._running(now))
+
     def charge(self, client: str, seconds: float) -> None:
         """Spend `seconds` of costly work for the client (and the service)."""
         with self._locked() as now:

@@ -9,7 +9,8 @@ cannot do without the Whoosh index, the report store and format.json (`ESSENTIAL
 a segment's mapped arrays, the columns and the vocabulary are read faster copies or extras
 that a server can go without (it reads through Whoosh, counts nothing for spelling); so is
 deletions.json (without it, scores count deleted passages as Whoosh does: decision 0042);
-the manifest and not_reports.json are read by builds only.
+the manifest and not_reports.json are read by builds only; the follow-up store is a cache
+(its structure is checked, it has no checksum: it is written after the swap).
 """
 from __future__ import annotations
 
@@ -177,8 +178,21 @@ def verify(generation: Path, hash_bytes: int | None = None) -> Verdict:
                 problem = f"unreadable ({exc.strerror or exc})"
             if problem:
                 verdict.damage.append(Damage(name, problem))
+    _check_followups(generation, verdict)
     verdict.damage = list(dict.fromkeys(verdict.damage))
     return verdict
+
+
+def _check_followups(generation: Path, verdict: Verdict) -> None:
+    """The follow-up store is written after the swap (and by servers, on first view of an
+    authority it lacks), so it has no checksum and its size is not watched; its structure
+    is checked. Damaged, it costs time, not answers: histories are computed again, and the
+    next build writes a new store."""
+    path = generation / UNRECORDED[0]
+    if path.is_file():
+        problem = _sqlite_problem(path, immutable=False)
+        if problem:
+            verdict.damage.append(Damage(UNRECORDED[0], problem))
 
 
 def _check_recorded(generation: Path, name: str, size: int, wanted: str,
@@ -249,13 +263,19 @@ def _npy_problem(path: Path) -> str | None:
     return None
 
 
-def _sqlite_problem(path: Path) -> str | None:
+def _sqlite_problem(path: Path, immutable: bool = True) -> str | None:
+    """`immutable`: a file nobody writes any more (sqlite then takes no lock)."""
+    mode = "mode=ro&immutable=1" if immutable else "mode=ro"
     try:
-        db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
+        db = sqlite3.connect(f"file:{quote(str(path))}?{mode}", uri=True, timeout=5)
         try:
             rows = db.execute("PRAGMA quick_check").fetchall()
         finally:
             db.close()
+    except sqlite3.OperationalError as exc:
+        if not immutable and "locked" in str(exc):
+            return None  # being written (a build fills the follow-up store after the swap)
+        return f"not a readable SQLite database ({exc})"
     except sqlite3.Error as exc:
         return f"not a readable SQLite database ({exc})"
     found = [row[0] for row in rows]

@@ -69,15 +69,15 @@ class Served:
         for attempt in range(OPEN_ATTEMPTS):
             named = store.served_path(self.index_dir)
             try:
-                return self._open_first()
+                return self._open_first(named)
             except IndexDamaged:
                 if attempt == OPEN_ATTEMPTS - 1 or store.served_path(self.index_dir) == named:
                     raise
         raise AssertionError("unreachable")
 
-    def _open_first(self) -> Generation:
+    def _open_first(self, current: Path) -> Generation:
         why = None
-        for path, verdict in self._chooser.candidates():
+        for path, verdict in self._chooser.candidates(current):
             if self._generation is not None and self._generation.path == path \
                     and self._generation.verdict is verdict:
                 return self._generation

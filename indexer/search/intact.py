@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from itertools import chain
 from pathlib import Path
 
 from indexer.errors import IndexDamaged, IndexMissing
@@ -36,12 +37,14 @@ class Chooser:
         self._lock = threading.Lock()
         self._verdicts: dict[Path, tuple[Verdict, float]] = {}
 
-    def candidates(self):
-        """(path, verdict) of `current`, then of each older generation, newest first;
-        only those a server can open. IndexMissing when no index was built."""
-        current = store.served_path(self.index_dir)
+    def candidates(self, current: Path | None = None):
+        """(path, verdict) of `current` (read from the index directory unless given), then
+        of each older generation, newest first, listed only when asked for (a lease of an
+        intact `current` lists nothing); only those a server can open. IndexMissing when no
+        index was built."""
+        current = current or store.served_path(self.index_dir)
         passed = []
-        for path in [current, *store.older_generations(self.index_dir, current)]:
+        for path in chain([current], _older(self.index_dir, current)):
             verdict = self.verdict(path)
             if verdict.essential():
                 passed.append(verdict)
@@ -80,6 +83,10 @@ class Chooser:
         """A generation that verified but could not be opened: damaged all the same."""
         verdict.damage.append(integrity.Damage("whoosh", f"cannot be opened: {why}"))
         log.warning("%s could not be opened: %s", path.name, why)
+
+
+def _older(index_dir: str, than: Path):
+    yield from store.older_generations(index_dir, than)
 
 
 __all__ = ["Chooser", "IndexDamaged", "IndexMissing"]
