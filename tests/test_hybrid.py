@@ -10,14 +10,16 @@ import sys
 import numpy as np
 import pytest
 from werkzeug.datastructures import MultiDict
+from whoosh import query as wq
 
 from indexer.errors import BadRequest
 from indexer.index import embedding
 from indexer.models import SearchRequest
-from indexer.search import hybrid
+from indexer.search import adjacency, hybrid
 from indexer.search.plan_cache import planned
 from indexer.search.request import parse_params
 from indexer.search.service import SearchIndex
+from indexer.search.vocabulary import analyse
 
 QUESTION = "young people leaving care get help with somewhere to live"
 
@@ -186,3 +188,22 @@ def test_a_misspelt_word_is_meant_as_its_correction(index):
         plan = planned(generation, "safegaurding arrangements", True)
         assert (plan.meant, planned(generation, "safeguarding arrangements", True).meant) == (
             "safeguarding arrangements", "")
+
+
+def test_a_renamed_concepts_other_forms_stand_for_its_words_together(index):
+    """"safeguarding partnership" is searched with "Local Safeguarding Children Board"
+    (vocabulary): a passage that says the board has the query's words together, as one
+    that says "safeguarding partnership" does; without expansion it has not."""
+    query = "safeguarding partnership"
+    with index._lease() as generation, generation.checkout() as reader:
+        answer = index._search(generation, reader, SearchRequest(query=query))
+        size = generation.table.size
+        board = answer._evaluate(wq.Phrase("text", list(analyse("safeguarding children board")),
+                                           slop=2))[0]
+        pair = answer._evaluate(wq.Phrase("text", list(analyse(query)), slop=2))[0]
+        expanded = adjacency.together(query, answer._evaluate, size)
+        typed = adjacency.together(query, answer._evaluate, size, expand=False)
+    assert (board & ~pair).any()
+    assert (expanded[board] == 1.0).all() and (typed[board & ~pair] == 0.0).all()
+    assert (expanded >= typed).all()  # the other forms (LSCB, LSCP, ...) add, never take
+    assert adjacency.together("partnership", answer._evaluate, size) is None

@@ -17,7 +17,7 @@ from whoosh import query as wq
 from indexer.errors import BadRequest, IndexEmpty, OfstedSearchError
 from indexer.index.facet_table import combine
 from indexer.models import Hit, SearchRequest, SearchResults
-from indexer.search import evaluator, hybrid
+from indexer.search import adjacency, evaluator, hybrid
 from indexer.search.facet_counts import Selection, facet_values, hidden_values
 from indexer.search.generations import Generation, Reader
 from indexer.search.normalise import authority_read, normalised, selected_filters
@@ -26,10 +26,9 @@ from indexer.search.hits import HitMaker
 from indexer.search.matches import Matches
 from indexer.search.query_checks import check_typed_values, leaves, unclosed_quote
 from indexer.search.query_cost import Deadline, bound
-from indexer.search.querying import QueryPlan, plain_word_runs
+from indexer.search.querying import QueryPlan
 from indexer.search.relax import fallback_parts, most_words
 from indexer.search.scored import best
-from indexer.search.vocabulary import analyse
 from indexer.search.whoosh_fallback import (log_fast_path_failure, whoosh_failures,
                                             whoosh_ranked, whoosh_scores)
 
@@ -127,7 +126,7 @@ class Answer:
         lengths = None if self.postings is None else self._lengths
         fusion = hybrid.for_words(len(parts[0]) if parts else 1, self.fusion)
         fused = hybrid.fuse(ids, scores, hybrid.nearest(cosines, fusion), cosines,
-                            self._together(request), fusion,
+                            self._together(request, plan), fusion,
                             self._improvements(request), lengths)
         selection = self._selection(fused.ids, plan, selected)
         return Matches(plan, selected, selection, fused.scores, self.table, self.g.reports,
@@ -167,18 +166,11 @@ class Answer:
             return None
         return self.table.mask_for("section", list(hybrid.IMPROVEMENT_SECTIONS))
 
-    def _together(self, request: SearchRequest) -> np.ndarray | None:
+    def _together(self, request: SearchRequest, plan: QueryPlan) -> np.ndarray | None:
         """The share of the query's adjacent word pairs that stand together (at most one
-        word apart) in each passage; None for a single word."""
-        terms = [t for run in plain_word_runs(request.query) for w, _, _ in run
-                 for t in analyse(w)]
-        pairs = list(zip(terms, terms[1:]))
-        if not pairs or len(pairs) > hybrid.MAX_PAIRS:
-            return None
-        together = np.zeros(self.table.size)
-        for pair in pairs:
-            together += self._evaluate(wq.Phrase("text", list(pair), slop=2))[0]
-        return together / len(pairs)
+        word apart) in each passage (indexer.search.adjacency); None for a single word."""
+        return adjacency.together(request.query, self._evaluate, self.table.size,
+                                  request.expand)
 
     def _filtered(self, matched: np.ndarray, plan: QueryPlan, selected: dict) -> np.ndarray:
         """The query's matches (a mask) without hidden values, under every filter."""

@@ -34,7 +34,6 @@ MODES = ("hybrid", "words")
 WORDS, MEANING, BOTH = 1, 2, 3  # how a candidate was found (bits)
 MATCHED = {WORDS: "words", MEANING: "meaning", BOTH: "both"}
 SEARCHED = 4096  # fuse(): more lexical candidates than this are placed by a docnum map
-MAX_PAIRS = 8  # adjacent word pairs looked for (a longer query gets no adjacency bonus)
 MIN_SPREAD = 0.1  # "spread" scale: the least words' spread the meaning part is scaled by
 _PLAIN = re.compile(r"[\w'’.‐‑-]+")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"}
