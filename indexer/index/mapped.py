@@ -200,7 +200,8 @@ class SegmentArrays:
         # None: a segment built without them, or damaged (its phrases are then Whoosh's)
         self.positions = phrase_positions.Positions.open(path) if postings else None
         self.files = [self.terms, self.starts, self.docnums, self.weights,
-                      *self.lengths.values(), *(self.vectors.files if self.vectors is not None else []),
+                      *self.lengths.values(),
+                      *(self.vectors.files if self.vectors is not None else []),
                       *(self.positions.files if self.positions is not None else [])]
 
     @classmethod
