@@ -3,6 +3,7 @@ writes documents that parse as intended, the runner and the SQLite baseline answ
 query set, and the numpy ranking path agrees with Whoosh. No timing is asserted."""
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -133,3 +134,28 @@ def test_fast_sanitise_returns_what_bleach_returns():
         for fragment in (text, mark(text, [(0, min(2, len(text)))])):
             assert sanitise(fragment) == bleach.clean(fragment, tags={"mark"}, attributes={},
                                                       strip=True)
+
+
+def test_the_index_alone_is_built_without_the_follow_ups(corpus, tmp_path, capsys):
+    from bench.scale import build_index
+
+    assert build_index.main([str(corpus[0]), str(tmp_path / "ix")]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["chunks"] == corpus[1]["expected_passages"]
+    assert printed["followups"] == "skipped"
+    generation = (tmp_path / "ix" / "current").resolve()
+    assert (generation / "whoosh").is_dir() and not (generation / "followups.sqlite").exists()
+
+
+def test_versus_times_two_checkouts_and_tantivy_query_by_query(built, capsys):
+    from bench.scale import versus
+
+    index, _, _ = built
+    versus.main(["--index", str(index), "--code", str(ROOT), "--code", str(ROOT),
+                 "--tantivy", str(index / "tantivy"), "--rounds", "1",
+                 "--only", "children", "--only", "neglect"])
+    out = capsys.readouterr().out
+    assert "our checkouts' totals alike: True" in out
+    assert len([line for line in out.splitlines() if " wall p50 " in line]) == 3
+    saved = json.loads(Path(out.split("results: ")[1].strip()).read_text())
+    assert saved["found"]["tantivy"]["per_query"].keys() == {"children", "neglect"}

@@ -24,6 +24,34 @@ def together(query: str, evaluate: Callable, size: int, expand: bool = True
     documents; None for fewer than two words or more than MAX_PAIRS pairs. `evaluate(q)`
     gives (mask, scores) of a query over the documents; `expand`: whether the query's
     vocabulary alternatives were searched (then they count as the words together)."""
+    return together_at(query, lambda q, _: evaluate(q)[0], np.arange(size), expand)
+
+
+def together_at(query: str, within: Callable, docs: np.ndarray, expand: bool = True
+                ) -> np.ndarray | None:
+    """together() of chosen documents only (`docs`, ascending docnums): `within(q, docs)`
+    says which of them a query matches. A page needs it for a few hundred candidates, not
+    for every passage with the words (docs/decisions/0037-hybrid-ranking.md)."""
+    pairs = _pairs(query, expand)
+    if pairs is None:
+        return None
+    share = np.zeros(docs.size)
+    for phrase, forms in pairs:
+        mask = within(phrase, docs)
+        for form in forms:
+            mask = mask | within(form, docs)
+        share += mask
+    return share / len(pairs)
+
+
+def counted(query: str, expand: bool = True) -> bool:
+    """Whether together() gives the query a share (two to MAX_PAIRS + 1 words)."""
+    return _pairs(query, expand) is not None
+
+
+def _pairs(query: str, expand: bool) -> list[tuple[wq.Query, list[wq.Query]]] | None:
+    """Each adjacent pair of analysed query words as a phrase (at most one word apart),
+    with the queries of the other forms of the renamed concept both words belong to."""
     terms = []  # (term, the alternatives of the vocabulary match it belongs to, or None)
     for run in plain_word_runs(query):
         words = [w for w, _, _ in run]
@@ -38,14 +66,10 @@ def together(query: str, evaluate: Callable, size: int, expand: bool = True
     pairs = list(zip(terms, terms[1:]))
     if not pairs or len(pairs) > MAX_PAIRS:
         return None
-    share = np.zeros(size)
-    for (first, within), (second, also) in pairs:
-        mask = evaluate(wq.Phrase("text", [first, second], slop=2))[0]
-        if within is not None and within == also:
-            for form in within[1][1]:
-                mask = mask | evaluate(_form_query(form))[0]
-        share += mask
-    return share / len(pairs)
+    return [(wq.Phrase("text", [first, second], slop=2),
+             [_form_query(form) for form in within[1][1]]
+             if within is not None and within == also else [])
+            for (first, within), (second, also) in pairs]
 
 
 def _form_query(form: str) -> wq.Query:

@@ -17,12 +17,13 @@ from whoosh import query as wq
 from indexer.errors import BadRequest, IndexEmpty, OfstedSearchError
 from indexer.index.facet_table import combine
 from indexer.models import Hit, SearchRequest, SearchResults
-from indexer.search import adjacency, evaluator, hybrid
+from indexer.search import evaluator, hybrid
 from indexer.search.facet_counts import Selection, facet_values, hidden_values
 from indexer.search.generations import Generation, Reader
 from indexer.search.normalise import authority_read, normalised, selected_filters
 from indexer.search.plan_cache import planned
 from indexer.search.hits import HitMaker
+from indexer.search.hybrid_match import HybridMatching
 from indexer.search.matches import Matches
 from indexer.search.query_checks import check_typed_values, leaves, unclosed_quote
 from indexer.search.query_cost import Deadline, bound
@@ -36,7 +37,7 @@ EMPTY_MESSAGE = ("the index is empty: add reports with "
                  "`python -m indexer build PATH ...` (see the README)")
 
 
-class Answer:
+class Answer(HybridMatching):
     """One request against one generation (build one per request; not thread-safe)."""
 
     def __init__(self, generation: Generation, reader: Reader, request: SearchRequest,
@@ -93,57 +94,9 @@ class Answer:
         return Matches(plan, selected, selection, scores, self.table, self.g.reports,
                        self.g.path.name, match, coverage, request, authority_words)
 
-    def _hybrid(self, request: SearchRequest, plan: QueryPlan) -> bool:
-        """Words and meaning together: asked for, plain words, vectors in the index."""
-        return (request.mode == "hybrid" and hybrid.applies(request.query)
-                and not isinstance(plan.query, wq.Every) and self.g.vectors is not None)
-
-    def _hybrid_match(self, request: SearchRequest, authority_words: dict | None,
-                      plan: QueryPlan, ids, scores) -> Matches:
-        """The passages with the words (most of them for 4+ words) and the passages
-        nearest in meaning, fused (indexer.search.hybrid). Both sets are found without the
-        selected filters, which Selection applies as it does to words: so a facet value's
-        count is what selecting it shows."""
-        selected = selected_filters(request)
-        visible = self._visible(plan, selected)
-        if scores is None:  # Whoosh answered (no scores): every match counts the same
-            scores = np.ones(ids.size)
-        keep = visible[ids]
-        ids, scores = ids[keep], scores[keep]
-        parts = fallback_parts(request.query, lambda word: self._plan_alone(word, request))
-        need = hybrid.minimum_match(len(parts[0])) if parts and not parts[1] else None
-        if need is not None:
-            mask, dense, _ = most_words(self._evaluate, parts[0], visible, need)
-            mask[ids] = True
-            dense[ids] = np.maximum(dense[ids], scores)
-            ids = np.flatnonzero(mask)
-            scores = dense[ids]
-        vector = hybrid.query_vector(plan.meant or request.query)
-        near = visible & self._named_sections(plan)
-        if authority_words is not None:  # an authority named: its passages nearest in meaning
-            near &= self.table.mask_for("authority", [authority_words["key"]])
-        cosines = self.g.vectors.cosines(vector, near)
-        lengths = None if self.postings is None else self._lengths
-        fusion = hybrid.for_words(len(parts[0]) if parts else 1, self.fusion)
-        fused = hybrid.fuse(ids, scores, hybrid.nearest(cosines, fusion), cosines,
-                            self._together(request, plan), fusion,
-                            self._improvements(request), lengths)
-        selection = self._selection(fused.ids, plan, selected)
-        return Matches(plan, selected, selection, fused.scores, self.table, self.g.reports,
-                       self.g.path.name, "all", None, request, authority_words, "hybrid",
-                       fused.how, vector)
-
     def _selection(self, ids: np.ndarray, plan: QueryPlan, selected: dict) -> Selection:
         return Selection(self.g.cells, ids, selected,
                          hidden_values(selected, plan.asks_for_boilerplate))
-
-    def _lengths(self, at: np.ndarray) -> np.ndarray:
-        """The passages' lengths in words (fail open: no length, no damping)."""
-        try:
-            return self.postings.lengths("text", at)
-        except Exception:  # noqa: BLE001 - the fast path's files: Whoosh answers the rest
-            log_fast_path_failure()
-            return np.full(at.size, np.inf)
 
     def _visible(self, plan: QueryPlan, selected: dict) -> np.ndarray:
         """Live documents without the values hidden by default (boilerplate), whatever
@@ -152,25 +105,6 @@ class Answer:
         for name, values in hidden_values(selected, plan.asks_for_boilerplate).items():
             visible &= ~self.table.mask_for(name, values)
         return visible
-
-    def _named_sections(self, plan: QueryPlan) -> np.ndarray:
-        """The sections the words name ("what needs to improve ..." searches improvement
-        sections: querying), as a mask; every document when they name none."""
-        named = sorted({leaf.text for leaf in leaves(plan.query)
-                        if getattr(leaf, "fieldname", None) == "section"})
-        return self.table.mask_for("section", named) if named else self.table.live
-
-    def _improvements(self, request: SearchRequest) -> np.ndarray | None:
-        """Improvement sections, for words that ask what should improve (else None)."""
-        if not hybrid.asks_what_to_improve(request.query):
-            return None
-        return self.table.mask_for("section", list(hybrid.IMPROVEMENT_SECTIONS))
-
-    def _together(self, request: SearchRequest, plan: QueryPlan) -> np.ndarray | None:
-        """The share of the query's adjacent word pairs that stand together (at most one
-        word apart) in each passage (indexer.search.adjacency); None for a single word."""
-        return adjacency.together(request.query, self._evaluate, self.table.size,
-                                  request.expand)
 
     def _filtered(self, matched: np.ndarray, plan: QueryPlan, selected: dict) -> np.ndarray:
         """The query's matches (a mask) without hidden values, under every filter."""
@@ -262,7 +196,11 @@ class Answer:
             # newest (or oldest) report first; inside a report, passages in document order
             return [(d, 0.0) for d, _ in
                     best(final, -dates if r.sort == "oldest" else dates, wanted)]
-        if found.scores is not None:
+        if found.fused is not None and not self.ranking.rescores:
+            return found.fused.best(found.positions, wanted)  # scores only what can reach it
+        if found.fused is not None:
+            scores = found.fused.scores_at(found.positions)
+        elif found.scores is not None:
             scores = found.scores[found.positions]
         elif self.ranking.rescores:  # Whoosh's scores of every final match, to re-score
             scores = whoosh_scores(self.searcher, plan.query, final)

@@ -29,6 +29,7 @@ import numpy as np
 import simsimd
 
 from indexer.index import embedding, vectors
+from indexer.search.fused import Fused
 
 MODES = ("hybrid", "words")
 WORDS, MEANING, BOTH = 1, 2, 3  # how a candidate was found (bits)
@@ -133,65 +134,55 @@ def dots(codes: np.ndarray, scale: np.ndarray, rows: vectors.Rows, at=None) -> n
     return found
 
 
-@dataclass
-class Fused:
-    ids: np.ndarray  # ascending docnums of every candidate
-    scores: np.ndarray  # the fused score of each
-    how: np.ndarray  # WORDS, MEANING or BOTH for each
-
-
 def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, near: np.ndarray,
-         cosines: np.ndarray, together: np.ndarray | None, fusion: Fusion = FUSION,
+         cosines: np.ndarray, together, fusion: Fusion = FUSION,
          preferred: np.ndarray | None = None, lengths=None) -> Fused:
     """The candidates of both kinds, the passages with the words (`lexical_ids`, ascending,
-    and their BM25F scores) and those `near` in meaning (nearest()), and their fused scores
-    (`cosines`: every document's cosine with the query). `together`: the share of the
-    query's adjacent word pairs that stand together in each document (None: fewer than two
-    words); `preferred`: a mask of documents in improvement sections, for a query that asks
-    what to improve (None: no preference); `lengths(ids)`: the passages' lengths in words
-    (a one-line passage is near many queries in meaning without saying much)."""
+    and their BM25F scores) and those `near` in meaning (nearest()), and what their fused
+    scores need (`cosines`: every document's cosine with the query); the scores are
+    computed where asked (indexer.search.fused). `together`: the share of the query's
+    adjacent word pairs that stand together in each document, as an array over every
+    document or a function of chosen docnums (None: fewer than two words); `preferred`: a
+    mask of documents in improvement sections, for a query that asks what to improve (None:
+    no preference); `lengths(ids)`: the passages' lengths in words (a one-line passage is
+    near many queries in meaning without saying much)."""
     how_by_doc = np.zeros(cosines.size, np.uint8)  # np.union1d and np.isin sort or hash:
     how_by_doc[lexical_ids] = WORDS  # 0.9 s for the 763,610 passages with "children" at 1M
     how_by_doc[near] |= MEANING
     ids = np.flatnonzero(how_by_doc)
     how = how_by_doc[ids].astype(np.int64)
-    words = np.zeros(ids.size)
+    raw, best = np.zeros(ids.size), 0.0
     if lexical_ids.size:  # each candidate's place among ids, by docnum (no binary search)
         place = np.cumsum(how_by_doc > 0) - 1 if lexical_ids.size > SEARCHED else None
-        words[place[lexical_ids] if place is not None
-              else np.searchsorted(ids, lexical_ids)] = lexical_scores
+        raw[place[lexical_ids] if place is not None
+            else np.searchsorted(ids, lexical_ids)] = lexical_scores
         best = float(lexical_scores.max())
-        words = words / best if best > 0 else words
-    if together is not None:
-        words = words * (1.0 + fusion.adjacency * together[ids])
-    cos = cosines[ids].astype(np.float64)
-    if fusion.scale == "spread":
-        meaning = _spread(cos, cosines, lexical_scores)
-    else:
-        top = float(cos.max()) if cos.size else 0.0
-        meaning = np.clip((cos - fusion.floor) / max(top - fusion.floor, 1e-6), 0.0, 1.0)
-    if lengths is not None and fusion.short > 0 and ids.size:
-        damped = np.minimum(1.0, lengths(ids) / fusion.short)
-        if preferred is not None:  # a one-line recommendation is what was asked for
-            damped[preferred[ids]] = 1.0
-        meaning = meaning * damped
-    scores = fusion.words * words + fusion.meaning * meaning
-    if preferred is not None:
-        scores = scores * (1.0 + fusion.improvements * preferred[ids])
-    return Fused(ids, scores, how)
+    if together is not None and not callable(together):
+        together = together.__getitem__
+    return Fused(ids, how, raw, best, cosines, _meaning_part(ids, cosines, lexical_scores,
+                                                             fusion),
+                 fusion, together, preferred, lengths)
 
 
-def _spread(cos: np.ndarray, cosines: np.ndarray, lexical_scores: np.ndarray) -> np.ndarray:
-    """The meaning part in the words' units: the cosine's z-score over every allowed
-    passage (none below the mean), times the spread of the words' scores over the best."""
+def _meaning_part(ids: np.ndarray, cosines: np.ndarray, lexical_scores: np.ndarray,
+                  fusion: Fusion):
+    """The meaning part of a candidate as a function of its cosine (before its weight and
+    length damping). "spread": the cosine's z-score over every allowed passage (none below
+    the mean), times the spread of the words' scores over the best; "floor": the cosine
+    between the floor and the best candidate's."""
+    if fusion.scale != "spread":
+        top = float(cosines[ids].max()) if ids.size else 0.0
+        return lambda cos: np.clip((cos - fusion.floor) / max(top - fusion.floor, 1e-6),
+                                   0.0, 1.0)
     allowed = cosines[cosines > -1.0]
     if allowed.size < 2:
-        return np.zeros(cos.size)
-    z = np.maximum((cos - allowed.mean()) / max(float(allowed.std()), 1e-6), 0.0)
+        return np.zeros_like
+    mean, deviation = allowed.mean(), max(float(allowed.std()), 1e-6)
     spread = 0.0
     if lexical_scores.size > 1 and lexical_scores.max() > 0:
         spread = float(lexical_scores.std() / lexical_scores.max())
-    return z * max(spread, MIN_SPREAD)
+    spread = max(spread, MIN_SPREAD)
+    return lambda cos: np.maximum((cos - mean) / deviation, 0.0) * spread
 
 
 def nearest(cosines: np.ndarray, fusion: Fusion = FUSION) -> np.ndarray:

@@ -11,6 +11,7 @@ import numpy as np
 from indexer.index.facet_table import FacetTable
 from indexer.models import SearchRequest
 from indexer.search.facet_counts import Selection
+from indexer.search.fused import Fused
 from indexer.search.querying import QueryPlan
 
 
@@ -34,6 +35,7 @@ class Matches:
     mode: str = "words"  # "hybrid": words and meaning fused (indexer.search.hybrid)
     how: np.ndarray | None = None  # hybrid: hybrid.WORDS/MEANING/BOTH for each of selection.ids
     query_vector: np.ndarray | None = None  # hybrid: the query's vector
+    fused: "Fused | None" = None  # hybrid: the candidates' scores, computed where asked
 
     @cached_property
     def positions(self) -> np.ndarray:
