@@ -109,13 +109,10 @@ def history(reports: dict[str, dict], key: str, vectors=embed_as_stored,
     inspections, position = [], 0
     for number, report in enumerate(items):
         after = dated(report).sort_key
-        later = found is not None and number < len(items) - 1
-        mine = found[position:position + len(recs[number])] if later else None
-        cosines = followups.cosines_of(mine, pool) if later and len(mine) else None
-        for at, rec in enumerate(recs[number]):
-            rec["later"] = (followups.follow(rec, mine[at], pool, after, cosines[at])
-                            if later else [])
-        position += len(recs[number]) if later else 0
+        for rec in recs[number]:
+            later = found is not None and number < len(items) - 1
+            rec["later"] = followups.follow(rec, found[position], pool, after) if later else []
+            position += later
         for rec in recs[number]:
             rec.update(_standing(rec, number < len(items) - 1))
         inspections.append(_inspection(report) | {"date": when(report),

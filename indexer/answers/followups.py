@@ -155,18 +155,16 @@ def _nearest(cosines: np.ndarray, rows: np.ndarray, count: int) -> np.ndarray:
     return rows[np.argsort(values, kind="stable")[:count]]
 
 
-def scored(rec: dict, vector: np.ndarray, pool: Pool, after: str,
-           cosines: np.ndarray | None = None) -> list[tuple[float, int, np.ndarray]]:
+def scored(rec: dict, vector: np.ndarray, pool: Pool, after: str) -> list[tuple[float, int, np.ndarray]]:
     """(probability, row, FEATURES) of the CANDIDATES later passages nearest the
     recommendation in meaning that pass the topic and addressee checks, most likely
-    follow-up first. `cosines`: the pool's vectors times the recommendation's, when the
-    caller has them (cosines_of: a report's recommendations at once)."""
+    follow-up first."""
     if not pool.rows:
         return []
     later = np.flatnonzero(pool.dates >= bisect.bisect_right(pool.days, after))
     if not later.size:
         return []
-    cosines = (pool.vectors @ vector if cosines is None else cosines).astype(np.float64)
+    cosines = (pool.vectors @ vector).astype(np.float64)
     order = _nearest(cosines, later, CANDIDATES)
     wanted = topics(rec["text"]) | heading_topics(rec)
     columns = np.array(sorted(COLUMN[name] for name in wanted), np.int64)
@@ -199,16 +197,9 @@ def scored(rec: dict, vector: np.ndarray, pool: Pool, after: str,
     return kept
 
 
-def cosines_of(vectors: np.ndarray, pool: Pool) -> np.ndarray:
-    """Every pool row's cosine with each of `vectors` (rows: the vectors; one pass over
-    the pool's vectors for them all)."""
-    return np.ascontiguousarray((pool.vectors @ vectors.T).T)
-
-
-def follow(rec: dict, vector: np.ndarray, pool: Pool, after: str,
-           cosines: np.ndarray | None = None) -> list[dict]:
+def follow(rec: dict, vector: np.ndarray, pool: Pool, after: str) -> list[dict]:
     """Up to FOLLOW_UPS follow-ups of one recommendation, most likely first."""
-    shown = [(p, row) for p, row, _ in scored(rec, vector, pool, after, cosines)
+    shown = [(p, row) for p, row, _ in scored(rec, vector, pool, after)
              if p >= MIN_PROBABILITY][:FOLLOW_UPS]
     return [_row(rec, p, *pool.rows[row]) for p, row in shown]
 
