@@ -213,7 +213,8 @@ def _parse_setting(text: str) -> tuple[str, object]:
 
 def _parse_fusion(text: str) -> tuple[str, object]:
     name, _, value = text.partition("=")
-    return name, type(getattr(FUSION, name))(value)
+    kind = type(getattr(FUSION, name))
+    return name, tuple(value.split("+")) if kind is tuple else kind(value)
 
 
 def main() -> None:
@@ -228,7 +229,8 @@ def main() -> None:
                         help=f"ranks of each configuration pooled (default {POOL_DEPTH})")
     parser.add_argument("--only", default="", help="pool only these query ids (comma-separated)")
     parser.add_argument("--fusion", action="append", default=[],
-                        help="also try hybrid weights, e.g. meaning=0.5,floor=0.4")
+                        help="also try hybrid weights, e.g. meaning=0.5,floor=0.4 or "
+                             "short_sections=context+overview")
     parser.add_argument("--per-query", action="store_true", help="print every query's figures")
     args = parser.parse_args()
     runner = Runner(args.index)

@@ -3,6 +3,7 @@ only: every combination of the values given is scored by nDCG@10 per kind on the
 queries, best overall first. The test split is never read here.
 
     python -m bench.tune_hybrid --index /tmp/ix_corpus --grid meaning=0.5,1,1.5 --grid floor=0.2,0.3
+    python -m bench.tune_hybrid --index /tmp/ix_corpus --grid short_sections=context+overview,context
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def grid(specs: list[str]) -> list[dict]:
     for spec in specs:
         name, _, values = spec.partition("=")
         kind = type(getattr(FUSION, name))
-        axes.append([(name, kind(v)) for v in values.split(",")])
+        axes.append([(name, tuple(v.split("+")) if kind is tuple else kind(v))
+                     for v in values.split(",")])
     return [dict(combo) for combo in itertools.product(*axes)]
 
 

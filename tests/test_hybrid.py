@@ -135,6 +135,22 @@ def test_the_spread_scale_counts_meaning_in_the_words_units():
     assert fused.scores[1:].tolist() == pytest.approx([1.0, 0.5, 0.0], abs=1e-4)
 
 
+def test_a_short_finding_counts_its_meaning_in_full_a_short_context_line_in_proportion():
+    # three passages of 5 words with the words and a cosine one deviation above the mean
+    cosines = np.array([0.8, 0.8, 0.8, 0.2, 0.2, 0.2], dtype=np.float32)
+    fused = hybrid.fuse(np.array([0, 1, 2]), np.array([2.0, 2.0, 2.0]),
+                        np.array([], dtype=np.int64), cosines, None,
+                        lengths=lambda at: np.full(at.size, 5.0),
+                        statements=lambda at: at == 1)  # 1 is a finding, 0 and 2 context
+    meaning = 1.0 * hybrid.MIN_SPREAD  # z-score 1 times the least spread (equal words)
+    short = meaning * 5 / hybrid.FUSION.short
+    assert fused.scores.tolist() == pytest.approx([1 + short, 1 + meaning, 1 + short])
+    every = hybrid.fuse(np.array([0, 1, 2]), np.array([2.0, 2.0, 2.0]),
+                        np.array([], dtype=np.int64), cosines, None,
+                        lengths=lambda at: np.full(at.size, 5.0))
+    assert every.scores.tolist() == pytest.approx([1 + short] * 3)  # no sections: all damped
+
+
 def test_more_meaning_for_four_words_or_more():
     assert hybrid.for_words(3) is hybrid.FUSION
     assert hybrid.for_words(4).meaning == hybrid.FUSION.meaning * hybrid.FUSION.loose > 1

@@ -31,15 +31,17 @@ class Fused:
     found) with what its fused score needs: its raw words score (`raw`, 0 when found by
     meaning alone), every document's cosine, and the weights and statistics of the query.
     `together(docs)` and `lengths(docs)` give the adjacency share and the length in words
-    of chosen documents (ascending); `preferred` is a mask of improvement sections."""
+    of chosen documents (ascending); `preferred` is a mask of improvement sections;
+    `statements(docs)` says which of them are never damped for length (hybrid.fuse)."""
 
     def __init__(self, ids: np.ndarray, how: np.ndarray, raw: np.ndarray, best: float,
                  cosines: np.ndarray, meaning_part: Callable, fusion,
                  together: Callable | None, preferred: np.ndarray | None,
-                 lengths: Callable | None):
+                 lengths: Callable | None, statements: Callable | None = None):
         self.ids, self.how, self.raw, self.top = ids, how, raw, best
         self.cosines, self.meaning_part, self.fusion = cosines, meaning_part, fusion
         self.together, self.preferred, self.lengths = together, preferred, lengths
+        self.statements = statements
 
     @cached_property
     def scores(self) -> np.ndarray:
@@ -58,6 +60,8 @@ class Fused:
             damped = np.minimum(1.0, self.lengths(docs) / f.short)
             if self.preferred is not None:  # a one-line recommendation is what was asked for
                 damped[self.preferred[docs]] = 1.0
+            if self.statements is not None:  # a one-line finding or improvement says it all
+                damped[self.statements(docs)] = 1.0
             meaning = meaning * damped
         scores = f.words * words + f.meaning * meaning
         if self.preferred is not None:

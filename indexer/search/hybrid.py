@@ -13,9 +13,9 @@ both found among the visible passages before the selected filters apply, so sele
 facet value shows as many passages as its count said. A candidate's score is
 `words * bm25 / best bm25 + meaning * (cos - floor) / (best cos - floor)`: the words' part
 grows by `adjacency` where adjacent query words stand together, the meaning part shrinks
-for passages shorter than `short` words, and for words that ask what should improve,
-passages in improvement sections count `improvements` more. Weights were tuned on the
-judged development split only (docs/decisions/0037-hybrid-ranking.md).
+for passages of context and overview shorter than `short` words, and for words that ask
+what should improve, passages in improvement sections count `improvements` more. Weights
+were tuned on the judged development split only (docs/decisions/0037-hybrid-ranking.md).
 """
 from __future__ import annotations
 
@@ -54,7 +54,10 @@ class Fusion:
     adjacency: float = 0.3  # extra share of the words' part where query words stand together
     min_share: float = 0.5  # 4+ words: the share of them a passage needs
     improvements: float = 1.0  # extra for improvement sections when the words ask what to improve
-    short: float = 30.0  # a passage of fewer words counts its meaning in proportion (0: off)
+    short: float = 100.0  # a passage of fewer words in short_sections counts its meaning in
+    # proportion (0: off): statistics, scope lines and dates are near many queries in meaning
+    # without saying much; a finding, strength or improvement counts it in full however short
+    short_sections: tuple[str, ...] = ("context", "overview", "boilerplate")
     loose: float = 2.0  # the meaning weight's multiple for 4+ words (most of them needed)
     scale: str = "spread"  # "floor": cosine between floor and best; "spread": z-score, see fuse
 
@@ -136,7 +139,7 @@ def dots(codes: np.ndarray, scale: np.ndarray, rows: vectors.Rows, at=None) -> n
 
 def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, near: np.ndarray,
          cosines: np.ndarray, together, fusion: Fusion = FUSION,
-         preferred: np.ndarray | None = None, lengths=None) -> Fused:
+         preferred: np.ndarray | None = None, lengths=None, statements=None) -> Fused:
     """The candidates of both kinds, the passages with the words (`lexical_ids`, ascending,
     and their BM25F scores) and those `near` in meaning (nearest()), and what their fused
     scores need (`cosines`: every document's cosine with the query); the scores are
@@ -145,7 +148,9 @@ def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, near: np.ndarray,
     document or a function of chosen docnums (None: fewer than two words); `preferred`: a
     mask of documents in improvement sections, for a query that asks what to improve (None:
     no preference); `lengths(ids)`: the passages' lengths in words (a one-line passage is
-    near many queries in meaning without saying much)."""
+    near many queries in meaning without saying much); `statements(ids)`: which of them
+    count their meaning in full however short (outside `Fusion.short_sections`; None: every
+    passage is damped when short)."""
     how_by_doc = np.zeros(cosines.size, np.uint8)  # np.union1d and np.isin sort or hash:
     how_by_doc[lexical_ids] = WORDS  # 0.9 s for the 763,610 passages with "children" at 1M
     how_by_doc[near] |= MEANING
@@ -161,7 +166,7 @@ def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, near: np.ndarray,
         together = together.__getitem__
     return Fused(ids, how, raw, best, cosines, _meaning_part(ids, cosines, lexical_scores,
                                                              fusion),
-                 fusion, together, preferred, lengths)
+                 fusion, together, preferred, lengths, statements)
 
 
 def _meaning_part(ids: np.ndarray, cosines: np.ndarray, lexical_scores: np.ndarray,

@@ -58,7 +58,7 @@ class HybridMatching:
         fusion = hybrid.for_words(len(parts[0]) if parts else 1, self.fusion)
         fused = hybrid.fuse(ids, scores, hybrid.nearest(cosines, fusion), cosines,
                             self._together(request), fusion,
-                            self._improvements(request), lengths)
+                            self._improvements(request), lengths, self._statements(fusion))
         selection = self._selection(fused.ids, plan, selected)
         return Matches(plan, selected, selection, None, self.table, self.g.reports,
                        self.g.path.name, "all", None, request, authority_words, "hybrid",
@@ -78,6 +78,15 @@ class HybridMatching:
         named = sorted({leaf.text for leaf in leaves(plan.query)
                         if getattr(leaf, "fieldname", None) == "section"})
         return self.table.mask_for("section", named) if named else self.table.live
+
+    def _statements(self, fusion: hybrid.Fusion):
+        """`statements(docs)`: which of the passages lie outside the sections whose short
+        passages say little (context, overview): findings, strengths and improvements,
+        whose meaning counts in full however short (hybrid.fuse)."""
+        column = self.table.columns["section"]
+        codes = np.array([c for c in map(column.code_of, fusion.short_sections)
+                          if c is not None], dtype=np.int32)
+        return lambda docs: ~np.isin(column.codes[docs], codes)
 
     def _improvements(self, request: SearchRequest) -> np.ndarray | None:
         """Improvement sections, for words that ask what should improve (else None)."""
