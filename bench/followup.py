@@ -15,6 +15,9 @@ odd). For each half, before (decision 0019's matching, bench/followup_before.py)
 
     python -m indexer build ../shared/corpus --index /tmp/corpus-index
     python -m bench.followup --index /tmp/corpus-index [--train] [--misses] [--status]
+                             [--half dev|held-out]
+
+`--half dev` prints the development half alone (its misses too): what tuning may look at.
 """
 from __future__ import annotations
 
@@ -226,13 +229,13 @@ def train(index, records, keys, truth, vectors) -> None:
     print(f"best on dev: MIN_PROBABILITY={best[1]:.2f}")
 
 
-def status_alone(records, truth: dict) -> None:
+def status_alone(records, truth: dict, halves=HALVES) -> None:
     """The status rule (indexer.answers.followup_status) on every truth pair of each half,
     whatever the matcher shows: right / pairs, and truth -> given counts."""
     def section_and_text(report_id, passage_id):
         return next((s["key"], p["text"]) for s in records[report_id]["sections"]
                     for p in s["passages"] if p["passage_id"] == passage_id)
-    for which in HALVES:
+    for which in halves:
         confusion = Counter()
         for where, rec in truth.items():
             if half(rec["authority"]) != which:
@@ -255,7 +258,9 @@ def main() -> None:
     parser.add_argument("--truth", default=str(TRUTH), help="folder of truth files (*.tsv)")
     parser.add_argument("--status", action="store_true",
                         help="also the status rule alone on every truth pair of each half")
+    parser.add_argument("--half", choices=HALVES, help="print this half only (tune on dev)")
     args = parser.parse_args()
+    halves = (args.half,) if args.half else HALVES
     index = SearchIndex(args.index)
     records = index.records()
     truth, lost = truth_recommendations(read_truth(args.truth), Locator(records))
@@ -270,10 +275,10 @@ def main() -> None:
         train(index, records, keys, truth, vectors)
         return
     if args.status:
-        status_alone(records, truth)
+        status_alone(records, truth, halves)
     for name, method in (("before", before_method), ("after", after_method)):
         shown, listed = method(index, records, keys, vectors)
-        for which in HALVES:
+        for which in halves:
             f = measure(truth, shown, listed, which)
             print_figures(name, which, f)
             if args.misses and name == "after":

@@ -3,6 +3,8 @@
 and 2018 JTAI, Derbyshire's seeds) and the real embedding model."""
 from __future__ import annotations
 
+import re
+
 from indexer.answers import followups
 from indexer.answers.followup_status import status
 from indexer.domain.topics import topics
@@ -71,3 +73,75 @@ def test_status_and_the_sentence_that_says_so():
     assert status(rec, "Pathway plans are good.", "areas_for_improvement")[0] == \
         "still_a_concern"
     assert status(rec, "Pathway plans are weak.", "strengths")[0] == "improved"
+
+
+def _one_at_a_time(rec: dict, vector, pool, after: str) -> list[tuple[float, int, list]]:
+    """The re-ranking written out candidate by candidate (as it was before it was done on
+    arrays): what `followups.scored` must give."""
+    import math
+    import numpy as np
+    from indexer.models import dated
+
+    def share(wanted, held, weights):
+        total = sum(weights.get(t, 1.0) for t in wanted)
+        return sum(weights.get(t, 1.0) for t in wanted & held) / total if total else 0.0
+    cosines = pool.vectors @ vector
+    wanted = topics(rec["text"]) | followups.heading_topics(rec)
+    words = followups.telling_words(rec["text"])
+    kept, rank, best = [], 0, None
+    for row in np.argsort(-cosines, kind="stable"):
+        report, section, passage = pool.rows[row]
+        if dated(report).sort_key <= after:
+            continue
+        rank += 1
+        best = float(cosines[row]) if best is None else best
+        if rank > followups.CANDIDATES:
+            break
+        held = pool.topics[row]
+        needed = followups.ADDRESSEE_TOPIC.get(rec.get("addressee", ""))
+        if (wanted and not wanted & held) or (needed is not None and needed not in held):
+            continue
+        union = wanted | held
+        found = [1.0, float(cosines[row]), float(cosines[row]) - best, 1.0 / rank,
+                 share(wanted, held, pool.weights), len(wanted & held) / len(union) if union
+                 else 0.0, share(wanted, pool.headed[row], pool.weights),
+                 share(words, pool.words[row], pool.idf),
+                 section["key"] in followups.CONCERN_SECTIONS,
+                 section["key"] in ("findings", "key_findings"),
+                 section["key"] in ("overview", "strengths", "meets_requirements"),
+                 bool(re.search(followups._LOOKS_BACK.pattern, passage["text"], re.I)),
+                 math.log(1 + len(passage["text"]) / 500)]
+        p = 1.0 / (1.0 + math.exp(-float(np.array(found) @ followups.WEIGHTS)))
+        kept.append((p, int(row), found))
+    kept.sort(key=lambda s: -s[0])
+    return kept
+
+
+def test_the_re_ranking_on_arrays_is_the_re_ranking_candidate_by_candidate(corpus_build):
+    import numpy as np
+    from indexer.answers import authority_history
+    from indexer.answers.followup_store import StoredVectors
+    from indexer.index.vectors import passage_text
+    from indexer.models import dated
+    from indexer.search.service import SearchIndex
+    index = SearchIndex(corpus_build[0])
+    records, vectors = index.records(), StoredVectors(index.generation_path())
+    compared = shown = 0
+    for key in ("haringey", "kent", "devon", "sandwell", "liverpool"):
+        items = [records[m["report_id"]] for m in authority_history.by_authority(records)[key]]
+        pool = followups.Pool.of(items[1:], vectors)
+        for report in items[:-1]:
+            for rec in authority_history.recommendations(report):
+                [vector] = vectors([passage_text(rec["heading"] or "", rec["text"])])
+                after = dated(report).sort_key
+                fast = followups.scored(rec, vector, pool, after)
+                slow = _one_at_a_time(rec, vector, pool, after)
+                assert [row for _, row, _ in fast] == [row for _, row, _ in slow]
+                assert np.allclose([p for p, _, _ in fast], [p for p, _, _ in slow],
+                                   rtol=0, atol=1e-12)
+                assert np.allclose(np.array([f for _, _, f in fast]).reshape(-1, 13),
+                                   np.array([f for _, _, f in slow], float).reshape(-1, 13),
+                                   rtol=0, atol=1e-12)
+                compared += 1
+                shown += bool(fast)
+    assert compared > 120 and shown > compared // 3, (compared, shown)

@@ -89,12 +89,14 @@ def recommendations(report: dict) -> list[dict]:
             for rec in ingest_recommendations(report)]
 
 
-def history(reports: dict[str, dict], key: str, vectors=embed_as_stored) -> dict:
+def history(reports: dict[str, dict], key: str, vectors=embed_as_stored,
+            groups: dict[str, list[dict]] | None = None) -> dict:
     """One authority: its record, its inspections oldest first, each with judgements and
     recommendations, each recommendation with its follow-ups in later inspections
     (indexer.answers.followups; `vectors` gives texts' vectors: embeds them, or reads
-    them stored, followup_store.stored_vectors)."""
-    items = by_authority(reports).get(key)
+    them stored, followup_store.StoredVectors). `groups`: by_authority(reports), when the
+    caller has it (every authority's history reads it once, not once each)."""
+    items = (groups if groups is not None else by_authority(reports)).get(key)
     if not items:
         raise NotFound(f"no authority {key[:80]!r} in the index")
     items = [reports[item["report_id"]] for item in items]  # with their sections

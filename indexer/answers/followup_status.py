@@ -15,6 +15,7 @@ lean the passage's way; a mixed passage is shown whole.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from indexer.domain.topics import topics
 
@@ -45,18 +46,30 @@ _WORSE = re.compile(
     re.IGNORECASE)
 
 
-def sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE.split(text) if s.strip()]
+# A passage is judged again for every recommendation it follows up: what it says of
+# itself (its sentences, their topics, words and leans) is kept (CACHED texts of each kind).
+CACHED = 1 << 16
 
 
-def _best_sentence(text: str, wanted: frozenset[str], words: set[str]) -> str:
+@lru_cache(maxsize=CACHED)
+def sentences(text: str) -> tuple[str, ...]:
+    return tuple(s for s in _SENTENCE.split(text) if s.strip())
+
+
+@lru_cache(maxsize=CACHED)
+def _said(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A text's topics and its words of four letters or more."""
+    return topics(text), frozenset(re.findall(r"[a-z]{4,}", text.lower()))
+
+
+def _best_sentence(text: str, wanted: frozenset[str], words: frozenset[str]) -> str:
     """The sentence that shares most topics (then most words) with the recommendation,
     with the next one when that turns it round ("However, ...")."""
-    found = sentences(text) or [text]
+    found = sentences(text) or (text,)
     best, best_key = 0, (-1, -1)
     for at, sentence in enumerate(found):
-        key = (len(topics(sentence) & wanted),
-               len(words & set(re.findall(r"[a-z]{4,}", sentence.lower()))))
+        held, said = _said(sentence)
+        key = (len(held & wanted), len(words & said))
         if key > best_key:
             best, best_key = at, key
     if best + 1 < len(found) and _TURN.match(found[best + 1]):
@@ -64,6 +77,7 @@ def _best_sentence(text: str, wanted: frozenset[str], words: set[str]) -> str:
     return found[best]
 
 
+@lru_cache(maxsize=CACHED)
 def _lean(text: str) -> str | None:
     """One sentence's lean: more words of progress -> improved, more of weakness ->
     still_a_concern, as many of each -> None."""
@@ -74,7 +88,7 @@ def _lean(text: str) -> str | None:
     return "improved" if better > worse else "still_a_concern"
 
 
-def _verdict(found: list[str]) -> str:
+def _verdict(found: tuple[str, ...]) -> str:
     """The passage's verdict from its sentences' leans (see the module's docstring)."""
     leans = [_lean(sentence) for sentence in found]
     up, down = leans.count("improved"), leans.count("still_a_concern")
@@ -90,13 +104,12 @@ def _verdict(found: list[str]) -> str:
 def status(recommendation: str, passage: str, section: str) -> tuple[str, str]:
     """(status, the sentence of `passage` that says so) for a follow-up printed in
     `section` of the later report."""
-    words = set(re.findall(r"[a-z]{4,}", recommendation.lower()))
-    wanted = topics(recommendation)
+    wanted, words = _said(recommendation)
     if section in CONCERN_SECTIONS:
         return "still_a_concern", _best_sentence(passage, wanted, words)
     if section == "strengths":
         return "improved", _best_sentence(passage, wanted, words)
-    found = sentences(passage) or [passage]
+    found = sentences(passage) or (passage,)
     verdict = _verdict(found)
     if verdict == "mixed":
         return "mixed", passage

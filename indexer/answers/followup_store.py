@@ -109,11 +109,12 @@ def precompute(index_dir: str, records) -> dict:
     generation = store.current_generation(index_dir)
     previous, stored = _previous(generation), StoredVectors(generation)
     path, counts = generation / FILE, {"authorities": 0, "computed": 0, "copied": 0}
-    rows = []
-    for key, reports in _groups(records).items():
+    rows, groups = [], _groups(records)
+    for key, reports in groups.items():
         wanted = signature(reports)
         kept = _read(previous / FILE, key, wanted) if previous is not None else None
-        data = kept if kept is not None else authority_history.history(records, key, stored)
+        data = kept if kept is not None else authority_history.history(records, key, stored,
+                                                                       groups)
         counts["authorities"] += 1
         counts["copied" if kept is not None else "computed"] += 1
         rows.append((key, wanted, json.dumps(data)))
@@ -142,7 +143,8 @@ class Histories:
             wanted = signature(reports) if reports else ""
             data = _read(generation / FILE, key, wanted) if reports else None
             if data is None:
-                data = authority_history.history(records, key, StoredVectors(generation))
+                data = authority_history.history(records, key, StoredVectors(generation),
+                                                 self.authorities(generation, records))
                 _write(generation / FILE, [(key, wanted, json.dumps(data))])
             if len(self.memo) >= self.size:
                 self.memo.pop(next(iter(self.memo)))

@@ -15,6 +15,7 @@ MIN_SCORE is not shown. Up to FOLLOW_UPS are shown, best first, each with its st
 """
 from __future__ import annotations
 
+import bisect
 import html
 import math
 import re
@@ -27,7 +28,7 @@ from indexer.domain.recommendations import STANDARD_TEXT
 from indexer.domain.taxonomy import SECTION_LABELS
 from indexer.models import dated
 from indexer.answers.followup_status import CONCERN_SECTIONS, STATUS_LABELS, status
-from indexer.domain.topics import topics
+from indexer.domain.topics import fold, names, topics
 
 FOLLOW_UPS = 3
 CANDIDATES = 50  # nearest later passages by meaning that are checked and re-ranked
@@ -40,10 +41,11 @@ FEATURES = ("bias", "cosine", "cosine - the best cosine", "1/(1+rank by cosine)"
             "looks back", "log length")
 WEIGHTS = np.array([-5.177, 2.993, 0.846, 1.382, 1.156, 1.472, -0.845, 4.599, 0.119, 0.037,
                     -0.156, 0.144, -0.600])
-# a passage that speaks of the earlier inspection ("since the last inspection")
+# a passage that speaks of the earlier inspection ("since the last inspection"); lower
+# case, searched in the folded text (case-blind, indexer.domain.topics.fold)
 _LOOKS_BACK = re.compile(r"since the (?:last|previous|\d{4})|(?:last|previous) (?:inspection|"
                          r"focused visit|jtai|visit)|at the (?:last|previous)|recommendations? "
-                         r"(?:made|from)|remains?|still|has improved|have improved", re.I)
+                         r"(?:made|from)|remains?|still|has improved|have improved")
 MIN_PROBABILITY = 0.40
 # words of every recommendation and passage: they carry no weight
 GENERIC_WORDS = frozenset("""
@@ -61,12 +63,15 @@ _WORD = re.compile(r"[a-z]{4,}")
 SKIPPED_SECTIONS = frozenset({"boilerplate", "context"})
 # a recommendation to these bodies is followed up only by a passage on that topic
 ADDRESSEE_TOPIC = {"police": "police", "health": "health"}
+TOPICS = names()  # the columns of a pool's topic arrays
+COLUMN = {name: at for at, name in enumerate(TOPICS)}
 
 
 @dataclass
 class Pool:
     """The passages of an authority's inspections that recommendations may be followed
-    up in: (report, section, passage) rows, their vectors and their topics."""
+    up in: (report, section, passage) rows, their vectors and their topics, and what the
+    re-ranking reads of each row whatever the recommendation, as arrays."""
 
     rows: list[tuple[dict, dict, dict]]
     vectors: np.ndarray
@@ -75,6 +80,11 @@ class Pool:
     words: list[frozenset[str]]  # each passage's telling words (generic words left out)
     idf: dict[str, float]  # word -> weight (rarer in the pool weighs more)
     headed: list[frozenset[str]]  # the topics of each passage's heading and heading path
+    days: list[str]  # the pool's report dates (ReportDate.sort_key), sorted
+    dates: np.ndarray  # each row's report date, as its place in `days`
+    held: np.ndarray  # bool, rows x TOPICS: the topics of each row's text ...
+    heads: np.ndarray  # ... and of its heading path
+    fixed: np.ndarray  # each row's last five FEATURES (its section, looks back, length)
 
     @classmethod
     def of(cls, reports: list[dict], vectors=embed_as_stored) -> "Pool":
@@ -87,9 +97,31 @@ class Pool:
         words = [telling_words(passage["text"]) for _, _, passage in rows]
         texts = [passage_text(section["heading"] or "", passage["text"])
                  for _, section, passage in rows]
-        headed = [heading_topics(section) for _, section, _ in rows]
+        by_section = {id(section): heading_topics(section) for _, section, _ in rows}
+        headed = [by_section[id(section)] for _, section, _ in rows]
+        when = {id(report): dated(report).sort_key for report in reports}
+        days = sorted(set(when.values()))
+        place = {day: at for at, day in enumerate(days)}
+        dates = np.array([place[when[id(report)]] for report, _, _ in rows], np.int64)
         return cls(rows, vectors(texts) if texts else np.zeros((0, 1), np.float32),
-                   found, _rarity(found, len(rows)), words, _rarity(words, len(rows)), headed)
+                   found, _rarity(found, len(rows)), words, _rarity(words, len(rows)), headed,
+                   days, dates, _membership(found), _membership(headed),
+                   np.array([_fixed(section["key"], passage["text"])
+                             for _, section, passage in rows], np.float64).reshape(-1, 5))
+
+
+def _membership(sets: list[frozenset[str]]) -> np.ndarray:
+    """bool, one row per set, one column per topic (TOPICS)."""
+    out = np.zeros((len(sets), len(TOPICS)), bool)
+    for row, names in enumerate(sets):
+        out[row, [COLUMN[name] for name in names]] = True
+    return out
+
+
+def _fixed(section: str, text: str) -> tuple:
+    return (section in CONCERN_SECTIONS, section in ("findings", "key_findings"),
+            section in ("overview", "strengths", "meets_requirements"),
+            bool(_LOOKS_BACK.search(fold(text))), math.log(1 + len(text) / 500))
 
 
 def heading_topics(section: dict) -> frozenset[str]:
@@ -113,57 +145,54 @@ def telling_words(text: str) -> frozenset[str]:
                      if word not in GENERIC_WORDS)
 
 
-def _share(wanted: frozenset[str], held: frozenset[str], weights: dict) -> float:
-    """The share of `wanted`'s weight that `held` carries."""
-    total = sum(weights.get(t, 1.0) for t in wanted)
-    return sum(weights.get(t, 1.0) for t in wanted & held) / total if total else 0.0
-
-
-def _passes(rec: dict, wanted: frozenset[str], held: frozenset[str]) -> bool:
-    """The topic check and the addressee check."""
-    if wanted and not wanted & held:
-        return False
-    needed = ADDRESSEE_TOPIC.get(rec.get("addressee", ""))
-    return needed is None or needed in held
-
-
-def features(cosine: float, best: float, rank: int, wanted: frozenset[str],
-             words: frozenset[str], pool: Pool, row: int) -> np.ndarray:
-    """What the re-ranking weighs (FEATURES, in order) for one candidate; `best` is the
-    cosine of the recommendation's nearest later passage."""
-    held, section = pool.topics[row], pool.rows[row][1]["key"]
-    text = pool.rows[row][2]["text"]
-    union = wanted | held
-    return np.array([
-        1.0, cosine, cosine - best, 1.0 / (1 + rank), _share(wanted, held, pool.weights),
-        len(wanted & held) / len(union) if union else 0.0,
-        _share(wanted, pool.headed[row], pool.weights),
-        _share(words, pool.words[row], pool.idf),
-        section in CONCERN_SECTIONS, section in ("findings", "key_findings"),
-        section in ("overview", "strengths", "meets_requirements"),
-        bool(_LOOKS_BACK.search(text)), math.log(1 + len(text) / 500)], dtype=np.float64)
+def _nearest(cosines: np.ndarray, rows: np.ndarray, count: int) -> np.ndarray:
+    """The `count` rows of `rows` with the highest cosines, highest first, ties in row
+    order (as a stable sort of them all would give)."""
+    values = -cosines[rows]
+    if values.size > 4 * count:
+        kept = np.flatnonzero(values <= np.partition(values, count - 1)[count - 1])
+        rows, values = rows[kept], values[kept]
+    return rows[np.argsort(values, kind="stable")[:count]]
 
 
 def scored(rec: dict, vector: np.ndarray, pool: Pool, after: str) -> list[tuple[float, int, np.ndarray]]:
-    """(probability, row, features) of the CANDIDATES later passages nearest the
-    recommendation in meaning that pass the checks, most likely follow-up first."""
+    """(probability, row, FEATURES) of the CANDIDATES later passages nearest the
+    recommendation in meaning that pass the topic and addressee checks, most likely
+    follow-up first."""
     if not pool.rows:
         return []
-    cosines = pool.vectors @ vector
+    later = np.flatnonzero(pool.dates >= bisect.bisect_right(pool.days, after))
+    if not later.size:
+        return []
+    cosines = (pool.vectors @ vector).astype(np.float64)
+    order = _nearest(cosines, later, CANDIDATES)
     wanted = topics(rec["text"]) | heading_topics(rec)
+    columns = np.array(sorted(COLUMN[name] for name in wanted), np.int64)
+    held = pool.held[order][:, columns]
+    passing = held.any(axis=1) if columns.size else np.ones(order.size, bool)
+    needed = ADDRESSEE_TOPIC.get(rec.get("addressee", ""))
+    if needed is not None:
+        passing &= pool.held[order, COLUMN[needed]]
+    ranks = np.flatnonzero(passing)
+    if not ranks.size:
+        return []
+    rows, held = order[ranks], held[ranks]
+    weight = np.array([pool.weights.get(TOPICS[c], 1.0) for c in columns])
+    total = weight.sum()
+    inter = held.sum(axis=1)
+    union = columns.size + pool.held[rows].sum(axis=1) - inter
     words = telling_words(rec["text"])
-    kept, rank, best = [], 0, None
-    for row in np.argsort(-cosines, kind="stable"):
-        if dated(pool.rows[row][0]).sort_key <= after:
-            continue
-        rank += 1
-        best = float(cosines[row]) if best is None else best
-        if rank > CANDIDATES:
-            break
-        if _passes(rec, wanted, pool.topics[row]):
-            found = features(float(cosines[row]), best, rank - 1, wanted, words, pool,
-                             int(row))
-            kept.append((1.0 / (1.0 + math.exp(-float(found @ WEIGHTS))), int(row), found))
+    weighed = {word: pool.idf.get(word, 1.0) for word in words}
+    said = sum(weighed.values())
+    x = np.column_stack([
+        np.ones(rows.size), cosines[rows], cosines[rows] - cosines[order[0]], 1.0 / (1 + ranks),
+        held @ weight / total if total else np.zeros(rows.size),
+        np.divide(inter, union, out=np.zeros(rows.size), where=union > 0),
+        pool.heads[rows][:, columns] @ weight / total if total else np.zeros(rows.size),
+        [sum(weighed[w] for w in words & pool.words[row]) / said if said else 0.0
+         for row in rows], pool.fixed[rows]])
+    chances = 1.0 / (1.0 + np.exp(-(x @ WEIGHTS)))
+    kept = [(float(p), int(row), found) for p, row, found in zip(chances, rows, x)]
     kept.sort(key=lambda s: -s[0])
     return kept
 

@@ -95,6 +95,7 @@ class Previous:
         self.keys = np.concatenate(keys) if keys else np.zeros(0, np.uint64)
         self._rows = rows
         self._order = np.argsort(self.keys, kind="stable")
+        self._sorted = self.keys[self._order]
         self._sources = np.concatenate(
             [np.full(len(k), i) for i, k in enumerate(keys)]) if keys else np.zeros(0, int)
         self._offsets = np.concatenate(
@@ -104,12 +105,14 @@ class Previous:
         """Copy the known rows of `keys` into `out`; a mask of those found."""
         if not self.keys.size:
             return np.zeros(keys.size, bool)
-        sorted_keys = self.keys[self._order]
-        at = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
-        found = sorted_keys[at] == keys
-        for i in np.flatnonzero(found):
-            j = self._order[at[i]]
-            out[i] = self._rows[self._sources[j]].floats(self._offsets[j])
+        at = np.minimum(np.searchsorted(self._sorted, keys), self._sorted.size - 1)
+        found = self._sorted[at] == keys
+        hits = np.flatnonzero(found)
+        where = self._order[at[hits]]
+        sources, offsets = self._sources[where], self._offsets[where]
+        for source in np.unique(sources):  # one read of each segment's rows
+            mine = sources == source
+            out[hits[mine]] = self._rows[source].floats(offsets[mine])
         return found
 
 
