@@ -34,7 +34,6 @@ from indexer.search.fused import Fused
 MODES = ("hybrid", "words")
 WORDS, MEANING, BOTH = 1, 2, 3  # how a candidate was found (bits)
 MATCHED = {WORDS: "words", MEANING: "meaning", BOTH: "both"}
-SEARCHED = 4096  # fuse(): more lexical candidates than this are placed by a docnum map
 MIN_SPREAD = 0.1  # "spread" scale: the least words' spread the meaning part is scaled by
 _PLAIN = re.compile(r"[\w'’.‐‑-]+")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"}
@@ -151,17 +150,16 @@ def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, near: np.ndarray,
     near many queries in meaning without saying much); `statements(ids)`: which of them
     count their meaning in full however short (outside `Fusion.short_sections`; None: every
     passage is damped when short)."""
-    how_by_doc = np.zeros(cosines.size, np.uint8)  # np.union1d and np.isin sort or hash:
-    how_by_doc[lexical_ids] = WORDS  # 0.9 s for the 763,610 passages with "children" at 1M
-    how_by_doc[near] |= MEANING
-    ids = np.flatnonzero(how_by_doc)
-    how = how_by_doc[ids].astype(np.int64)
-    raw, best = np.zeros(ids.size), 0.0
-    if lexical_ids.size:  # each candidate's place among ids, by docnum (no binary search)
-        place = np.cumsum(how_by_doc > 0) - 1 if lexical_ids.size > SEARCHED else None
-        raw[place[lexical_ids] if place is not None
-            else np.searchsorted(ids, lexical_ids)] = lexical_scores
-        best = float(lexical_scores.max())
+    ids, raw = np.asarray(lexical_ids, dtype=np.intp), np.asarray(lexical_scores, np.float64)
+    at = np.searchsorted(ids, near)  # the few near passages placed among the many with
+    known = at < ids.size  # the words (no pass over every document: 763,610 candidates
+    known[known] = ids[at[known]] == near[known]  # for "children" at a million)
+    if not known.all():
+        ids = np.insert(ids, at[~known], near[~known])
+        raw = np.insert(raw, at[~known], 0.0)
+    how = np.full(ids.size, WORDS, np.uint8)
+    how[np.searchsorted(ids, near)] = np.where(known, BOTH, MEANING)
+    best = float(lexical_scores.max()) if lexical_ids.size else 0.0
     if together is not None and not callable(together):
         together = together.__getitem__
     return Fused(ids, how, raw, best, cosines, _meaning_part(ids, cosines, lexical_scores,
