@@ -159,3 +159,16 @@ def test_versus_times_two_checkouts_and_tantivy_query_by_query(built, capsys):
     assert len([line for line in out.splitlines() if " wall p50 " in line]) == 3
     saved = json.loads(Path(out.split("results: ")[1].strip()).read_text())
     assert saved["found"]["tantivy"]["per_query"].keys() == {"children", "neglect"}
+
+
+def test_first_phrases_names_the_slowest_of_the_mix(built, capsys):
+    from bench.scale import first_phrases
+
+    index, _, _ = built
+    first_phrases.main([str(index), "--phrases", "6", "--common", "0.05", "--mapped-only"])
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["phrases"] == 6 and printed["totals_differ"] == 0
+    slowest = printed["slowest"]
+    assert len(slowest) == 6 and len({words for words, _ in slowest}) == 6
+    times = [ms for _, ms in slowest]
+    assert times == sorted(times, reverse=True) and times[0] == printed["mapped"]["max"]

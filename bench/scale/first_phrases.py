@@ -3,7 +3,7 @@ reads its words' positions in this process (the generation's term cache is empti
 every search, as in a worker that has not met the words yet), timed with the phrase
 positions read from the mapped files (indexer/index/positions.py) and, in the same run,
 interleaved, with them hidden (Whoosh's position lists unpickled, as before they existed).
-Prints the medians, tails and ratios; asserts nothing.
+Prints the medians, tails and ratios, and the slowest phrases; asserts nothing.
 
     python -m bench.scale.first_phrases INDEX [--phrases 500] [--plain]
 
@@ -78,6 +78,12 @@ def first_time(search_index: SearchIndex, q: str, hidden: bool
     return seconds, cpu, results.total
 
 
+def slowest(mix: list[str], seconds: list[float], count: int = 10) -> list[list]:
+    """The `count` slowest phrases, slowest first, with their wall milliseconds."""
+    ranked = sorted(zip(seconds, mix), reverse=True)[:count]
+    return [[words, round(s * 1000, 1)] for s, words in ranked]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("index", type=Path)
@@ -108,7 +114,8 @@ def main(argv: list[str] | None = None) -> None:
         totals_differ += len(totals) > 1
     found = {"index": str(args.index), "phrases": len(mix), "plain": args.plain,
              "common": args.common, "totals_differ": totals_differ,
-             "examples": mix[:5], "started": time.strftime("%F %T")}
+             "examples": mix[:5], "started": time.strftime("%F %T"),
+             "slowest": slowest(mix, times["mapped"])}
     for name, seconds in times.items():
         if seconds:
             found[name] = measure.summary(seconds) | {
