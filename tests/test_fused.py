@@ -39,12 +39,18 @@ def test_a_filtered_page_is_the_one_every_score_gives(index):
     assert fused.best(at, 5, exact_below=0) == best(fused.ids[at], fused.scores[at], 5)
 
 
-def test_adjacency_and_lengths_are_read_for_few_candidates_only():
-    rng = np.random.default_rng(7)
-    size = 20_000
-    lexical_ids = np.sort(rng.choice(size, 15_000, replace=False))
+def candidates(seed: int, size: int, with_words: int):
+    """A random generator and random candidates: `with_words` of `size` documents with
+    BM25-like scores, and every document's cosine."""
+    rng = np.random.default_rng(seed)
+    lexical_ids = np.sort(rng.choice(size, with_words, replace=False))
     lexical_scores = rng.gamma(2.0, 2.0, lexical_ids.size)
-    cosines = rng.uniform(-0.2, 0.8, size).astype(np.float32)
+    return rng, lexical_ids, lexical_scores, rng.uniform(-0.2, 0.8, size).astype(np.float32)
+
+
+def test_adjacency_and_lengths_are_read_for_few_candidates_only():
+    size = 20_000
+    rng, lexical_ids, lexical_scores, cosines = candidates(7, size, 15_000)
     together = np.where(rng.random(size) < 0.3, 1.0, 0.0)
     lengths = rng.integers(3, 200, size).astype(np.float64)
     asked = []
@@ -67,11 +73,8 @@ def test_adjacency_and_lengths_are_read_for_few_candidates_only():
 
 
 def test_improvement_sections_and_negative_weights_keep_the_page_exact():
-    rng = np.random.default_rng(11)
     size = 10_000
-    lexical_ids = np.sort(rng.choice(size, 8_000, replace=False))
-    lexical_scores = rng.gamma(2.0, 2.0, lexical_ids.size)
-    cosines = rng.uniform(-0.2, 0.8, size).astype(np.float32)
+    rng, lexical_ids, lexical_scores, cosines = candidates(11, size, 8_000)
     preferred = rng.random(size) < 0.1
     for fusion in (hybrid.FUSION, hybrid.Fusion(meaning=-0.5), hybrid.Fusion(scale="floor")):
         fused = hybrid.fuse(lexical_ids, lexical_scores, hybrid.nearest(cosines, fusion),
