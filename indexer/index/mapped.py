@@ -13,7 +13,7 @@ Layout, one directory per segment, `<generation>/mapped/<segment id>/`:
   positions (indexer.index.positions);
 - `pair_*.npy`: the postings and positions of adjacent common words (indexer.index.pairs);
 - `vectors.npy`, `vector_scales.npy`, `vector_keys.npy`: every passage's vector
-  (indexer.index.vectors).
+  (indexer.index.vectors), and its sign codes and moments (indexer.index.vector_sketch).
 Whoosh segments never change once written (deletions live in the table of contents), so a
 new generation hard-links the files of the segments it kept and writes only new segments',
 including those Whoosh wrote while merging. The arrays are read back from the committed
@@ -41,7 +41,7 @@ from whoosh.reading import SegmentReader
 
 from indexer.index import pairs as common_pairs
 from indexer.index import positions as phrase_positions
-from indexer.index import vectors
+from indexer.index import vector_sketch, vectors
 from indexer.index.phrase_docs import segment_docs
 from indexer.index.postings import leaf_blocks, leaf_length_codes
 
@@ -189,7 +189,7 @@ class SegmentArrays:
 
     def __init__(self, path: Path, damaged: set[str] = frozenset()):
         load = lambda name: np.load(path / name, mmap_mode="r")  # noqa: E731
-        postings = not damaged - set(vectors.FILES)
+        postings = not damaged - set(vectors.FILES) - set(vector_sketch.FILES)
         self.fields = set(json.loads((path / "fields.json").read_text())) if postings else set()
         empty = np.zeros(0, np.uint64)
         self.terms, self.starts = (load("terms.npy"), load("starts.npy")) if postings \
@@ -201,12 +201,15 @@ class SegmentArrays:
                         if (path / f"lengths-{f}.npy").is_file()}
         self.vectors = None if damaged & {vectors.VECTORS, vectors.SCALES} \
             else vectors.open_rows(path)
+        self.sketch = None if self.vectors is None or damaged & set(vector_sketch.FILES) \
+            else vector_sketch.open_sketch(path, len(self.vectors))  # decision 0048
         # None: a segment built without them, or damaged (its phrases are then Whoosh's)
         self.positions = phrase_positions.Positions.open(path) if postings else None
         self.pairs = common_pairs.Pairs.open(path) if self.positions is not None else None
         self.files = [self.terms, self.starts, self.docnums, self.weights,
                       *self.lengths.values(),
                       *(self.vectors.files if self.vectors is not None else []),
+                      *([self.sketch.signs] if self.sketch is not None else []),
                       *(self.positions.files if self.positions is not None else []),
                       *(self.pairs.files if self.pairs is not None else [])]
 
