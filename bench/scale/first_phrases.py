@@ -23,7 +23,9 @@ import time
 from pathlib import Path
 
 from bench.scale import measure
+from indexer.errors import BadRequest
 from indexer.index.analysis import make_exact_analyzer
+from indexer.search.querying import plan_query
 from indexer.search.request import ArgParams, parse_params
 from indexer.search.service import SearchIndex
 
@@ -86,6 +88,14 @@ def first_time(search_index: SearchIndex, q: str, hidden: tuple[str, ...] = ()
     return seconds, cpu, results.total
 
 
+def _searchable(text: str, schema) -> bool:
+    try:
+        plan_query(text, schema)
+    except BadRequest:
+        return False
+    return True
+
+
 def slowest(mix: list[str], seconds: list[float], count: int = 10) -> list[list]:
     """The `count` slowest phrases, slowest first, with their wall milliseconds."""
     ranked = sorted(zip(seconds, mix), reverse=True)[:count]
@@ -108,6 +118,8 @@ def main(argv: list[str] | None = None) -> None:
     if not any(a.positions is not None for a in generation.mapped.values()):
         raise SystemExit(f"{args.index}: no phrase positions on disk (built before them)")
     mix = phrases(generation, args.phrases, args.common)
+    if args.plain:  # unquoted, a phrase of stop words alone has nothing to search
+        mix = [words for words in mix if _searchable(words, generation.schema)]
     before = args.before
     times = {"mapped": [], before: [], "mapped_cpu": [], f"{before}_cpu": []}
     totals_differ = 0

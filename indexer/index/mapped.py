@@ -244,8 +244,8 @@ class SegmentArrays:
                     ) -> np.ndarray | None:
         """Segment-local docnums where the words stand one after another (a phrase of slop
         1: indexer.index.phrase_docs), or None: a segment written before the common-word
-        pairs (its phrases follow each word's positions, as they did), or a word whose
-        positions are not kept here."""
+        pairs (its phrases follow each word's positions, as they did), a word whose
+        positions are not kept here, or no pair kept for the words."""
         if self.pairs is None or self.positions is None:
             return None
         slots = [self._slot(field, b, f) for b, f in zip(btexts, frequencies)]
