@@ -137,3 +137,21 @@ def test_positions_added_to_an_older_generation_are_what_a_build_writes(seed_ind
         for name in names:
             assert (copy / generation.name / "mapped" / segment.name / name).read_bytes() \
                 == (segment / name).read_bytes()
+
+
+def test_a_few_documents_inside_read_only_their_positions(incremental_index):
+    """Inside fewer than 1/8 of a term's documents, only their postings' positions are read
+    (Positions.at): the same keys as masking every position, in every segment."""
+    generation = SearchIndex(incremental_index).generation()
+    postings = generation.postings
+    assert len(generation.mapped) > 1
+    for word in (b"children", b"the", b"and", b"care"):
+        everywhere = postings.positions("exact", word)
+        docs = np.unique(everywhere >> POSITION_BITS)
+        assert docs.size > 40
+        for chosen in (docs[::41], docs[:1], docs[-3:], docs[:0]):
+            inside = np.zeros(postings.size, bool)
+            inside[chosen] = True
+            assert chosen.size * positions.FEW < docs.size
+            found = postings.positions("exact", word, inside)
+            assert np.array_equal(found, everywhere[inside[everywhere >> POSITION_BITS]])

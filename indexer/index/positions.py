@@ -29,6 +29,7 @@ COUNTS, STARTS, POSITIONS = "position_counts.npy", "position_starts.npy", "posit
 RAW = "positions.u32"  # written while the segment is, then narrowed into POSITIONS
 MAX_COUNT = np.iinfo(np.uint16).max
 CHUNK = 1 << 24  # values narrowed at a time
+FEW = 8  # keys() reads only the chosen postings' positions when under 1/8 of them
 
 
 def fields_with_positions(schema, fields) -> set[str]:
@@ -146,15 +147,21 @@ class Positions:
              inside: np.ndarray | None) -> np.ndarray | None:
         """Sorted keys (docnum << 32 | position) of the term in `slot` whose postings
         (`docnums`, segment-local) start at `first`, only in documents `inside` (a mask
-        over the whole index) when given; None if the term has no positions here."""
+        over the whole index) when given (inside few of its documents, only theirs are
+        read); None if the term has no positions here."""
         start, end = int(self.starts[slot]), int(self.starts[slot + 1])
         counts = np.asarray(self.counts[first:first + docnums.size])
         if int(counts.sum()) != end - start or (end == start and docnums.size):
             return None
+        if inside is not None:
+            keep = inside[offset:][docnums]
+            at = np.flatnonzero(keep)
+            if at.size * FEW < docnums.size:  # few documents: read only their positions
+                chosen, found = self.at(slot, first, docnums.size, at)
+                return (np.repeat(docnums[at].astype(np.int64) + offset, chosen) << 32) + found
         ids = docnums.astype(np.int64) + offset
         positions = np.asarray(self.values[start:end])
         if inside is not None:
-            keep = inside[ids]
             positions = positions[np.repeat(keep, counts)]
             ids, counts = ids[keep], counts[keep]
         return (np.repeat(ids, counts) << 32) + positions
