@@ -16,6 +16,7 @@ from indexer.index import mapped, vector_sketch, vectors
 from indexer.models import SearchRequest
 from indexer.search import hybrid, shortlist
 from indexer.search.service import SearchIndex
+from tests.test_vector_sketch import unpacked
 
 APPROXIMATE = dataclasses.replace(hybrid.FUSION, approximate_from=0, shortlist=40)
 QUERIES = ["children", "care leavers", "young people leaving care get help with somewhere to live"]
@@ -83,8 +84,7 @@ def test_the_statistics_are_those_of_every_allowed_cosine(index, query):
 @pytest.mark.parametrize("query", QUERIES)
 def test_the_shortlist_is_every_row_as_near_as_the_nearest_few(index, query):
     vectors_, allowed, (cosines, near, _) = meaning(index, query)
-    signs = np.concatenate([np.unpackbits(np.asarray(s.signs), axis=1)
-                            for s in vectors_.sketches.sketches]).astype(bool)
+    signs = np.concatenate([unpacked(s.signs) for s in vectors_.sketches.sketches])
     codes, _ = vectors.quantise(hybrid.query_vector(query))
     distances = (signs != (codes[0] > 0)).sum(axis=1)
     allowed_distances = np.sort(distances[allowed])
