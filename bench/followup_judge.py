@@ -3,14 +3,14 @@
 Every checked candidate of the development half's truth recommendations (followups.scored:
 the 13 FEATURES), leave-one-authority-out within that half: the first-stage model refitted
 without the authority gives its candidates' probabilities ("without"); then the JUDGED most
-likely of each recommendation are read by the pair judge (its best and second-best sentence
-cosines) and a second-stage model over the 15 JUDGED_FEATURES, refitted without the
-authority, gives theirs ("with"). For each threshold T the page's rule (the three most
+likely of each recommendation (first-stage probability >= JUDGED_FLOOR) are read by the
+pair judge (its best and second-best sentence cosines) and a second-stage model over the 15
+JUDGED_FEATURES, refitted without the authority, gives theirs ("with"). For each threshold T the page's rule (the three most
 likely with probability >= T): precision / recall / not mentioned right. Then a paired
-bootstrap over authorities of the difference at two thresholds. The held-out half is never
+bootstrap over authorities of the difference at three thresholds. The held-out half is never
 read here.
 
-    python -m bench.followup_judge --index /tmp/corpus-index [--judged 8]
+    python -m bench.followup_judge --index /tmp/corpus-index [--judged 8] [--floor 0.1]
 """
 from __future__ import annotations
 
@@ -91,6 +91,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True, help="a corpus index directory")
     parser.add_argument("--judged", type=int, default=followups.JUDGED)
+    parser.add_argument("--floor", type=float, default=followups.JUDGED_FLOOR,
+                        help="judge only candidates whose first-stage probability reaches it")
     args = parser.parse_args()
     index = SearchIndex(args.index)
     records = index.records()
@@ -98,13 +100,15 @@ def main() -> None:
     judge = PairJudge()
     recs = collect(records, truth, StoredVectors(index.generation_path()), judge)
     without = left_out(recs, lambda i: recs[i]["x"])
-    top = [np.sort(np.argsort(-p, kind="stable")[:args.judged]) for p in without]
+    top = [np.sort([j for j in np.argsort(-p, kind="stable")[:args.judged] if p[j] >= args.floor]
+                   ).astype(int) for p in without]
     read = [np.zeros((len(r["y"]), 2)) for r in recs]
     for r, rows, pairs in zip(recs, top, read):
         pairs[rows] = judge(r["text"], [r["texts"][j] for j in rows])
     with_judge = left_out(recs, lambda i: np.column_stack([recs[i]["x"], read[i]]), top)
     print(f"development half: {len(recs)} recommendations, {sum(len(r['y']) for r in recs)} "
-          f"checked candidates, {sum(t.size for t in top)} judged ({args.judged} each at most); "
+          f"checked candidates, {sum(t.size for t in top)} judged ({args.judged} each at most, "
+          f"first-stage probability >= {args.floor}); "
           f"pairs judged {judge.computed}")
     print("threshold: precision / recall / not mentioned right (leave one authority out)")
     for name, probs in (("without", without), ("with", with_judge)):

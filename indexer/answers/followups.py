@@ -55,9 +55,10 @@ _LOOKS_BACK = re.compile(r"since the (?:last|previous|\d{4})|(?:last|previous) (
 # ranked by a logistic model over FEATURES and its two cosines (fitted on the development
 # half only, python -m bench.followup --train); shown from MIN_PROBABILITY.
 JUDGED = 8
+JUDGED_FLOOR = 0.10  # ... of those whose first-stage probability reaches this
 JUDGED_FEATURES = FEATURES + ("best sentence by the pair judge", "second sentence by it")
-JUDGED_WEIGHTS = np.array([-5.962, 1.022, 0.043, 0.947, 1.113, 0.906, -0.584, 3.493, 0.181, 0.053,
-                           -0.234, 0.077, -0.762, 3.020, 2.593])
+JUDGED_WEIGHTS = np.array([-5.431, 0.676, 0.140, 0.778, 0.948, 0.750, -0.395, 3.058, 0.194, 0.242,
+                           -0.436, -0.099, -0.827, 2.821, 2.742])
 MIN_PROBABILITY = 0.40
 # words of every recommendation and passage: they carry no weight
 GENERIC_WORDS = frozenset("""
@@ -221,8 +222,10 @@ def default_judge() -> PairJudge:
 def judged(rec: dict, vector: np.ndarray, pool: Pool, after: str,
            judge: PairJudge | None = None) -> list[tuple[float, int, np.ndarray]]:
     """(probability, row, JUDGED_FEATURES) of the JUDGED most likely candidates of
-    `scored`, read again by the pair judge, most likely follow-up first."""
-    first = scored(rec, vector, pool, after)[:JUDGED]
+    `scored` (with a probability of at least JUDGED_FLOOR), read again by the pair judge,
+    most likely follow-up first."""
+    first = [found for found in scored(rec, vector, pool, after)[:JUDGED]
+             if found[0] >= JUDGED_FLOOR]
     if not first:
         return []
     read = (judge or default_judge())(rec["text"], [pool.rows[row][2]["text"] for _, row, _ in first])
