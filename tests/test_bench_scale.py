@@ -172,3 +172,18 @@ def test_first_phrases_names_the_slowest_of_the_mix(built, capsys):
     assert len(slowest) == 6 and len({words for words, _ in slowest}) == 6
     times = [ms for _, ms in slowest]
     assert times == sorted(times, reverse=True) and times[0] == printed["mapped"]["max"]
+
+
+def test_first_phrases_compares_with_the_pairs_hidden(built, capsys):
+    """`--before positions`: the same mix with the common-word pairs hidden, interleaved;
+    the same totals both ways."""
+    from bench.scale import first_phrases
+
+    index, _, _ = built
+    first_phrases.main([str(index), "--phrases", "6", "--common", "0.05",
+                        "--before", "positions"])
+    out = capsys.readouterr().out
+    printed = json.loads(out.split("\nfirst-time phrases")[0])
+    assert printed["totals_differ"] == 0
+    assert printed["positions"]["n"] == printed["mapped"]["n"] == 6
+    assert "first-time phrases wall: before (positions) p50" in out

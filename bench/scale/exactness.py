@@ -1,7 +1,10 @@
 """Check that the numpy path (indexer.search.evaluator) gives exactly what Whoosh gives: the same
 matching documents and the same top hits in the same order with the same scores.
 
-    python -m bench.scale.exactness INDEX_DIR
+    python -m bench.scale.exactness INDEX_DIR [--phrases N]
+
+`--phrases N` adds the first N quoted phrases of bench.scale.first_phrases' mix (common
+words standing together: those the common-word pairs of decision 0049 answer).
 """
 from __future__ import annotations
 
@@ -76,8 +79,15 @@ def check(index_dir: str, texts=None) -> dict[str, str | None]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("index")
+    parser.add_argument("--phrases", type=int, default=0)
     args = parser.parse_args()
-    results = check(args.index)
+    texts = sorted({q.params.get("q", "") for q in QUERIES})
+    if args.phrases:
+        from bench.scale.first_phrases import phrases
+
+        generation = SearchIndex(args.index).generation()
+        texts += [f'"{words}"' for words in phrases(generation, args.phrases, 0.02)]
+    results = check(args.index, texts)
     for text, problem in results.items():
         status = "ok" if problem is None or problem.startswith("same scores") else "DIFF"
         print(f"{status:4s} {text!r} {problem or ''}")

@@ -1,11 +1,14 @@
 """First-time phrases on common words: each search of a mix of phrases is the first that
 reads its words' positions in this process (the generation's term cache is emptied before
 every search, as in a worker that has not met the words yet), timed with the phrase
-positions read from the mapped files (indexer/index/positions.py) and, in the same run,
-interleaved, with them hidden (Whoosh's position lists unpickled, as before they existed).
-Prints the medians, tails and ratios, and the slowest phrases; asserts nothing.
+positions and common-word pairs read from the mapped files (indexer/index/positions.py,
+indexer/index/pairs.py) and, in the same run, interleaved, with them hidden: `--before
+whoosh` (default) hides both (Whoosh's position lists unpickled, as before positions were
+on disk), `--before positions` hides the pairs only (each word's mapped positions followed,
+as before the pairs). Prints the medians, tails and ratios, and the slowest phrases;
+asserts nothing.
 
-    python -m bench.scale.first_phrases INDEX [--phrases 500] [--plain]
+    python -m bench.scale.first_phrases INDEX [--phrases 500] [--plain] [--before positions]
 
 The phrases are word pairs and triples that stand together in passages sampled with a
 fixed seed, every word in at least --common of the passages (`exact` field). --plain
@@ -56,25 +59,30 @@ def _common(reader, word: str, floor: float, seen: dict) -> bool:
     return seen[word]
 
 
-def first_time(search_index: SearchIndex, q: str, hidden: bool
+HIDDEN = {"whoosh": ("positions", "pairs"), "positions": ("pairs",), "mapped": ()}
+
+
+def first_time(search_index: SearchIndex, q: str, hidden: tuple[str, ...] = ()
                ) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds of this process and the total of one search whose words'
     positions nothing in this process has read (on a shared machine the CPU time is the
     steadier figure: the wall time also counts the time other processes had the cores)."""
     generation = search_index.generation()
-    saved = {segid: arrays.positions for segid, arrays in generation.mapped.items()}
+    saved = {segid: {name: getattr(arrays, name) for name in hidden}
+             for segid, arrays in generation.mapped.items()}
     generation.cache.entries.clear()
     try:
-        if hidden:
-            for arrays in generation.mapped.values():
-                arrays.positions = None
+        for arrays in generation.mapped.values():
+            for name in hidden:  # `hidden` arrays of the segments (see HIDDEN)
+                setattr(arrays, name, None)
         cpu = time.process_time()
         seconds, results = measure.timed(search_index.search,
                                          parse_params(ArgParams({"q": q, "per_page": "10"})))
         cpu = time.process_time() - cpu
     finally:
         for segid, arrays in generation.mapped.items():
-            arrays.positions = saved[segid]
+            for name, value in saved[segid].items():
+                setattr(arrays, name, value)
     return seconds, cpu, results.total
 
 
@@ -91,23 +99,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--common", type=float, default=0.02,
                         help="each word in at least this share of the passages")
     parser.add_argument("--plain", action="store_true", help="search the words unquoted")
-    parser.add_argument("--mapped-only", action="store_true",
-                        help="skip the before (Whoosh's position lists)")
+    parser.add_argument("--mapped-only", action="store_true", help="skip the before")
+    parser.add_argument("--before", choices=("whoosh", "positions"), default="whoosh",
+                        help="what the before hides: positions and pairs, or pairs only")
     args = parser.parse_args(argv)
     search_index = SearchIndex(args.index, deadline=None)  # time it, never stop it
     generation = search_index.generation()
     if not any(a.positions is not None for a in generation.mapped.values()):
         raise SystemExit(f"{args.index}: no phrase positions on disk (built before them)")
     mix = phrases(generation, args.phrases, args.common)
-    times = {"mapped": [], "whoosh": [], "mapped_cpu": [], "whoosh_cpu": []}
+    before = args.before
+    times = {"mapped": [], before: [], "mapped_cpu": [], f"{before}_cpu": []}
     totals_differ = 0
     for n, words in enumerate(mix):
         q = words if args.plain else f'"{words}"'
         order = ["mapped"] if args.mapped_only else (
-            ["mapped", "whoosh"] if n % 2 else ["whoosh", "mapped"])
+            ["mapped", before] if n % 2 else [before, "mapped"])
         totals = set()
         for name in order:
-            seconds, cpu, total = first_time(search_index, q, name == "whoosh")
+            seconds, cpu, total = first_time(search_index, q, HIDDEN[name])
             times[name].append(seconds)
             times[f"{name}_cpu"].append(cpu)
             totals.add(total)
@@ -121,14 +131,15 @@ def main(argv: list[str] | None = None) -> None:
             found[name] = measure.summary(seconds) | {
                 f"over_{SLOW_MS}_ms": sum(s * 1000 > SLOW_MS for s in seconds)}
     print(json.dumps(found, indent=1))
-    if times["whoosh"]:
+    if times[before]:
         for kind in ("", "_cpu"):
-            before, after = found["whoosh" + kind], found["mapped" + kind]
-            print(f"first-time phrases{' CPU' if kind else ' wall'}: before p50 "
-                  f"{before['p50']} / p99 {before['p99']} / max {before['max']} ms; after p50 "
+            was, after = found[before + kind], found["mapped" + kind]
+            print(f"first-time phrases{' CPU' if kind else ' wall'}: before ({before}) p50 "
+                  f"{was['p50']} / p99 {was['p99']} / max {was['max']} ms, "
+                  f"{was[f'over_{SLOW_MS}_ms']} over {SLOW_MS} ms; after p50 "
                   f"{after['p50']} / p99 {after['p99']} / max {after['max']} ms, "
                   f"{after[f'over_{SLOW_MS}_ms']} over {SLOW_MS} ms; before/after p50 "
-                  f"{before['p50'] / after['p50']:.1f}x, max {before['max'] / after['max']:.1f}x")
+                  f"{was['p50'] / after['p50']:.1f}x, max {was['max'] / after['max']:.1f}x")
         print(f"totals differing: {totals_differ} of {len(mix)}")
 
 

@@ -11,8 +11,9 @@ Layout, one directory per segment, `<generation>/mapped/<segment id>/`:
 - `fields.json`: which fields were written;
 - `position_counts.npy`, `position_starts.npy`, `positions.npy`: every term's phrase
   positions (indexer.index.positions);
+- `pair_*.npy`: the postings and positions of adjacent common words (indexer.index.pairs);
 - `vectors.npy`, `vector_scales.npy`, `vector_keys.npy`: every passage's vector
-  (indexer.index.vectors).
+  (indexer.index.vectors), and its sign codes and moments (indexer.index.vector_sketch).
 Whoosh segments never change once written (deletions live in the table of contents), so a
 new generation hard-links the files of the segments it kept and writes only new segments',
 including those Whoosh wrote while merging. The arrays are read back from the committed
@@ -38,8 +39,10 @@ import numpy as np
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
+from indexer.index import pairs as common_pairs
 from indexer.index import positions as phrase_positions
-from indexer.index import vectors
+from indexer.index import vector_sketch, vectors
+from indexer.index.phrase_docs import segment_docs
 from indexer.index.postings import leaf_blocks, leaf_length_codes
 
 DIR = "mapped"
@@ -149,6 +152,7 @@ def _write_segment(leaf, target: Path, embedded: vectors.Previous | None = None)
     np.save(partial / "terms.npy", np.array([terms[i][0] for i in order], dtype=np.uint64))
     np.save(partial / "starts.npy", starts)
     np.save(partial / "collided.npy", np.union1d(collided, np.array(unused, np.uint64)))
+    common_pairs.write(leaf, partial, key)
     for field in fields:
         if leaf.schema[field].scorable:
             np.save(partial / f"lengths-{field}.npy", leaf_length_codes(leaf, field))
@@ -185,7 +189,7 @@ class SegmentArrays:
 
     def __init__(self, path: Path, damaged: set[str] = frozenset()):
         load = lambda name: np.load(path / name, mmap_mode="r")  # noqa: E731
-        postings = not damaged - set(vectors.FILES)
+        postings = not damaged - set(vectors.FILES) - set(vector_sketch.FILES)
         self.fields = set(json.loads((path / "fields.json").read_text())) if postings else set()
         empty = np.zeros(0, np.uint64)
         self.terms, self.starts = (load("terms.npy"), load("starts.npy")) if postings \
@@ -197,12 +201,17 @@ class SegmentArrays:
                         if (path / f"lengths-{f}.npy").is_file()}
         self.vectors = None if damaged & {vectors.VECTORS, vectors.SCALES} \
             else vectors.open_rows(path)
+        self.sketch = None if self.vectors is None or damaged & set(vector_sketch.FILES) \
+            else vector_sketch.open_sketch(path, len(self.vectors))  # decision 0048
         # None: a segment built without them, or damaged (its phrases are then Whoosh's)
         self.positions = phrase_positions.Positions.open(path) if postings else None
+        self.pairs = common_pairs.Pairs.open(path) if self.positions is not None else None
         self.files = [self.terms, self.starts, self.docnums, self.weights,
                       *self.lengths.values(),
                       *(self.vectors.files if self.vectors is not None else []),
-                      *(self.positions.files if self.positions is not None else [])]
+                      *([self.sketch.signs] if self.sketch is not None else []),
+                      *(self.positions.files if self.positions is not None else []),
+                      *(self.pairs.files if self.pairs is not None else [])]
 
     @classmethod
     def open(cls, generation: Path, segid: str,
@@ -230,6 +239,19 @@ class SegmentArrays:
         start, end = int(self.starts[slot]), int(self.starts[slot + 1])
         return self.positions.keys(slot, start, np.asarray(self.docnums[start:end]), offset,
                                    inside)
+
+    def phrase_docs(self, field: str, btexts: list[bytes], frequencies: list[int]
+                    ) -> np.ndarray | None:
+        """Segment-local docnums where the words stand one after another (a phrase of slop
+        1: indexer.index.phrase_docs), or None: a segment written before the common-word
+        pairs (its phrases follow each word's positions, as they did), or a word whose
+        positions are not kept here."""
+        if self.pairs is None or self.positions is None:
+            return None
+        slots = [self._slot(field, b, f) for b, f in zip(btexts, frequencies)]
+        if None in slots or not all(self.positions.occurrences(s) for s in slots):
+            return None
+        return segment_docs(self, slots)
 
     def _slot(self, field: str, btext: bytes, doc_frequency: int) -> int | None:
         if field not in self.fields:

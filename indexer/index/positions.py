@@ -114,8 +114,8 @@ def _open(path: Path, dtype, size: int) -> np.ndarray:
 class Positions:
     """One segment's position arrays, memory-mapped read-only."""
 
-    def __init__(self, path: Path):
-        load = lambda name: np.load(path / name, mmap_mode="r")  # noqa: E731
+    def __init__(self, path: Path, prefix: str = ""):
+        load = lambda name: np.load(path / (prefix + name), mmap_mode="r")  # noqa: E731
         self.counts, self.starts, self.values = load(COUNTS), load(STARTS), load(POSITIONS)
         self.files = [self.counts, self.starts, self.values]
 
@@ -123,6 +123,24 @@ class Positions:
     def open(cls, path: Path) -> "Positions | None":
         """The segment's positions, or None for a segment written without them."""
         return cls(path) if (path / POSITIONS).is_file() else None
+
+    def occurrences(self, slot: int) -> int:
+        return int(self.starts[slot + 1]) - int(self.starts[slot])
+
+    def at(self, slot: int, first: int, size: int, at: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+        """(counts, positions laid end to end) of the postings `at` (ascending indexes
+        among the `size` postings, starting at `first`, of the term in `slot`): only
+        those postings' positions are read."""
+        counts = np.asarray(self.counts[first:first + size], np.int64)
+        start = int(self.starts[slot])
+        if at.size == size:  # every posting
+            return counts, np.asarray(self.values[start:start + int(counts.sum())])
+        chosen = counts[at]
+        begins = np.cumsum(counts)[at] - chosen + start
+        rows = np.repeat(begins - (np.cumsum(chosen) - chosen), chosen)
+        rows += np.arange(rows.size)
+        return chosen, np.asarray(self.values[rows])
 
     def keys(self, slot: int, first: int, docnums: np.ndarray, offset: int,
              inside: np.ndarray | None) -> np.ndarray | None:

@@ -166,6 +166,24 @@ class Postings:
             return keys[0]
         return np.concatenate(keys) if keys else np.zeros(0, np.int64)
 
+    def phrase_docs(self, field: str, btexts: list[bytes]) -> np.ndarray | None:
+        """Docnums (ascending) where the words stand one after another (a phrase of slop
+        1) from every segment's mapped positions and common-word pairs, or None when a
+        segment lacks them (the words' positions are then followed one by one)."""
+        found = []
+        for leaf, offset in self.reader.leaf_readers() if self._mapped else ():
+            if any((field, btext) not in leaf for btext in btexts):
+                continue
+            arrays = self._arrays(leaf)
+            docs = None if arrays is None else arrays.phrase_docs(
+                field, btexts, [leaf.doc_frequency(field, btext) for btext in btexts])
+            if docs is None:
+                return None
+            found.append(docs.astype(np.int64) + offset)
+        if not self._mapped:
+            return None
+        return np.concatenate(found) if found else np.zeros(0, np.int64)
+
     def _cached(self, key, read):
         with self._lock:
             if key in self._cache:

@@ -7,7 +7,8 @@ Layout, in `<generation>/mapped/<segment id>/` (indexer.index.mapped):
   `vector_scales.npy`: float32, each row's scale: the unit vector is codes * scale, its
   largest component coded as +-127 (cosines within 0.004 of float32's, a quarter of the
   bytes; decision 0047). A segment written before (float16 rows, no scales) still serves;
-- `vector_keys.npy`: uint64, a hash (blake2b, 8 bytes) of each row's embedded text.
+- `vector_keys.npy`: uint64, a hash (blake2b, 8 bytes) of each row's embedded text;
+- the rows' sign codes and moments by section (indexer.index.vector_sketch).
 A kept segment's files are hard-linked like its postings. A segment Whoosh wrote by
 merging old ones reuses the previous generation's rows for texts it already embedded
 (looked up by key), so an incremental build embeds only the passages that are new.
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.index import embedding
+from indexer.index import embedding, vector_sketch
 
 VECTORS = "vectors.npy"
 SCALES = "vector_scales.npy"
@@ -116,13 +117,20 @@ class Previous:
         return found
 
 
+def stored(leaf) -> tuple[list[str], list[str]]:
+    """What is embedded for each document of one segment, and its section key."""
+    texts, sections = [], []
+    for docnum in range(leaf.doc_count_all()):
+        fields = leaf.stored_fields(docnum)
+        texts.append(passage_text(fields.get("heading") or "", fields.get("text") or ""))
+        sections.append(fields.get("section") or "")
+    return texts, sections
+
+
 def write(leaf, target: Path, previous: Previous | None = None) -> None:
     """The vectors and keys of every document of one segment (a Whoosh leaf reader)."""
     size = leaf.doc_count_all()
-    texts = []
-    for docnum in range(size):
-        fields = leaf.stored_fields(docnum)
-        texts.append(passage_text(fields.get("heading") or "", fields.get("text") or ""))
+    texts, sections = stored(leaf)
     keys = np.fromiter((text_key(t) for t in texts), dtype=np.uint64, count=size)
     rows = np.zeros((size, embedding.DIM), dtype=np.float32)
     found = previous.find(keys, rows) if previous is not None else np.zeros(size, bool)
@@ -133,6 +141,7 @@ def write(leaf, target: Path, previous: Previous | None = None) -> None:
     np.save(target / VECTORS, codes)
     np.save(target / SCALES, scales)
     np.save(target / KEYS, keys)
+    vector_sketch.write(target, codes, scales, sections)  # decision 0048
 
 
 def open_rows(folder: Path) -> Rows | None:

@@ -34,8 +34,9 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
+from indexer.search.phrases import phrase
 from indexer.search.scored import Found, folded, union
-from indexer.index.postings import LENGTH_OF_BYTE, POSITION_BITS, Postings, Unsupported
+from indexer.index.postings import LENGTH_OF_BYTE, Postings, Unsupported
 
 SPARSE_SHARE = 8  # an OR of sparse parts stays sparse below size / SPARSE_SHARE postings
 FOLDED_PARTS = 4  # an OR of up to 4 sparse parts, all but the largest small: merged in turn
@@ -239,27 +240,7 @@ class Evaluator:
         return Found(scores, mask=mask)
 
     def _phrase(self, q: wq.Phrase) -> Found:
-        field = q.fieldname
-        if field not in self.p.schema or not self.p.schema[field].format.supports("positions"):
-            raise Unsupported("phrase on a field without positions")
-        terms = [wq.Term(field, word) for word in q.words]
-        if len(terms) == 1:
-            return self.node(wq.Term(field, q.words[0], boost=q.boost))
-        both = self._and(wq.And(terms))
-        inside = both.mask if not both.sparse else np.zeros(self.size, bool)
-        if both.sparse:
-            inside[both.ids] = True
-        if not (both.ids.size if both.sparse else both.mask.any()):
-            return both
-        ends = None  # where a chain of the words so far can end (SpanNear2, ordered)
-        for word in q.words:
-            found = self.p.positions(field, self.p.schema[field].to_bytes(word), inside)
-            ends = found if ends is None else _follows(found, ends, q.slop)
-        docs = ends >> POSITION_BITS  # ascending, a document once per occurrence
-        if docs.size:
-            docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
-        scores = both.lookup(docs)[1]
-        return Found(scores * q.boost if q.boost != 1.0 else scores, docs)
+        return phrase(self, q)  # indexer.search.phrases
 
     def _docs(self, q: wq.Query) -> np.ndarray:
         mask = np.zeros(self.size, bool)
@@ -280,16 +261,3 @@ def length_part(postings: Postings, weighting, field: str) -> np.ndarray:
     b, k1 = weighting._field_B.get(field, weighting.B), weighting.K1
     return postings.per_document((field, "bm25 norm", k1, b, avgfl), lambda: (
         k1 * ((1 - b) + b * LENGTH_OF_BYTE / avgfl))[postings.length_codes(field)])
-
-
-def _follows(keys: np.ndarray, ends: np.ndarray, slop: int) -> np.ndarray:
-    """The keys that stand 1 to `slop` positions after one of `ends`, in the same document
-    (both sorted; a document's keys are 2**32 apart from the next one's)."""
-    if ends.size == 0 or keys.size == 0:
-        return keys[:0]
-    before = np.searchsorted(ends, keys - 1, side="right") - 1
-    ok = before >= 0
-    ok[ok] &= ends[before[ok]] >= keys[ok] - slop
-    return keys[ok]
-
-

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import simsimd
 
 from indexer.index import embedding, vectors
+from indexer.search import shortlist
 from indexer.search.fused import Fused
+from indexer.search.shortlist import dots
 
 MODES = ("hybrid", "words")
 WORDS, MEANING, BOTH = 1, 2, 3  # how a candidate was found (bits)
@@ -59,6 +60,8 @@ class Fusion:
     short_sections: tuple[str, ...] = ("context", "overview", "boilerplate")
     loose: float = 2.0  # the meaning weight's multiple for 4+ words (most of them needed)
     scale: str = "spread"  # "floor": cosine between floor and best; "spread": z-score, see fuse
+    approximate_from: int = 200_000  # allowed passages from which the nearest are found
+    shortlist: int = 8192  # among this many by sign codes (indexer.search.shortlist)
 
 
 FUSION = Fusion()
@@ -86,22 +89,41 @@ def query_vector(text: str) -> np.ndarray:
 class Vectors:
     """A generation's passage vectors: each segment's mapped rows at its docnum offset."""
 
-    def __init__(self, parts: list[tuple[int, np.ndarray]], size: int):
-        self.parts, self.size = parts, size
+    def __init__(self, parts: list[tuple[int, np.ndarray]], size: int,
+                 sketches: shortlist.Sketches | None = None):
+        self.parts, self.size, self.sketches = parts, size, sketches
 
     @classmethod
     def open(cls, reader, mapped: dict) -> "Vectors | None":
         """From a Whoosh reader's segments and their mapped arrays; None if any lacks them."""
         from indexer.index.mapped import segment_id
 
-        parts = []
+        parts, sketches = [], []
         for leaf, offset in reader.leaf_readers():
             arrays = mapped.get(segment_id(leaf))
             if leaf.doc_count_all() and (arrays is None or arrays.vectors is None):
                 return None
             if leaf.doc_count_all():
                 parts.append((offset, arrays.vectors))
-        return cls(parts, reader.doc_count_all())
+                sketches.append(arrays.sketch)
+        whole = all(s is not None for s in sketches) and all(
+            rows.scales is not None for _, rows in parts)
+        return cls(parts, reader.doc_count_all(),
+                   shortlist.Sketches(sketches) if whole else None)
+
+    def meaning(self, query: np.ndarray, allowed: np.ndarray, sections: list[str] | None,
+                table, fusion: "Fusion"):
+        """(the cosines, the docnums matched by meaning, the (mean, deviation) of every
+        allowed cosine or None: from the cosines): over many allowed passages that are whole
+        `sections` (None: they are not), from a shortlist (indexer.search.shortlist), else
+        every cosine computed."""
+        if self.sketches is not None and sections is not None:
+            found = shortlist.approximate(self.parts, self.sketches, self.size, query,
+                                          allowed, sections, table, fusion)
+            if found is not None:
+                return found
+        cosines = self.cosines(query, allowed)
+        return cosines, nearest(cosines, fusion), None
 
     def cosines(self, query: np.ndarray, allowed: np.ndarray) -> np.ndarray:
         """The cosine of every allowed document with the query (-1 elsewhere), from the
@@ -121,24 +143,10 @@ class Vectors:
         return out
 
 
-def dots(codes: np.ndarray, scale: np.ndarray, rows: vectors.Rows, at=None) -> np.ndarray:
-    """The cosines of a query (its int8 `codes` (1, DIM) and `scale`) with the rows `at`
-    (all when None), as float32; float16 rows of an older build by half-precision dots."""
-    part = rows.codes if at is None else rows.codes[at]
-    if rows.scales is None:
-        query = (codes * scale[:, None]).astype(np.float16)
-        return np.asarray(simsimd.cdist(query, part, metric="dot", threads=1),
-                          dtype=np.float32).ravel()
-    found = np.asarray(simsimd.cdist(codes, part, metric="dot", threads=1),
-                       dtype=np.float32).ravel()
-    found *= rows.scales if at is None else rows.scales[at]
-    found *= scale[0]
-    return found
-
-
 def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, near: np.ndarray,
          cosines: np.ndarray, together, fusion: Fusion = FUSION,
-         preferred: np.ndarray | None = None, lengths=None, statements=None) -> Fused:
+         preferred: np.ndarray | None = None, lengths=None, statements=None,
+         statistics: tuple[float, float] | None = None) -> Fused:
     """The candidates of both kinds, the passages with the words (`lexical_ids`, ascending,
     and their BM25F scores) and those `near` in meaning (nearest()), and what their fused
     scores need (`cosines`: every document's cosine with the query); the scores are
@@ -149,7 +157,8 @@ def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, near: np.ndarray,
     no preference); `lengths(ids)`: the passages' lengths in words (a one-line passage is
     near many queries in meaning without saying much); `statements(ids)`: which of them
     count their meaning in full however short (outside `Fusion.short_sections`; None: every
-    passage is damped when short)."""
+    passage is damped when short); `statistics`: the (mean, deviation) of every allowed
+    cosine when `cosines` does not hold them all (indexer.search.shortlist)."""
     ids, raw = np.asarray(lexical_ids, dtype=np.intp), np.asarray(lexical_scores, np.float64)
     at = np.searchsorted(ids, near)  # the few near passages placed among the many with
     known = at < ids.size  # the words (no pass over every document: 763,610 candidates
@@ -163,12 +172,12 @@ def fuse(lexical_ids: np.ndarray, lexical_scores: np.ndarray, near: np.ndarray,
     if together is not None and not callable(together):
         together = together.__getitem__
     return Fused(ids, how, raw, best, cosines, _meaning_part(ids, cosines, lexical_scores,
-                                                             fusion),
+                                                             fusion, statistics),
                  fusion, together, preferred, lengths, statements)
 
 
 def _meaning_part(ids: np.ndarray, cosines: np.ndarray, lexical_scores: np.ndarray,
-                  fusion: Fusion):
+                  fusion: Fusion, statistics: tuple[float, float] | None = None):
     """The meaning part of a candidate as a function of its cosine (before its weight and
     length damping). "spread": the cosine's z-score over every allowed passage (none below
     the mean), times the spread of the words' scores over the best; "floor": the cosine
@@ -177,10 +186,13 @@ def _meaning_part(ids: np.ndarray, cosines: np.ndarray, lexical_scores: np.ndarr
         top = float(cosines[ids].max()) if ids.size else 0.0
         return lambda cos: np.clip((cos - fusion.floor) / max(top - fusion.floor, 1e-6),
                                    0.0, 1.0)
-    allowed = cosines[cosines > -1.0]
-    if allowed.size < 2:
-        return np.zeros_like
-    mean, deviation = allowed.mean(), max(float(allowed.std()), 1e-6)
+    if statistics is not None:
+        mean, deviation = statistics
+    else:
+        allowed = cosines[cosines > -1.0]
+        if allowed.size < 2:
+            return np.zeros_like
+        mean, deviation = allowed.mean(), max(float(allowed.std()), 1e-6)
     spread = 0.0
     if lexical_scores.size > 1 and lexical_scores.max() > 0:
         spread = float(lexical_scores.std() / lexical_scores.max())

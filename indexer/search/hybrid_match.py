@@ -12,6 +12,7 @@ from whoosh import query as wq
 from indexer.errors import OfstedSearchError
 from indexer.models import SearchRequest
 from indexer.search import adjacency, evaluator, hybrid, restricted
+from indexer.search.facet_counts import hidden_values
 from indexer.search.matches import Matches
 from indexer.search.normalise import selected_filters
 from indexer.search.query_checks import leaves
@@ -53,12 +54,15 @@ class HybridMatching:
         near = visible & self._named_sections(plan)
         if authority_words is not None:  # an authority named: its passages nearest in meaning
             near &= self.table.mask_for("authority", [authority_words["key"]])
-        cosines = self.g.vectors.cosines(vector, near)
-        lengths = None if self.postings is None else self._lengths
         fusion = hybrid.for_words(len(parts[0]) if parts else 1, self.fusion)
-        fused = hybrid.fuse(ids, scores, hybrid.nearest(cosines, fusion), cosines,
-                            self._together(request), fusion,
-                            self._improvements(request), lengths, self._statements(fusion))
+        sections = None if authority_words is not None else self._meaning_sections(plan,
+                                                                                   selected)
+        cosines, nearest, statistics = self.g.vectors.meaning(vector, near, sections,
+                                                              self.table, fusion)
+        lengths = None if self.postings is None else self._lengths
+        fused = hybrid.fuse(ids, scores, nearest, cosines, self._together(request), fusion,
+                            self._improvements(request), lengths, self._statements(fusion),
+                            statistics)
         selection = self._selection(fused.ids, plan, selected)
         return Matches(plan, selected, selection, None, self.table, self.g.reports,
                        self.g.path.name, "all", None, request, authority_words, "hybrid",
@@ -75,9 +79,24 @@ class HybridMatching:
     def _named_sections(self, plan: QueryPlan) -> np.ndarray:
         """The sections the words name ("what needs to improve ..." searches improvement
         sections: querying), as a mask; every document when they name none."""
-        named = sorted({leaf.text for leaf in leaves(plan.query)
-                        if getattr(leaf, "fieldname", None) == "section"})
+        named = self._named(plan)
         return self.table.mask_for("section", named) if named else self.table.live
+
+    @staticmethod
+    def _named(plan: QueryPlan) -> list[str]:
+        return sorted({leaf.text for leaf in leaves(plan.query)
+                       if getattr(leaf, "fieldname", None) == "section"})
+
+    def _meaning_sections(self, plan: QueryPlan, selected: dict) -> list[str] | None:
+        """The sections whose live passages are those searched by meaning (named by the
+        words, else all, less the hidden ones), or None when a hidden value of another
+        facet makes them not whole sections (indexer.search.shortlist)."""
+        hidden = hidden_values(selected, plan.asks_for_boilerplate)
+        if set(hidden) - {"section"}:
+            return None
+        known = [v for v in self.table.columns["section"].values if v is not None]
+        wanted = set(self._named(plan)) & set(known) or set(known)
+        return sorted(wanted - set(hidden.get("section", ())))
 
     def _statements(self, fusion: hybrid.Fusion):
         """`statements(docs)`: which of the passages lie outside the sections whose short

@@ -10,7 +10,8 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.index.postings import POSITION_BITS, Unsupported
-from indexer.search.evaluator import Evaluator, _follows
+from indexer.search.evaluator import Evaluator
+from indexer.search.phrases import follows
 
 
 def within(ev: Evaluator, q: wq.Query, docs: np.ndarray, terms: dict | None = None
@@ -33,10 +34,10 @@ def within(ev: Evaluator, q: wq.Query, docs: np.ndarray, terms: dict | None = No
         return have
     inside = np.zeros(ev.size, bool)
     inside[docs[have]] = True
-    ends = None  # where a chain of the words so far can end, as Evaluator._phrase
+    ends = None  # where a chain of the words so far can end, as indexer.search.phrases
     for word in q.words:
         found = ev.p.positions(field, ev.p.schema[field].to_bytes(word), inside)
-        ends = found if ends is None else _follows(found, ends, q.slop)
+        ends = found if ends is None else follows(found, ends, q.slop)
     matched = np.zeros(ev.size, bool)
     matched[ends >> POSITION_BITS] = True
     return matched[docs]

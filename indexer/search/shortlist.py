@@ -1,0 +1,189 @@
+"""The passages nearest a query in meaning, found among many without reading every vector
+(decision 0048). Over `Fusion.approximate_from` allowed passages a hybrid search
+- shortlists by the Hamming distance of sign codes (indexer.index.vector_sketch): every
+  allowed row at most as far as the nearest `Fusion.shortlist` are (ties included, so the
+  shortlist depends on the rows alone, never on their order), 32 bytes a row;
+- computes the exact cosine (int8 codes, as below) of the shortlisted rows, and takes as
+  matched by meaning those at or above the `neighbours`-th best of them and the floor;
+- takes the mean and deviation of every allowed cosine (the z-score of hybrid.fuse) from
+  per-section sums and second moments of the rows, less the deleted rows, plus the rows of
+  segments too small to have moments, computed exactly;
+- computes any other passage's cosine exactly when its fused score is asked for, counted
+  at most as the best cosine of the shortlist (`Cosines`): so the best meaning part any
+  candidate has is known, and indexer.search.fused still scores only what can reach the
+  page, with the page and scores it would have by scoring every candidate.
+Below that size, or when any segment lacks its sketch or the allowed passages are not
+whole sections, every cosine is computed (hybrid.Vectors.cosines) as before.
+"""
+from __future__ import annotations
+
+import numpy as np
+import simsimd
+
+from indexer.index import vectors
+from indexer.index.vector_sketch import Sketch
+
+FAR = 300  # the distance of a row that is not allowed (sign codes have 256 bits)
+
+
+def dots(codes: np.ndarray, scale: np.ndarray, rows: vectors.Rows, at=None) -> np.ndarray:
+    """The cosines of a query (its int8 `codes` (1, DIM) and `scale`) with the rows `at`
+    (all when None), as float32; float16 rows of an older build by half-precision dots."""
+    part = rows.codes if at is None else rows.codes[at]
+    if rows.scales is None:
+        query = (codes * scale[:, None]).astype(np.float16)
+        return np.asarray(simsimd.cdist(query, part, metric="dot", threads=1),
+                          dtype=np.float32).ravel()
+    found = np.asarray(simsimd.cdist(codes, part, metric="dot", threads=1),
+                       dtype=np.float32).ravel()
+    found *= rows.scales if at is None else rows.scales[at]
+    found *= scale[0]
+    return found
+
+
+class Cosines:
+    """The cosines of a query with the allowed documents (-1 for the others), each computed
+    exactly when first asked for and counted at most up to `cap`, the best cosine of the
+    shortlist (a passage the shortlist missed counts its meaning as the nearest passage
+    found does): read as hybrid.fuse and indexer.search.fused read a full array
+    (`cosines[docs]`, `max()`, `size`), `max()` being the cap."""
+
+    def __init__(self, parts, size: int, query: np.ndarray, allowed: np.ndarray):
+        self.parts, self.size, self.allowed = parts, size, allowed
+        self.codes, self.scale = vectors.quantise(query)
+        self.cap = np.float32(np.inf)
+        self._known = np.full(size, np.nan, np.float32)
+
+    def __getitem__(self, docs) -> np.ndarray:
+        docs = np.asarray(docs)
+        found = self._known[docs]
+        missing = np.isnan(found)
+        if missing.any():
+            todo = docs[missing]
+            if todo.size > 1 and not (todo[1:] > todo[:-1]).all():
+                todo = np.unique(todo)
+            self._known[todo] = self.exact(todo)
+            found = self._known[docs]
+        return np.minimum(found, self.cap)
+
+    def exact(self, docs: np.ndarray) -> np.ndarray:
+        """The cosines of `docs` (ascending, unique) from their int8 rows."""
+        out = np.full(docs.size, -1.0, np.float32)
+        allowed = self.allowed[docs]
+        for offset, rows in self.parts:
+            lo, hi = np.searchsorted(docs, (offset, offset + len(rows)))
+            at = lo + np.flatnonzero(allowed[lo:hi])
+            if at.size:
+                out[at] = dots(self.codes, self.scale, rows, docs[at] - offset)
+        return out
+
+    def max(self) -> float:
+        return float(self.cap)
+
+
+class Sketches:
+    """A generation's sketches (one a segment, beside hybrid.Vectors' parts), with the
+    moments of each set of sections summed once and remembered."""
+
+    def __init__(self, sketches: list[Sketch]):
+        self.sketches = sketches
+        self._summed: dict[frozenset, tuple] = {}
+        self._deleted: np.ndarray | None = None
+
+    def summed(self, sections: frozenset) -> tuple[float, np.ndarray, np.ndarray]:
+        """(rows, sum, second moments) of the rows of every segment with moments whose
+        section is one of `sections`, deleted rows included."""
+        if sections not in self._summed:
+            rows, total, square = 0.0, 0.0, 0.0
+            for sketch in self.sketches:
+                if not sketch.has_moments:
+                    continue
+                for key, row in sketch.moments().items():
+                    if key in sections:
+                        dim = int(np.sqrt(row.size))  # size: 2 + dim + dim * dim
+                        rows += row[0]
+                        total = total + np.asarray(row[2:2 + dim])
+                        square = square + np.asarray(row[2 + dim:]).reshape(dim, dim)
+            if len(self._summed) >= 16:
+                self._summed.clear()
+            self._summed[sections] = (rows, total, square)
+        return self._summed[sections]
+
+    def deleted(self, live: np.ndarray) -> np.ndarray:
+        """Docnums of the deleted documents (few: a build merges them away)."""
+        if self._deleted is None:
+            self._deleted = np.flatnonzero(~live)
+        return self._deleted
+
+
+def approximate(parts, sketches: Sketches, size: int, query: np.ndarray, allowed: np.ndarray,
+                sections: list[str], table, fusion):
+    """(Cosines, the docnums matched by meaning, (mean, deviation) of every allowed
+    cosine) when the allowed documents are the live ones of `sections` and there are at
+    least `fusion.approximate_from` of them; None: compute every cosine instead."""
+    count = int(np.count_nonzero(allowed))
+    if count < max(fusion.approximate_from, 1):
+        return None
+    cosines = Cosines(parts, size, query, allowed)
+    stats = _statistics(cosines, sketches, frozenset(sections), table, count)
+    if stats is None:
+        return None
+    chosen = _shortlist(cosines, sketches, allowed, fusion.shortlist)
+    found = cosines[chosen]
+    cosines.cap = found.max() if found.size else np.float32(-1.0)
+    above = found >= fusion.floor
+    near, values = chosen[above], found[above]
+    if near.size > fusion.neighbours:
+        near = np.sort(near[np.argpartition(-values, fusion.neighbours - 1)
+                            [:fusion.neighbours]])
+    return cosines, near, stats
+
+
+def _shortlist(cosines: Cosines, sketches: Sketches, allowed: np.ndarray,
+               wanted: int) -> np.ndarray:
+    """Ascending docnums of every allowed row at most as far (in sign bits) as the
+    `wanted` nearest allowed rows are."""
+    query = np.packbits(cosines.codes > 0, axis=-1)
+    bits = 8 * query.shape[-1]
+    distances = np.empty((1, cosines.size), np.uint16)
+    for (offset, rows), sketch in zip(cosines.parts, sketches.sketches):
+        simsimd.cdist(query, sketch.signs, metric="hamming", dtype="bin8",
+                      out=distances[:, offset:offset + len(rows)], threads=1)
+    distances = np.where(allowed, distances[0], np.uint16(FAR))
+    reached = np.cumsum(np.bincount(distances, minlength=FAR + 1))
+    within = min(int(np.searchsorted(reached, wanted)), bits)
+    return np.flatnonzero(distances <= within)
+
+
+def _statistics(cosines: Cosines, sketches: Sketches, sections: frozenset, table,
+                count: int) -> tuple[float, float] | None:
+    """(mean, deviation) of the cosines of the `count` allowed documents: sums and second
+    moments of the sections' rows, less the deleted ones, plus the rows of segments
+    without moments; None when those do not add up to `count` documents."""
+    rows, total, square = sketches.summed(sections)
+    found, mean_sum, square_sum = rows, 0.0, 0.0
+    if rows:
+        q = cosines.codes[0].astype(np.float64) * float(cosines.scale[0])
+        mean_sum, square_sum = float(q @ total), float(q @ square @ q)
+    column = table.columns["section"]
+    gone = sketches.deleted(table.live)
+    for (offset, segment), sketch in zip(cosines.parts, sketches.sketches):
+        end = offset + len(segment)
+        if sketch.has_moments:  # its deleted rows of these sections come off
+            lo, hi = np.searchsorted(gone, (offset, end))
+            docs = gone[lo:hi]
+            docs = docs[[column.values[c] in sections for c in column.codes[docs]]]
+            sign = -1.0
+        else:  # its allowed rows, computed
+            docs = offset + np.flatnonzero(cosines.allowed[offset:end])
+            sign = 1.0
+        if docs.size:
+            values = dots(cosines.codes, cosines.scale, segment, docs - offset).astype(
+                np.float64)
+            found += sign * docs.size
+            mean_sum += sign * float(values.sum())
+            square_sum += sign * float((values * values).sum())
+    if int(round(found)) != count or count < 2:
+        return None
+    mean = mean_sum / count
+    return mean, max(float(np.sqrt(max(square_sum / count - mean * mean, 0.0))), 1e-6)
