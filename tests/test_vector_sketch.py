@@ -20,12 +20,18 @@ def segments(index_dir):
     return found
 
 
+def unpacked(planes: np.ndarray) -> np.ndarray:
+    """(rows, 256) bools of sign planes (DIM / 64, rows) uint64."""
+    return np.unpackbits(np.ascontiguousarray(np.asarray(planes).T).view(np.uint8),
+                         axis=1).astype(bool)
+
+
 def test_every_segment_has_one_sign_code_a_row(incremental_index):
     for folder, sections in segments(incremental_index):
         rows = vectors.open_rows(folder)
         sketch = vector_sketch.open_sketch(folder, len(rows))
-        assert sketch.signs.shape == (len(rows), 32) and len(sections) == len(rows)
-        bits = np.unpackbits(np.asarray(sketch.signs), axis=1).astype(bool)
+        assert sketch.signs.shape == (4, len(rows)) and len(sections) == len(rows)
+        bits = unpacked(sketch.signs)
         assert (bits == (np.asarray(rows.codes) > 0)).all()
         assert not sketch.has_moments  # a seed segment is far below MOMENTS_FROM rows
 

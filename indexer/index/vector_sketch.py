@@ -2,9 +2,11 @@
 (indexer.search.shortlist; decision 0048), written beside each segment's vectors
 (indexer.index.vectors) when the build writes them, and hard-linked with them:
 
-- `vector_signs.npy`: uint8 (rows, DIM / 8), the signs of each row's int8 codes (a bit set
-  where the code is above 0, numpy.packbits order): 32 bytes a passage, an eighth of the
-  codes. The Hamming distance of two rows' signs estimates their angle.
+- `vector_signs.npy`: uint64 (DIM / 64, rows), the signs of each row's int8 codes (a bit
+  set where the code is above 0, numpy.packbits order, 64 bits a word) stored plane by
+  plane: 32 bytes a passage, an eighth of the codes. The Hamming distance of two rows'
+  signs estimates their angle; over planes it is four XORs and bit counts of contiguous
+  arrays (numpy: 2x faster than SimSIMD's row-by-row `hamming` here).
 - `vector_moments.npy` (float64, one row a section key: count, the largest norm, the sum
   of the rows, then their second-moment matrix, DIM x DIM) and `vector_moment_keys.npy`
   (the section keys, str): the rows as stored, `codes * scale`, summed per section, so
@@ -27,8 +29,9 @@ CHUNK = 8192  # rows a product of the second moments takes at once
 
 
 def signs(codes: np.ndarray) -> np.ndarray:
-    """The packed sign bits (above 0) of int8 code rows, (rows, DIM / 8) uint8."""
-    return np.packbits(np.asarray(codes) > 0, axis=-1)
+    """The sign bits (above 0) of int8 code rows as planes, (DIM / 64, rows) uint64."""
+    packed = np.packbits(np.atleast_2d(np.asarray(codes)) > 0, axis=-1)
+    return np.ascontiguousarray(packed.view(np.uint64).T)
 
 
 def moments(codes: np.ndarray, scales: np.ndarray, sections: list[str]
@@ -93,6 +96,6 @@ def open_sketch(folder: Path, rows: int) -> Sketch | None:
     if not path.is_file():
         return None
     found = np.load(path, mmap_mode="r")
-    if found.ndim != 2 or found.shape[0] != rows or found.dtype != np.uint8:
+    if found.ndim != 2 or found.shape[1] != rows or found.dtype != np.uint64:
         return None
     return Sketch(folder, found)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import simsimd
 
-from indexer.index import vectors
+from indexer.index import vector_sketch, vectors
 from indexer.index.vector_sketch import Sketch
 
 FAR = 300  # the distance of a row that is not allowed (sign codes have 256 bits)
@@ -143,15 +143,20 @@ def _shortlist(cosines: Cosines, sketches: Sketches, allowed: np.ndarray,
                wanted: int) -> np.ndarray:
     """Ascending docnums of every allowed row at most as far (in sign bits) as the
     `wanted` nearest allowed rows are."""
-    query = np.packbits(cosines.codes > 0, axis=-1)
-    bits = 8 * query.shape[-1]
-    distances = np.empty((1, cosines.size), np.uint16)
+    query = vector_sketch.signs(cosines.codes)[:, 0]
+    distances = np.zeros(cosines.size, np.uint16)
+    different, count = np.empty(0, np.uint64), np.empty(0, np.uint8)
     for (offset, rows), sketch in zip(cosines.parts, sketches.sketches):
-        simsimd.cdist(query, sketch.signs, metric="hamming", dtype="bin8",
-                      out=distances[:, offset:offset + len(rows)], threads=1)
-    distances = np.where(allowed, distances[0], np.uint16(FAR))
+        if different.size != len(rows):
+            different, count = np.empty(len(rows), np.uint64), np.empty(len(rows), np.uint8)
+        part = distances[offset:offset + len(rows)]
+        for plane, bits in zip(sketch.signs, query):
+            np.bitwise_xor(plane, bits, out=different)
+            np.bitwise_count(different, out=count)
+            part += count
+    distances = np.where(allowed, distances, np.uint16(FAR))
     reached = np.cumsum(np.bincount(distances, minlength=FAR + 1))
-    within = min(int(np.searchsorted(reached, wanted)), bits)
+    within = min(int(np.searchsorted(reached, wanted)), 64 * query.size)
     return np.flatnonzero(distances <= within)
 
 
