@@ -160,12 +160,11 @@ def print_figures(name: str, which: str, f: dict) -> None:
           f"{ratio(f['status_right'], f['shown_true'])}")
 
 
-def candidates(records, keys, truth, vectors, reach: Counter | None = None, judge=None):
-    """JUDGED_FEATURES and labels (1: the truth lists it) of the candidates the pair judge
-    reads (followups.judged) for the truth recommendations of `keys`; `reach` counts the
-    recommendations with a follow-up ("followed"), those with one among their checked
-    candidates ("checked"), among those judged ("judged") and among the first three by the
-    current weights ("top3")."""
+def candidates(records, keys, truth, vectors, reach: Counter | None = None):
+    """Features and labels (1: the truth lists it) of every checked candidate of the truth
+    recommendations of `keys`; `reach` counts the recommendations with a follow-up
+    ("followed"), those with one among their checked candidates ("checked") and among the
+    first three by the current weights ("top3")."""
     rows, labels = [], []
     reach = Counter() if reach is None else reach
     for key in keys:
@@ -180,17 +179,14 @@ def candidates(records, keys, truth, vectors, reach: Counter | None = None, judg
             vector = vectors([passage_text(section["heading"] or "", text)])[0]
             item = {"text": text, "addressee": rec["addressee"], "heading": section["heading"],
                     "path": section.get("path")}
-
-            def truly(found):
-                return [(pool.rows[row][0]["report_id"], pool.rows[row][2]["passage_id"])
-                        in rec["later"] for _, row, _ in found]
-            found = followups.judged(item, vector, pool, after, judge)
-            hits = truly(found)
-            rows += [x for _, _, x in found]
+            hits = []
+            for _, row, found in followups.scored(item, vector, pool, after):
+                report, _, passage = pool.rows[row]
+                rows.append(found)
+                hits.append((report["report_id"], passage["passage_id"]) in rec["later"])
             labels += hits
             if rec["later"]:
-                reach.update(followed=1, checked=any(truly(followups.scored(
-                    item, vector, pool, after))), judged=any(hits), top3=any(hits[:3]))
+                reach.update(followed=1, checked=any(hits), top3=any(hits[:3]))
     return np.array(rows), np.array(labels, dtype=float)
 
 
@@ -208,18 +204,17 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 1.0, rounds: int = 25) -> np.n
 
 
 def train(index, records, keys, truth, vectors) -> None:
-    """Fit the second stage (the pair judge's candidates: followups.JUDGED_WEIGHTS) on the
-    development half and choose the probability to show. The first stage's WEIGHTS stay."""
+    """Fit the re-ranking on the development half and choose the probability to show."""
     dev = [k for k in keys if half(k) == "dev"]
     reach = Counter()
     x, y = candidates(records, dev, truth, vectors, reach)
     weights = fit(x, y)
-    print(f"dev candidates judged {len(y)}, follow-ups among them {int(y.sum())}; of "
+    print(f"dev candidates {len(y)}, follow-ups among them {int(y.sum())}; of "
           f"{reach['followed']} recommendations with a follow-up, {reach['checked']} have one "
-          f"among their checked candidates, {reach['judged']} among those judged, "
-          f"{reach['top3']} in their first three (weights before this fit)")
-    print("JUDGED_WEIGHTS = np.array([" + ", ".join(f"{w:.3f}" for w in weights) + "])")
-    followups.JUDGED_WEIGHTS = weights
+          f"among their checked candidates, {reach['top3']} in their first three (weights "
+          f"before this fit)")
+    print("WEIGHTS = np.array([" + ", ".join(f"{w:.3f}" for w in weights) + "])")
+    followups.WEIGHTS = weights
     best = None
     for threshold in np.arange(0.2, 0.81, 0.05):
         followups.MIN_PROBABILITY = float(threshold)

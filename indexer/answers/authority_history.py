@@ -90,13 +90,12 @@ def recommendations(report: dict) -> list[dict]:
 
 
 def history(reports: dict[str, dict], key: str, vectors=embed_as_stored,
-            groups: dict[str, list[dict]] | None = None, judge=None) -> dict:
+            groups: dict[str, list[dict]] | None = None) -> dict:
     """One authority: its record, its inspections oldest first, each with judgements and
     recommendations, each recommendation with its follow-ups in later inspections
     (indexer.answers.followups; `vectors` gives texts' vectors: embeds them, or reads
     them stored, followup_store.StoredVectors). `groups`: by_authority(reports), when the
-    caller has it (every authority's history reads it once, not once each); `judge`: the
-    follow-ups' pair judge (followups.PairJudge; by default the process's own)."""
+    caller has it (every authority's history reads it once, not once each)."""
     items = (groups if groups is not None else by_authority(reports)).get(key)
     if not items:
         raise NotFound(f"no authority {key[:80]!r} in the index")
@@ -112,8 +111,7 @@ def history(reports: dict[str, dict], key: str, vectors=embed_as_stored,
         after = dated(report).sort_key
         for rec in recs[number]:
             later = found is not None and number < len(items) - 1
-            rec["later"] = (followups.follow(rec, found[position], pool, after, judge)
-                            if later else [])
+            rec["later"] = followups.follow(rec, found[position], pool, after) if later else []
             position += later
         for rec in recs[number]:
             rec.update(_standing(rec, number < len(items) - 1))

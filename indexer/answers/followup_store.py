@@ -6,9 +6,7 @@ authority whose reports and follow-up code did not change is copied from the pre
 generation's store, so adding one report recomputes one authority). A server reads it;
 an authority not in it (an index built another way) is computed on first view and kept in
 this process, and written to the store when the file is writable. Both read the passage
-vectors the build stored (`stored_vectors`) instead of embedding the passages again, and
-the pair judge's readings of (recommendation, passage) pairs kept in the store's `pairs`
-table, copied from the previous generation, so a build judges only pairs it has not seen.
+vectors the build stored (`stored_vectors`) instead of embedding the passages again.
 """
 from __future__ import annotations
 
@@ -19,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.answers import authority_history, pair_judge
+from indexer.answers import authority_history
 from indexer.index import embedding, mapped, store, vectors
 
 FILE = "followups.sqlite"
@@ -31,7 +29,7 @@ _SOURCES += [Path(authority_history.__file__).parents[1] / "domain" / name
 
 
 def code_version() -> str:
-    digest = hashlib.sha1(f"{pair_judge.MODEL_NAME} {pair_judge.MODEL_VERSION}".encode())
+    digest = hashlib.sha1()
     for path in _SOURCES:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -49,8 +47,6 @@ def _connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=5)
     connection.execute("CREATE TABLE IF NOT EXISTS history "
                        "(key TEXT PRIMARY KEY, signature TEXT, json TEXT)")
-    connection.execute("CREATE TABLE IF NOT EXISTS pairs "
-                       "(key TEXT PRIMARY KEY, best REAL, second REAL)")
     return connection
 
 
@@ -66,26 +62,12 @@ def _read(path: Path, key: str, wanted: str) -> dict | None:
     return json.loads(row[1]) if row and row[0] == wanted else None
 
 
-def _write(path: Path, rows: list[tuple[str, str, str]], pairs: dict | None = None) -> None:
+def _write(path: Path, rows: list[tuple[str, str, str]]) -> None:
     try:
         with _connect(path) as connection:
             connection.executemany("INSERT OR REPLACE INTO history VALUES (?, ?, ?)", rows)
-            connection.executemany("INSERT OR REPLACE INTO pairs VALUES (?, ?, ?)",
-                                   [(key, *pair) for key, pair in (pairs or {}).items()])
     except sqlite3.Error:
         pass  # a read-only index: the history stays in the process memo only
-
-
-def _pairs(path: Path | None) -> dict[str, tuple[float, float]]:
-    """The pair judge's readings a store keeps (pair_judge.pair_key -> best, second)."""
-    if path is None or not path.exists():
-        return {}
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as connection:
-            return {key: (best, second) for key, best, second
-                    in connection.execute("SELECT key, best, second FROM pairs")}
-    except sqlite3.Error:
-        return {}  # a store written before the pair judge
 
 
 def _groups(records) -> dict[str, list[dict]]:
@@ -123,26 +105,21 @@ class StoredVectors:
 
 def precompute(index_dir: str, records) -> dict:
     """Fill the current generation's store: {"authorities", "computed", "copied",
-    "vectors_stored", "vectors_embedded", "pairs_cached", "pairs_judged"}; the pairs the
-    histories read (copied ones' too) are kept for the next build."""
+    "vectors_stored", "vectors_embedded"}."""
     generation = store.current_generation(index_dir)
     previous, stored = _previous(generation), StoredVectors(generation)
-    known = _pairs(previous / FILE if previous is not None else None)
-    judge = pair_judge.PairJudge(known)
     path, counts = generation / FILE, {"authorities": 0, "computed": 0, "copied": 0}
     rows, groups = [], _groups(records)
     for key, reports in groups.items():
         wanted = signature(reports)
         kept = _read(previous / FILE, key, wanted) if previous is not None else None
         data = kept if kept is not None else authority_history.history(records, key, stored,
-                                                                       groups, judge)
+                                                                       groups)
         counts["authorities"] += 1
         counts["copied" if kept is not None else "computed"] += 1
         rows.append((key, wanted, json.dumps(data)))
-    kept_pairs = {key: pair for key, pair in known.items() if key not in judge.found}
-    _write(path, rows, kept_pairs | judge.found)
-    return counts | {"vectors_stored": stored.stored, "vectors_embedded": stored.embedded,
-                     "pairs_cached": judge.cached, "pairs_judged": judge.computed}
+    _write(path, rows)
+    return counts | {"vectors_stored": stored.stored, "vectors_embedded": stored.embedded}
 
 
 class Histories:
@@ -166,10 +143,9 @@ class Histories:
             wanted = signature(reports) if reports else ""
             data = _read(generation / FILE, key, wanted) if reports else None
             if data is None:
-                judge = pair_judge.PairJudge(_pairs(generation / FILE))
                 data = authority_history.history(records, key, StoredVectors(generation),
-                                                 self.authorities(generation, records), judge)
-                _write(generation / FILE, [(key, wanted, json.dumps(data))], judge.found)
+                                                 self.authorities(generation, records))
+                _write(generation / FILE, [(key, wanted, json.dumps(data))])
             if len(self.memo) >= self.size:
                 self.memo.pop(next(iter(self.memo)))
             self.memo[memo_key] = data

@@ -10,12 +10,8 @@ indexer.domain.topics; rare topics weigh more than common ones) and the addresse
 that speaks of them). The rest are ranked by a score that adds to the cosine the share of
 the recommendation's topic weight the passage carries and a small bonus for the later
 report's own judgements, areas for improvement and findings; a passage scoring below
-MIN_SCORE is not shown. The JUDGED most likely are read again by the pair judge
-(indexer.answers.pair_judge: a sentence-similarity model's best and second-best sentence
-cosines with the recommendation) and ranked by a second model over both (JUDGED_WEIGHTS);
-one below MIN_PROBABILITY is not shown. Up to FOLLOW_UPS are shown, best first, each with
-its status (indexer.answers.followup_status), or none: "not mentioned in a later inspection
-in this index".
+MIN_SCORE is not shown. Up to FOLLOW_UPS are shown, best first, each with its status
+(indexer.answers.followup_status), or none: "not mentioned in a later inspection in this index".
 """
 from __future__ import annotations
 
@@ -32,7 +28,6 @@ from indexer.domain.recommendations import STANDARD_TEXT
 from indexer.domain.taxonomy import SECTION_LABELS
 from indexer.models import dated
 from indexer.answers.followup_status import CONCERN_SECTIONS, STATUS_LABELS, status
-from indexer.answers.pair_judge import PairJudge
 from indexer.domain.topics import fold, names, topics
 
 FOLLOW_UPS = 3
@@ -51,14 +46,6 @@ WEIGHTS = np.array([-5.177, 2.993, 0.846, 1.382, 1.156, 1.472, -0.845, 4.599, 0.
 _LOOKS_BACK = re.compile(r"since the (?:last|previous|\d{4})|(?:last|previous) (?:inspection|"
                          r"focused visit|jtai|visit)|at the (?:last|previous)|recommendations? "
                          r"(?:made|from)|remains?|still|has improved|have improved")
-# The second stage: the JUDGED most likely candidates by WEIGHTS, read by the pair judge,
-# ranked by a logistic model over FEATURES and its two cosines (fitted on the development
-# half only, python -m bench.followup --train); shown from MIN_PROBABILITY.
-JUDGED = 8
-JUDGED_FLOOR = 0.10  # ... of those whose first-stage probability reaches this
-JUDGED_FEATURES = FEATURES + ("best sentence by the pair judge", "second sentence by it")
-JUDGED_WEIGHTS = np.array([-5.431, 0.676, 0.140, 0.778, 0.948, 0.750, -0.395, 3.058, 0.194, 0.242,
-                           -0.436, -0.099, -0.827, 2.821, 2.742])
 MIN_PROBABILITY = 0.40
 # words of every recommendation and passage: they carry no weight
 GENERIC_WORDS = frozenset("""
@@ -210,36 +197,9 @@ def scored(rec: dict, vector: np.ndarray, pool: Pool, after: str) -> list[tuple[
     return kept
 
 
-_JUDGE: list[PairJudge] = []  # the process's pair judge when none is given
-
-
-def default_judge() -> PairJudge:
-    if not _JUDGE:
-        _JUDGE.append(PairJudge())
-    return _JUDGE[0]
-
-
-def judged(rec: dict, vector: np.ndarray, pool: Pool, after: str,
-           judge: PairJudge | None = None) -> list[tuple[float, int, np.ndarray]]:
-    """(probability, row, JUDGED_FEATURES) of the JUDGED most likely candidates of
-    `scored` (with a probability of at least JUDGED_FLOOR), read again by the pair judge,
-    most likely follow-up first."""
-    first = [found for found in scored(rec, vector, pool, after)[:JUDGED]
-             if found[0] >= JUDGED_FLOOR]
-    if not first:
-        return []
-    read = (judge or default_judge())(rec["text"], [pool.rows[row][2]["text"] for _, row, _ in first])
-    x = np.column_stack([np.array([found for _, _, found in first]), read])
-    chances = 1.0 / (1.0 + np.exp(-(x @ JUDGED_WEIGHTS)))
-    kept = [(float(p), row, found) for p, (_, row, _), found in zip(chances, first, x)]
-    kept.sort(key=lambda s: -s[0])
-    return kept
-
-
-def follow(rec: dict, vector: np.ndarray, pool: Pool, after: str,
-           judge: PairJudge | None = None) -> list[dict]:
+def follow(rec: dict, vector: np.ndarray, pool: Pool, after: str) -> list[dict]:
     """Up to FOLLOW_UPS follow-ups of one recommendation, most likely first."""
-    shown = [(p, row) for p, row, _ in judged(rec, vector, pool, after, judge)
+    shown = [(p, row) for p, row, _ in scored(rec, vector, pool, after)
              if p >= MIN_PROBABILITY][:FOLLOW_UPS]
     return [_row(rec, p, *pool.rows[row]) for p, row in shown]
 
