@@ -12,14 +12,13 @@ its link). Prints the seconds it took and the bytes it wrote.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import time
 from pathlib import Path
 
 import numpy as np
 from whoosh.filedb.filestore import FileStorage
 
+from bench.scale import backfill
 from indexer.index import integrity, mapped, vector_sketch, vectors
 
 
@@ -59,10 +58,7 @@ def _known(generation: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("index", type=Path, help="an index directory (its current generation)")
-    args = parser.parse_args(argv)
-    print(json.dumps(add((args.index / "current").resolve())))
+    backfill.main(__doc__, add, argv)
 
 
 if __name__ == "__main__":

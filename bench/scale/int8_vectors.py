@@ -11,14 +11,13 @@ again. Prints the seconds it took and the bytes before and after.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import time
 from pathlib import Path
 
 import numpy as np
 
+from bench.scale import backfill
 from indexer.index import integrity, mapped, vectors
 
 
@@ -45,10 +44,7 @@ def convert(generation: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("index", type=Path, help="an index directory (its current generation)")
-    args = parser.parse_args(argv)
-    print(json.dumps(convert((args.index / "current").resolve())))
+    backfill.main(__doc__, convert, argv)
 
 
 if __name__ == "__main__":
