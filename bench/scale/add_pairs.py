@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from whoosh.filedb.filestore import FileStorage
 
 from bench.scale import backfill
 from indexer.index import mapped, pairs, positions
@@ -23,17 +22,10 @@ def add(generation: Path, chunk_docs: int = pairs.CHUNK_DOCS) -> dict:
     """Write the pair files of every mapped segment of `generation` that has positions
     and lacks them."""
     started, written = time.perf_counter(), 0
-    ix = FileStorage(str(generation / "whoosh"), supports_mmap=False).open_index()
-    try:
-        with ix.reader() as reader:
-            for leaf, _ in reader.leaf_readers():
-                target = generation / mapped.DIR / mapped.segment_id(leaf)
-                if (target / positions.POSITIONS).is_file() \
-                        and not (target / pairs.WORDS).is_file():
-                    pairs.write(leaf, target, mapped.key, chunk_docs)
-                    written += sum(p.stat().st_size for p in target.glob(pairs.PREFIX + "*"))
-    finally:
-        ix.close()
+    for leaf, target in backfill.segments(generation):
+        if (target / positions.POSITIONS).is_file() and not (target / pairs.WORDS).is_file():
+            pairs.write(leaf, target, mapped.key, chunk_docs)
+            written += sum(p.stat().st_size for p in target.glob(pairs.PREFIX + "*"))
     return {"generation": str(generation), "seconds": round(time.perf_counter() - started, 1),
             "mb_written": round(written / 2**20, 1)}
 

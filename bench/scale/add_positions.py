@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from whoosh.filedb.filestore import FileStorage
 
 from bench.scale import backfill
 from indexer.index import mapped, positions
@@ -25,15 +24,9 @@ from indexer.index.postings import leaf_blocks
 def add(generation: Path) -> dict:
     """Write the position files of every mapped segment of `generation` that lacks them."""
     started, written = time.perf_counter(), 0
-    ix = FileStorage(str(generation / "whoosh"), supports_mmap=False).open_index()
-    try:
-        with ix.reader() as reader:
-            for leaf, _ in reader.leaf_readers():
-                target = generation / mapped.DIR / mapped.segment_id(leaf)
-                if not (target / positions.POSITIONS).is_file():
-                    written += _segment(leaf, target)
-    finally:
-        ix.close()
+    for leaf, target in backfill.segments(generation):
+        if not (target / positions.POSITIONS).is_file():
+            written += _segment(leaf, target)
     return {"generation": str(generation), "seconds": round(time.perf_counter() - started, 1),
             "mb_written": round(written / 2**20, 1)}
 

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from whoosh.filedb.filestore import FileStorage
 
 from bench.scale import backfill
 from indexer.index import integrity, mapped, vector_sketch, vectors
@@ -25,22 +24,14 @@ from indexer.index import integrity, mapped, vector_sketch, vectors
 def add(generation: Path) -> dict:
     """Write the sketch of every mapped segment of `generation` that lacks it."""
     started, written = time.perf_counter(), 0
-    ix = FileStorage(str(generation / "whoosh"), supports_mmap=False).open_index()
-    try:
-        with ix.reader() as reader:
-            for leaf, _ in reader.leaf_readers():
-                target = generation / mapped.DIR / mapped.segment_id(leaf)
-                rows = vectors.open_rows(target)
-                if rows is None or rows.scales is None or \
-                        (target / vector_sketch.SIGNS).is_file():
-                    continue
-                _, sections = vectors.stored(leaf)
-                vector_sketch.write(target, np.asarray(rows.codes), np.asarray(rows.scales),
-                                    sections)
-                written += sum((target / name).stat().st_size for name in vector_sketch.FILES
-                               if (target / name).is_file())
-    finally:
-        ix.close()
+    for leaf, target in backfill.segments(generation):
+        rows = vectors.open_rows(target)
+        if rows is None or rows.scales is None or (target / vector_sketch.SIGNS).is_file():
+            continue
+        _, sections = vectors.stored(leaf)
+        vector_sketch.write(target, np.asarray(rows.codes), np.asarray(rows.scales), sections)
+        written += sum((target / name).stat().st_size for name in vector_sketch.FILES
+                       if (target / name).is_file())
     integrity.record(generation, _known(generation))
     return {"generation": str(generation), "seconds": round(time.perf_counter() - started, 1),
             "mb_written": round(written / 2**20, 1)}
