@@ -123,17 +123,18 @@ def _lay_out(directory: Path, runs: list[Path], dtype) -> None:
         postings[where] += posting_counts
         occurrences[where] += occurrence_counts
     postings, occurrences = np.cumsum(postings), np.cumsum(occurrences)
-    docnums = _open(directory / DOCNUMS, np.int32, int(postings[-1]))
-    counts = _open(directory / (PREFIX + positions.COUNTS), np.uint16, int(postings[-1]))
-    values = _open(directory / (PREFIX + positions.POSITIONS), dtype, int(occurrences[-1]))
+    array = positions.new_array
+    docnums = array(directory / DOCNUMS, np.int32, int(postings[-1]))
+    counts = array(directory / (PREFIX + positions.COUNTS), np.uint16, int(postings[-1]))
+    values = array(directory / (PREFIX + positions.POSITIONS), dtype, int(occurrences[-1]))
     filled_postings, filled = postings[:-1].copy(), occurrences[:-1].copy()
     for run, (ids, posting_counts, occurrence_counts, new) in zip(loaded, heads):
         where = np.searchsorted(pairs, ids)
         run = np.asarray(run)
-        rows = _places(filled[where], occurrence_counts)
+        rows = positions.runs(filled[where], occurrence_counts)
         values[rows] = run[2]
         firsts = np.flatnonzero(new)
-        places = _places(filled_postings[where], posting_counts)
+        places = positions.runs(filled_postings[where], posting_counts)
         docnums[places] = run[1][firsts]
         counts[places] = np.diff(np.append(firsts, run.shape[1]))
         filled[where] += occurrence_counts
@@ -161,19 +162,6 @@ def _heads(run) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     occurrence_counts = np.diff(np.append(firsts, pair.size))
     posting_counts = np.add.reduceat(new.astype(np.int64), firsts)
     return pair[firsts], posting_counts, occurrence_counts, new
-
-
-def _places(bases: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """base, base + 1, ... (count of them) for each base, laid end to end."""
-    total = int(counts.sum())
-    return np.repeat(bases - (np.cumsum(counts) - counts), counts) + np.arange(total)
-
-
-def _open(path: Path, dtype, size: int) -> np.ndarray:
-    if not size:
-        np.save(path, np.zeros(0, dtype))
-        return np.zeros(0, dtype)
-    return np.lib.format.open_memmap(path, mode="w+", dtype=dtype, shape=(size,))
 
 
 class Pairs:

@@ -61,7 +61,7 @@ class Writer:
 
     def __init__(self, directory: Path, postings: int, terms: int):
         self.directory = directory
-        self.counts = _open(directory / COUNTS, np.uint16, postings)
+        self.counts = new_array(directory / COUNTS, np.uint16, postings)
         self.starts = np.zeros(terms + 1, np.int64)
         self.raw = open(directory / RAW, "wb")
         self.written, self.largest = 0, 0
@@ -95,7 +95,7 @@ class Writer:
         np.save(self.directory / STARTS, self.starts)
         raw = np.memmap(self.directory / RAW, np.uint32, "r") if self.written else None
         dtype = np.uint16 if self.largest <= np.iinfo(np.uint16).max else np.uint32
-        out = _open(self.directory / POSITIONS, dtype, self.written)
+        out = new_array(self.directory / POSITIONS, dtype, self.written)
         for at in range(0, self.written, CHUNK):
             out[at:at + CHUNK] = raw[at:at + CHUNK]
         if isinstance(out, np.memmap):
@@ -104,7 +104,13 @@ class Writer:
         os.unlink(self.directory / RAW)
 
 
-def _open(path: Path, dtype, size: int) -> np.ndarray:
+def runs(bases: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """base, base + 1, ... (count of them) for each base, laid end to end."""
+    total = int(counts.sum())
+    return np.repeat(bases - (np.cumsum(counts) - counts), counts) + np.arange(total)
+
+
+def new_array(path: Path, dtype, size: int) -> np.ndarray:
     """A new .npy file of `size` values, mapped for writing (an empty one is only saved)."""
     if not size:
         np.save(path, np.zeros(0, dtype))
@@ -139,9 +145,7 @@ class Positions:
             return counts, np.asarray(self.values[start:start + int(counts.sum())])
         chosen = counts[at]
         begins = np.cumsum(counts)[at] - chosen + start
-        rows = np.repeat(begins - (np.cumsum(chosen) - chosen), chosen)
-        rows += np.arange(rows.size)
-        return chosen, np.asarray(self.values[rows])
+        return chosen, np.asarray(self.values[runs(begins, chosen)])
 
     def keys(self, slot: int, first: int, docnums: np.ndarray, offset: int,
              inside: np.ndarray | None) -> np.ndarray | None:
