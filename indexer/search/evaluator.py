@@ -61,6 +61,7 @@ class Evaluator:
         self.check = check  # called before each node: raises when the request's time is up
         self.dense_only = sparse_share <= 0
         self.sparse_limit = self.size // sparse_share if sparse_share > 0 else -1
+        self._postings: dict = {}  # (field, term) -> its postings, read once per query
 
     def run(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """(mask, scores) over every document."""
@@ -130,9 +131,12 @@ class Evaluator:
             btext = self.p.schema[field].to_bytes(q.text)
         except ValueError:
             return nothing
-        if (field, btext) not in self.p.reader:
-            return nothing
-        ids, weights = self.p.term(field, btext)
+        found = self._postings.get((field, btext))
+        if found is None:  # a query names a word again (phrases of its alternatives)
+            if (field, btext) not in self.p.reader:
+                return nothing
+            found = self._postings[field, btext] = self.p.term(field, btext)
+        ids, weights = found
 
         def score(at) -> np.ndarray:
             scores = self._bm25(field, btext, ids[at], weights[at])
