@@ -5,13 +5,14 @@ phrases read through them (indexer/index/phrase_docs.py) match and score as Whoo
 phrase matchers do, and as the words' positions followed one by one."""
 from __future__ import annotations
 
+import os
 import shutil
 
 import numpy as np
 import pytest
 
 from bench.scale import add_pairs, exactness
-from indexer.index import mapped, pairs, phrase_docs
+from indexer.index import integrity, mapped, pairs, phrase_docs
 from indexer.index.analysis import make_exact_analyzer
 from indexer.index.optimise import optimise
 from indexer.search.request import ArgParams, parse_params
@@ -19,6 +20,8 @@ from indexer.search.service import SearchIndex
 from tests.test_positions import _hits, _whoosh_keys
 
 ABSENT = ['"the the the"', '"of of"', '"children children and"']
+PLAIN = ["care leavers", "looked after children", "young people leaving care",
+         "children in care"]  # vocabulary alternatives: unquoted phrases over `text`
 
 
 def _expected(leaf, arrays) -> dict[int, list[int]]:
@@ -27,14 +30,16 @@ def _expected(leaf, arrays) -> dict[int, list[int]]:
     common, nterms = set(arrays.pairs.words.tolist()), arrays.terms.size
     found: dict[int, list[int]] = {}
     for field in pairs.FIELDS:
-        at = {}  # key -> slot of the common word standing there
+        at: dict[int, list[int]] = {}  # key -> slots of the common words standing there
         for f, btext in leaf.all_terms():
             slot = arrays._slot(f, btext, leaf.doc_frequency(f, btext)) if f == field else None
             if slot in common:
-                at.update(dict.fromkeys(_whoosh_keys(leaf, 0, f, btext).tolist(), slot))
-        for k, slot in at.items():
-            if k + 1 in at:
-                found.setdefault(slot * nterms + at[k + 1], []).append(k)
+                for k in _whoosh_keys(leaf, 0, f, btext).tolist():
+                    at.setdefault(k, []).append(slot)
+        for k, slots in at.items():
+            for slot in slots:  # `text` stacks a joined compound on its first part
+                for after in at.get(k + 1, []):
+                    found.setdefault(slot * nterms + after, []).append(k)
     found = {p: _live(leaf, sorted(keys)) for p, keys in found.items()}
     return {p: keys for p, keys in found.items() if keys}
 
@@ -103,8 +108,8 @@ def _phrases(index_dir, count: int = 40) -> list[str]:
 @pytest.mark.parametrize("fixture", ["seed_index", "incremental_index"])
 def test_quoted_phrases_match_and_score_as_whooshs_own_matchers(fixture, request):
     index_dir = request.getfixturevalue(fixture)
-    texts = list(dict.fromkeys(_phrases(index_dir) + ABSENT + ['"children and young people"',
-                                                                 '"of the"']))
+    texts = list(dict.fromkeys(_phrases(index_dir) + ABSENT + PLAIN + [
+        '"children and young people"', '"of the"']))
     problems = exactness.check(str(index_dir), texts)
     assert len(problems) == len(texts) > 40
     assert {t: p for t, p in problems.items()
@@ -120,7 +125,7 @@ def test_pairs_hidden_or_positions_hidden_the_same_hits(fixture, request):
     search_index = SearchIndex(index_dir)
     generation = search_index.generation()
     saved = {s: (a.pairs, a.positions) for s, a in generation.mapped.items()}
-    for q in _phrases(index_dir, 12) + ABSENT[:1]:
+    for q in _phrases(index_dir, 12) + ABSENT[:1] + PLAIN:
         answers = []
         for hide in (None, "pairs", "positions"):
             for segid, arrays in generation.mapped.items():
@@ -134,6 +139,17 @@ def test_pairs_hidden_or_positions_hidden_the_same_hits(fixture, request):
                     arrays.pairs, arrays.positions = saved[segid]
             answers.append((found.total, _hits(found)))
         assert answers[0] == answers[1] == answers[2], q
+
+
+def test_the_vocabulary_alternatives_read_pairs_of_text(seed_index):
+    """"care experienced young people" (an alternative of "care leavers") is covered by
+    pairs of `text` in every segment: its documents come from pairs, not followed words."""
+    generation = SearchIndex(seed_index).generation()
+    for leaf, _ in generation.searcher.reader().leaf_readers():
+        arrays = generation.mapped[leaf.segment().segment_id()]
+        words = [b"young", b"peopl"]
+        slots = [arrays._slot("text", w, leaf.doc_frequency("text", w)) for w in words]
+        assert [(p.start, p.width) for p in phrase_docs._cover(arrays, slots)] == [(0, 2)]
 
 
 def test_a_phrase_of_two_common_words_is_one_pair(seed_index):
@@ -166,3 +182,32 @@ def test_pairs_added_to_an_older_generation_are_what_a_build_writes(incremental_
         for name in names:
             assert (copy / generation.name / mapped.DIR / segment.name / name).read_bytes() \
                 == (segment / name).read_bytes()
+
+
+def test_pairs_of_fewer_fields_are_written_again_in_a_linked_copy(incremental_index, tmp_path,
+                                                                   monkeypatch):
+    """A generation whose pairs were written with fewer fields (before `text`, decision
+    0050), hard-linked into a copy: bench.scale.add_pairs writes the copy's pairs as a
+    build does now, leaves the linked original's files as they were, and records the new
+    checksums; a second run writes nothing."""
+    generation = (incremental_index / "current").resolve()
+    older = tmp_path / "older"
+    shutil.copytree(generation, older / generation.name)
+    (older / "current").symlink_to(generation.name)
+    monkeypatch.setattr(pairs, "FIELDS", ("exact", "exact_heading"))  # the older version's
+    for path in (older / generation.name / mapped.DIR).glob("*/" + pairs.PREFIX + "*"):
+        path.unlink()
+    add_pairs.add((older / "current").resolve())
+    monkeypatch.undo()
+    integrity.record(older / generation.name)
+    before = {p: p.read_bytes() for p in (older / generation.name).rglob("*") if p.is_file()}
+    copy = tmp_path / "copy" / generation.name
+    shutil.copytree(older / generation.name, copy, copy_function=os.link)
+    assert add_pairs.add(copy)["mb_written"] > 0
+    assert {p: p.read_bytes() for p in before} == before  # the original, as it was
+    for segment in sorted((generation / mapped.DIR).iterdir()):
+        for name in sorted(p.name for p in segment.glob(pairs.PREFIX + "*")):
+            assert (copy / mapped.DIR / segment.name / name).read_bytes() \
+                == (segment / name).read_bytes()
+    assert integrity.verify(copy).intact
+    assert add_pairs.add(copy)["mb_written"] == 0

@@ -28,7 +28,7 @@ from indexer.index import positions
 PREFIX = "pair_"
 WORDS, TERMS, STARTS, DOCNUMS = (PREFIX + n for n in ("words.npy", "terms.npy", "starts.npy",
                                                        "docnums.npy"))
-FIELDS = ("exact", "exact_heading")  # the fields of quoted phrases (slop 1)
+FIELDS = ("exact", "exact_heading", "text")  # quoted phrases; vocabulary alternatives (0050)
 COMMON_SHARE = 0.02  # a word in this share of a segment's documents is common there
 CHUNK_DOCS = 1 << 16  # documents whose pairs are found at a time (bounded memory)
 RUN = PREFIX + "run-{}-{}.npy"  # a chunk's pairs, spilled until every chunk is known
@@ -41,12 +41,11 @@ def write(leaf, directory: Path, key, chunk_docs: int = CHUNK_DOCS) -> None:
     into an older generation (bench.scale.add_pairs)."""
     terms = np.load(directory / "terms.npy")
     starts = np.load(directory / "starts.npy")
-    collided = set(np.load(directory / "collided.npy").tolist())
     found = positions.Positions(directory)
     docnums = np.load(directory / "docnums.npy", mmap_mode="r")
     size = leaf.doc_count_all()
-    common = _common(leaf, key, terms, starts, collided, found, size)  # field -> slots
-    np.save(directory / WORDS, np.array(sorted(s for f in common.values() for s in f), np.int64))
+    common = _common(leaf, key, directory)  # field -> slots
+    np.save(directory / WORDS, _listed(common))
     chunks = list(range(0, size, chunk_docs)) + [size]
     bounds = {slot: _bounds(slot, starts, docnums, found, chunks)
               for slots in common.values() for slot in slots}
@@ -55,10 +54,25 @@ def write(leaf, directory: Path, key, chunk_docs: int = CHUNK_DOCS) -> None:
     _lay_out(directory, runs, found.values.dtype)
 
 
-def _common(leaf, key, terms, starts, collided, found, size) -> dict[str, list[int]]:
+def written_as_now(leaf, directory: Path, key) -> bool:
+    """Whether the segment's pair files list the common words this version chooses (a
+    generation written while FIELDS had fewer fields lists fewer: bench.scale.add_pairs
+    writes them again)."""
+    return (directory / WORDS).is_file() and np.array_equal(
+        np.load(directory / WORDS), _listed(_common(leaf, key, directory)))
+
+
+def _listed(common: dict[str, list[int]]) -> np.ndarray:
+    return np.array(sorted(s for f in common.values() for s in f), np.int64)
+
+
+def _common(leaf, key, directory: Path) -> dict[str, list[int]]:
     """Slots of each phrase field's terms in at least COMMON_SHARE of the documents whose
     postings and positions the segment's arrays hold in full."""
-    floor = max(1.0, COMMON_SHARE * size)
+    terms, starts = np.load(directory / "terms.npy"), np.load(directory / "starts.npy")
+    collided = set(np.load(directory / "collided.npy").tolist())
+    found = positions.Positions(directory)
+    floor = max(1.0, COMMON_SHARE * leaf.doc_count_all())
     slots: dict[str, list[int]] = {}
     for field, btext in leaf.all_terms():
         if field not in FIELDS:
@@ -100,15 +114,30 @@ def _chunk(fields, bounds, c, docnums, found, nterms, directory: Path) -> Path:
         keys, of = np.concatenate(keys), np.concatenate(of)
         order = np.argsort(keys, kind="stable")
         keys, of = keys[order], of[order]
-        next_to = np.flatnonzero(keys[1:] == keys[:-1] + 1)  # the next position, same document
-        pairs.append(of[next_to] * nterms + of[next_to + 1])
-        places.append(keys[next_to])
+        first, second = _next_to(keys)
+        pairs.append(of[first] * nterms + of[second])
+        places.append(keys[first])
     pair, at = np.concatenate(pairs), np.concatenate(places)
     order = np.argsort(pair, kind="stable")  # a pair's places stay in document order
     at = at[order]
     path = directory / RUN.format(os.getpid(), c)
     np.save(path, np.stack([pair[order], at >> 32, at & 0xFFFFFFFF]))
     return path
+
+
+def _next_to(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j) of every two of the sorted `keys` where j's stands at the next position of
+    i's document, i's ascending: with two words at one position (`text` stacks a joined
+    compound on its first part: "multiagency" and "multi", then "agency"), each of them
+    with each at the next."""
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    sizes = np.diff(np.append(starts, keys.size))
+    group = np.flatnonzero(keys[starts[1:]] == keys[starts[:-1]] + 1)  # next key follows
+    mine, next_sizes = sizes[group], sizes[group + 1]
+    first = positions.runs(starts[group], mine)  # each of a position's words ...
+    times = np.repeat(next_sizes, mine)
+    second = positions.runs(np.repeat(starts[group + 1], mine), times)  # ... with each next
+    return np.repeat(first, times), second
 
 
 def _lay_out(directory: Path, runs: list[Path], dtype) -> None:
