@@ -105,30 +105,3 @@ def test_lengths_are_decoded_as_whoosh_reads_them(seed_index, field):
     ids = np.arange(reader.doc_count_all())
     expected = [reader.doc_field_length(int(i), field, 0) for i in ids]
     assert generation.postings.lengths(field, ids).tolist() == [float(e or 0) for e in expected]
-
-
-
-def test_a_segment_read_back_memory_mapped_gives_the_same_files(tmp_path, seeds_dir):
-    """A parallel build's workers read their new segment back with Whoosh's compound file
-    memory-mapped (decision 0051): every array file is the bytes plain reads give."""
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.reading import SegmentReader
-
-    build([str(seeds_dir)], str(tmp_path / "index"), workers=2)
-    generation = store.current_generation(tmp_path / "index")
-    storage = FileStorage(str(generation / "whoosh"), supports_mmap=False)
-    ix = storage.open_index()
-    segments = ix._segments()
-    assert len(segments) == 2
-    for segment in segments:
-        leaf = SegmentReader(storage, ix.schema, segment)
-        try:
-            mapped._write_segment(leaf, tmp_path / segment.segment_id())
-        finally:
-            leaf.close()
-        written = generation / mapped.DIR / segment.segment_id()
-        names = sorted(p.name for p in written.iterdir())
-        assert names == sorted(p.name for p in (tmp_path / segment.segment_id()).iterdir())
-        for name in names:
-            assert (written / name).read_bytes() == \
-                (tmp_path / segment.segment_id() / name).read_bytes(), name
