@@ -105,3 +105,4 @@ def test_lengths_are_decoded_as_whoosh_reads_them(seed_index, field):
     ids = np.arange(reader.doc_count_all())
     expected = [reader.doc_field_length(int(i), field, 0) for i in ids]
     assert generation.postings.lengths(field, ids).tolist() == [float(e or 0) for e in expected]
+
