@@ -97,3 +97,36 @@ def test_a_paraphrase_is_nearer_than_an_unrelated_passage(seed_passages):
     housing = next(i for i, t in enumerate(texts) if "range of accommodation" in t)
     unrelated = next(i for i, t in enumerate(texts) if "Rapid Response Team" in t)
     assert vectors[housing] @ query > vectors[unrelated] @ query + 0.2
+
+
+def _wordllamas_own(texts: list[str]) -> np.ndarray:
+    """`embed` as it was written before decision 0051: WordLlama's own `embed` per batch."""
+    out = np.zeros((len(texts), embedding.DIM), dtype=np.float32)
+    model = embedding._load()
+    clipped = [t[:embedding.MAX_CHARS] for t in texts]
+    order = sorted((i for i, t in enumerate(clipped) if t.strip()), key=lambda i: len(clipped[i]))
+    for start in range(0, len(order), embedding.BATCH):
+        rows = order[start:start + embedding.BATCH]
+        out[rows] = model.embed([clipped[i] for i in rows], norm=False,
+                                batch_size=embedding.BATCH)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    np.divide(out, norms, out=out, where=norms > 0)
+    return out
+
+
+def test_fast_tokenising_gives_wordllamas_own_vectors_bit_for_bit(seed_passages):
+    texts = seed_passages[0] + ["", "   ", "x", "Children’s “care” — naïve café", "a " * 5000]
+    assert embedding.embed(texts).tobytes() == _wordllamas_own(texts).tobytes()
+
+
+@pytest.mark.corpus
+def test_every_corpus_passage_vector_is_wordllamas_own(corpus_build):
+    from whoosh import index as whoosh_index
+
+    from indexer.index import store, vectors
+
+    ix = whoosh_index.open_dir(str(store.current_generation(corpus_build[0]) / "whoosh"))
+    with ix.reader() as reader:
+        texts = [t for leaf, _ in reader.leaf_readers() for t in vectors.stored(leaf)[0]]
+    assert len(texts) > 10_000
+    assert embedding.embed(texts).tobytes() == _wordllamas_own(texts).tobytes()

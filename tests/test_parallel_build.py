@@ -58,7 +58,8 @@ def test_each_worker_writes_one_segment(single, parallel):
 def test_workers_map_their_segments_as_the_parent_would(parallel, tmp_path):
     """Each worker writes its new segment's memory-mapped arrays (mapped.write_new); the
     parent, writing them from the committed index as for any other segment, gives the same
-    files, byte for byte."""
+    files, byte for byte (the workers read their segment with Whoosh's compound file
+    memory-mapped, the parent here with plain reads: decision 0051)."""
     generation = current_generation(parallel)
     ix = FileStorage(str(generation / "whoosh"), supports_mmap=False).open_index()
     with ix.reader() as reader:

@@ -57,8 +57,21 @@ def embed(texts: list[str]) -> np.ndarray:
     order = sorted((i for i, t in enumerate(clipped) if t.strip()), key=lambda i: len(clipped[i]))
     for start in range(0, len(order), BATCH):
         rows = order[start:start + BATCH]
-        vectors = model.embed([clipped[i] for i in rows], norm=False, batch_size=BATCH)
-        out[rows] = vectors
+        out[rows] = _pooled(model, [clipped[i] for i in rows])
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     np.divide(out, norms, out=out, where=norms > 0)
     return out
+
+
+def _pooled(model, texts: list[str]) -> np.ndarray:
+    """WordLlama's `embed(texts, norm=False)` for one batch, step for step (the same token
+    ids, clipped, then its own `avg_pool`), but tokenised with `encode_batch_fast`: the same
+    ids and mask without the character offsets `encode_batch` also works out, which are
+    never read (decision 0051; tests/test_embedding.py compares the two)."""
+    tokenizer = model.tokenizer
+    encode = getattr(tokenizer, "encode_batch_fast", tokenizer.encode_batch)
+    encoded = encode(texts, add_special_tokens=False)
+    ids = np.array([e.ids for e in encoded], dtype=np.int32)
+    mask = np.array([e.attention_mask for e in encoded], dtype=np.float32)
+    np.clip(ids, 0, model.embedding.shape[0] - 1, out=ids)
+    return model.avg_pool(model.embedding[ids], mask)

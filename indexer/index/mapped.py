@@ -87,8 +87,12 @@ def write_new(whoosh_dir: str, schema, segment) -> None:
     """The arrays of one segment just written (not yet in any table of contents), in the
     process that wrote it: a parallel segment writer (indexer.index.segments), so the
     parent's serial share of a build does not grow with the index. Read back through
-    Whoosh like any other segment (no mmap: decision 0027)."""
-    storage = FileStorage(whoosh_dir, supports_mmap=False)
+    Whoosh like any other segment, its compound file memory-mapped: this process reads it
+    once (the mapping closes with the reader; its pages are the page cache's), and Whoosh reads each
+    posting block as a slice instead of a seek and read of the file (a fifth less CPU for
+    these arrays, the same bytes; decision 0051). Search processes keep decision 0027's
+    plain reads."""
+    storage = FileStorage(whoosh_dir, supports_mmap=True)
     leaf = SegmentReader(storage, schema, segment)
     try:
         root = Path(whoosh_dir).parent / DIR
