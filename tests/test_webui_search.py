@@ -193,6 +193,29 @@ def test_an_authority_in_the_words_is_said_with_a_link_to_search_everywhere(clie
     assert (data["match"], data["authority_in_query"]["key"]) == ("all", "derbyshire")
 
 
+@pytest.mark.parametrize("mode", ["words", "hybrid"])
+def test_another_authority_beside_one_read_from_the_words_adds_what_its_count_says(
+        client, mode):
+    """"Derbyshire management": Durham's box counted Durham's passages with "management",
+    but its link searched "Derbyshire management" in Durham's reports alone (0 in hybrid
+    mode). It now searches the other words in both authorities' reports."""
+    url = f"/search?q=Derbyshire+management&mode={mode}"
+    data = client.get("/api" + url).get_json()
+    counts = {v["value"]: v["count"] for v in data["facets"]["authority"]}
+    others = [v["value"] for v in data["facets"]["authority"] if not v["selected"]]
+    assert data["authority_in_query"]["key"] == "derbyshire" and others == [
+        "durham", "staffordshire"]
+    boxes = {a["href"]: a for a in links(client.get(url).get_data(as_text=True),
+                                         "facet-link") if "authority=" in a["href"]}
+    for other in others:
+        href = f"/search?q=management&authority=derbyshire&authority={other}&mode={mode}"
+        assert href in boxes
+        after = client.get(href.replace("/search", "/api/search")).get_json()
+        shown = {v["value"]: v["count"] for v in after["facets"]["authority"] if v["selected"]}
+        assert shown == {"derbyshire": counts["derbyshire"], other: counts[other]}
+        assert after["total"] == counts["derbyshire"] + counts[other]
+
+
 def test_most_words_mode_is_noticed_on_the_page_and_in_json(client):
     url = "search?q=police+sergeants+seconded+as+multi-agency+team+managers&mode=words"
     page = client.get("/" + url).get_data(as_text=True)
