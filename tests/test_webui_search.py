@@ -216,6 +216,21 @@ def test_another_authority_beside_one_read_from_the_words_adds_what_its_count_sa
         assert after["total"] == counts["derbyshire"] + counts[other]
 
 
+def test_a_hybrid_search_of_four_words_says_its_passages_need_only_some_of_them(client):
+    """Hybrid mode lists passages with 3 of the 6 words (minimum should match): 8 against
+    words mode's 3, which all have every word; "Found by your words" alone hid that."""
+    url = "search?q=police+sergeants+seconded+as+multi-agency+team+managers"
+    notice = {"kind": "some_words", "query": None, "message": "Each passage has at least "
+              "3 of the 6 words searched, or is near the query in meaning."}
+    data = client.get("/api/" + url).get_json()
+    assert (data["mode"], data["total"], data["notices"]) == ("hybrid", 8, [notice])
+    page = client.get("/" + url).get_data(as_text=True)
+    assert f'data-kind="some_words">{notice["message"]}' in page
+    words = client.get(f"/api/{url}&mode=words").get_json()
+    assert (words["total"], words["notices"]) == (3, [])
+    assert client.get("/api/search?q=management+oversight").get_json()["notices"] == []
+
+
 def test_most_words_mode_is_noticed_on_the_page_and_in_json(client):
     url = "search?q=police+sergeants+seconded+as+multi-agency+team+managers&mode=words"
     page = client.get("/" + url).get_data(as_text=True)
