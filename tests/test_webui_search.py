@@ -231,6 +231,26 @@ def test_a_hybrid_search_of_four_words_says_its_passages_need_only_some_of_them(
     assert client.get("/api/search?q=management+oversight").get_json()["notices"] == []
 
 
+def test_a_hybrid_search_that_found_nothing_by_meaning_does_not_say_it_did(client):
+    """"front door" is near no passage of the seeds in meaning (every cosine under the
+    floor): its 16 passages all have the words, and the page said "Found by your words and
+    by their meaning" (as it did for the issue's "Doncaster front door" on the corpus)."""
+    data = client.get("/api/search?q=front+door").get_json()
+    assert (data["mode"], data["total"]) == ("hybrid", 16)
+    assert {h["matched"] for h in data["hits"]} == {"words"}
+    assert [n["kind"] for n in data["notices"]] == ["no_meaning"]
+    page = client.get("/search?q=front+door").get_data(as_text=True)
+    mode = re.search(r'<p class="search-mode" id="search-mode">(.*?)</p>', page, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", "", mode).split()) == (
+        "Found by your words: no other passage was near enough in meaning. "
+        "Match your words only")
+    assert 'data-kind="no_meaning"' not in page  # said once, in the mode line
+    found = client.get("/api/search?q=management+oversight").get_json()
+    assert "meaning" in {h["matched"] for h in found["hits"]} and found["notices"] == []
+    page = client.get("/search?q=management+oversight").get_data(as_text=True)
+    assert "Found by your words and by their meaning." in page
+
+
 def test_most_words_mode_is_noticed_on_the_page_and_in_json(client):
     url = "search?q=police+sergeants+seconded+as+multi-agency+team+managers&mode=words"
     page = client.get("/" + url).get_data(as_text=True)

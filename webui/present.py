@@ -218,7 +218,8 @@ def search_view(results: SearchResults, state: UrlState, export_cap: int) -> dic
         "chips": chips + query_chips(state),
         "everywhere_url": everywhere,
         "notices": [{**n, "url": n["query"] and state.replace("q", n["query"]).without("page").url()}
-                    for n in results.notices],
+                    for n in results.notices if n["kind"] != "no_meaning"],
+        "meaning_found": all(n["kind"] != "no_meaning" for n in results.notices),
         "elsewhere_url": elsewhere_url(results, state),
         "suggestion": correction_shown_once(results),
         "report_urls": report_urls(results, state),
