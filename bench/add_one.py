@@ -40,7 +40,7 @@ from whoosh import index as whoosh_index
 ROOT = Path(__file__).resolve().parents[1]
 
 from bench.build_speed import show, timed_build
-from indexer.index import store
+from indexer.index import integrity, store
 from indexer.index.fingerprint import index_format
 
 
@@ -135,8 +135,11 @@ def main() -> None:
         copies[name] = scratch / f"{name}-index"
         subprocess.run(["cp", "-a", str(index), str(copies[name])], check=True)
         if name == "this" and args.adopt:
-            store.write_json(store.current_generation(copies[name]) / "format.json",
-                             index_format())
+            generation = store.current_generation(copies[name])
+            store.write_json(generation / "format.json", index_format())
+            # the checksums again: a format.json unlike the recorded one reads as damage,
+            # and damage means a full rebuild (indexer.index.repair)
+            integrity.record(generation)
     docs = scratch / "added"
     docs.mkdir(exist_ok=True)
     runs = {name: [] for name in trees}

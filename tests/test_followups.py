@@ -7,7 +7,7 @@ import re
 
 from indexer.answers import followups
 from indexer.answers.followup_status import status
-from indexer.domain.topics import topics
+from indexer.domain.topics import fold, topics
 
 SUPERVISION = ("The council's children's services should ensure that formal supervision "
                "arrangements are consistently in place and that all case decisions made in "
@@ -50,6 +50,44 @@ def test_a_recommendation_to_the_police_needs_a_passage_on_the_police():
               "neglect and domestic abuse in families of older children.")
     assert [s["passage_id"] for s in _follow(police, "police")] == ["p-police"]
     assert _follow(police, "police") != _follow("Improve early help for families.", "police")
+
+
+# Sandwell's 2015 SIF: an LSCB recommendation on the board's own audits, the board's audit
+# finding, and (Milton Keynes' 2021 ILACS) the council's own audits
+BOARD_ITEM = ("159. Implement the new multi-agency data set and quality assurance framework to "
+              "ensure that the LSCB has a clear understanding of the performance of agencies "
+              "and the findings from audit. Scrutinise partners’ use of audits in driving "
+              "improvement.")
+BOARD_AUDITS = "The LSCB has not effectively used audits to improve multi-agency practice."
+COUNCIL_AUDITS = ("40. Challenges in management and staff capacity to undertake audits as "
+                  "requested are evident; this means that the number of audits is not as high "
+                  "as hoped for. Audits are not currently robustly evaluating practice.")
+BOARD_THRESHOLDS = ("156. Scrutinise the understanding and application by partner agencies of "
+                    "the LSCB threshold document.")
+THRESHOLDS = ("Thresholds are well understood and applied by partner agencies, and referrals "
+              "to the front door are appropriate.")
+
+
+def _passing(text: str, addressee: str, *later: str) -> list[str]:
+    report = {"report_id": "later", "inspection_start": "2025-04-15", "sections": [
+        {"key": "findings", "heading": "Main findings", "path": [], "passages": [
+            {"passage_id": f"p{n}", "text": t} for n, t in enumerate(later)]}]}
+    pool = followups.Pool.of([report])
+    [vector] = followups.embed_as_stored([text])
+    rec = {"text": text, "addressee": addressee, "heading": "Recommendations", "path": []}
+    return sorted(pool.rows[row][2]["text"] for _, row, _ in
+                  followups.scored(rec, vector, pool, after="2015-01-27"))
+
+
+def test_a_board_item_on_the_boards_own_work_needs_a_passage_on_the_board():
+    assert topics(BOARD_ITEM) <= followups.BOARD_WORK
+    assert _passing(BOARD_ITEM, "lscb", BOARD_AUDITS, COUNCIL_AUDITS) == [BOARD_AUDITS]
+    # the same words addressed to the council may be followed by the council's audits
+    assert _passing(BOARD_ITEM, "local_authority", BOARD_AUDITS, COUNCIL_AUDITS) == sorted(
+        [BOARD_AUDITS, COUNCIL_AUDITS])
+    # a board item that names a practice (thresholds) may be followed by that practice
+    assert not topics(BOARD_THRESHOLDS) <= followups.BOARD_WORK
+    assert _passing(BOARD_THRESHOLDS, "lscb", THRESHOLDS) == [THRESHOLDS]
 
 
 def test_nothing_before_the_recommendation_is_a_follow_up():
@@ -100,6 +138,9 @@ def _one_at_a_time(rec: dict, vector, pool, after: str) -> list[tuple[float, int
         held = pool.topics[row]
         needed = followups.ADDRESSEE_TOPIC.get(rec.get("addressee", ""))
         if (wanted and not wanted & held) or (needed is not None and needed not in held):
+            continue
+        if (rec.get("addressee") == "lscb" and wanted <= followups.BOARD_WORK
+                and not followups._BOARD.search(fold(passage["text"]))):
             continue
         union = wanted | held
         found = [1.0, float(cosines[row]), float(cosines[row]) - best, 1.0 / rank,

@@ -7,7 +7,8 @@ the recommendation's too; `vectors` gives them, by default by embedding). A cand
 it passes the topic check (it speaks of one of the recommendation's practice topics,
 indexer.domain.topics; rare topics weigh more than common ones) and the addressee check
 (a recommendation to the police or to health services is followed up only by a passage
-that speaks of them). The rest are ranked by a score that adds to the cosine the share of
+that speaks of them, one to a safeguarding children board only by one that speaks of the
+board or the safeguarding partnership). The rest are ranked by a score that adds to the cosine the share of
 the recommendation's topic weight the passage carries and a small bonus for the later
 report's own judgements, areas for improvement and findings; a passage scoring below
 MIN_SCORE is not shown. Up to FOLLOW_UPS are shown, best first, each with its status
@@ -63,6 +64,17 @@ _WORD = re.compile(r"[a-z]{4,}")
 SKIPPED_SECTIONS = frozenset({"boilerplate", "context"})
 # a recommendation to these bodies is followed up only by a passage on that topic
 ADDRESSEE_TOPIC = {"police": "police", "health": "health"}
+# ... and one to a safeguarding children board on the board's own work (only BOARD_WORK
+# topics: its governance, data and audits, training, business plan, how children's views
+# reach it) only by a passage that speaks of the board or of the safeguarding partnership
+# that succeeded it (lower case, searched in the folded text): the council's own governance
+# or audits are not the board's. A board item that names a practice (thresholds, neglect,
+# exploitation) may be followed by that practice, as the hand-read truth counts it.
+BOARD_WORK = frozenset({"governance", "quality_assurance", "workforce", "voice", "plans",
+                        "recording", "information_sharing", "commissioning"})
+_BOARD = re.compile(r"\blsc[bp]s?\b|\bthe board\b|safeguarding (?:children )?(?:board|partner)"
+                    r"|multi-agency (?:safeguarding )?(?:partnership|arrangements)|safeguarding "
+                    r"arrangements|\bmasa\b|statutory partners|independent scrutin")
 TOPICS = names()  # the columns of a pool's topic arrays
 COLUMN = {name: at for at, name in enumerate(TOPICS)}
 
@@ -85,6 +97,7 @@ class Pool:
     held: np.ndarray  # bool, rows x TOPICS: the topics of each row's text ...
     heads: np.ndarray  # ... and of its heading path
     fixed: np.ndarray  # each row's last five FEATURES (its section, looks back, length)
+    board: np.ndarray  # bool: the row speaks of a safeguarding board or partnership (_BOARD)
 
     @classmethod
     def of(cls, reports: list[dict], vectors=embed_as_stored) -> "Pool":
@@ -107,7 +120,9 @@ class Pool:
                    found, _rarity(found, len(rows)), words, _rarity(words, len(rows)), headed,
                    days, dates, _membership(found), _membership(headed),
                    np.array([_fixed(section["key"], passage["text"])
-                             for _, section, passage in rows], np.float64).reshape(-1, 5))
+                             for _, section, passage in rows], np.float64).reshape(-1, 5),
+                   np.array([bool(_BOARD.search(fold(passage["text"]))) for _, _, passage in rows],
+                            bool))
 
 
 def _membership(sets: list[frozenset[str]]) -> np.ndarray:
@@ -173,6 +188,8 @@ def scored(rec: dict, vector: np.ndarray, pool: Pool, after: str) -> list[tuple[
     needed = ADDRESSEE_TOPIC.get(rec.get("addressee", ""))
     if needed is not None:
         passing &= pool.held[order, COLUMN[needed]]
+    if rec.get("addressee") == "lscb" and wanted <= BOARD_WORK:
+        passing &= pool.board[order]
     ranks = np.flatnonzero(passing)
     if not ranks.size:
         return []
