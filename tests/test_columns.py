@@ -30,7 +30,9 @@ def _same_as_whoosh(index_dir) -> FacetTable:
     assert np.array_equal(dates, columns.dates_of(reader))
     assert np.array_equal(generation.dates, dates)
     stored = [reader.stored_fields(d)["chunk_id"].encode() for d in range(reader.doc_count_all())]
-    assert list(columns.open_passages(generation.path)) == stored
+    ids = columns.open_passages(generation.path)
+    assert list(ids) == stored
+    assert ids.dtype == np.array(stored, dtype=bytes).dtype  # the longest id's width
     return table
 
 
@@ -92,3 +94,14 @@ def test_an_update_reuses_the_columns_of_kept_segments_and_equals_whoosh(tmp_pat
     assert [len(t.report.values) for t, _ in steps] == [2, 5, 5]
     assert set(steps[0][1]) & set(steps[1][1]) and set(steps[1][1]) & set(steps[2][1])
     assert not steps[2][0].live.all()
+
+
+def test_kept_chunk_ids_narrow_to_the_longest_id_still_there():
+    """A kept segment's ids come in the previous file's width, which a passage no longer in
+    the index may have set: the column is as wide as its longest id, no wider."""
+    kept = np.array([b"ab-1", b"ab-22"], dtype="S9")
+    fresh = np.array([b"c-3"], dtype=bytes)
+    ids = columns._narrowest(np.concatenate([kept, fresh]))
+    assert ids.dtype == np.dtype("S5") and list(ids) == [b"ab-1", b"ab-22", b"c-3"]
+    wide = np.array([b"x" * 9, b"y"], dtype="S9")
+    assert columns._narrowest(wide) is wide

@@ -150,12 +150,25 @@ def _passages(leaves, old: _Previous | None) -> np.ndarray:
     parts = []
     for leaf, segid, _ in leaves:
         kept = _kept(old, segid, leaf) if old_ids is not None else None
-        if kept is not None:
-            parts.append(list(old_ids[kept]))
+        if kept is not None:  # a kept segment's ids are copied as one array, not row by row
+            parts.append(np.asarray(old_ids[kept]))
         else:
-            parts.append([(leaf.stored_fields(i).get("chunk_id") or "").encode("utf-8")
-                          for i in range(leaf.doc_count_all())])
-    return np.array([key for part in parts for key in part], dtype=bytes)
+            parts.append(np.array([(leaf.stored_fields(i).get("chunk_id") or "").encode("utf-8")
+                                   for i in range(leaf.doc_count_all())], dtype=bytes))
+    return _narrowest(np.concatenate(parts))
+
+
+def _narrowest(ids: np.ndarray) -> np.ndarray:
+    """`ids` in the width of its longest id (a kept part keeps the previous file's width,
+    which a deleted passage's id may have set): the array a list of every id makes."""
+    width = ids.dtype.itemsize
+    if not ids.size:
+        return ids
+    rows = ids.view(np.uint8).reshape(len(ids), width)
+    if rows[:, -1].any():
+        return ids
+    used = np.flatnonzero(rows.any(axis=0))
+    return ids.astype(f"S{used[-1] + 1 if used.size else 1}")
 
 
 def open_passages(generation: Path) -> np.ndarray | None:
