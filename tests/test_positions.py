@@ -155,3 +155,26 @@ def test_a_few_documents_inside_read_only_their_positions(incremental_index):
             assert chosen.size * positions.FEW < docs.size
             found = postings.positions("exact", word, inside)
             assert np.array_equal(found, everywhere[inside[everywhere >> POSITION_BITS]])
+
+
+def test_positions_in_ascending_docnums_are_those_inside_the_same_mask(incremental_index):
+    """Documents asked for as ascending docnums (a binary search for a few of them, one
+    pass over the postings for many; some without the word) give the same keys as a
+    mask of them, in every segment."""
+    generation = SearchIndex(incremental_index).generation()
+    postings = generation.postings
+    assert len(generation.mapped) > 1
+    assert postings.term("exact", b"the")[0].size > 2 * positions.SEARCHED  # searched
+    for word in (b"children", b"the", b"care", b"of"):
+        everywhere = postings.positions("exact", word)
+        holding = np.unique(everywhere >> POSITION_BITS)
+        others = np.setdiff1d(np.arange(postings.size), holding)
+        assert holding.size > 40 and others.size
+        for chosen in (holding[::97], holding[-2:], holding[::2], holding,
+                       np.union1d(holding[::5], others[::3]), others[:4], holding[:0]):
+            inside = np.zeros(postings.size, bool)
+            inside[chosen] = True
+            expected = everywhere[inside[everywhere >> POSITION_BITS]]
+            for docs in (chosen, chosen.astype(np.int32)):
+                assert np.array_equal(postings.positions("exact", word, docs=docs), expected)
+            assert np.array_equal(postings.positions("exact", word, inside), expected)

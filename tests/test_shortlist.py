@@ -99,6 +99,28 @@ def test_the_shortlist_is_every_row_as_near_as_the_nearest_few(index, query):
     assert cosines.max() == best[0]
 
 
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_rows_within_the_nearest_are_counted_exactly_however_the_sample_falls(index,
+                                                                                  query):
+    """shortlist._nearest against counting every allowed row, for any number wanted, with
+    allowed rows the sample never sees, and with sampled rows nearer than the rest (its
+    guess too near: every row is then counted)."""
+    vectors_, allowed, _ = meaning(index, query)
+    signs = np.concatenate([unpacked(s.signs) for s in vectors_.sketches.sketches])
+    codes, _ = vectors.quantise(hybrid.query_vector(query))
+    distances = (signs != (codes[0] > 0)).sum(axis=1).astype(np.uint16)
+    rows = np.arange(distances.size)
+    nearer = distances.copy()
+    nearer[rows % 3 == 0] //= 4  # every third row (a sample's) nearer than it is
+    for near, mask in ((distances, allowed), (distances, allowed & (rows % 2 == 1)),
+                       (nearer, allowed)):
+        for wanted in (1, 2, 7, 40, int(mask.sum()), distances.size + 1):
+            ordered = np.sort(near[mask])
+            within = min(int(ordered[min(wanted, ordered.size) - 1]), 256)
+            expected = np.flatnonzero(mask & (near <= within))
+            assert np.array_equal(shortlist._nearest(near, mask, wanted, 256), expected)
+
+
 def listed(index: SearchIndex, query: str, **filters) -> tuple:
     """(the first page, every hit of every page) of a search on the approximate path."""
     first = run(index, SearchRequest(query=query, per_page=100, filters=filters))

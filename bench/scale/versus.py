@@ -84,8 +84,10 @@ class Tantivy:
 
 
 def run(engines: list, queries, rounds: int) -> dict:
-    """name -> {"wall": [...], "cpu": [...], "per_query": {query: [wall ...]}, "totals"}."""
+    """name -> {"wall": [...], "cpu": [...], "per_query": {query: [wall ...]},
+    "per_query_cpu": {query: [cpu ...]}, "totals"}."""
     found = {e.name: {"wall": [], "cpu": [], "per_query": {q.name: [] for q in queries},
+                      "per_query_cpu": {q.name: [] for q in queries},
                       "totals": {}} for e in engines}
     turn = 0
     for phase in ["warming"] * 2 + ["timed"] * rounds:
@@ -99,6 +101,7 @@ def run(engines: list, queries, rounds: int) -> dict:
                     mine["wall"].append(wall)
                     mine["cpu"].append(cpu)
                     mine["per_query"][query.name].append(wall)
+                    mine["per_query_cpu"][query.name].append(cpu)
     return found
 
 
@@ -115,9 +118,12 @@ def report(found: dict, first: str) -> None:
                             f"{s['p95'] / o['p95']:.2f}x"
             print(line)
     names = list(found)
-    print("per query, median wall ms: " + " | ".join(names))
+    print("per query, median wall ms | median CPU ms: " + " | ".join(names))
     for query in next(iter(found.values()))["per_query"]:
         cells = [f"{np.median(found[n]['per_query'][query]) * 1000:7.1f}" for n in names]
+        cells.append(" |")
+        cells += [f"{np.median(found[n]['per_query_cpu'][query]) * 1000:7.1f}"
+                  for n in names]
         print(f"  {query:45s} " + " ".join(cells))
 
 

@@ -229,16 +229,17 @@ class SegmentArrays:
         return np.asarray(self.docnums[start:end]), np.asarray(self.weights[start:end])
 
     def position_keys(self, field: str, btext: bytes, doc_frequency: int, offset: int,
-                      inside: np.ndarray | None) -> np.ndarray | None:
+                      inside: np.ndarray | None, docs: np.ndarray | None = None
+                      ) -> np.ndarray | None:
         """Sorted phrase keys (docnum + offset << 32 | position) of a term, only in the
-        documents `inside` when given (indexer.index.positions), or None: read them from
-        Whoosh."""
+        documents `inside` (a mask) or `docs` (ascending docnums) when given
+        (indexer.index.positions), or None: read them from Whoosh."""
         slot = self._slot(field, btext, doc_frequency) if self.positions is not None else None
         if slot is None:
             return None
         start, end = int(self.starts[slot]), int(self.starts[slot + 1])
         return self.positions.keys(slot, start, np.asarray(self.docnums[start:end]), offset,
-                                   inside)
+                                   inside, docs)
 
     def phrase_docs(self, field: str, btexts: list[bytes], frequencies: list[int]
                     ) -> np.ndarray | None:

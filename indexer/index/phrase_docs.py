@@ -52,7 +52,7 @@ def segment_docs(arrays, slots: list[int]) -> np.ndarray | None:
         if not docs.size:
             break
         piece_docs = np.asarray(piece.docnums)
-        at = np.searchsorted(piece_docs, docs)
+        at = np.searchsorted(piece_docs, docs.astype(piece_docs.dtype, copy=False))
         counts, found = piece.source.at(piece.slot, piece.first, piece_docs.size, at)
         keys = (np.repeat(docs.astype(np.int64), counts) << BITS) + found
         if piece.start:

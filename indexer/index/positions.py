@@ -30,6 +30,7 @@ RAW = "positions.u32"  # written while the segment is, then narrowed into POSITI
 MAX_COUNT = np.iinfo(np.uint16).max
 CHUNK = 1 << 24  # values narrowed at a time
 FEW = 8  # keys() reads only the chosen postings' positions when under 1/8 of them
+SEARCHED = 64  # ... and finds chosen documents by binary search when under 1/64 of them
 
 
 def fields_with_positions(schema, fields) -> set[str]:
@@ -134,38 +135,73 @@ class Positions:
     def occurrences(self, slot: int) -> int:
         return int(self.starts[slot + 1]) - int(self.starts[slot])
 
-    def at(self, slot: int, first: int, size: int, at: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray]:
+    def at(self, slot: int, first: int, size: int, at: np.ndarray,
+           ends: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(counts, positions laid end to end) of the postings `at` (ascending indexes
         among the `size` postings, starting at `first`, of the term in `slot`): only
-        those postings' positions are read."""
-        counts = np.asarray(self.counts[first:first + size], np.int64)
+        those postings' positions are read. `ends`: the running sum of the postings'
+        counts, if known (else summed up to the last posting asked for)."""
+        counts = np.asarray(self.counts[first:first + size])
         start = int(self.starts[slot])
         if at.size == size:  # every posting
-            return counts, np.asarray(self.values[start:start + int(counts.sum())])
-        chosen = counts[at]
-        begins = np.cumsum(counts)[at] - chosen + start
+            return (counts.astype(np.int64),
+                    np.asarray(self.values[start:start + int(counts.sum(dtype=np.int64))]))
+        if ends is None:
+            ends = np.cumsum(counts[:int(at[-1]) + 1] if at.size else counts[:0],
+                             dtype=np.int64)
+        chosen = counts[at].astype(np.int64)
+        begins = ends[at] - chosen + start
         return chosen, np.asarray(self.values[runs(begins, chosen)])
 
     def keys(self, slot: int, first: int, docnums: np.ndarray, offset: int,
-             inside: np.ndarray | None) -> np.ndarray | None:
+             inside: np.ndarray | None, docs: np.ndarray | None = None) -> np.ndarray | None:
         """Sorted keys (docnum << 32 | position) of the term in `slot` whose postings
         (`docnums`, segment-local) start at `first`, only in documents `inside` (a mask
-        over the whole index) when given (inside few of its documents, only theirs are
-        read); None if the term has no positions here."""
+        over the whole index) or `docs` (ascending docnums of the whole index) when given
+        (in few of its documents, only theirs are read); None if the term has no
+        positions here."""
         start, end = int(self.starts[slot]), int(self.starts[slot + 1])
-        counts = np.asarray(self.counts[first:first + docnums.size])
-        if int(counts.sum()) != end - start or (end == start and docnums.size):
-            return None
-        if inside is not None:
+        keep = None
+        if docs is not None:
+            at = _postings_of(docnums, docs, offset)
+            if not at.size:  # none of them here
+                return np.zeros(0, np.int64)
+        elif inside is not None:
             keep = inside[offset:][docnums]
             at = np.flatnonzero(keep)
-            if at.size * FEW < docnums.size:  # few documents: read only their positions
-                chosen, found = self.at(slot, first, docnums.size, at)
-                return (np.repeat(docnums[at].astype(np.int64) + offset, chosen) << 32) + found
+        counts = np.asarray(self.counts[first:first + docnums.size])
+        few = (docs is not None or inside is not None) and at.size * FEW < docnums.size
+        ends = np.cumsum(counts, dtype=np.int64) if few else None  # where each starts
+        total = int(ends[-1]) if few and ends.size else int(counts.sum(dtype=np.int64))
+        if total != end - start or (end == start and docnums.size):
+            return None
+        if few:
+            chosen, found = self.at(slot, first, docnums.size, at, ends)  # only theirs read
+            return (np.repeat(docnums[at].astype(np.int64) + offset, chosen) << 32) + found
         ids = docnums.astype(np.int64) + offset
         positions = np.asarray(self.values[start:end])
-        if inside is not None:
+        if docs is not None or inside is not None:
+            if keep is None:
+                keep = np.zeros(docnums.size, bool)
+                keep[at] = True
             positions = positions[np.repeat(keep, counts)]
             ids, counts = ids[keep], counts[keep]
         return (np.repeat(ids, counts) << 32) + positions
+
+
+def _postings_of(docnums: np.ndarray, docs: np.ndarray, offset: int) -> np.ndarray:
+    """Ascending indexes of the postings (`docnums`, segment-local, ascending) whose
+    document is one of `docs` (ascending docnums of the whole index): a binary search for
+    each of the segment's `docs` when they are few, else one pass over the postings."""
+    if not docnums.size:
+        return np.zeros(0, np.intp)
+    bounds = np.array((offset, offset + int(docnums[-1]) + 1), docs.dtype)
+    lo, hi = np.searchsorted(docs, bounds)
+    # cast to the postings' type: a wider one would copy every posting, each call
+    local = (docs[lo:hi] - offset).astype(docnums.dtype, copy=False)
+    if local.size * SEARCHED < docnums.size:
+        at = np.minimum(np.searchsorted(docnums, local), docnums.size - 1)
+        return at[docnums[at] == local]
+    wanted = np.zeros(int(docnums[-1]) + 1, bool)  # many: one pass over the postings
+    wanted[local] = True
+    return np.flatnonzero(wanted[docnums])

@@ -138,27 +138,32 @@ class Postings:
             return ids[0], weights[0]
         return np.concatenate(ids), np.concatenate(weights)
 
-    def positions(self, field: str, btext: bytes, inside: np.ndarray | None = None
-                  ) -> np.ndarray:
+    def positions(self, field: str, btext: bytes, inside: np.ndarray | None = None,
+                  docs: np.ndarray | None = None) -> np.ndarray:
         """Sorted keys (docnum << 32 | position) of every occurrence of one term in the
-        documents `inside` (a mask over every document; None: all): from the mapped
-        position arrays when every segment holding the term has them (not cached), else
-        decoded from Whoosh's posting blocks (cached)."""
-        found = self._mapped_positions(field, btext, inside) if self._mapped else None
+        documents `inside` (a mask over every document; None: all) or `docs` (ascending
+        docnums: a few documents' positions are found by binary search, never by a pass
+        over every posting): from the mapped position arrays when every segment holding
+        the term has them (not cached), else decoded from Whoosh's posting blocks
+        (cached)."""
+        found = self._mapped_positions(field, btext, inside, docs) if self._mapped else None
         if found is None:
             found = self._cached((field, btext, "positions"), self._read_positions)
+            if docs is not None:
+                inside = np.zeros(self.size, bool)
+                inside[docs] = True
             if inside is not None:
                 found = found[inside[found >> POSITION_BITS]]
         return found
 
-    def _mapped_positions(self, field: str, btext: bytes, inside):
+    def _mapped_positions(self, field: str, btext: bytes, inside, docs):
         keys = []
         for leaf, offset in self.reader.leaf_readers():
             if (field, btext) not in leaf:
                 continue
             arrays = self._arrays(leaf)
             found = None if arrays is None else arrays.position_keys(
-                field, btext, leaf.doc_frequency(field, btext), offset, inside)
+                field, btext, leaf.doc_frequency(field, btext), offset, inside, docs)
             if found is None:
                 return None
             keys.append(found)

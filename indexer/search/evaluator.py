@@ -61,6 +61,7 @@ class Evaluator:
         self.check = check  # called before each node: raises when the request's time is up
         self.dense_only = sparse_share <= 0
         self.sparse_limit = self.size // sparse_share if sparse_share > 0 else -1
+        self._postings: dict = {}  # (field, term) -> its postings, read once per query
 
     def run(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """(mask, scores) over every document."""
@@ -70,8 +71,8 @@ class Evaluator:
     def matches(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """(ascending docnums of the matches, the score of each)."""
         found = self.node(q)
-        if found.sparse:
-            return found.ids, found.scores
+        if found.sparse:  # intp: indexing by int32 docnums costs twice as much, each time
+            return found.ids.astype(np.intp, copy=False), found.scores
         ids = np.flatnonzero(found.mask)
         return ids, found.scores[ids]
 
@@ -130,9 +131,12 @@ class Evaluator:
             btext = self.p.schema[field].to_bytes(q.text)
         except ValueError:
             return nothing
-        if (field, btext) not in self.p.reader:
-            return nothing
-        ids, weights = self.p.term(field, btext)
+        found = self._postings.get((field, btext))
+        if found is None:  # a query names a word again (phrases of its alternatives)
+            if (field, btext) not in self.p.reader:
+                return nothing
+            found = self._postings[field, btext] = self.p.term(field, btext)
+        ids, weights = found
 
         def score(at) -> np.ndarray:
             scores = self._bm25(field, btext, ids[at], weights[at])
@@ -146,7 +150,7 @@ class Evaluator:
         k1 = self.weighting.K1
         norm = length_part(self.p, self.weighting, field)
         scores = weights.astype(np.float64)
-        divisor = norm[ids]
+        divisor = np.take(norm, ids)  # as norm[ids], faster for int32 docnums
         divisor += scores  # weights + norm
         scores *= k1 + 1
         scores /= divisor
@@ -185,8 +189,8 @@ class Evaluator:
         if not part.sparse or ids.size < DIRECT_LOOKUPS or ids.size * 8 < part.ids.size:
             return part.locate(ids)
         index = np.full(self.size, -1, np.int32)
-        index[part.ids] = np.arange(part.ids.size, dtype=np.int32)
-        at = index[ids]
+        index[part.ids.astype(np.intp, copy=False)] = np.arange(part.ids.size, dtype=np.int32)
+        at = np.take(index, ids)  # as index[ids], faster for int32 docnums
         return at >= 0, at
 
     def _or(self, subqueries, boost: float) -> Found:
@@ -212,10 +216,14 @@ class Evaluator:
     def _summed(self, parts: list[Found]) -> Found:
         """The dense OR: each part's scores added to every document's, part by part."""
         mask, scores = np.zeros(self.size, bool), np.zeros(self.size, np.float64)
-        for part in parts:
+        for n, part in enumerate(parts):
             if part.sparse:  # a part's ids are unique: one addition a document
-                mask[part.ids] = True
-                scores[part.ids] += part.scores
+                ids = part.ids.astype(np.intp, copy=False)  # int32: twice the cost, each
+                mask[ids] = True
+                if n == 0:  # nothing added yet: 0.0 + score, without reading 0.0 back
+                    scores[ids] = part.scores + 0.0
+                else:
+                    scores[ids] += part.scores
             else:
                 mask |= part.mask
                 scores += part.scores  # 0 outside the part's matches

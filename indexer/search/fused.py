@@ -91,10 +91,11 @@ class Fused:
             return []
         if at.size <= max(exact_below, 4 * limit) or not self._bounded():
             return best_of(self.ids[at], self.scores_at(at), limit)
-        seeds = self._seeds(at, limit)
+        raw = self.raw[at]
+        seeds = self._seeds(at, raw, limit)
         exact = self.scores_at(seeds)
         threshold = float(np.partition(exact, exact.size - limit)[exact.size - limit])
-        reach = at[self.raw[at] >= self._raw_floor(threshold)]
+        reach = at[raw >= self._raw_floor(threshold)]
         reach = reach[self._bound_at(reach) >= threshold]
         rest = np.setdiff1d(reach, seeds, assume_unique=True)
         at = np.concatenate([seeds, rest])
@@ -107,10 +108,11 @@ class Fused:
         f = self.fusion
         return min(f.words, f.meaning, f.adjacency, f.improvements) >= 0
 
-    def _seeds(self, at: np.ndarray, limit: int) -> np.ndarray:
-        """Positions (ascending) of the `limit` best candidates by their words, and of
-        every candidate found by meaning (at most Fusion.neighbours)."""
-        by_words = [p for p, _ in best_of(at, self.raw[at], limit)]
+    def _seeds(self, at: np.ndarray, raw: np.ndarray, limit: int) -> np.ndarray:
+        """Positions (ascending) of the `limit` best candidates by their words (`raw`
+        scores of those at `at`), and of every candidate found by meaning (at most
+        Fusion.neighbours)."""
+        by_words = [p for p, _ in best_of(at, raw, limit)]
         by_meaning = at[(self.how[at] & 2) != 0]
         return np.union1d(np.array(by_words, dtype=at.dtype), by_meaning)
 

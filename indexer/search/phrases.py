@@ -42,14 +42,12 @@ def _followed(ev, q: wq.Phrase, terms: list[wq.Term]) -> Found:
     """Each word's positions in the documents holding every word, followed from the first."""
     field = q.fieldname
     both = ev._and(wq.And(terms))
-    inside = both.mask if not both.sparse else np.zeros(ev.size, bool)
-    if both.sparse:
-        inside[both.ids] = True
     if not (both.ids.size if both.sparse else both.mask.any()):
         return both
+    inside, docs = (None, both.ids) if both.sparse else (both.mask, None)
     ends = None  # where a chain of the words so far can end (SpanNear2, ordered)
     for word in q.words:
-        found = ev.p.positions(field, ev.p.schema[field].to_bytes(word), inside)
+        found = ev.p.positions(field, ev.p.schema[field].to_bytes(word), inside, docs)
         ends = found if ends is None else follows(found, ends, q.slop)
     docs = ends >> POSITION_BITS  # ascending, a document once per occurrence
     if docs.size:

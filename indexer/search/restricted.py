@@ -32,11 +32,10 @@ def within(ev: Evaluator, q: wq.Query, docs: np.ndarray, terms: dict | None = No
         have &= _present(ev, wq.Term(field, word), docs, terms)
     if len(q.words) == 1 or not have.any():
         return have
-    inside = np.zeros(ev.size, bool)
-    inside[docs[have]] = True
+    holding = docs[have]  # a few documents: their positions found by binary search
     ends = None  # where a chain of the words so far can end, as indexer.search.phrases
     for word in q.words:
-        found = ev.p.positions(field, ev.p.schema[field].to_bytes(word), inside)
+        found = ev.p.positions(field, ev.p.schema[field].to_bytes(word), docs=holding)
         ends = found if ends is None else follows(found, ends, q.slop)
     matched = np.zeros(ev.size, bool)
     matched[ends >> POSITION_BITS] = True

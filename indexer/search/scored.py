@@ -49,7 +49,9 @@ class Found:
             return self.mask[ids], ids
         if self.ids.size == 0:
             return np.zeros(ids.size, bool), np.zeros(ids.size, np.intp)
-        at = np.minimum(np.searchsorted(self.ids, ids), self.ids.size - 1)
+        # ids cast to the postings' type: a wider one would copy every posting, each call
+        at = np.minimum(np.searchsorted(self.ids, ids.astype(self.ids.dtype, copy=False)),
+                        self.ids.size - 1)
         return self.ids[at] == ids, at
 
     def scores_at(self, at) -> np.ndarray:

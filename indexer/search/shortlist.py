@@ -23,7 +23,7 @@ import simsimd
 from indexer.index import vector_sketch, vectors
 from indexer.index.vector_sketch import Sketch
 
-FAR = 300  # the distance of a row that is not allowed (sign codes have 256 bits)
+SAMPLED = 16  # rows sampled per row wanted, to guess how far the nearest reach
 
 
 def dots(codes: np.ndarray, scale: np.ndarray, rows: vectors.Rows, at=None) -> np.ndarray:
@@ -154,10 +154,26 @@ def _shortlist(cosines: Cosines, sketches: Sketches, allowed: np.ndarray,
             np.bitwise_xor(plane, bits, out=different)
             np.bitwise_count(different, out=count)
             part += count
-    distances = np.where(allowed, distances, np.uint16(FAR))
-    reached = np.cumsum(np.bincount(distances, minlength=FAR + 1))
-    within = min(int(np.searchsorted(reached, wanted)), 64 * query.size)
-    return np.flatnonzero(distances <= within)
+    return _nearest(distances, allowed, wanted, 64 * query.size)
+
+
+def _nearest(distances: np.ndarray, allowed: np.ndarray, wanted: int,
+             limit: int) -> np.ndarray:
+    """Ascending docnums of the allowed rows at most `within` away, `within` being the
+    least distance that `wanted` allowed rows reach (at most `limit`, the largest).
+    A sample of the rows gives a distance that likely holds twice as many; the rows
+    within it are counted exactly, and if they reach `wanted`, `within` lies among
+    them (their counts are every allowed row's up to it); else every row is counted."""
+    step = max(1, distances.size // (SAMPLED * wanted))
+    sample = np.bincount(distances[::step][allowed[::step]], minlength=limit + 1)
+    guess = int(np.searchsorted(np.cumsum(sample) * step, 2 * wanted))
+    for cut in (min(guess, limit), limit):
+        near = np.flatnonzero((distances <= cut) & allowed)
+        if near.size >= wanted or cut == limit:
+            reached = np.cumsum(np.bincount(distances[near], minlength=limit + 1))
+            within = min(int(np.searchsorted(reached, wanted)), limit)
+            return near[distances[near] <= within]
+    raise AssertionError("unreachable")
 
 
 def _statistics(cosines: Cosines, sketches: Sketches, sections: frozenset, table,
