@@ -284,7 +284,8 @@ class SearchResults:
     # an authority's name read from the words: {key, label, words, everywhere_query}
     authority_in_query: dict | None = None
     # what the page must say about how the query was read: {kind, message, query} where
-    # query is a corrected query to offer (or None); kind "unclosed_quote" so far
+    # query is a corrected query to offer (or None); kind "unclosed_quote", or "some_words"
+    # (hybrid, 4+ words: passages with only some of them are listed and counted)
     notices: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:

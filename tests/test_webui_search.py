@@ -193,6 +193,64 @@ def test_an_authority_in_the_words_is_said_with_a_link_to_search_everywhere(clie
     assert (data["match"], data["authority_in_query"]["key"]) == ("all", "derbyshire")
 
 
+@pytest.mark.parametrize("mode", ["words", "hybrid"])
+def test_another_authority_beside_one_read_from_the_words_adds_what_its_count_says(
+        client, mode):
+    """"Derbyshire management": Durham's box counted Durham's passages with "management",
+    but its link searched "Derbyshire management" in Durham's reports alone (0 in hybrid
+    mode). It now searches the other words in both authorities' reports."""
+    url = f"/search?q=Derbyshire+management&mode={mode}"
+    data = client.get("/api" + url).get_json()
+    counts = {v["value"]: v["count"] for v in data["facets"]["authority"]}
+    others = [v["value"] for v in data["facets"]["authority"] if not v["selected"]]
+    assert data["authority_in_query"]["key"] == "derbyshire" and others == [
+        "durham", "staffordshire"]
+    boxes = {a["href"]: a for a in links(client.get(url).get_data(as_text=True),
+                                         "facet-link") if "authority=" in a["href"]}
+    for other in others:
+        href = f"/search?q=management&authority=derbyshire&authority={other}&mode={mode}"
+        assert href in boxes
+        after = client.get(href.replace("/search", "/api/search")).get_json()
+        shown = {v["value"]: v["count"] for v in after["facets"]["authority"] if v["selected"]}
+        assert shown == {"derbyshire": counts["derbyshire"], other: counts[other]}
+        assert after["total"] == counts["derbyshire"] + counts[other]
+
+
+def test_a_hybrid_search_of_four_words_says_its_passages_need_only_some_of_them(client):
+    """Hybrid mode lists passages with 3 of the 6 words (minimum should match): 8 against
+    words mode's 3, which all have every word; "Found by your words" alone hid that."""
+    url = "search?q=police+sergeants+seconded+as+multi-agency+team+managers"
+    notice = {"kind": "some_words", "query": None, "message": "Each passage has at least "
+              "3 of the 6 words searched, or is near the query in meaning."}
+    data = client.get("/api/" + url).get_json()
+    assert (data["mode"], data["total"], data["notices"]) == ("hybrid", 8, [notice])
+    page = client.get("/" + url).get_data(as_text=True)
+    assert f'data-kind="some_words">{notice["message"]}' in page
+    words = client.get(f"/api/{url}&mode=words").get_json()
+    assert (words["total"], words["notices"]) == (3, [])
+    assert client.get("/api/search?q=management+oversight").get_json()["notices"] == []
+
+
+def test_a_hybrid_search_that_found_nothing_by_meaning_does_not_say_it_did(client):
+    """"front door" is near no passage of the seeds in meaning (every cosine under the
+    floor): its 16 passages all have the words, and the page said "Found by your words and
+    by their meaning" (as it did for the issue's "Doncaster front door" on the corpus)."""
+    data = client.get("/api/search?q=front+door").get_json()
+    assert (data["mode"], data["total"]) == ("hybrid", 16)
+    assert {h["matched"] for h in data["hits"]} == {"words"}
+    assert [n["kind"] for n in data["notices"]] == ["no_meaning"]
+    page = client.get("/search?q=front+door").get_data(as_text=True)
+    mode = re.search(r'<p class="search-mode" id="search-mode">(.*?)</p>', page, re.S).group(1)
+    assert " ".join(re.sub(r"<[^>]+>", "", mode).split()) == (
+        "Found by your words: no other passage was near enough in meaning. "
+        "Match your words only")
+    assert 'data-kind="no_meaning"' not in page  # said once, in the mode line
+    found = client.get("/api/search?q=management+oversight").get_json()
+    assert "meaning" in {h["matched"] for h in found["hits"]} and found["notices"] == []
+    page = client.get("/search?q=management+oversight").get_data(as_text=True)
+    assert "Found by your words and by their meaning." in page
+
+
 def test_most_words_mode_is_noticed_on_the_page_and_in_json(client):
     url = "search?q=police+sergeants+seconded+as+multi-agency+team+managers&mode=words"
     page = client.get("/" + url).get_data(as_text=True)

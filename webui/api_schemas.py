@@ -45,7 +45,7 @@ AUTHORITY_IN_QUERY = {
                    "null when none was"}
 
 NOTICE = _object({
-    "kind": {**_STR, "description": "unclosed_quote so far"}, "message": _STR,
+    "kind": {**_STR, "description": "unclosed_quote, some_words or no_meaning"}, "message": _STR,
     "query": {**_NULLABLE_STR, "description": "a corrected query to offer, or null"}})
 
 SEARCH = _object({

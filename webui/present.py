@@ -177,6 +177,22 @@ def year_range(state: UrlState) -> dict:
             "first": state.get("year_from"), "last": state.get("year_to")}
 
 
+def _beside_read_authority(facets: list[FacetGroup], results: SearchResults,
+                           state: UrlState) -> None:
+    """Another authority's box, beside the one read from the words ("Kent county lines"):
+    its count is of the other words in its reports, so its link searches those words in
+    both authorities' reports (not "Kent" as a word in Wandsworth's)."""
+    found = results.authority_in_query
+    if found["key"] in state.values("authority"):
+        return
+    read = state.replace("q", found["searched"]).toggle("authority", found["key"])
+    for group in facets:
+        if group.param == BY_NAME["authority"].param:
+            for value in group.values:
+                if not value.selected:
+                    value.toggle_url = read.toggle(group.param, value.value).url()
+
+
 def search_view(results: SearchResults, state: UrlState, export_cap: int) -> dict:
     """Everything search.html needs besides the results themselves."""
     first = (results.page - 1) * results.per_page + 1 if results.total else 0
@@ -188,6 +204,7 @@ def search_view(results: SearchResults, state: UrlState, export_cap: int) -> dic
         for chip in chips:
             if chip.value == key and key not in state.values("authority"):
                 chip.toggle_url = everywhere
+        _beside_read_authority(facets, results, state)
     ranged = [v for v in state.values("year") if "-" in v[1:]]
     if ranged or state.get("year_from") or state.get("year_to"):  # one chip for the range
         years = next(g for g in facets if g.name == "year").values
@@ -201,7 +218,8 @@ def search_view(results: SearchResults, state: UrlState, export_cap: int) -> dic
         "chips": chips + query_chips(state),
         "everywhere_url": everywhere,
         "notices": [{**n, "url": n["query"] and state.replace("q", n["query"]).without("page").url()}
-                    for n in results.notices],
+                    for n in results.notices if n["kind"] != "no_meaning"],
+        "meaning_found": all(n["kind"] != "no_meaning" for n in results.notices),
         "elsewhere_url": elsewhere_url(results, state),
         "suggestion": correction_shown_once(results),
         "report_urls": report_urls(results, state),

@@ -157,7 +157,7 @@ class Answer(HybridMatching):
             page=r.page, per_page=r.per_page, hits=self._hits(plan, found), facets=facets,
             suggestion=self._suggestion(plan, total), expansions=list(plan.expansions),
             match=found.match, authority_in_query=found.authority_words, mode=found.mode,
-            notices=[n for n in [unclosed_quote(self.request.query)] if n])
+            notices=[n for n in [unclosed_quote(self.request.query), _some_words(found), _no_meaning(found)] if n])
 
     def _matching(self, q) -> tuple[np.ndarray, np.ndarray | None]:
         """(ascending docnums of the matches, the score of each) from the fast path; any
@@ -228,3 +228,27 @@ class Answer(HybridMatching):
         if not plan.text_query or (total >= 5 and not plan.corrected):
             return None
         return self.g.speller.suggest(plan.text_query)
+
+
+def _some_words(found: Matches) -> dict | None:
+    """A notice when a hybrid search of four or more words lists passages with only some
+    of them (hybrid.minimum_match): the total counts them, and "Found by your words" alone
+    would read as every word."""
+    if found.some_words is None:
+        return None
+    need, searched = found.some_words
+    return {"kind": "some_words", "query": None,
+            "message": f"Each passage has at least {need} of the {searched} words searched, "
+                       "or is near the query in meaning."}
+
+
+def _no_meaning(found: Matches) -> dict | None:
+    """A notice when a hybrid search lists no passage found by meaning (none near enough,
+    as "front door" is to no passage of Doncaster's): every passage has the words."""
+    if found.mode != "hybrid" or found.how is None or not found.selection.total:
+        return None
+    if ((found.how[found.positions] & hybrid.MEANING) != 0).any():
+        return None
+    return {"kind": "no_meaning", "query": None,
+            "message": "No passage was near enough the query in meaning to be added: "
+                       "each has your words."}

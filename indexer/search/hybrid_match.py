@@ -66,7 +66,8 @@ class HybridMatching:
         selection = self._selection(fused.ids, plan, selected)
         return Matches(plan, selected, selection, None, self.table, self.g.reports,
                        self.g.path.name, "all", None, request, authority_words, "hybrid",
-                       fused.how, vector, fused)
+                       fused.how, vector, fused,
+                       None if need is None else (need, len(parts[0])))
 
     def _lengths(self, at: np.ndarray) -> np.ndarray:
         """The passages' lengths in words (fail open: no length, no damping)."""

@@ -36,6 +36,7 @@ class Matches:
     how: np.ndarray | None = None  # hybrid: hybrid.WORDS/MEANING/BOTH for each of selection.ids
     query_vector: np.ndarray | None = None  # hybrid: the query's vector
     fused: "Fused | None" = None  # hybrid: the candidates' scores, computed where asked
+    some_words: tuple[int, int] | None = None  # hybrid, 4+ words: (needed, searched)
 
     @cached_property
     def positions(self) -> np.ndarray:
