@@ -3,8 +3,8 @@ alone on a big index without changing it (docs/decisions/0029-incremental-builds
 the cost of adding one report at a scale can be predicted from an index of that scale
 without building one with this code:
 
-- `copy store`: `report_store.Writable.copy` of the generation's reports.sqlite, deleting
-  one report, commit (the copy-and-patch of an update);
+- `copy store`: `report_writer.Writable.copy` of the generation's store (its delta copied,
+  its base linked: decision 0052), deleting one report, commit;
 - `columns`: `columns.write` of the generation with every segment kept from a previous
   generation (the generation's own columns, with a `segments.json` made from its Whoosh
   table of contents when it has none): the numpy slicing and re-coding an update does;
@@ -41,7 +41,7 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import fib
 
-from indexer.index import columns, manifest, merging, report_store, store
+from indexer.index import columns, manifest, merging, report_store, report_writer, store
 from indexer.index.mapped import segment_id
 
 
@@ -69,7 +69,7 @@ def copy_store(generation: Path, scratch: Path) -> None:
     target = scratch / "new"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir()
-    writable = report_store.Writable.copy(target, generation)
+    writable = report_writer.Writable.copy(target, generation)
     with sqlite3.connect(generation / report_store.FILE) as db:
         first = db.execute("SELECT report_id FROM reports LIMIT 1").fetchone()[0]
     writable.pop(first)

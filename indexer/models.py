@@ -139,8 +139,9 @@ def dated(report) -> ReportDate:
 # SearchIndex refuses to serve a generation written with a newer version, and a build
 # rebuilds one written with an older version.
 # 3: reports.sqlite beside reports.json (decision 0027); 4: reports.sqlite only, with the
-# build's totals as columns (decision 0029)
-REPORT_FORMAT = 4
+# build's totals as columns (decision 0029); 5: reports.sqlite (the base, linked between
+# generations) and reports-delta.sqlite (added since, and the base's reports dropped: 0052)
+REPORT_FORMAT = 5
 _BLANKS = (("None", None), ("dict", {}), ("list", []), ("str", ""), ("int", 0), ("float", 0.0),
            ("bool", False))
 

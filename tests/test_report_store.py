@@ -89,10 +89,11 @@ def test_a_generation_without_the_store_is_served_from_reports_json(tmp_path, se
     assert found.total == 12
 
 
-def test_an_update_copies_the_previous_store_and_changes_only_what_changed(tmp_path, seeds_dir):
-    """An incremental build's store is the previous file copied, with the changed report
-    deleted and inserted last, the removed one deleted and the new one added: the same
-    reports and totals as a build from scratch, and the previous generation untouched."""
+def test_an_update_links_the_base_and_changes_only_what_changed(tmp_path, seeds_dir):
+    """An incremental build's store is the previous base linked and a delta with the
+    changed report dropped and inserted last, the removed one dropped and the new one
+    added: the same reports and totals as a build from scratch, and the previous
+    generation untouched."""
     docs, held = tmp_path / "docs", tmp_path / "held"
     shutil.copytree(seeds_dir, docs)
     held.mkdir()
@@ -120,6 +121,7 @@ def test_an_update_copies_the_previous_store_and_changes_only_what_changed(tmp_p
     assert (updated.reports, updated.chunks, updated.pages, updated.unknown_authorities) == (
         fresh.reports, fresh.chunks, fresh.pages, fresh.unknown_authorities)
     assert (before / report_store.FILE).read_bytes() == old_bytes
+    assert (after / report_store.FILE).samefile(before / report_store.FILE)
     assert sorted(p.name for p in after.iterdir() if p.is_file()) == [
         "checksums.json", "deletions.json", "format.json", "manifest.sqlite", "not_reports.json",
-        "reports.sqlite", "vocabulary.json"]
+        "reports-delta.sqlite", "reports.sqlite", "vocabulary.json"]

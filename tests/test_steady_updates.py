@@ -13,7 +13,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from bench.scale import generate, same_build
-from indexer.index import live_stats, merging
+from indexer.index import live_stats, merging, report_store
 from indexer.index.build import build
 from indexer.index.optimise import optimise
 from indexer.index.store import current_generation, read_json
@@ -127,6 +127,22 @@ def test_adds_merge_young_segments_and_keep_the_order(updated, corpus):
     expected = ([p.name for p in corpus[:half] if p.name not in changed | {corpus[3].name}]
                 + [p.name for p in corpus[half:] if p.name not in changed] + sorted(changed))
     assert [Path(source).name for source in dict.fromkeys(sources)] == expected
+
+
+def test_an_updated_index_holds_a_full_builds_reports_in_the_order_added(updated, corpus,
+                                                                          tmp_path):
+    """Hundreds of adds, then replacements in the base and in the delta and a removal: the
+    report store (a base linked since the first build, a delta: decision 0052) holds
+    exactly the full build's reports, in the order they were added."""
+    index, docs, _ = updated
+    generation = current_generation(index)
+    assert (generation / report_store.DELTA).is_file()
+    reports = report_store.load(generation)
+    assert reports == report_store.load(full_build(docs, tmp_path / "full"))
+    half, changed = len(corpus) // 2, {corpus[1].name, corpus[len(corpus) // 2 + 1].name}
+    expected = ([p.name for p in corpus[:half] if p.name not in changed | {corpus[3].name}]
+                + [p.name for p in corpus[half:] if p.name not in changed] + sorted(changed))
+    assert [Path(r["source"]).name for r in reports.values()] == expected
 
 
 def test_an_updated_index_scores_as_a_full_build(updated, tmp_path):

@@ -20,7 +20,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from indexer.index import (columns, integrity, live_stats, mapped, merging, repair,
-                           report_store, segments, sources, store)
+                           report_store, report_writer, segments, sources, store)
 from indexer.index import manifest as manifest_file
 from indexer.index.parse_pool import PARSE_SECONDS, die_with_parent, parse_stream
 from indexer.index.sources import MAX_FILE_MB
@@ -127,13 +127,13 @@ def _write(index_dir, old_gen, gone, changed, manifest, old_manifest, fmt, summa
            workers, progress, parse_seconds, not_reports_and_hashes, begun) -> Path:
     """Write the new generation: removals, then each changed file's new version in place of
     its old one (a file that fails keeps its old version); publish it when complete. The
-    reports are the previous generation's store, copied, with only the changed ones
-    read, deleted and inserted (indexer.index.report_store.Writable)."""
+    reports are the previous generation's store, its base linked and its delta copied, with
+    only the changed ones read, dropped and inserted (indexer.index.report_writer)."""
     building = store.new_generation(index_dir)
     reports = None
     try:
-        reports = (report_store.Writable.copy(building, old_gen) if old_gen is not None
-                   else report_store.Writable.create(building))
+        reports = (report_writer.Writable.copy(building, old_gen) if old_gen is not None
+                   else report_writer.Writable.create(building))
         writer = _open_writer(building, old_gen)
         removed = [_forget(path, old_manifest, reports, writer) for path in gone]
         not_reports, hashes = not_reports_and_hashes

@@ -40,7 +40,7 @@ def part_of(name: str) -> str:
     first, _, rest = name.partition("/")
     if first == "mapped" and rest:
         return "mapped/" + rest.split("/")[0]
-    if first in ("reports.sqlite", "reports.json"):
+    if first in ("reports.sqlite", "reports-delta.sqlite", "reports.json"):
         return "reports"
     return first.removesuffix(".json").removesuffix(".sqlite")
 

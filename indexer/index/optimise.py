@@ -20,12 +20,14 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from indexer.errors import BuildRefused
-from indexer.index import integrity, live_stats, merging, repair, store
+from indexer.index import (integrity, live_stats, merging, repair, report_store,
+                           report_writer, store)
 from indexer.index.fingerprint import index_format, rebuild_reason
 from indexer.index.writer import Writer
 
 # written anew, not copied
-REBUILT = ("whoosh", "mapped", "columns", live_stats.FILE, integrity.FILE)
+REBUILT = ("whoosh", "mapped", "columns", live_stats.FILE, integrity.FILE, report_store.FILE,
+           report_store.DELTA)
 
 
 @dataclass
@@ -75,7 +77,13 @@ def optimise(index_dir: str) -> Optimised:
 
 
 def _copy_files(old: Path, building: Path) -> None:
-    """Everything else of the generation as it is (reports, manifest, vocabulary, ...)."""
+    """The report store as one base (the delta folded into it: decision 0052), everything
+    else of the generation as it is (manifest, vocabulary, ...)."""
+    if (old / report_store.DELTA).is_file():
+        report_writer.fold(old / report_store.FILE, old / report_store.DELTA, building)
+    else:
+        shutil.copy2(old / report_store.FILE, building / report_store.FILE)
+        store.fsync_file(building / report_store.FILE)
     for path in sorted(old.iterdir()):
         if path.name in REBUILT:
             continue

@@ -4,7 +4,8 @@
     DIR/gen-<stamp>/whoosh/          the Whoosh index of chunks
     DIR/gen-<stamp>/reports.sqlite   every Report (metadata, sections, passages), shared by
                                      every worker (index.report_store; reports.json before
-                                     report format 4)
+                                     report format 4); linked between generations, and
+    DIR/gen-<stamp>/reports-delta.sqlite  the reports added since and those dropped (format 5)
     DIR/gen-<stamp>/mapped/<segment>/ memory-mapped postings and lengths (index.mapped)
     DIR/gen-<stamp>/columns/         memory-mapped facet codes, live mask, dates (index.columns)
     DIR/gen-<stamp>/manifest.sqlite  source path -> sha256, report id (for incremental builds:
