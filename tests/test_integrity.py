@@ -4,13 +4,15 @@ file a build writes is recorded before the swap, and each kind of damage of the 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
 
 import indexer.__main__ as cli
 from bench.damage import KINDS, damage
-from indexer.index import integrity
+from indexer.index import integrity, store
+from indexer.index.build import build
 
 
 @pytest.fixture
@@ -99,3 +101,70 @@ def test_a_damaged_follow_up_store_is_named_served_around_and_replaced(seeds_dir
     capsys.readouterr()
     code, out = run(capsys, "--index", str(index))
     assert code == 0 and "(served): intact" in out
+
+
+def _scribble_keeping_identity(path) -> None:
+    """Garbage over the middle of a file, its size and modification time put back (what
+    rot on the disk would look like: nothing a stat shows)."""
+    info = path.stat()
+    with open(path, "r+b") as handle:
+        handle.seek(info.st_size // 2)
+        handle.write(b"\xde\xad\xbe\xef" * 16)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+def test_a_build_hashes_again_only_files_that_are_not_the_ones_it_hashed(tmp_path, seeds_dir):
+    """A linked file keeps when its bytes were hashed; a file changed in place (its
+    modification time moves) is not settled and its damage is found; one damaged behind
+    a stat's back is found by the rolling re-hash (every file of a small index) and by
+    `check`, not by a verification that trusts it."""
+    docs, index = tmp_path / "docs", tmp_path / "index"
+    shutil.copytree(seeds_dir, docs)
+    build([str(docs)], str(index), workers=1)
+    first = store.current_generation(index)
+    when = integrity.settled(first, roll_bytes=0)
+    assert set(when) == set(integrity.recorded(first)) and min(when.values()) > 0
+    seed = sorted(docs.glob("*.txt"))[0]
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    build([str(docs)], str(index), workers=1)
+    second = store.current_generation(index)
+    later = integrity.settled(second, roll_bytes=0)
+    assert set(later) == set(integrity.recorded(second))
+    linked = [name for name in later
+              if (first / name).exists() and (second / name).samefile(first / name)]
+    assert "reports.sqlite" in linked and any(n.startswith("whoosh/") for n in linked)
+    # hashed once by the first build; a file the second build's verification re-read
+    # (the seeds' index is under the rolling share: all of them) says so
+    assert all(when[name] <= later[name] for name in linked)
+    oldest = min(later, key=later.get)
+    assert oldest not in integrity.settled(second, roll_bytes=1)
+    assert set(integrity.settled(second)) == set()  # a small index: every file rolls
+
+    changed = second / "reports.sqlite"
+    damage(second, "store scribbled")
+    assert "reports.sqlite" not in integrity.settled(second, roll_bytes=0)
+    verdict = integrity.verify(second, trusted=integrity.settled(second, roll_bytes=0))
+    assert "reports.sqlite" in {d.file for d in verdict.damage}
+
+    third = tmp_path / "third"
+    build([str(docs)], str(third), workers=1)
+    generation = store.current_generation(third)
+    trusted = integrity.settled(generation, roll_bytes=0)
+    _scribble_keeping_identity(generation / "reports.sqlite")
+    assert "reports.sqlite" in integrity.settled(generation, roll_bytes=0)
+    assert integrity.verify(generation, trusted=trusted).intact  # the price of trusting it
+    verdict = integrity.verify(generation, trusted=integrity.settled(generation))
+    assert [d.file for d in verdict.damage] == ["reports.sqlite"]
+    assert changed.name == "reports.sqlite"
+    code, out = run_check(third)
+    assert code == 1 and "damaged reports.sqlite: " in out
+
+
+def run_check(index) -> tuple[int, str]:
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = cli.main(["check", "--index", str(index)])
+    return code, out.getvalue()

@@ -191,7 +191,9 @@ def _finish(building: Path, begun, vocabulary: dict, reports, tables: dict,
     reports.commit()
     for name, table in tables.items():
         store.write_json(building / name, table)
-    integrity.record(building, begun.verdict.digests if begun.verdict else None)
+    verdict = begun.verdict
+    integrity.record(building, verdict.digests if verdict else None,
+                     verdict.hashed if verdict else None)
 
 
 def _abandon(building: Path, reports) -> None:

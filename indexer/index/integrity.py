@@ -16,22 +16,22 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
-import numpy as np
 import xxhash
 
 from indexer.errors import IndexMissing
 from indexer.index import store
+from indexer.index.file_checks import sqlite_problem, structure
 
 FILE = "checksums.json"
 ALGORITHM = "xxh3_128"
 UNRECORDED = ("followups.sqlite", "followups.sqlite-journal")  # written after the swap
 ESSENTIAL = ("whoosh", "reports", "format")  # parts a server cannot go without
 BLOCK = 1 << 20
+ROLL_BYTES = 256 << 20  # settled files a build hashes again anyway, hashed longest ago first
 
 
 def part_of(name: str) -> str:
@@ -65,6 +65,7 @@ class Verdict:
     damage: list[Damage] = field(default_factory=list)
     sizes: dict[str, int] = field(default_factory=dict)  # every file looked at: its size
     digests: dict[tuple, str] = field(default_factory=dict)  # (dev, inode, size, mtime) -> digest
+    hashed: dict[tuple, float] = field(default_factory=dict)  # identity -> when bytes were read
     recorded: bool = False  # the generation has checksums.json
 
     @property
@@ -111,19 +112,51 @@ def digest(path: Path) -> str:
     return hasher.hexdigest()
 
 
-def record(generation: Path, known: dict[tuple, str] | None = None) -> None:
-    """Write checksums.json: {"algorithm", "files": {name: [size, digest]}}. A file whose
-    identity (device, inode, size, modification time) is in `known` (a hard link to a file
-    verified a moment ago) is not read again."""
-    known = known or {}
-    files = {}
+def record(generation: Path, known: dict[tuple, str] | None = None,
+           hashed: dict[tuple, float] | None = None) -> None:
+    """Write checksums.json: {"algorithm", "files": {name: [size, digest]}, "hashed": {name:
+    [device, inode, modification time, when its bytes were hashed]}}. A file whose identity
+    (device, inode, size, modification time) is in `known` (a hard link to a file verified
+    a moment ago) is not read again; `hashed` says when it was (unknown: 0)."""
+    known, hashed, now = known or {}, hashed or {}, time.time()
+    files, seen = {}, {}
     for name in _files(generation):
         info = os.stat(generation / name)
-        found = known.get(_identity(info)) or digest(generation / name)
-        files[name] = [info.st_size, found]
+        found = known.get(_identity(info))
+        when = hashed.get(_identity(info), 0.0) if found else now
+        files[name] = [info.st_size, found or digest(generation / name)]
+        seen[name] = [info.st_dev, info.st_ino, info.st_mtime_ns, when]
     tmp = generation / (FILE + ".tmp")
-    tmp.write_text(json.dumps({"algorithm": ALGORITHM, "files": files}), encoding="utf-8")
+    tmp.write_text(json.dumps({"algorithm": ALGORITHM, "files": files, "hashed": seen}),
+                   encoding="utf-8")
     os.replace(tmp, generation / FILE)
+
+
+def settled(generation: Path, roll_bytes: int = ROLL_BYTES) -> dict[str, float]:
+    """name -> when its bytes were hashed, for the files of `generation` that are still the
+    very files (device, inode, size, modification time) whose bytes a build hashed before:
+    what a build need not hash again (decision 0052), less the ones hashed longest ago, up
+    to `roll_bytes`, which are hashed again, so that every file is read again within a
+    bounded number of builds."""
+    try:
+        seen = json.loads((generation / FILE).read_text(encoding="utf-8")).get("hashed") or {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+    candidates = []
+    for name, (size, _) in (recorded(generation) or {}).items():
+        try:
+            info, (dev, ino, mtime, when) = os.stat(generation / name), seen[name]
+        except (OSError, KeyError, TypeError, ValueError):
+            continue
+        if (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_size) == (dev, ino, mtime, size):
+            candidates.append((when, name, size))
+    found, budget = {}, roll_bytes
+    for when, name, size in sorted(candidates):
+        if budget > 0:
+            budget -= size
+        else:
+            found[name] = when
+    return found
 
 
 def known(generation: Path | None) -> dict[tuple, str]:
@@ -150,10 +183,13 @@ def recorded(generation: Path) -> dict[str, list] | None:
     return files if isinstance(files, dict) else None
 
 
-def verify(generation: Path, hash_bytes: int | None = None) -> Verdict:
+def verify(generation: Path, hash_bytes: int | None = None,
+           trusted: dict[str, float] | None = None) -> Verdict:
     """Check a generation. `hash_bytes`: hash only files up to this size (None: every
-    file); sizes, JSON, .npy headers and the store's quick_check are checked always."""
-    verdict = Verdict(generation)
+    file); `trusted`: files (name -> when hashed, from `settled`) whose bytes are not hashed
+    again, nor their SQLite structure checked; sizes, JSON, .npy headers and the stores'
+    quick_check are checked always otherwise."""
+    verdict, trusted = Verdict(generation), trusted or {}
     if not (generation / "whoosh").is_dir():
         verdict.damage.append(Damage("whoosh", "missing"))
     if not any((generation / name).is_file() for name in ("reports.sqlite", "reports.json")):
@@ -163,7 +199,11 @@ def verify(generation: Path, hash_bytes: int | None = None) -> Verdict:
     if files is None and (generation / FILE).exists():
         verdict.damage.append(Damage(FILE, "unreadable: the recorded checksums are lost"))
     for name, (size, wanted) in (files or {}).items():
-        _check_recorded(generation, name, size, wanted, hash_bytes, verdict)
+        _check_recorded(generation, name, size, wanted,
+                        -1 if name in trusted else hash_bytes, verdict)
+        if name in trusted and verdict.sizes.get(name) == size:
+            identity = _identity(os.stat(generation / name))
+            verdict.digests[identity], verdict.hashed[identity] = wanted, trusted[name]
     for name in _files(generation):
         if name not in verdict.sizes and (files is None or name not in files):
             try:
@@ -171,9 +211,10 @@ def verify(generation: Path, hash_bytes: int | None = None) -> Verdict:
             except OSError:
                 verdict.damage.append(Damage(name, "missing"))
     for name in sorted(verdict.sizes):
-        if name not in {d.file for d in verdict.damage}:
+        if name not in {d.file for d in verdict.damage} and not (
+                name in trusted and name.endswith(".sqlite")):
             try:
-                problem = _structure(generation / name)
+                problem = structure(generation / name)
             except OSError as exc:  # removed meanwhile (a build pruned the generation)
                 problem = f"unreadable ({exc.strerror or exc})"
             if problem:
@@ -190,7 +231,7 @@ def _check_followups(generation: Path, verdict: Verdict) -> None:
     next build writes a new store."""
     path = generation / UNRECORDED[0]
     if path.is_file():
-        problem = _sqlite_problem(path, immutable=False)
+        problem = sqlite_problem(path, immutable=False)
         if problem:
             verdict.damage.append(Damage(UNRECORDED[0], problem))
 
@@ -217,6 +258,7 @@ def _check_recorded(generation: Path, name: str, size: int, wanted: str,
             verdict.damage.append(Damage(name, "checksum differs from the recorded one"))
         else:
             verdict.digests[_identity(info)] = found
+            verdict.hashed[_identity(info)] = time.time()
 
 
 def sizes_changed(generation: Path, sizes: dict[str, int]) -> bool:
@@ -228,58 +270,6 @@ def sizes_changed(generation: Path, sizes: dict[str, int]) -> bool:
         except OSError:
             return True
     return False
-
-
-def _structure(path: Path) -> str | None:
-    """What is wrong with a file's structure (whatever its checksum), or None."""
-    if path.suffix == ".json":
-        try:
-            json.loads(path.read_bytes())
-        except (ValueError, UnicodeDecodeError) as exc:
-            return f"not valid JSON ({str(exc).split(':')[0]})"
-    elif path.suffix == ".npy":
-        return _npy_problem(path)
-    elif path.suffix == ".sqlite":
-        return _sqlite_problem(path)
-    return None
-
-
-def _npy_problem(path: Path) -> str | None:
-    """Whether the file holds the bytes its header promises (a memory map of a shorter
-    file raises, or kills the process with SIGBUS when the file shrinks later)."""
-    try:
-        with open(path, "rb") as handle:
-            major, _ = np.lib.format.read_magic(handle)
-            read = (np.lib.format.read_array_header_1_0 if major == 1
-                    else np.lib.format.read_array_header_2_0)
-            shape, _, dtype = read(handle)
-            offset = handle.tell()
-    except (ValueError, OSError, SyntaxError) as exc:
-        return f"not a numpy array file ({exc})"
-    wanted = offset + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    size = path.stat().st_size
-    if size != wanted:
-        return f"holds {size:,} bytes, its header says {wanted:,}"
-    return None
-
-
-def _sqlite_problem(path: Path, immutable: bool = True) -> str | None:
-    """`immutable`: a file nobody writes any more (sqlite then takes no lock)."""
-    mode = "mode=ro&immutable=1" if immutable else "mode=ro"
-    try:
-        db = sqlite3.connect(f"file:{quote(str(path))}?{mode}", uri=True, timeout=5)
-        try:
-            rows = db.execute("PRAGMA quick_check").fetchall()
-        finally:
-            db.close()
-    except sqlite3.OperationalError as exc:
-        if not immutable and "locked" in str(exc):
-            return None  # being written (a build fills the follow-up store after the swap)
-        return f"not a readable SQLite database ({exc})"
-    except sqlite3.Error as exc:
-        return f"not a readable SQLite database ({exc})"
-    found = [row[0] for row in rows]
-    return None if found == ["ok"] else f"quick_check: {'; '.join(found[:2])}"
 
 
 def check_index(index_dir: str | os.PathLike) -> list[tuple[Path, bool, Verdict]]:
