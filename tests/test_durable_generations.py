@@ -78,7 +78,7 @@ def test_an_older_generation_with_manifest_json_is_read_then_replaced(tmp_path, 
 
 def test_every_file_is_flushed_before_the_swap(tmp_path, seeds_dir, monkeypatch):
     """os.fsync and os.replace recorded in order (the standard library's, not ours): the
-    copied report store, the manifest and every other file of the new generation are
+    copied report store's delta, the manifest and every other file of the new generation are
     flushed before `current` is replaced."""
     docs = tmp_path / "docs"
     shutil.copytree(seeds_dir, docs)
@@ -107,5 +107,5 @@ def test_every_file_is_flushed_before_the_swap(tmp_path, seeds_dir, monkeypatch)
     written = {str(p).replace(generation.name, building) for p in generation.rglob("*")
                if p.is_file()}
     assert written and written <= flushed
-    assert any(p.endswith("reports.sqlite.partial") for p in flushed)  # before its rename
+    assert any(p.endswith("reports-delta.sqlite.partial") for p in flushed)  # before its rename
     assert any(p.endswith("manifest.sqlite.partial") for p in flushed)
