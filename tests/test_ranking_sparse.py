@@ -20,7 +20,12 @@ MORE = ["social workers", '"social work practice"', "neglect AND (drift OR delay
         "oversight NOT management", "adoption OR fostering", "child protection plans",
         '"child protection plans"', "care leavers", "(children OR plan*) AND NOT neglect",
         "children ANDMAYBE \"care leavers\"", "nothingatall", "children AND nothingatall",
-        "zzqx*", "zzqx* OR children"]
+        "zzqx*", "zzqx* OR children",
+        # ANDs whose ORs of terms are summed at the leading part's documents only
+        # (indexer.search.conjunction): several ORs, with a phrase, a NOT, a prefix
+        "social workers management oversight", "child protection NOT neglect",
+        '"care leavers" social workers', "children young people plan*",
+        "(text:children OR heading:children) AND (text:plan OR title:plan)"]
 
 
 def _query(generation, text):
