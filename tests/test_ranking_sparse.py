@@ -129,3 +129,23 @@ def test_opening_a_generation_computes_the_length_parts_queries_use(seed_index):
             assert evaluator.length_part(postings, weighting, field) is part
     finally:
         generation.close()
+
+
+@pytest.mark.parametrize("text", ["children", "social workers", "care leavers",
+                                  "oversight NOT management", "adoption OR fostering",
+                                  '"child protection plans"', "nothingatall"])
+def test_matches_within_a_mask_are_the_matches_inside_it(incremental_index, text):
+    """Evaluator.matches(q, within): what hybrid search asks for (the visible passages'
+    matches only) is the matches inside the mask with their scores, dense or sparse."""
+    generation = SearchIndex(incremental_index).generation()
+    q = _query(generation, text)
+    within = np.random.default_rng(7).random(generation.postings.size) < 0.6
+    for share in (0, evaluator.SPARSE_SHARE):
+        fast = evaluator.Evaluator(generation.postings, generation.table.range_mask,
+                                   sparse_share=share)
+        ids, scores = fast.matches(q)
+        inside_ids, inside_scores = evaluator.Evaluator(
+            generation.postings, generation.table.range_mask, sparse_share=share
+        ).matches(q, within)
+        assert np.array_equal(inside_ids, ids[within[ids]]), (text, share)
+        assert np.array_equal(inside_scores, scores[within[ids]]), (text, share)

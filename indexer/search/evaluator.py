@@ -69,12 +69,18 @@ class Evaluator:
         found = self._dense(self.node(q))
         return found.mask, found.scores
 
-    def matches(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
-        """(ascending docnums of the matches, the score of each)."""
+    def matches(self, q: wq.Query, within: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """(ascending docnums of the matches, the score of each): those `within` a mask
+        over every document, when given."""
         found = self.node(q)
         if found.sparse:  # intp: indexing by int32 docnums costs twice as much, each time
-            return found.ids.astype(np.intp, copy=False), found.scores
-        ids = np.flatnonzero(found.mask)
+            ids, scores = found.ids.astype(np.intp, copy=False), found.scores
+            if within is not None:
+                keep = within[ids]
+                ids, scores = ids[keep], scores[keep]
+            return ids, scores
+        ids = np.flatnonzero(found.mask if within is None else found.mask & within)
         return ids, found.scores[ids]
 
     def node(self, q: wq.Query) -> Found:
