@@ -21,7 +21,12 @@ def conjunction(ev, q: wq.And) -> Found:
     terms was left to the leading part), else dense."""
     later = _later(ev, q.subqueries)
     parts = [None if n in later else ev.node(sub) for n, sub in enumerate(q.subqueries)]
-    if later:  # ORs of terms found at the leading part's documents only
+    least = min((_size(p) for p in parts if p is not None), default=None)
+    for n in sorted(later, key=later.get):  # an OR smaller than every other part leads
+        if least is None or later[n] < least:
+            parts[n] = ev.node(q.subqueries[n])
+            least = _size(parts[n]) if least is None else min(least, _size(parts[n]))
+    if any(p is None for p in parts):  # ORs of terms found at the leading part's documents
         lead = min((p for p in parts if p is not None), key=_size)
         if not lead.sparse:
             ids = np.flatnonzero(lead.mask)
@@ -61,17 +66,15 @@ def _led(ev, q: wq.And, parts: list, lead: Found) -> Found:
     return Found(scores * q.boost if q.boost != 1.0 else scores, ids[kept])
 
 
-def _later(ev, subqueries) -> set[int]:
-    """Which parts of an AND are ORs of terms to sum at the other parts' documents
-    only: every such OR but the one with fewest postings when all are (it leads)."""
+def _later(ev, subqueries) -> dict[int, int]:
+    """The parts of an AND that are ORs of terms, each with its postings (at least its
+    matches): left to sum at the leading part's documents unless one has fewer postings
+    than every other part has matches (then it is evaluated, and leads)."""
     if ev.dense_only:
-        return set()
-    ors = {n: _postings_count(ev, sub) for n, sub in enumerate(subqueries)
-           if isinstance(sub, wq.Or) and not sub.minmatch and not sub.scale
-           and sub.subqueries and all(isinstance(t, wq.Term) for t in sub.subqueries)}
-    if len(ors) == len(subqueries):
-        del ors[min(ors, key=ors.get)]
-    return set(ors)
+        return {}
+    return {n: _postings_count(ev, sub) for n, sub in enumerate(subqueries)
+            if isinstance(sub, wq.Or) and not sub.minmatch and not sub.scale
+            and sub.subqueries and all(isinstance(t, wq.Term) for t in sub.subqueries)}
 
 
 def _postings_count(ev, q: wq.Or) -> int:
