@@ -99,7 +99,14 @@ def test_a_joint_finding_is_addressed_to_the_one_body_its_first_sentence_names()
         "children's health assessments, inspectors found little evidence of challenge by "
         "independent reviewing officers to address this.",
         "Assessments of children are not regularly updated.",
-    )] == ["health", "police", "partnership", "partnership"]
+        # the council's side named too: working together is the partnership's (Bristol 2017)
+        "Strategy discussions are taking place, but there are examples of significant delay "
+        "in children being seen when a joint visit involving children's social care and the "
+        "police is required.",
+        # adult mental health services are a partner of the finding, not its addressee
+        "When neglect of children is a result of parents' mental ill health, agencies do not "
+        "always make referrals to adult mental health services.",
+    )] == ["health", "police", "partnership", "partnership", "partnership", "partnership"]
     # not in a council's own inspection
     assert addressee({"inspection_type": "sif"}, SECTION, "Referrals made to the MASH by "
                      "A&E practitioners lack analysis.") == "local_authority"

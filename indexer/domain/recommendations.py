@@ -57,13 +57,17 @@ _AGENCIES = (
 
 # a joint inspection's finding whose subject names no body ("The voice of the child is not
 # captured by either paediatric or A&E practitioners"): the one of these its first sentence
-# names (health as a service, not a condition: "mental ill health" names no health service)
+# names (health as a service, not a condition: "mental ill health" names no health service;
+# adult mental health services are a partner of the finding's, not its addressee), unless
+# it names the council's side too ("a joint visit involving children's social care and the
+# police"): a finding on working together is the partnership's (tests/data/section_truth.toml)
 _NAMED_IN_FINDING = (
     ("police", r"police|constabulary|call takers"),
-    ("health", r"\bnhs\b|health (?:practitioners|professionals|visitors|services?|staff|"
-               r"partners|providers?|teams?)|\bccgs?\b|\bicbs?\b|\bgps?\b|nurs|midwi|camhs|"
+    ("health", r"\bnhs\b|(?<!mental )health (?:practitioners|professionals|visitors|services?"
+               r"|staff|partners|providers?|teams?)|\bccgs?\b|\bicbs?\b|\bgps?\b|nurs|midwi|camhs|"
                r"hospital|paediatric|a&e|emergency department"),
 )
+_COUNCIL_SIDE = r"children's (?:social care|services)|social work|local authority|council"
 
 
 def is_recommendation(section: dict, text: str) -> bool:
@@ -117,7 +121,7 @@ def addressee(report: dict, section: dict, text: str) -> str:
     if joint and not named:
         first = re.split(r"(?<=[.;:])\s", plain, maxsplit=1)[0].lower()
         bodies = [name for name, pattern in _NAMED_IN_FINDING if re.search(pattern, first)]
-        if len(bodies) == 1:
+        if len(bodies) == 1 and not re.search(_COUNCIL_SIDE, first):
             return bodies[0]
     if kind == "lscb_review":
         return "lscb"
