@@ -96,8 +96,11 @@ def test_unquoted_words_come_with_the_phrase_figures(client):
     assert words["phrase_query"] == {"query": phrase["query"], "total": phrase["total"],
                                      "counts": phrase["counts"]}
     assert phrase["phrase_query"] is None and 0 < phrase["total"] <= words["total"]
-    html = client.get("/followups?q=core+assessments").get_data(as_text=True)
-    assert 'id="phrase"' in html
+    html = client.get("/followups?q=core+assessments&year=2015").get_data(as_text=True)
+    note = html[html.index('id="phrase"'):html.index("</p>", html.index('id="phrase"'))]
+    # the phrase is quoted once (by its own quotes) and links to its own figures, same filters
+    assert "<q>" not in note and note.count("&#34;") == 2
+    assert 'href="/followups?year=2015&amp;q=%22core+assessments%22"' in note
 
 
 def test_bad_parameters_are_400(client):

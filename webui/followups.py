@@ -34,6 +34,10 @@ def followups_page():
     data, state = tracker_data()
     links = {"search": state.url("/search"), "api": state.url("/api/followups"),
              "csv": state.url("/followups.csv"), "trends": state.url("/trends")}
+    if data["phrase_query"]:  # the same filters, the words as the exact phrase
+        links["phrase"] = UrlState(state.without("q").pairs
+                                   + [("q", data["phrase_query"]["query"])],
+                                   root=state.root).url("/followups")
     return render_template("followups.html", data=data, links=links, state=state,
                            standings=STANDINGS, labels=STANDING_LABELS,
                            form_action="/followups")
