@@ -101,7 +101,7 @@ class Pool:
     heads: np.ndarray  # ... and of its heading path
     fixed: np.ndarray  # each row's last five FEATURES (its section, looks back, length)
     board: np.ndarray  # bool: the row speaks of a safeguarding board or partnership (_BOARD)
-    sentences: Sentences  # each shown passage's sentences, embedded once
+    sentences: Sentences  # each shown passage's sentences, embedded once (never stored)
 
     @classmethod
     def of(cls, reports: list[dict], vectors=embed_as_stored) -> "Pool":
@@ -127,7 +127,8 @@ class Pool:
                              for _, section, passage in rows], np.float64).reshape(-1, 5),
                    np.array([bool(_BOARD.search(fold(passage["text"]))) for _, _, passage in rows],
                             bool),
-                   Sentences([passage["text"] for _, _, passage in rows], vectors, telling_words))
+                   Sentences([passage["text"] for _, _, passage in rows], embed_as_stored,
+                             telling_words))
 
 
 def _membership(sets: list[frozenset[str]]) -> np.ndarray:
