@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from bench.scale import add_positions
-from indexer.index import positions
+from indexer.index import mapped, positions
 from indexer.index.postings import POSITION_BITS, _position_keys, leaf_blocks
 from indexer.search.request import ArgParams, parse_params
 from indexer.search.service import SearchIndex
@@ -178,3 +178,44 @@ def test_positions_in_ascending_docnums_are_those_inside_the_same_mask(increment
             for docs in (chosen, chosen.astype(np.int32)):
                 assert np.array_equal(postings.positions("exact", word, docs=docs), expected)
             assert np.array_equal(postings.positions("exact", word, inside), expected)
+
+
+def test_far_apart_postings_are_placed_by_the_block_sums_as_by_summing_every_count(
+        incremental_index):
+    """A few postings far apart (Positions._through: the remembered block sums plus their
+    own block's counts) read the same counts and positions as the running sum of every
+    count would place them, in every segment, asked again (remembered sums) or not."""
+    generation = SearchIndex(incremental_index).generation()
+    checked = 0
+    for segid, arrays in generation.mapped.items():
+        kept = positions.Positions(generation.path / mapped.DIR / segid, block=4)
+        for word in (b"the", b"and", b"of", b"children"):
+            slot = _slot_of(arrays, "exact", word)
+            if slot is None:
+                continue
+            first, end = int(arrays.starts[slot]), int(arrays.starts[slot + 1])
+            size = end - first
+            counts = np.asarray(kept.counts[first:first + size], np.int64)
+            ends = np.cumsum(counts)
+            start = int(kept.starts[slot])
+            for at in (np.array([size - 1]), np.arange(0, size, 3 * kept.block),
+                       np.array([0, kept.block - 1, kept.block, size - 1]),
+                       np.arange(size - 2, size)):
+                at = np.unique(at[at < size])
+                if at.size * kept.block >= int(at[-1]) + 1:
+                    continue  # near together: the plain running sum reads them
+                expected = np.concatenate([kept.values[start + e - c:start + e]
+                                           for e, c in zip(ends[at], counts[at])])
+                for _ in range(2):
+                    chosen, found = kept.at(slot, first, size, at)
+                    assert np.array_equal(chosen, counts[at])
+                    assert np.array_equal(found, expected)
+                checked += 1
+            assert kept.total(slot, kept.counts[first:first + size]) == int(counts.sum())
+    assert checked >= 4
+
+
+def _slot_of(arrays, field, btext):
+    k = np.uint64(mapped.key(field, btext))
+    i = int(np.searchsorted(arrays.terms, k))
+    return i if i < arrays.terms.size and arrays.terms[i] == k else None

@@ -20,7 +20,12 @@ MORE = ["social workers", '"social work practice"', "neglect AND (drift OR delay
         "oversight NOT management", "adoption OR fostering", "child protection plans",
         '"child protection plans"', "care leavers", "(children OR plan*) AND NOT neglect",
         "children ANDMAYBE \"care leavers\"", "nothingatall", "children AND nothingatall",
-        "zzqx*", "zzqx* OR children"]
+        "zzqx*", "zzqx* OR children",
+        # ANDs whose ORs of terms are summed at the leading part's documents only
+        # (indexer.search.conjunction): several ORs, with a phrase, a NOT, a prefix
+        "social workers management oversight", "child protection NOT neglect",
+        '"care leavers" social workers', "children young people plan*",
+        "(text:children OR heading:children) AND (text:plan OR title:plan)"]
 
 
 def _query(generation, text):
@@ -124,3 +129,23 @@ def test_opening_a_generation_computes_the_length_parts_queries_use(seed_index):
             assert evaluator.length_part(postings, weighting, field) is part
     finally:
         generation.close()
+
+
+@pytest.mark.parametrize("text", ["children", "social workers", "care leavers",
+                                  "oversight NOT management", "adoption OR fostering",
+                                  '"child protection plans"', "nothingatall"])
+def test_matches_within_a_mask_are_the_matches_inside_it(incremental_index, text):
+    """Evaluator.matches(q, within): what hybrid search asks for (the visible passages'
+    matches only) is the matches inside the mask with their scores, dense or sparse."""
+    generation = SearchIndex(incremental_index).generation()
+    q = _query(generation, text)
+    within = np.random.default_rng(7).random(generation.postings.size) < 0.6
+    for share in (0, evaluator.SPARSE_SHARE):
+        fast = evaluator.Evaluator(generation.postings, generation.table.range_mask,
+                                   sparse_share=share)
+        ids, scores = fast.matches(q)
+        inside_ids, inside_scores = evaluator.Evaluator(
+            generation.postings, generation.table.range_mask, sparse_share=share
+        ).matches(q, within)
+        assert np.array_equal(inside_ids, ids[within[ids]]), (text, share)
+        assert np.array_equal(inside_scores, scores[within[ids]]), (text, share)

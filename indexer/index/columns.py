@@ -174,7 +174,7 @@ def _narrowest(ids: np.ndarray) -> np.ndarray:
 def open_passages(generation: Path) -> np.ndarray | None:
     """Every document's chunk id (bytes), memory-mapped; None for a generation without."""
     path = generation / DIR / PASSAGES
-    return np.load(path, mmap_mode="r") if path.is_file() else None
+    return np.asarray(np.load(path, mmap_mode="r")) if path.is_file() else None
 
 
 def dates_of(reader) -> np.ndarray:

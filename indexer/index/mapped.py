@@ -192,7 +192,8 @@ class SegmentArrays:
     lengths to Whoosh."""
 
     def __init__(self, path: Path, damaged: set[str] = frozenset()):
-        load = lambda name: np.load(path / name, mmap_mode="r")  # noqa: E731
+        # plain views of the mapped files: a memmap's own slicing runs in Python, each call
+        load = lambda name: np.asarray(np.load(path / name, mmap_mode="r"))  # noqa: E731
         postings = not damaged - set(vectors.FILES) - set(vector_sketch.FILES)
         self.fields = set(json.loads((path / "fields.json").read_text())) if postings else set()
         empty = np.zeros(0, np.uint64)

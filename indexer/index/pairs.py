@@ -197,7 +197,7 @@ class Pairs:
     """One segment's pair arrays, memory-mapped read-only."""
 
     def __init__(self, path: Path):
-        load = lambda name: np.load(path / name, mmap_mode="r")  # noqa: E731
+        load = lambda name: np.asarray(np.load(path / name, mmap_mode="r"))  # noqa: E731
         self.words, self.terms = np.load(path / WORDS), load(TERMS)
         self.starts, self.docnums = load(STARTS), load(DOCNUMS)
         self.positions = positions.Positions(path, PREFIX)

@@ -31,6 +31,8 @@ MAX_COUNT = np.iinfo(np.uint16).max
 CHUNK = 1 << 24  # values narrowed at a time
 FEW = 8  # keys() reads only the chosen postings' positions when under 1/8 of them
 SEARCHED = 64  # ... and finds chosen documents by binary search when under 1/64 of them
+BLOCK = 256  # a term's counts summed per this many postings, remembered (Positions._through)
+HELD_SUMS = 1 << 18  # block sums remembered per segment's positions at most (2 MB)
 
 
 def fields_with_positions(schema, fields) -> set[str]:
@@ -122,10 +124,13 @@ def new_array(path: Path, dtype, size: int) -> np.ndarray:
 class Positions:
     """One segment's position arrays, memory-mapped read-only."""
 
-    def __init__(self, path: Path, prefix: str = ""):
-        load = lambda name: np.load(path / (prefix + name), mmap_mode="r")  # noqa: E731
+    def __init__(self, path: Path, prefix: str = "", block: int = BLOCK):
+        load = lambda name: np.asarray(np.load(path / (prefix + name), mmap_mode="r"))  # noqa: E731
         self.counts, self.starts, self.values = load(COUNTS), load(STARTS), load(POSITIONS)
         self.files = [self.counts, self.starts, self.values]
+        self.block = block  # postings a remembered sum of counts stands for
+        self._sums: dict[int, np.ndarray] = {}  # slot -> running sums of its counts by block
+        self._summed = 0  # values held there (bounded by HELD_SUMS)
 
     @classmethod
     def open(cls, path: Path) -> "Positions | None":
@@ -141,17 +146,50 @@ class Positions:
         among the `size` postings, starting at `first`, of the term in `slot`): only
         those postings' positions are read. `ends`: the running sum of the postings'
         counts, if known (else summed up to the last posting asked for)."""
-        counts = np.asarray(self.counts[first:first + size])
+        counts = self.counts[first:first + size]
         start = int(self.starts[slot])
         if at.size == size:  # every posting
             return (counts.astype(np.int64),
                     np.asarray(self.values[start:start + int(counts.sum(dtype=np.int64))]))
-        if ends is None:
-            ends = np.cumsum(counts[:int(at[-1]) + 1] if at.size else counts[:0],
-                             dtype=np.int64)
         chosen = counts[at].astype(np.int64)
-        begins = ends[at] - chosen + start
+        reach = int(at[-1]) + 1 if at.size else 0  # the postings up to the last one asked
+        if ends is not None:
+            through = ends[at]
+        elif at.size * self.block < reach:  # few and far apart: from the block sums
+            through = self._through(slot, counts, at)
+        else:
+            through = np.cumsum(counts[:reach], dtype=np.int64)[at]
+        begins = through - chosen + start
         return chosen, np.asarray(self.values[runs(begins, chosen)])
+
+    def total(self, slot: int, counts: np.ndarray) -> int:
+        """The sum of the term's postings' `counts` (its block sums, remembered)."""
+        return int(self._block_sums(slot, counts)[-1])
+
+    def _through(self, slot: int, counts: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """The running sum of `counts` through each posting `at` (ascending): the sum of
+        the blocks before it (remembered per term) plus its own block's counts up to it,
+        so a few postings' places cost no pass over every posting (integers: exact)."""
+        sums = self._block_sums(slot, counts)
+        block = at // self.block
+        first = block * self.block
+        widths = at - first + 1
+        own = np.cumsum(counts[runs(first, widths)], dtype=np.int64)
+        last = np.cumsum(widths) - 1
+        before = np.concatenate(([0], own[last[:-1]]))
+        return sums[block] + own[last] - before
+
+    def _block_sums(self, slot: int, counts: np.ndarray) -> np.ndarray:
+        """sums[b]: the term's counts before posting b * block; sums[-1]: all of them."""
+        sums = self._sums.get(slot)
+        if sums is None:
+            whole = np.add.reduceat(counts, np.arange(0, counts.size, self.block),
+                                    dtype=np.int64) if counts.size else np.zeros(0, np.int64)
+            sums = np.concatenate(([0], np.cumsum(whole)))
+            if self._summed + sums.size > HELD_SUMS:
+                self._sums, self._summed = {}, 0
+            self._sums[slot], self._summed = sums, self._summed + sums.size
+        return sums
 
     def keys(self, slot: int, first: int, docnums: np.ndarray, offset: int,
              inside: np.ndarray | None, docs: np.ndarray | None = None) -> np.ndarray | None:
@@ -169,14 +207,13 @@ class Positions:
         elif inside is not None:
             keep = inside[offset:][docnums]
             at = np.flatnonzero(keep)
-        counts = np.asarray(self.counts[first:first + docnums.size])
+        counts = self.counts[first:first + docnums.size]
         few = (docs is not None or inside is not None) and at.size * FEW < docnums.size
-        ends = np.cumsum(counts, dtype=np.int64) if few else None  # where each starts
-        total = int(ends[-1]) if few and ends.size else int(counts.sum(dtype=np.int64))
+        total = self.total(slot, counts) if few else int(counts.sum(dtype=np.int64))
         if total != end - start or (end == start and docnums.size):
             return None
         if few:
-            chosen, found = self.at(slot, first, docnums.size, at, ends)  # only theirs read
+            chosen, found = self.at(slot, first, docnums.size, at)  # only theirs read
             return (np.repeat(docnums[at].astype(np.int64) + offset, chosen) << 32) + found
         ids = docnums.astype(np.int64) + offset
         positions = np.asarray(self.values[start:end])

@@ -8,7 +8,8 @@ posting blocks with numpy and kept in an LRU (TermCache) shared by the generatio
 searchers. Field lengths are Whoosh's one length byte a document, decoded through
 Whoosh's own byte_to_length table only for the documents a query touches.
 
-Whoosh internals it reads (whoosh-reloaded 2.7.5, decision 0001), none of them public API:
+Whoosh internals it reads (whoosh-reloaded 2.7.5, decision 0001; the blocks and columns
+through indexer.index.whoosh_blocks), none of them public API:
 - the W3 codec: `whoosh.codec.whoosh3.W3LeafMatcher` and its block state (`_read_data`,
   `_data`, `_byteids`, `_next_block`, `_read_values`, `_values`), `LENGTHS_COLUMN`;
 - a segment reader's per-document store: `leaf._perdoc.has_column/column_reader` of the
@@ -22,18 +23,15 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from itertools import chain
-from pickle import loads
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.matching import FilterMatcher
 from whoosh.scoring import BM25F
-from whoosh.system import _INT_SIZE
-from whoosh.util.numeric import byte_to_length
+
+from indexer.index.whoosh_blocks import (LENGTH_OF_BYTE, POSITION_BITS,  # noqa: F401
+                                         _position_keys, leaf_blocks, leaf_length_codes)
 
 CACHED_TERMS = 4096  # postings arrays kept per generation (a common term: ~1 MB)
-POSITION_BITS = 32  # phrase keys are (docnum << 32) | position
+HELD_TERMS = 65536  # terms whose segments (and idf) are remembered per generation
 
 
 class Unsupported(Exception):
@@ -48,6 +46,8 @@ class TermCache:
     def __init__(self):
         self.entries: OrderedDict = OrderedDict()
         self.lengths: dict = {}  # field -> length bytes; (field, ...) -> per_document()
+        self.held: dict = {}  # (field, btext) -> ((segment index, doc frequency), ...)
+        self.idf: dict = {}  # (field, btext) -> the searcher's idf of the term
         self.lock = threading.Lock()
 
 
@@ -63,6 +63,8 @@ class Postings:
         self.size = self.reader.doc_count_all()
         shared = cache or TermCache()
         self._lengths, self._cache, self._lock = shared.lengths, shared.entries, shared.lock
+        self._held, self._idf = shared.held, shared.idf
+        self._leaves = list(self.reader.leaf_readers())
         self._mapped = mapped or {}  # segment id -> indexer.index.mapped.SegmentArrays
 
     @classmethod
@@ -73,6 +75,32 @@ class Postings:
             return cls(searcher, cache, mapped)
         except Unsupported:
             return None
+
+    def holding(self, field: str, btext: bytes) -> list[tuple[object, int, int]]:
+        """(segment reader, docnum offset, doc frequency) of each segment holding the term:
+        Whoosh's term dictionaries asked once per generation, then remembered (a query
+        asks each of its words several times, each ask a few dictionary reads)."""
+        found = self._held.get((field, btext))
+        if found is None:
+            found = tuple((n, leaf.doc_frequency(field, btext))
+                          for n, (leaf, _) in enumerate(self._leaves) if (field, btext) in leaf)
+            with self._lock:
+                if len(self._held) >= HELD_TERMS:
+                    self._held.clear()
+                self._held[field, btext] = found
+        return [self._leaves[n] + (frequency,) for n, frequency in found]
+
+    def idf(self, field: str, btext: bytes) -> float:
+        """The searcher's idf of a term (live statistics: fixed for a generation),
+        remembered per generation."""
+        found = self._idf.get((field, btext))
+        if found is None:
+            found = self.searcher.idf(field, btext)
+            with self._lock:
+                if len(self._idf) >= HELD_TERMS:
+                    self._idf.clear()
+                self._idf[field, btext] = found
+        return found
 
     def _arrays(self, leaf):
         segment = leaf.segment() if self._mapped else None
@@ -122,12 +150,9 @@ class Postings:
 
     def _mapped_term(self, field: str, btext: bytes):
         ids, weights = [], []
-        for leaf, offset in self.reader.leaf_readers():
-            if (field, btext) not in leaf:
-                continue
+        for leaf, offset, frequency in self.holding(field, btext):
             arrays = self._arrays(leaf)
-            found = None if arrays is None else arrays.term(
-                field, btext, leaf.doc_frequency(field, btext))
+            found = None if arrays is None else arrays.term(field, btext, frequency)
             if found is None:
                 return None
             ids.append(found[0] + np.int32(offset) if offset else found[0])
@@ -158,12 +183,10 @@ class Postings:
 
     def _mapped_positions(self, field: str, btext: bytes, inside, docs):
         keys = []
-        for leaf, offset in self.reader.leaf_readers():
-            if (field, btext) not in leaf:
-                continue
+        for leaf, offset, frequency in self.holding(field, btext):
             arrays = self._arrays(leaf)
             found = None if arrays is None else arrays.position_keys(
-                field, btext, leaf.doc_frequency(field, btext), offset, inside, docs)
+                field, btext, frequency, offset, inside, docs)
             if found is None:
                 return None
             keys.append(found)
@@ -176,12 +199,14 @@ class Postings:
         1) from every segment's mapped positions and common-word pairs, or None when a
         segment lacks them (the words' positions are then followed one by one)."""
         found = []
-        for leaf, offset in self.reader.leaf_readers() if self._mapped else ():
-            if any((field, btext) not in leaf for btext in btexts):
+        held = [{id(leaf): frequency for leaf, _, frequency in self.holding(field, btext)}
+                for btext in btexts] if self._mapped else []
+        for leaf, offset in self._leaves if self._mapped else ():
+            if any(id(leaf) not in words for words in held):
                 continue
             arrays = self._arrays(leaf)
             docs = None if arrays is None else arrays.phrase_docs(
-                field, btexts, [leaf.doc_frequency(field, btext) for btext in btexts])
+                field, btexts, [words[id(leaf)] for words in held])
             if docs is None:
                 return None
             found.append(docs.astype(np.int64) + offset)
@@ -228,73 +253,3 @@ class Postings:
         keys = [_position_keys(block_ids + offset, values)
                 for offset, block_ids, _, values in self._blocks(field, btext, True)]
         return np.sort(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
-
-
-def leaf_blocks(leaf, field: str, btext: bytes, values: bool):
-    """(ids, weights, values) per posting block of a term one segment holds (segment-local
-    docnums, deleted documents included: the live mask drops them)."""
-    m = leaf.postings(field, btext)
-    if isinstance(m, FilterMatcher):
-        m = m.child
-    if not isinstance(m, W3LeafMatcher):  # short, inlined posting list
-        ids, weights, found = zip(*_walk(m, values))
-        yield np.array(ids, np.int64), np.array(weights, np.float64), found
-        return
-    while m.is_active():  # one posting block at a time, as stored
-        yield _block_arrays(m) + (_block_values(m) if values else (),)
-        m._next_block()
-
-
-def leaf_length_codes(leaf, field: str) -> np.ndarray:
-    """One segment's length column (one byte a document, decoded with Whoosh's own
-    byte_to_length table by Postings.lengths; a missing length reads as 0)."""
-    size = leaf.doc_count_all()
-    codes = np.zeros(size, np.uint8)  # the column's default: 0
-    if not leaf._perdoc.has_column(f"_{field}_len"):
-        return codes
-    column = leaf._perdoc.column_reader(f"_{field}_len", LENGTHS_COLUMN)
-    if getattr(column, "_fixedlen", None) == 1:  # one byte a document, read at once
-        raw = column._dbfile.get(column._basepos, min(column._count, size))
-        codes[:len(raw)] = np.frombuffer(raw, np.uint8)
-    else:
-        codes[:] = np.asarray(column.load(), np.uint8)
-    return codes
-
-
-def _block_arrays(m) -> tuple[np.ndarray, np.ndarray]:
-    """Docnums and weights of the matcher's current block, decoded with numpy (Whoosh
-    stores the docnums as deltas, the weights as floats, None for all 1.0)."""
-    m._read_data()
-    raw_ids, raw_weights = m._data[0], m._data[1]
-    ids = np.asarray(raw_ids, np.int64) if m._byteids else np.cumsum(raw_ids, dtype=np.int64)
-    if raw_weights is None or isinstance(raw_weights, float):
-        weights = np.full(ids.size, 1.0 if raw_weights is None else raw_weights)
-    else:
-        weights = np.asarray(raw_weights, np.float64)
-    return ids, weights
-
-
-def _block_values(m):
-    m._read_values()
-    return m._values
-
-
-LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-
-
-def _position_keys(docnums: np.ndarray, values) -> np.ndarray:
-    """Keys (docnum << 32 | position) from Whoosh Positions values (a length, then the
-    pickled position deltas), as formats.Positions.decode_positions reads them."""
-    deltas = [loads(v[_INT_SIZE:] if v.endswith(b".") else v[_INT_SIZE:] + b".") for v in values]
-    counts = np.fromiter(map(len, deltas), np.int64, len(deltas))
-    flat = np.fromiter(chain.from_iterable(deltas), np.int64, int(counts.sum()))
-    running = np.cumsum(flat)
-    starts = np.cumsum(counts) - counts
-    positions = running - np.repeat(running[starts] - flat[starts], counts)
-    return (np.repeat(docnums, counts) << POSITION_BITS) + positions
-
-
-def _walk(m, values: bool):
-    while m.is_active():
-        yield m.id(), m.weight(), (m.value() if values else None)
-        m.next()

@@ -95,7 +95,7 @@ def open_sketch(folder: Path, rows: int) -> Sketch | None:
     path = folder / SIGNS
     if not path.is_file():
         return None
-    found = np.load(path, mmap_mode="r")
+    found = np.asarray(np.load(path, mmap_mode="r"))
     if found.ndim != 2 or found.shape[1] != rows or found.dtype != np.uint64:
         return None
     return Sketch(folder, found)

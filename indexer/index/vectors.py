@@ -150,7 +150,7 @@ def open_rows(folder: Path) -> Rows | None:
     path, scales = folder / VECTORS, folder / SCALES
     if not path.is_file():
         return None
-    codes = np.load(path, mmap_mode="r")
+    codes = np.asarray(np.load(path, mmap_mode="r"))  # a plain view: memmap slicing is Python
     if codes.dtype == np.float16:  # written before decision 0047
         return Rows(codes, None)
-    return Rows(codes, np.load(scales, mmap_mode="r")) if scales.is_file() else None
+    return Rows(codes, np.asarray(np.load(scales, mmap_mode="r"))) if scales.is_file() else None

@@ -79,9 +79,11 @@ class Answer(HybridMatching):
         check_typed_values(plan.query, self.g.known)
         query = bound(plan.query, self.searcher.reader(), self.deadline)
         plan = dataclasses.replace(plan, query=query)
+        if self._hybrid(request, plan):  # only the visible passages' words are candidates
+            visible = self._visible(plan, selected)
+            ids, scores = self._matching(plan.query, visible)
+            return self._hybrid_match(request, authority_words, plan, ids, scores, visible)
         ids, scores = self._matching(plan.query)
-        if self._hybrid(request, plan):
-            return self._hybrid_match(request, authority_words, plan, ids, scores)
         selection = self._selection(ids, plan, selected)
         match, coverage = "all", None
         if not selection.total and not isinstance(plan.query, wq.Every):
@@ -159,14 +161,15 @@ class Answer(HybridMatching):
             match=found.match, authority_in_query=found.authority_words, mode=found.mode,
             notices=[n for n in [unclosed_quote(self.request.query), _some_words(found), _no_meaning(found)] if n])
 
-    def _matching(self, q) -> tuple[np.ndarray, np.ndarray | None]:
-        """(ascending docnums of the matches, the score of each) from the fast path; any
-        failure inside it falls back to Whoosh's own matchers for this query (fail open),
-        which give no scores (None)."""
+    def _matching(self, q, within: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, np.ndarray | None]:
+        """(ascending docnums of the matches, the score of each) from the fast path, only
+        those `within` a mask when given; any failure inside it falls back to Whoosh's own
+        matchers for this query (fail open), which give no scores (None)."""
         try:
             if self.postings is not None and self.g.postings is not None:
                 return evaluator.Evaluator(self.postings, self.table.range_mask,
-                                         self.deadline.check).matches(q)
+                                           self.deadline.check).matches(q, within)
         except evaluator.Unsupported:
             pass  # a query shape numpy does not reproduce: Whoosh does it all
         except OfstedSearchError:
@@ -174,14 +177,15 @@ class Answer(HybridMatching):
         except Exception:  # noqa: BLE001 - fail open: Whoosh answers, the error is logged
             log_fast_path_failure()
         if isinstance(q, wq.Every):
-            return np.arange(self.table.size), None
+            every = np.arange(self.table.size) if within is None else np.flatnonzero(within)
+            return every, None
         mask = np.zeros(self.table.size, dtype=bool)
         with whoosh_failures(q):
             for n, docnum in enumerate(self.searcher.docs_for_query(q)):
                 mask[docnum] = True
                 if n % 4096 == 0:
                     self.deadline.check()
-        return np.flatnonzero(mask), None
+        return np.flatnonzero(mask if within is None else mask & within), None
 
     def _ranked_docnums(self, plan: QueryPlan, found: Matches) -> list[tuple[int, float]]:
         """The best page * per_page final matches, best first. By relevance: the matcher's

@@ -34,6 +34,7 @@ from __future__ import annotations
 import numpy as np
 from whoosh import query as wq
 
+from indexer.search.conjunction import conjunction
 from indexer.search.phrases import phrase
 from indexer.search.scored import Found, folded, union
 from indexer.index.postings import LENGTH_OF_BYTE, Postings, Unsupported
@@ -68,12 +69,18 @@ class Evaluator:
         found = self._dense(self.node(q))
         return found.mask, found.scores
 
-    def matches(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
-        """(ascending docnums of the matches, the score of each)."""
+    def matches(self, q: wq.Query, within: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """(ascending docnums of the matches, the score of each): those `within` a mask
+        over every document, when given."""
         found = self.node(q)
         if found.sparse:  # intp: indexing by int32 docnums costs twice as much, each time
-            return found.ids.astype(np.intp, copy=False), found.scores
-        ids = np.flatnonzero(found.mask)
+            ids, scores = found.ids.astype(np.intp, copy=False), found.scores
+            if within is not None:
+                keep = within[ids]
+                ids, scores = ids[keep], scores[keep]
+            return ids, scores
+        ids = np.flatnonzero(found.mask if within is None else found.mask & within)
         return ids, found.scores[ids]
 
     def node(self, q: wq.Query) -> Found:
@@ -133,7 +140,7 @@ class Evaluator:
             return nothing
         found = self._postings.get((field, btext))
         if found is None:  # a query names a word again (phrases of its alternatives)
-            if (field, btext) not in self.p.reader:
+            if not self.p.holding(field, btext):
                 return nothing
             found = self._postings[field, btext] = self.p.term(field, btext)
         ids, weights = found
@@ -146,7 +153,7 @@ class Evaluator:
     def _bm25(self, field: str, btext: bytes, ids, weights) -> np.ndarray:
         if not self.p.schema[field].scorable:
             return weights.astype(np.float64)  # Whoosh's WeightScorer
-        idf = self.p.searcher.idf(field, btext)
+        idf = self.p.idf(field, btext)
         k1 = self.weighting.K1
         norm = length_part(self.p, self.weighting, field)
         scores = weights.astype(np.float64)
@@ -158,30 +165,7 @@ class Evaluator:
         return scores
 
     def _and(self, q: wq.And) -> Found:
-        parts = [self.node(sub) for sub in q.subqueries]
-        sparse = [p for p in parts if p.sparse]
-        if not sparse:  # every part dense: sum everywhere, then 0 outside the matches
-            mask, scores = parts[0].mask, parts[0].scores
-            for part in parts[1:]:
-                mask &= part.mask
-                scores += part.scores
-            np.copyto(scores, 0.0, where=~mask)
-            return Found(scores * q.boost if q.boost != 1.0 else scores, mask=mask)
-        ids = min(sparse, key=lambda p: p.ids.size).ids
-        located = [(None, None) if p.ids is ids else self._locate(p, ids) for p in parts]
-        keep = np.ones(ids.size, bool)
-        for present, _ in located:
-            if present is not None:
-                keep &= present
-        kept = np.flatnonzero(keep)
-        # each part scored only where the AND matches, summed part by part as the dense
-        # loop adds them
-        values = [p.scores_at(kept if at is None else at[kept])
-                  for p, (_, at) in zip(parts, located)]
-        scores = values[0]
-        for more in values[1:]:
-            scores = scores + more
-        return Found(scores * q.boost if q.boost != 1.0 else scores, ids[kept])
+        return conjunction(self, q)  # indexer.search.conjunction
 
     def _locate(self, part: Found, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Found.locate(), through a position per document when many ids are looked up in

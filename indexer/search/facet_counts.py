@@ -41,6 +41,7 @@ class Cells:
         self.live = np.asarray(table.live)[first]
         self.values = {n: table.columns[n].values for n in names}
         self.reports = len(table.report.values)
+        self.by_report = _by_report(self)
 
     def allowed(self, name: str, selected: list) -> np.ndarray:
         """Per value code of one facet: is it one of the selected values?"""
@@ -50,6 +51,24 @@ class Cells:
             if value in values:
                 allowed[values.index(value)] = True
         return allowed
+
+
+def _by_report(cells: Cells) -> dict[str, np.ndarray]:
+    """Facet name -> the value code of each report, for the facets of one value a report
+    (Facet.per_report) whose live cells agree on it (a report's passages are live in one
+    version only); -1 for a report without live cells. Their counts are then tallied per
+    report first (Selection.counts): a few thousand reports, not every cell."""
+    live = np.flatnonzero(cells.live)
+    reports = cells.report[live]
+    found = {}
+    for facet in FACETS:
+        if facet.per_report:
+            codes = cells.codes[facet.name][live]
+            per = np.full(cells.reports, -1, np.int64)
+            per[reports] = codes
+            if np.array_equal(per[reports], codes):
+                found[facet.name] = per
+    return found
 
 
 def _keys(parts: list[np.ndarray], radix: list[int]) -> np.ndarray:
@@ -90,10 +109,13 @@ class Selection:
         for passes in self.passes.values():
             final &= passes
         self.final = final
-        keep = np.zeros(cells.size, bool)
-        keep[self.held[final]] = True
-        self._keep = keep[of_match]  # per match: does it stay?
+        self._keep = None  # per match: does it stay? (None: every match does)
+        if not final.all():
+            keep = np.zeros(cells.size, bool)
+            keep[self.held[final]] = True
+            self._keep = keep[of_match]
         self._final_cells: tuple[np.ndarray, np.ndarray] | None = None
+        self._final_reports: tuple | None = None  # the final matches per report
 
     @property
     def total(self) -> int:
@@ -101,7 +123,7 @@ class Selection:
 
     def final_positions(self) -> np.ndarray:
         """Positions in `ids` of the documents that pass everything."""
-        return np.flatnonzero(self._keep)
+        return np.arange(self.ids.size) if self._keep is None else np.flatnonzero(self._keep)
 
     def reports(self) -> int:
         """How many distinct reports the final documents come from."""
@@ -115,21 +137,40 @@ class Selection:
     def counts(self, name: str) -> list[tuple[object, int]]:
         """(value, passages) of one facet: matches passing every other facet's filter
         (values with no match, and the None value, left out), in code order."""
+        per_report, per_cell = self.cells.by_report.get(name), None
         if name in self.passes:
             ok = self.base.copy()
             for other, passes in self.passes.items():
                 if other != name:
                     ok &= passes
             cells, count = self.held[ok], self.count[ok]
+            if per_report is not None:
+                per_cell = self._per_report(cells, count)
         else:  # no filter of its own: the final matches (shared by every such facet)
             if self._final_cells is None:
                 self._final_cells = self.held[self.final], self.count[self.final]
             cells, count = self._final_cells
+            if per_report is not None:
+                if self._final_reports is None:
+                    self._final_reports = self._per_report(cells, count)
+                per_cell = self._final_reports
         values = self.cells.values[name]
-        tally = np.bincount(self.cells.codes[name][cells], weights=count,
-                            minlength=len(values))
+        if per_cell is not None:  # one value a report: counted per report first
+            reports, weights = per_cell
+            tally = np.bincount(per_report[reports], weights=weights, minlength=len(values))
+        else:
+            tally = np.bincount(self.cells.codes[name][cells], weights=count,
+                                minlength=len(values))
         return [(values[i], int(tally[i])) for i in np.flatnonzero(tally)
                 if values[i] is not None]
+
+    def _per_report(self, cells: np.ndarray, count: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """(the reports holding matches of `cells`, the matches in each: `count` summed)."""
+        tally = np.bincount(self.cells.report[cells], weights=count,
+                            minlength=self.cells.reports)
+        reports = np.flatnonzero(tally)
+        return reports, tally[reports]
 
 
 def hidden_values(selected: dict, asks_for_boilerplate: bool) -> dict[str, list]:

@@ -44,6 +44,11 @@ class Fused:
         self.statements = statements
 
     @cached_property
+    def meaning_at(self) -> np.ndarray:
+        """Positions (ascending) of the candidates found by meaning."""
+        return np.flatnonzero(self.how & 2)
+
+    @cached_property
     def scores(self) -> np.ndarray:
         """The fused score of every candidate."""
         return self.scores_at(np.arange(self.ids.size))
@@ -91,8 +96,9 @@ class Fused:
             return []
         if at.size <= max(exact_below, 4 * limit) or not self._bounded():
             return best_of(self.ids[at], self.scores_at(at), limit)
-        raw = self.raw[at]
-        seeds = self._seeds(at, raw, limit)
+        every = at.size == self.ids.size  # every candidate (ascending): at[i] == i
+        raw = self.raw if every else self.raw[at]
+        seeds = self._seeds(at, raw, limit, every)
         exact = self.scores_at(seeds)
         threshold = float(np.partition(exact, exact.size - limit)[exact.size - limit])
         reach = at[raw >= self._raw_floor(threshold)]
@@ -108,12 +114,13 @@ class Fused:
         f = self.fusion
         return min(f.words, f.meaning, f.adjacency, f.improvements) >= 0
 
-    def _seeds(self, at: np.ndarray, raw: np.ndarray, limit: int) -> np.ndarray:
+    def _seeds(self, at: np.ndarray, raw: np.ndarray, limit: int,
+               every: bool = False) -> np.ndarray:
         """Positions (ascending) of the `limit` best candidates by their words (`raw`
         scores of those at `at`), and of every candidate found by meaning (at most
-        Fusion.neighbours)."""
+        Fusion.neighbours). `every`: `at` holds every candidate."""
         by_words = [p for p, _ in best_of(at, raw, limit)]
-        by_meaning = at[(self.how[at] & 2) != 0]
+        by_meaning = self.meaning_at if every else at[(self.how[at] & 2) != 0]
         return np.union1d(np.array(by_words, dtype=at.dtype), by_meaning)
 
     def _raw_floor(self, threshold: float) -> float:

@@ -31,17 +31,15 @@ class HybridMatching:
                 and not isinstance(plan.query, wq.Every) and self.g.vectors is not None)
 
     def _hybrid_match(self, request: SearchRequest, authority_words: dict | None,
-                      plan: QueryPlan, ids, scores) -> Matches:
-        """The passages with the words (most of them for 4+ words) and the passages
-        nearest in meaning, fused (indexer.search.hybrid). Both sets are found without the
-        selected filters, which Selection applies as it does to words: so a facet value's
-        count is what selecting it shows."""
+                      plan: QueryPlan, ids, scores, visible: np.ndarray) -> Matches:
+        """The passages with the words (most of them for 4+ words: `ids`, the `visible`
+        ones, and their `scores`) and the passages nearest in meaning, fused
+        (indexer.search.hybrid). Both sets are found without the selected filters, which
+        Selection applies as it does to words: so a facet value's count is what selecting
+        it shows."""
         selected = selected_filters(request)
-        visible = self._visible(plan, selected)
         if scores is None:  # Whoosh answered (no scores): every match counts the same
             scores = np.ones(ids.size)
-        keep = visible[ids]
-        ids, scores = ids[keep], scores[keep]
         parts = fallback_parts(request.query, lambda word: self._plan_alone(word, request))
         need = hybrid.minimum_match(len(parts[0])) if parts and not parts[1] else None
         if need is not None:

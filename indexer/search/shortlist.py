@@ -24,6 +24,8 @@ from indexer.index import vector_sketch, vectors
 from indexer.index.vector_sketch import Sketch
 
 SAMPLED = 16  # rows sampled per row wanted, to guess how far the nearest reach
+CHUNK = 65536  # rows whose Hamming distances are summed at once
+BYTE_PLANES = 3  # sign planes (64 bits each) whose bit counts add up in a byte
 
 
 def dots(codes: np.ndarray, scale: np.ndarray, rows: vectors.Rows, at=None) -> np.ndarray:
@@ -145,16 +147,33 @@ def _shortlist(cosines: Cosines, sketches: Sketches, allowed: np.ndarray,
     `wanted` nearest allowed rows are."""
     query = vector_sketch.signs(cosines.codes)[:, 0]
     distances = np.zeros(cosines.size, np.uint16)
-    different, count = np.empty(0, np.uint64), np.empty(0, np.uint8)
     for (offset, rows), sketch in zip(cosines.parts, sketches.sketches):
-        if different.size != len(rows):
-            different, count = np.empty(len(rows), np.uint64), np.empty(len(rows), np.uint8)
-        part = distances[offset:offset + len(rows)]
-        for plane, bits in zip(sketch.signs, query):
-            np.bitwise_xor(plane, bits, out=different)
-            np.bitwise_count(different, out=count)
-            part += count
+        _hamming(sketch.signs, query, distances[offset:offset + len(rows)])
     return _nearest(distances, allowed, wanted, 64 * query.size)
+
+
+def _hamming(planes, query: np.ndarray, out: np.ndarray) -> None:
+    """Into `out` (uint16, zeros): each row's Hamming distance to the query's sign bits,
+    CHUNK rows at a time (the temporaries stay in cache), the first planes' bit counts
+    summed as bytes (at most 3 * 64 = 192: no overflow), the rest as uint16."""
+    chunk = min(CHUNK, out.size)
+    different, count, small = (np.empty(chunk, np.uint64), np.empty(chunk, np.uint8),
+                               np.empty(chunk, np.uint8))
+    for start in range(0, out.size, chunk):
+        end = min(start + chunk, out.size)
+        d, c, b, part = (different[:end - start], count[:end - start],
+                         small[:end - start], out[start:end])
+        for n, (plane, bits) in enumerate(zip(planes, query)):
+            np.bitwise_xor(plane[start:end], bits, out=d)
+            np.bitwise_count(d, out=c if n else b)
+            if 0 < n < BYTE_PLANES:
+                b += c
+            elif n == BYTE_PLANES:  # `part` was zeros: the byte sums and this plane's
+                np.add(b, c, out=part, dtype=np.uint16)
+            elif n > BYTE_PLANES:
+                part += c
+        if query.size <= BYTE_PLANES:
+            np.add(part, b, out=part, dtype=np.uint16)
 
 
 def _nearest(distances: np.ndarray, allowed: np.ndarray, wanted: int,
