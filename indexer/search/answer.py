@@ -50,6 +50,7 @@ class Answer(HybridMatching):
         self.snippets = True  # False: hits without highlighted snippets (exports)
         self.check = lambda: None  # called as hits are made; raises past the caller's deadline
         self.fusion = hybrid.FUSION  # the hybrid weights (benchmarks try others)
+        self.read: dict = {}  # the terms' postings this request's evaluators have read
 
     def matches(self) -> Matches:
         """Every passage the request matches, as a mask over index documents. The request
@@ -169,7 +170,8 @@ class Answer(HybridMatching):
         try:
             if self.postings is not None and self.g.postings is not None:
                 return evaluator.Evaluator(self.postings, self.table.range_mask,
-                                           self.deadline.check).matches(q, within)
+                                           self.deadline.check, read=self.read
+                                           ).matches(q, within)
         except evaluator.Unsupported:
             pass  # a query shape numpy does not reproduce: Whoosh does it all
         except OfstedSearchError:

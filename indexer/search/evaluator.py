@@ -55,14 +55,16 @@ class Evaluator:
     with); `sparse_share=1` keeps every OR of sparse parts sparse."""
 
     def __init__(self, postings: Postings, column_masks=None, check=None,
-                 sparse_share: int = SPARSE_SHARE):
+                 sparse_share: int = SPARSE_SHARE, read: dict | None = None):
         self.p, self.size = postings, postings.size
         self.column_masks = column_masks  # range query -> mask from facet columns, or None
         self.weighting = postings.searcher.weighting
         self.check = check  # called before each node: raises when the request's time is up
         self.dense_only = sparse_share <= 0
         self.sparse_limit = self.size // sparse_share if sparse_share > 0 else -1
-        self._postings: dict = {}  # (field, term) -> its postings, read once per query
+        # (field, term) -> its postings, read once per query (`read`: shared by the
+        # evaluators of one request, which ask for the same words again)
+        self._postings: dict = {} if read is None else read
 
     def run(self, q: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """(mask, scores) over every document."""

@@ -128,7 +128,8 @@ class HybridMatching:
             if self.postings is not None and self.g.postings is not None:
                 if getattr(self, "_restricted", None) is None:  # one a request, terms kept
                     self._restricted = (evaluator.Evaluator(
-                        self.postings, self.table.range_mask, self.deadline.check), {})
+                        self.postings, self.table.range_mask, self.deadline.check,
+                        read=self.read), {})
                 ev, terms = self._restricted
                 return restricted.within(ev, q, docs, terms)
         except evaluator.Unsupported:

@@ -54,19 +54,20 @@ class Cosines:
         self.parts, self.size, self.allowed = parts, size, allowed
         self.codes, self.scale = vectors.quantise(query)
         self.cap = np.float32(np.inf)
-        self._known = np.full(size, np.nan, np.float32)
+        # zeroed and unset pages cost nothing until touched: a query asks for a few
+        # thousand of a million cosines
+        self._known, self._has = np.empty(size, np.float32), np.zeros(size, bool)
 
     def __getitem__(self, docs) -> np.ndarray:
         docs = np.asarray(docs)
-        found = self._known[docs]
-        missing = np.isnan(found)
+        missing = ~self._has[docs]
         if missing.any():
             todo = docs[missing]
             if todo.size > 1 and not (todo[1:] > todo[:-1]).all():
                 todo = np.unique(todo)
             self._known[todo] = self.exact(todo)
-            found = self._known[docs]
-        return np.minimum(found, self.cap)
+            self._has[todo] = True
+        return np.minimum(self._known[docs], self.cap)
 
     def exact(self, docs: np.ndarray) -> np.ndarray:
         """The cosines of `docs` (ascending, unique) from their int8 rows."""
