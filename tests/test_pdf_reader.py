@@ -32,6 +32,7 @@ SUNDERLAND = f"{ILACS}/80566_sunderland/children's services inspection - 25 july
 WEST_SUSSEX = f"{ILACS}/80578_west sussex/children's services inspection - 11 may 2023.pdf"
 LEEDS = f"{ILACS}/80481_leeds/children's services inspection - 12 august 2025.pdf"
 SANDWELL = f"{ILACS}/80549_sandwell/children's services inspection - 05 june 2015.pdf"
+SANDWELL_2013 = f"{ILACS}/80549_sandwell/children's services inspection,  pdf - 02 august 2013.pdf"
 BLACKPOOL_JTAI = f"{JTAI}/80431_blackpool/joint area child protection inspection - 31 january 2025.pdf"
 HARINGEY_JAR = f"{JTAI}/80498_haringey/joint area review - progress inspection,  pdf - 03 july 2009.pdf"
 HTML_QUIRK = "jt39-ofsted-ilacs/quirks/80429_birmingham/children's services inspection - 19 october 2012.pdf"
@@ -94,6 +95,17 @@ def test_bullet_broken_by_a_page_break_is_one_block():
     assert block.text.endswith("the way in which information and intelligence are shared, "
                                "analysed and used to safeguard and protect children and young "
                                "people and disrupt the activity of perpetrators.")
+
+
+def test_bullet_line_indented_with_spaces_continues_its_bullet():
+    # p.10: the bullet's second line is written from the left margin with ten spaces in
+    # front of its words; read from its box it looked outdented and ended the bullet
+    doc = parsed(SANDWELL_2013)
+    found = [b for b in doc.blocks if "backlog of initial" in b.text
+             or b.text.startswith("health assessments for children")]
+    assert [(b.kind, b.page, b.text) for b in found] == [
+        ("bullet", 10, "Ensure that plans are firmly in place to eliminate the backlog of "
+                       "initial health assessments for children and young people coming into care")]
 
 
 def test_paragraph_broken_by_a_page_break_is_one_block():

@@ -86,6 +86,32 @@ def test_addressees():
         "area_partnership"
 
 
+def test_a_joint_finding_is_addressed_to_the_one_body_its_first_sentence_names():
+    jtai = {"inspection_type": "jtai"}  # Milton Keynes 2019, York 2018
+    assert [addressee(jtai, SECTION, t) for t in (
+        "The voice of the child is not consistently captured by either paediatric or A&E "
+        "practitioners, and this means that the views of the child are not informing the "
+        "assessment of their mental health and well-being.",
+        "Flags and markers are available on police systems to highlight risks to children "
+        "from mental ill health, but these are not well used.",
+        # independent reviewing officers are the council's, not the police
+        "When actions in plans are not completed, for example actions from looked after "
+        "children's health assessments, inspectors found little evidence of challenge by "
+        "independent reviewing officers to address this.",
+        "Assessments of children are not regularly updated.",
+        # the council's side named too: working together is the partnership's (Bristol 2017)
+        "Strategy discussions are taking place, but there are examples of significant delay "
+        "in children being seen when a joint visit involving children's social care and the "
+        "police is required.",
+        # adult mental health services are a partner of the finding, not its addressee
+        "When neglect of children is a result of parents' mental ill health, agencies do not "
+        "always make referrals to adult mental health services.",
+    )] == ["health", "police", "partnership", "partnership", "partnership", "partnership"]
+    # not in a council's own inspection
+    assert addressee({"inspection_type": "sif"}, SECTION, "Referrals made to the MASH by "
+                     "A&E practitioners lack analysis.") == "local_authority"
+
+
 def test_recommendations_of_a_stored_report():
     report = {"inspection_type": "jtai", "sections": [
         {"key": "findings", "heading": "Findings", "path": [],

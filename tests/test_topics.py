@@ -15,11 +15,13 @@ from indexer.search.service import SearchIndex
 DATA = tomllib.loads(module.DATA.read_text(encoding="utf-8"))["topic"]
 PATTERNS = {name: re.compile(r"(?<!\w)(?:" + "|".join(forms) + ")", re.I)
             for name, forms in DATA.items()}
+NO_TOPIC = re.compile("|".join(tomllib.loads(module.DATA.read_text(encoding="utf-8"))
+                               ["no_topic"]["phrases"]), re.I)
 
 
 def every_pattern(text: str) -> frozenset[str]:
     """The topics by running each topic's pattern on the text, with no shortcut."""
-    plain = text.replace("’", "'").replace("‘", "'")
+    plain = NO_TOPIC.sub(" ", text.replace("’", "'").replace("‘", "'"))
     return frozenset(name for name, pattern in PATTERNS.items() if pattern.search(plain))
 
 
@@ -33,6 +35,18 @@ def test_the_literal_beginning_of_a_form():
     assert anchor("(?:team )?managers") is None
     assert anchor("[Ll]ife") is None
     assert anchor("care|leaver") is None
+
+
+def test_a_phrase_that_names_no_topic_is_left_out():
+    # Sandwell 2013: the plans are the council's arrangements, the topic is health
+    assert topics("Ensure that plans are firmly in place to eliminate the backlog of initial "
+                  "health assessments for children and young people coming into care") == {
+        "assessment", "health"}
+    assert topics("Ensure plans are in place for every child on a care order placed at home "
+                  "with parents so that they are placed in accordance with regulations with "
+                  "robust plans for revocation as appropriate") == {"plans"}
+    assert topics("12. Ensure that permanence plans are in place for all children looked after "
+                  "by the second review.") == {"plans", "permanence", "children_in_care"}
 
 
 def test_the_topics_of_every_seed_passage_are_those_of_every_pattern(seeds_dir):

@@ -8,9 +8,12 @@ weakness, or the reverse; "not always effective" is weakness) and the passage's 
 decide: only one way -> that way; both ways -> the side with at least DOMINANT times the
 sentences of the other (and one more), else `mixed`; neither -> improved (practice
 described as it now is). The hand-read truth judges the whole passage this way
-(docs/decisions/0036-follow-ups-by-meaning-and-topic.md). The sentence shown is the one
-that speaks most of the recommendation's topics (indexer.domain.topics) among those that
-lean the passage's way; a mixed passage is shown whole.
+(docs/decisions/0036-follow-ups-by-meaning-and-topic.md). The sentence shown is, among
+those that lean the passage's way (any sentence of a mixed passage), the most relevant to
+the recommendation when the caller gives each sentence's relevance
+(indexer.answers.followup_sentences), else the one that speaks most of the
+recommendation's topics (indexer.domain.topics); without relevance a mixed passage is
+shown whole.
 """
 from __future__ import annotations
 
@@ -62,14 +65,20 @@ def _said(text: str) -> tuple[frozenset[str], frozenset[str]]:
     return topics(text), frozenset(re.findall(r"[a-z]{4,}", text.lower()))
 
 
-def _best_sentence(text: str, wanted: frozenset[str], words: frozenset[str]) -> str:
-    """The sentence that shares most topics (then most words) with the recommendation,
-    with the next one when that turns it round ("However, ...")."""
+def _best_sentence(text: str, wanted: frozenset[str], words: frozenset[str],
+                   relevance: dict[str, float] | None = None) -> str:
+    """The sentence most relevant to the recommendation (`relevance`, sentence -> score),
+    else the one that shares most topics (then most words) with it, with the next one when
+    that turns it round ("However, ...")."""
     found = sentences(text) or (text,)
-    best, best_key = 0, (-1, -1)
+    best, best_key = 0, (-float("inf"),)
     for at, sentence in enumerate(found):
-        held, said = _said(sentence)
-        key = (len(held & wanted), len(words & said))
+        if relevance:  # a sentence the caller did not see (joined anew): its best part
+            key = (relevance[sentence] if sentence in relevance else max(
+                (v for part, v in relevance.items() if part in sentence), default=-1.0),)
+        else:
+            held, said = _said(sentence)
+            key = (len(held & wanted), len(words & said))
         if key > best_key:
             best, best_key = at, key
     if best + 1 < len(found) and _TURN.match(found[best + 1]):
@@ -101,17 +110,21 @@ def _verdict(found: tuple[str, ...]) -> str:
     return "still_a_concern" if down else "improved"
 
 
-def status(recommendation: str, passage: str, section: str) -> tuple[str, str]:
+def status(recommendation: str, passage: str, section: str,
+           relevance: dict[str, float] | None = None) -> tuple[str, str]:
     """(status, the sentence of `passage` that says so) for a follow-up printed in
-    `section` of the later report."""
+    `section` of the later report; `relevance`: each sentence's relevance to the
+    recommendation (indexer.answers.followup_sentences), when the caller has it."""
     wanted, words = _said(recommendation)
     if section in CONCERN_SECTIONS:
-        return "still_a_concern", _best_sentence(passage, wanted, words)
+        return "still_a_concern", _best_sentence(passage, wanted, words, relevance)
     if section == "strengths":
-        return "improved", _best_sentence(passage, wanted, words)
+        return "improved", _best_sentence(passage, wanted, words, relevance)
     found = sentences(passage) or (passage,)
     verdict = _verdict(found)
     if verdict == "mixed":
-        return "mixed", passage
+        return "mixed", _best_sentence(passage, wanted, words, relevance) if relevance \
+            else passage
     agreeing = [s for s in found if _lean(s) in (verdict, None)]
-    return verdict, _best_sentence(" ".join(agreeing) if agreeing else passage, wanted, words)
+    return verdict, _best_sentence(" ".join(agreeing) if agreeing else passage, wanted, words,
+                                   relevance)

@@ -23,7 +23,8 @@ from indexer.index import embedding, mapped, store, vectors
 FILE = "followups.sqlite"
 # what decides a history besides the reports: the code and data of the follow-ups
 _SOURCES = [Path(authority_history.__file__).parent / name
-            for name in ("authority_history.py", "followups.py", "followup_status.py")]
+            for name in ("authority_history.py", "followups.py", "followup_status.py",
+                         "followup_sentences.py")]
 _SOURCES += [Path(authority_history.__file__).parents[1] / "domain" / name
              for name in ("recommendations.py", "topics.py", "data/practice_topics.toml")]
 

@@ -12,7 +12,9 @@ board or the safeguarding partnership). The rest are ranked by a score that adds
 the recommendation's topic weight the passage carries and a small bonus for the later
 report's own judgements, areas for improvement and findings; a passage scoring below
 MIN_SCORE is not shown. Up to FOLLOW_UPS are shown, best first, each with its status
-(indexer.answers.followup_status), or none: "not mentioned in a later inspection in this index".
+(indexer.answers.followup_status) and, highlighted, the sentence most relevant to the
+recommendation that says it (indexer.answers.followup_sentences), or none: "not mentioned
+in a later inspection in this index".
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from indexer.index.vectors import embed_as_stored, passage_text
 from indexer.domain.recommendations import STANDARD_TEXT
 from indexer.domain.taxonomy import SECTION_LABELS
 from indexer.models import dated
+from indexer.answers.followup_sentences import Sentences, relevance
 from indexer.answers.followup_status import CONCERN_SECTIONS, STATUS_LABELS, status
 from indexer.domain.topics import fold, names, topics
 
@@ -98,6 +101,7 @@ class Pool:
     heads: np.ndarray  # ... and of its heading path
     fixed: np.ndarray  # each row's last five FEATURES (its section, looks back, length)
     board: np.ndarray  # bool: the row speaks of a safeguarding board or partnership (_BOARD)
+    sentences: Sentences  # each shown passage's sentences, embedded once (never stored)
 
     @classmethod
     def of(cls, reports: list[dict], vectors=embed_as_stored) -> "Pool":
@@ -122,7 +126,9 @@ class Pool:
                    np.array([_fixed(section["key"], passage["text"])
                              for _, section, passage in rows], np.float64).reshape(-1, 5),
                    np.array([bool(_BOARD.search(fold(passage["text"]))) for _, _, passage in rows],
-                            bool))
+                            bool),
+                   Sentences([passage["text"] for _, _, passage in rows], embed_as_stored,
+                             telling_words))
 
 
 def _membership(sets: list[frozenset[str]]) -> np.ndarray:
@@ -215,10 +221,18 @@ def scored(rec: dict, vector: np.ndarray, pool: Pool, after: str) -> list[tuple[
 
 
 def follow(rec: dict, vector: np.ndarray, pool: Pool, after: str) -> list[dict]:
-    """Up to FOLLOW_UPS follow-ups of one recommendation, most likely first."""
+    """Up to FOLLOW_UPS follow-ups of one recommendation, most likely first, each with
+    the sentence most relevant to it that says its status (followup_sentences)."""
     shown = [(p, row) for p, row, _ in scored(rec, vector, pool, after)
              if p >= MIN_PROBABILITY][:FOLLOW_UPS]
-    return [_row(rec, p, *pool.rows[row]) for p, row in shown]
+    if not shown:
+        return []
+    wanted = {name: pool.weights.get(name, 1.0)
+              for name in topics(rec["text"]) | heading_topics(rec)}
+    weighed = {word: pool.idf.get(word, 1.0) for word in telling_words(rec["text"])}
+    found = pool.sentences.of([row for _, row in shown])
+    return [_row(rec, p, *pool.rows[row], relevance(f, vector, wanted, weighed))
+            for (p, row), f in zip(shown, found)]
 
 
 def marked(text: str, sentence: str) -> str:
@@ -231,8 +245,9 @@ def marked(text: str, sentence: str) -> str:
             + html.escape(text[end:]))
 
 
-def _row(rec: dict, score: float, report: dict, section: dict, passage: dict) -> dict:
-    verdict, sentence = status(rec["text"], passage["text"], section["key"])
+def _row(rec: dict, score: float, report: dict, section: dict, passage: dict,
+         relevant: dict[str, float] | None = None) -> dict:
+    verdict, sentence = status(rec["text"], passage["text"], section["key"], relevant)
     return {
         "report_id": report["report_id"], "title": report["title"],
         "inspection_type": report.get("inspection_type"),

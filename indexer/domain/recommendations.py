@@ -55,6 +55,20 @@ _AGENCIES = (
                         r"|managers|leaders|\bcsc\b"),
 )
 
+# a joint inspection's finding whose subject names no body ("The voice of the child is not
+# captured by either paediatric or A&E practitioners"): the one of these its first sentence
+# names (health as a service, not a condition: "mental ill health" names no health service;
+# adult mental health services are a partner of the finding's, not its addressee), unless
+# it names the council's side too ("a joint visit involving children's social care and the
+# police"): a finding on working together is the partnership's (tests/data/section_truth.toml)
+_NAMED_IN_FINDING = (
+    ("police", r"police|constabulary|call takers"),
+    ("health", r"\bnhs\b|(?<!mental )health (?:practitioners|professionals|visitors|services?"
+               r"|staff|partners|providers?|teams?)|\bccgs?\b|\bicbs?\b|\bgps?\b|nurs|midwi|camhs|"
+               r"hospital|paediatric|a&e|emergency department"),
+)
+_COUNCIL_SIDE = r"children's (?:social care|services)|social work|local authority|council"
+
 
 def is_recommendation(section: dict, text: str) -> bool:
     """Whether a passage of a recommendation section is itself a recommendation."""
@@ -87,7 +101,9 @@ def addressee(report: dict, section: dict, text: str) -> str:
     report it is printed in (the LSCB's), the kind of inspection (area SEND: the local
     area partnership), a body named before "should" ("The Metropolitan Police Service
     should ..."), in a joint inspection the body its subject names ("Health services
-    under-utilise ..."), else the inspection's default: the partnership in a joint
+    under-utilise ..."), or when its subject names none the one body, police or health
+    services, its first sentence names ("... captured by paediatric or A&E practitioners"),
+    else the inspection's default: the partnership in a joint
     inspection, otherwise the local authority."""
     part = taxonomy.part_key(section.get("path") or [])
     if part in ("lscb", "lscp"):
@@ -102,6 +118,11 @@ def addressee(report: dict, section: dict, text: str) -> str:
     for name, pattern in _AGENCIES:
         if re.search(pattern, subject.lower()):
             return name
+    if joint and not named:
+        first = re.split(r"(?<=[.;:])\s", plain, maxsplit=1)[0].lower()
+        bodies = [name for name, pattern in _NAMED_IN_FINDING if re.search(pattern, first)]
+        if len(bodies) == 1 and not re.search(_COUNCIL_SIDE, first):
+            return bodies[0]
     if kind == "lscb_review":
         return "lscb"
     return "partnership" if joint else "local_authority"

@@ -75,6 +75,13 @@ def _patterns() -> tuple[dict[str, re.Pattern], tuple[dict, dict], frozenset]:
 
 
 @lru_cache(maxsize=1)
+def _no_topic() -> re.Pattern:
+    """The phrases that name no topic although a topic's word is in them ([no_topic])."""
+    phrases = tomllib.loads(DATA.read_text(encoding="utf-8"))["no_topic"]["phrases"]
+    return re.compile("|".join(phrases), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
 def _short_heads() -> tuple[str, ...]:
     return tuple(head for head in _patterns()[1][1] if len(head) < 3)
 
@@ -101,8 +108,8 @@ def fold(text: str) -> str:
 
 
 def topics(text: str) -> frozenset[str]:
-    """The practice topics a text speaks of."""
-    plain = text.replace("’", "'").replace("‘", "'")
+    """The practice topics a text speaks of (its phrases that name none left out)."""
+    plain = _no_topic().sub(" ", text.replace("’", "'").replace("‘", "'"))
     folded = fold(plain)
     patterns, (words, heads), always = _patterns()
     tokens = _TOKEN.findall(folded)

@@ -25,6 +25,7 @@ MIN_SIZE = 4.0  # spans below this are spacer glyphs
 DASHES = "-–−"
 SYMBOL_FONT = re.compile(r"wingding|symbol|dingbat", re.IGNORECASE)
 NUMBER_LABEL = re.compile(r"^\(?\d{1,3}[.)]$")
+SPACE_EM = 0.28  # a space's width in ems (Arial 0.278, Tahoma 0.313, Times 0.25)
 FOOTNOTE_MARK = re.compile(r"^[\d*†‡,]{1,4}$")
 
 
@@ -150,12 +151,20 @@ def _make_line(spans: list[dict], page: int) -> Line:
     chars = sum(sizes.values())
     first, text = spans[0], _span_text(spans)
     glyph = _bullet_glyph(first, text)
-    x0 = text_x = first["bbox"][0]
+    x0 = text_x = first["bbox"][0] + _lead_width(first)
     if glyph or NUMBER_LABEL.match(first["text"].strip()):
         text_x = spans[1]["bbox"][0] if len(spans) > 1 else x0 + first["size"]
     return Line(text[len(glyph):].strip(), x0, min(s["bbox"][1] for s in spans),
                 spans[-1]["bbox"][2], max(s["bbox"][3] for s in spans), sizes.most_common(1)[0][0],
                 bold >= 0.8 * chars, page, text_x, italic=italic == chars, bullet=bool(glyph))
+
+
+def _lead_width(span: dict) -> float:
+    """How far a span's leading spaces push its ink to the right: a continuation line that
+    a PDF writer indents with spaces ("          health assessments ...") starts at its
+    words, not at its box, or it reads as outdented and ends its bullet."""
+    text = span["text"]
+    return (len(text) - len(text.lstrip(" "))) * SPACE_EM * span["size"]
 
 
 def _span_text(spans: list[dict]) -> str:
