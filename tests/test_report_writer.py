@@ -2,7 +2,8 @@
 previous base and copies only the small delta; every sequence of adds, replacements and
 removals holds exactly the reports of a build from scratch, in the order they were added;
 past its share the delta is folded into a new base; optimising folds it too; nothing of a
-build that stops before its commit looks like a store (docs/decisions/0052-report-store-delta.md)."""
+build that stops before its commit looks like a store
+(docs/decisions/0052-report-store-delta.md)."""
 from __future__ import annotations
 
 import os

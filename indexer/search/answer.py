@@ -160,7 +160,8 @@ class Answer(HybridMatching):
             page=r.page, per_page=r.per_page, hits=self._hits(plan, found), facets=facets,
             suggestion=self._suggestion(plan, total), expansions=list(plan.expansions),
             match=found.match, authority_in_query=found.authority_words, mode=found.mode,
-            notices=[n for n in [unclosed_quote(self.request.query), _some_words(found), _no_meaning(found)] if n])
+            notices=[n for n in (unclosed_quote(self.request.query), _some_words(found),
+                                 _no_meaning(found)) if n])
 
     def _matching(self, q, within: np.ndarray | None = None
                   ) -> tuple[np.ndarray, np.ndarray | None]:
