@@ -229,7 +229,8 @@ def _add_reports(writer, building: Path, accepted: list[dict], workers: int,
                   "in parallel", file=sys.stderr, flush=True)
         written, counts = segments.write_segments(
             str(building / "whoosh"), accepted, workers, _documents_of, report_word_counts,
-            initializer=die_with_parent, initargs=(os.getpid(),), written=mapped.write_new)
+            initializer=die_with_parent, initargs=(os.getpid(),), written=mapped.write_new,
+            recorder=mapped.recorder)
         segments.commit_with(writer, written)
         return sum(counts, Counter())
     for data in accepted:

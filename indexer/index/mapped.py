@@ -16,9 +16,9 @@ Layout, one directory per segment, `<generation>/mapped/<segment id>/`:
   (indexer.index.vectors), and its sign codes and moments (indexer.index.vector_sketch).
 Whoosh segments never change once written (deletions live in the table of contents), so a
 new generation hard-links the files of the segments it kept and writes only new segments',
-including those Whoosh wrote while merging. The arrays are read back from the committed
-segment through Whoosh itself (indexer.index.postings.leaf_blocks), so they are
-Whoosh's postings by construction whoever wrote the segment. Two terms whose keys collide, and a term whose
+including those Whoosh wrote while merging. A parallel segment writer's arrays come from
+the postings it gave Whoosh (indexer.index.recorded); any other segment's are read back
+through Whoosh (indexer.index.postings.leaf_blocks). Two terms whose keys collide, and a term whose
 postings Whoosh does not give in full (deleted documents), are left out (`collided.npy`);
 a search reads such a term, and any term of a field not written, from Whoosh's blocks as
 before. A search also checks a term's count against Whoosh's document
@@ -41,7 +41,7 @@ from whoosh.reading import SegmentReader
 
 from indexer.index import pairs as common_pairs
 from indexer.index import positions as phrase_positions
-from indexer.index import vector_sketch, vectors
+from indexer.index import recorded, vector_sketch, vectors
 from indexer.index.phrase_docs import segment_docs
 from indexer.index.postings import leaf_blocks, leaf_length_codes
 
@@ -86,20 +86,27 @@ def write(generation: Path, reader, previous: Path | None,
 def write_new(whoosh_dir: str, schema, segment) -> None:
     """The arrays of one segment just written (not yet in any table of contents), in the
     process that wrote it: a parallel segment writer (indexer.index.segments), so the
-    parent's serial share of a build does not grow with the index. Read back through
-    Whoosh like any other segment, its compound file memory-mapped: this process reads it
-    once (the mapping closes with the reader; its pages are the page cache's), and Whoosh reads each
-    posting block as a slice instead of a seek and read of the file (a fifth less CPU for
-    these arrays, the same bytes; decision 0051). Search processes keep decision 0027's
-    plain reads."""
+    parent's serial share of a build does not grow with the index. Its postings come from
+    what its writer recorded while writing them (indexer.index.recorded), else they are
+    read back through Whoosh like any other segment's, its compound file memory-mapped
+    (decision 0051). Search processes keep decision 0027's plain reads."""
     storage = FileStorage(whoosh_dir, supports_mmap=True)
     leaf = SegmentReader(storage, schema, segment)
+    record = recorded.folder(whoosh_dir, segment.segment_id())
     try:
         root = Path(whoosh_dir).parent / DIR
         root.mkdir(exist_ok=True)
-        _write_segment(leaf, root / segment.segment_id())
+        _write_segment(leaf, root / segment.segment_id(), None, recorded.Recorded.open(record))
     finally:
         leaf.close()
+        shutil.rmtree(record, ignore_errors=True)
+
+
+def recorder(whoosh_dir: str, schema, segment_id: str) -> recorded.Recorder:
+    """What a segment writer gives its postings to, for write_new."""
+    fields = _fields(schema)
+    return recorded.Recorder(recorded.folder(whoosh_dir, segment_id), set(fields),
+                             phrase_positions.fields_with_positions(schema, fields))
 
 
 def _link(source: Path, target: Path) -> None:
@@ -111,24 +118,26 @@ def _link(source: Path, target: Path) -> None:
             shutil.copy2(path, target / path.name)
 
 
-def _fields(leaf) -> list[str]:
+def _fields(schema) -> list[str]:
     """Fields whose postings are written: indexed, not numeric, not one term a document."""
-    return sorted(name for name, field in leaf.schema.items()
+    return sorted(name for name, field in schema.items()
                   if field.indexed and name not in SKIPPED_FIELDS
                   and not hasattr(field, "numtype"))
 
 
-def _write_segment(leaf, target: Path, embedded: vectors.Previous | None = None) -> None:
+def _write_segment(leaf, target: Path, embedded: vectors.Previous | None = None,
+                   record: recorded.Recorded | None = None) -> None:
     """Two passes, so only one term's postings are in memory at a time: the terms, their
     keys and document frequencies; then each term's postings, decoded into its place in
-    files mapped for writing. Then the passages' vectors (indexer.index.vectors), reusing
-    those `embedded` already holds."""
+    files mapped for writing (from `record` when given, else read through Whoosh). Then
+    the passages' vectors (indexer.index.vectors), reusing those `embedded` already holds."""
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir()
-    fields = _fields(leaf)
+    fields = _fields(leaf.schema)
     terms = [(key(f, b), f, b, leaf.doc_frequency(f, b)) for f, b in leaf.all_terms()
-             if f in fields]
+             if f in fields] if record is None else [(key(f, b), f, b, n)
+                                                     for f, b, n, _ in record.terms]
     order, collided = _sorted_unique(np.array([t[0] for t in terms], dtype=np.uint64))
     counts = np.array([terms[i][3] for i in order], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
@@ -139,15 +148,24 @@ def _write_segment(leaf, target: Path, embedded: vectors.Previous | None = None)
     unused = []  # terms whose postings Whoosh does not give in full (deleted documents)
     for slot, i in enumerate(order):
         _, field, btext, frequency = terms[i]
-        parts = list(leaf_blocks(leaf, field, btext, field in positional))
-        ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
-        if ids.size != frequency or not positions.add(
-                slot, int(starts[slot]), [p[2] for p in parts] if field in positional else None):
-            positions.add(slot, int(starts[slot]), None)
+        start, end = int(starts[slot]), int(starts[slot + 1])
+        if record is not None:
+            ids, kept = record.postings(i)
+            places = record.positions(i) if field in positional else None
+            fine = ids.size == frequency and (places is not None or field not in positional) \
+                and positions.put(slot, start, places)
+        else:
+            parts = list(leaf_blocks(leaf, field, btext, field in positional))
+            ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+            kept = np.concatenate([p[1] for p in parts]) if parts else None
+            fine = ids.size == frequency and positions.add(
+                slot, start, [p[2] for p in parts] if field in positional else None)
+        if not fine:
+            positions.add(slot, start, None)
             unused.append(terms[i][0])
             continue
-        docnums[starts[slot]:starts[slot + 1]] = ids
-        weights[starts[slot]:starts[slot + 1]] = np.concatenate([p[1] for p in parts])
+        docnums[start:end] = ids
+        weights[start:end] = kept
     for written in (docnums, weights):
         if isinstance(written, np.memmap):
             written.flush()

@@ -72,20 +72,27 @@ class Writer:
     def add(self, slot: int, first: int, values: list | None) -> bool:
         """Positions of the term in `slot` whose postings start at `first`, from its
         blocks' values (None: a field without positions); False if they cannot be kept."""
-        if values:
-            try:
-                parts = [decode(block) for block in values]
-            except ValueError:
-                parts = None
-            counts = np.concatenate([p[0] for p in parts]) if parts else None
-            if counts is None or counts.max(initial=0) > MAX_COUNT:
+        if not values:
+            return self.put(slot, first, None)
+        try:
+            parts = [decode(block) for block in values]
+        except ValueError:
+            self.starts[slot + 1] = self.written
+            return False
+        return self.put(slot, first, (np.concatenate([p[0] for p in parts]),
+                                      np.concatenate([p[1] for p in parts])))
+
+    def put(self, slot: int, first: int, decoded: tuple | None) -> bool:
+        """`add` with the values decoded: (counts, positions), or None (no positions)."""
+        if decoded is not None:
+            counts, positions = decoded
+            if counts.max(initial=0) > MAX_COUNT:
                 self.starts[slot + 1] = self.written
                 return False
             self.counts[first:first + counts.size] = counts
-            for _, positions in parts:
-                self.raw.write(positions.astype(np.uint32).tobytes())
-                self.largest = max(self.largest, int(positions.max(initial=0)))
-                self.written += positions.size
+            self.raw.write(positions.astype(np.uint32).tobytes())
+            self.largest = max(self.largest, int(positions.max(initial=0)))
+            self.written += positions.size
         self.starts[slot + 1] = self.written
         return True
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import pickle
 from array import array
 from heapq import merge
-from itertools import islice
+from itertools import groupby, islice
 from operator import itemgetter
 
 from whoosh.writing import PostingPool
@@ -47,6 +47,7 @@ class GatheringPool(PostingPool):
         self._size = 0
         self._last_docnum = -1
         self.gathered_runs: list[str] = []
+        self.recorder = None  # given each term's postings as items() yields them (recorded.py)
 
     def add_field(self, fieldname: str, docnum: int, items, boost: float) -> None:
         """One field of one document: `items` (term bytes, frequency, weight, value bytes),
@@ -103,14 +104,19 @@ class GatheringPool(PostingPool):
         sources = [self._read_run(path) for path in self.gathered_runs]
         self.gathered_runs = []
         sources.append(self._sorted_terms())
-        terms = sources[0] if len(sources) == 1 else merge(*sources, key=_TERM)  # ties: run order
+        terms = sources[0] if len(sources) == 1 else _joined(merge(*sources, key=_TERM))
+        record = self.recorder.term if self.recorder is not None else None
         for fieldname, tbytes, docnums, weights, values in terms:
+            if record is not None:
+                record(fieldname, tbytes, docnums, weights, values)
             for docnum, weight, vbytes in zip(docnums, weights, values):
                 yield fieldname, tbytes, docnum, weight, vbytes
 
     def items(self, maxfiles=128):
         if not (self.current or self.runs):
             return self._gathered_items()
+        if self.recorder is not None:
+            self.recorder.complete = False  # some postings do not pass through it
         single = super().items(maxfiles)
         if not (self._gathered or self.gathered_runs):
             return single
@@ -142,3 +148,19 @@ class GatheringPool(PostingPool):
                 self._remove_run(path)
             except OSError:
                 pass
+
+
+def _joined(terms):
+    """Runs' entries merged by term (ties in run order), each term's parts joined."""
+    for _, parts in groupby(terms, key=_TERM):
+        first = next(parts)
+        rest = list(parts)
+        if not rest:
+            yield first
+            continue
+        docnums, weights, values = array("i", first[2]), array("d", first[3]), list(first[4])
+        for part in rest:
+            docnums.extend(part[2])
+            weights.extend(part[3])
+            values.extend(part[4])
+        yield first[0], first[1], docnums, weights, values

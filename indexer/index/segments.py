@@ -52,11 +52,14 @@ def slices(weights: list[int], n: int) -> list[range]:
 
 
 def write_segments(whoosh_dir: str, reports: list[dict], workers: int, to_documents,
-                   summarise=None, initializer=None, initargs=(), written=None) -> tuple[list, list]:
+                   summarise=None, initializer=None, initargs=(), written=None,
+                   recorder=None) -> tuple[list, list]:
     """Write the reports (dicts in index order) as up to `workers` new segments in the index
     at `whoosh_dir`, one process each. `to_documents(report)` yields one report's Whoosh
     documents; `summarise(reports)`, if given, is also run over each slice in its worker,
-    and `written(whoosh_dir, schema, segment)` over its finished segment.
+    and `written(whoosh_dir, schema, segment)` over its finished segment, after its
+    writer's pool has given each term's postings to `recorder(whoosh_dir, schema,
+    segment id)` (indexer.index.recorded) if given.
     Returns the Whoosh Segment objects and the summaries, in slice order.
 
     Each slice reaches its worker as a file of pickled reports read one at a time, so a
@@ -70,7 +73,7 @@ def write_segments(whoosh_dir: str, reports: list[dict], workers: int, to_docume
         with ProcessPoolExecutor(max_workers=max(1, len(parts)), initializer=initializer,
                                  initargs=initargs) as pool:
             futures = [pool.submit(_write_one, whoosh_dir, str(path), to_documents, summarise,
-                                   written) for path in files]
+                                   written, recorder) for path in files]
             done = [future.result() for future in futures]
     finally:
         gc.unfreeze()
@@ -101,17 +104,24 @@ def _read(path: str):
                 return
 
 
-def _write_one(whoosh_dir: str, path: str, to_documents, summarise, written):
+def _write_one(whoosh_dir: str, path: str, to_documents, summarise, written, recorder):
     """Runs in a worker: one sub-writer, one segment, no TOC."""
     ix = whoosh_index.open_dir(whoosh_dir)
     writer = Writer(ix, _lk=False, limitmb=WRITER_LIMIT_MB)
+    record = writer.pool.recorder = (recorder(whoosh_dir, ix.schema,
+                                              writer.newsegment.segment_id())
+                                     if recorder is not None else None)
     try:
         for report in _read(path):
             for doc in to_documents(report):
                 writer.add_document(**doc)
         segment = writer._finalize_segment()
+        if record is not None:
+            record.finish()
     except BaseException:
         writer._close_segment()
+        if record is not None:
+            record.abandon()
         raise
     if written is not None:
         written(whoosh_dir, ix.schema, segment)
