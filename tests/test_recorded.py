@@ -3,6 +3,7 @@ writer recorded are byte for byte those read back through Whoosh, whether the wr
 spilled runs or not; a record that some postings bypassed is not used."""
 from __future__ import annotations
 
+from array import array
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from whoosh.reading import SegmentReader
 
 from indexer.index import mapped, recorded
 from indexer.index.build import _documents_of
+from indexer.index.bulk_analysis import encode
 from indexer.index.schema import make_schema
 from indexer.index.writer import Writer
 from indexer.ingest.parse import parse_file
@@ -71,3 +73,23 @@ def test_a_record_some_postings_bypassed_is_not_used(seed_reports, tmp_path):
     record = recorded.folder(str(tmp_path / "whoosh"), segment.segment_id())
     assert (record / "terms.json").is_file()
     assert recorded.Recorded.open(record) is None
+
+
+def test_positions_the_arrays_cannot_keep_are_left_to_whoosh(tmp_path):
+    """A term standing over 65,535 times in one passage is recorded without positions (as
+    the read-back leaves it to Whoosh); the terms decoded with it keep theirs."""
+    record = recorded.Recorder(tmp_path / "r", {"text", "report_id"}, {"text"})
+    one = [encode([3, 7]), encode([1])]
+    record.term("report_id", b"r1", array("i", [0, 1]), array("d", [1.0, 1.0]), [b"", b""])
+    record.term("text", b"care", array("i", [0, 1]), array("d", [2.0, 1.0]), one)
+    record.term("text", b"the", array("i", [1]), array("d", [7e4]), [encode(list(range(70_000)))])
+    record.term("text", b"zebra", array("i", [4]), array("d", [1.0]), [encode([9])])
+    record.finish()
+    found = recorded.Recorded.open(tmp_path / "r")
+    assert [t[:2] for t in found.terms] == [("report_id", b"r1"), ("text", b"care"),
+                                            ("text", b"the"), ("text", b"zebra")]
+    assert found.positions(0)[1].tolist() == []
+    assert [a.tolist() for a in found.positions(1)] == [[2, 1], [3, 7, 1]]
+    assert found.positions(2) is None
+    assert [a.tolist() for a in found.positions(3)] == [[1], [9]]
+    assert found.postings(2)[0].tolist() == [1]

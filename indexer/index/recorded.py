@@ -22,6 +22,7 @@ import numpy as np
 from indexer.index import positions as phrase_positions
 
 SUFFIX = ".recorded"
+BATCH = 65_536  # encoded positions decoded at once
 FILES = {"docnums": np.int32, "weights": np.float64, "counts": np.uint16,
          "positions": np.uint32}
 
@@ -39,6 +40,8 @@ class Recorder:
         self.target, self.mapped, self.positional = target, mapped_fields, positional
         self._out = {name: open(target / name, "wb") for name in FILES}
         self._terms: list[tuple[str, bytes, int, int]] = []  # field, btext, postings, kept
+        self._pending: list[int] = []  # terms whose positions wait to be decoded
+        self._values: list[bytes] = []  # their encoded positions, one a posting
         self.complete = True  # False: some postings reached Whoosh another way
 
     def term(self, field: str, btext: bytes, docnums, weights, values) -> None:
@@ -47,17 +50,51 @@ class Recorder:
         out, size = self._out, len(docnums)
         out["docnums"].write(docnums)
         out["weights"].write(weights)
-        decoded = _decoded(values) if field in self.positional else None
-        if decoded is None:
-            out["counts"].write(bytes(2 * size))
-            kept = -1 if field in self.positional else 0  # -1: left to Whoosh, as read back
+        if field in self.positional:
+            self._pending.append(len(self._terms))
+            self._values.extend(values)
+            self._terms.append((field, btext, size, -1))
+            if len(self._values) >= BATCH:
+                self._decode_pending()
         else:
-            out["counts"].write(decoded[0].astype(np.uint16).tobytes())
-            out["positions"].write(decoded[1].astype(np.uint32).tobytes())
-            kept = decoded[1].size
-        self._terms.append((field, btext, size, kept))
+            self._decode_pending()  # the counts file stays in term order
+            out["counts"].write(bytes(2 * size))
+            self._terms.append((field, btext, size, 0))
+
+    def _decode_pending(self) -> None:
+        """The positions of the terms waiting, decoded at once: one unpickling for them
+        all (the counts and positions are each posting's, whichever terms they belong to).
+        If any cannot be kept, each term is decoded alone, as the read-back does."""
+        if not self._pending:
+            return
+        pending, values, terms = self._pending, self._values, self._terms
+        self._pending, self._values = [], []
+        decoded = _decoded(values)
+        if decoded is None:
+            at = 0
+            for i in pending:
+                size = terms[i][2]
+                self._put(i, _decoded(values[at:at + size]), size)
+                at += size
+            return
+        counts, places = decoded
+        firsts = np.cumsum([0] + [terms[i][2] for i in pending[:-1]])
+        kept = np.add.reduceat(counts, firsts)
+        self._out["counts"].write(counts.astype(np.uint16).tobytes())
+        self._out["positions"].write(places.astype(np.uint32).tobytes())
+        for i, n in zip(pending, kept.tolist()):
+            terms[i] = terms[i][:3] + (n,)
+
+    def _put(self, i: int, decoded: tuple | None, size: int) -> None:
+        if decoded is None:  # -1: left to Whoosh, as read back
+            self._out["counts"].write(bytes(2 * size))
+            return
+        self._out["counts"].write(decoded[0].astype(np.uint16).tobytes())
+        self._out["positions"].write(decoded[1].astype(np.uint32).tobytes())
+        self._terms[i] = self._terms[i][:3] + (decoded[1].size,)
 
     def finish(self) -> None:
+        self._decode_pending()
         for f in self._out.values():
             f.close()
         with open(self.target / "terms.json", "w", encoding="utf-8") as f:
