@@ -24,7 +24,7 @@ from indexer.index import vector_sketch, vectors
 from indexer.index.vector_sketch import Sketch
 from indexer.search import sign_match
 
-SAMPLED = sign_match.SAMPLED  # rows sampled per row wanted, to guess how far the nearest reach
+SAMPLED = 16  # rows sampled per row wanted, to guess how far the nearest reach
 CHUNK = 65536  # rows whose Hamming distances are summed at once
 BYTE_PLANES = 3  # sign planes (64 bits each) whose bit counts add up in a byte
 
