@@ -84,24 +84,49 @@ class GatheringPool(PostingPool):
                 yield fieldname, tbytes, docnums, weights, values
 
     def _spill(self) -> None:
+        """The gathered terms as a run, `RUN_TERMS` terms to a pickled batch, each batch
+        in columns (the terms, their sizes, every posting's docnum, weight and value laid
+        end to end): one pickled object a posting, not three arrays a term."""
         path, f = self._new_run()
         try:
-            batch = []
-            for entry in self._sorted_terms():
-                batch.append(entry)
-                if len(batch) == RUN_TERMS:
-                    pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
-                    batch = []
-            if batch:
-                pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
+            terms = self._sorted_terms()
+            while batch := list(islice(terms, RUN_TERMS)):
+                docnums, weights, values = array("i"), array("d"), []
+                for _, _, d, w, v in batch:
+                    docnums.extend(d)
+                    weights.extend(w)
+                    values.extend(v)
+                sizes = array("q", [len(e[2]) for e in batch])
+                pickle.dump(([(e[0], e[1]) for e in batch], sizes.tobytes(), docnums.tobytes(),
+                             weights.tobytes(), values), f, pickle.HIGHEST_PROTOCOL)
         finally:
             f.close()
         self.gathered_runs.append(path)
         self._gathered, self._size = {}, 0
 
+    def _read_gathered(self, path: str):
+        """A run's terms as _sorted_terms gives them: (field, term, docnums, weights,
+        values)."""
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    names, sizes, docnums, weights, values = pickle.load(f)
+                except EOFError:
+                    return
+                docnums, weights = _array("i", docnums), _array("d", weights)
+                at = 0
+                for (fieldname, tbytes), size in zip(names, _array("q", sizes)):
+                    end = at + size
+                    yield fieldname, tbytes, docnums[at:end], weights[at:end], values[at:end]
+                    at = end
+        finally:
+            f.close()
+            self._remove_run(path)
+
     def _gathered_items(self):
         """Every gathered posting as Whoosh's tuple, in (field, term, docnum) order."""
-        sources = [self._read_run(path) for path in self.gathered_runs]
+        sources = [self._read_gathered(path) for path in self.gathered_runs]
         self.gathered_runs = []
         sources.append(self._sorted_terms())
         terms = sources[0] if len(sources) == 1 else _joined(merge(*sources, key=_TERM))
@@ -148,6 +173,12 @@ class GatheringPool(PostingPool):
                 self._remove_run(path)
             except OSError:
                 pass
+
+
+def _array(typecode: str, raw: bytes) -> array:
+    found = array(typecode)
+    found.frombytes(raw)
+    return found
 
 
 def _joined(terms):
