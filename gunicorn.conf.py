@@ -36,6 +36,17 @@ limit_request_fields = 64
 limit_request_field_size = 8190
 preload_app = False  # each worker opens the memory-mapped index itself, lazily
 
+
+def post_request(worker, req, environ, resp):
+    """Under gevent, let the worker's other connections have their turn before this one's
+    next request (docs/decisions/0058-fair-keep-alive.md): a keep-alive connection whose
+    next request has already arrived would otherwise be served again at once, ahead of
+    every other client of the worker, for as long as it keeps asking (a search never
+    yields). The response has been sent; only this connection's next request waits."""
+    if type(worker).__module__ == "gunicorn.workers.ggevent":
+        import gevent
+        gevent.idle()
+
 # Headers a client cannot forge: gunicorn believes a `SCRIPT_NAME` header (a path prefix
 # that reaches every link) from the addresses in forwarded_allow_ips, loopback by default.
 # We believe it only when OFSTED_PROXY_FIX says proxies are in front, and only from them.

@@ -6,7 +6,9 @@ Each build runs `python -m indexer build` in a subprocess under GNU time (wall s
 seconds, CPU share, the largest process's peak RSS); runs of the two trees are interleaved.
 The full build indexes every file but the last (by name); the update then adds the last one.
 --check compares the two trees' last full builds with bench.scale.same_build (same chunks,
-same scores, same search answers). Asserts nothing.
+same scores, same search answers, the same bytes in every mapped array and column). Each run
+prints its wall and CPU seconds; the medians' ratios follow (on a shared machine quote CPU).
+Asserts nothing.
 
     python -m bench.build_speed /tmp/scale100k/docs --baseline /tmp/old --check
 """
@@ -87,20 +89,22 @@ def main() -> None:
                                                    args.workers)
             results[name][0].append(full)
             results[name][1].append(update)
-            print(f"{name}: full {full['wall']:.1f} s, update {update['wall']:.1f} s", flush=True)
+            print(f"{name}: full {full['wall']:.1f} s wall {full['cpu']:.1f} s CPU, update "
+                  f"{update['wall']:.1f} s wall {update['cpu']:.1f} s CPU", flush=True)
     print(f"docs: {args.docs}  workers: {args.workers}  runs: {args.repeat}  (medians)")
     for name, (fulls, updates) in results.items():
         print(show(f"{name}: full build", fulls))
         print(show(f"{name}: add one report", updates))
     if "baseline" in results:
         for i, what in enumerate(("full build", "add one report")):
-            this = statistics.median(r["wall"] for r in results["this"][i])
-            base = statistics.median(r["wall"] for r in results["baseline"][i])
-            print(f"{what}: baseline / this = {base / this:.2f}x (wall)")
+            for measure in ("cpu", "wall"):
+                this = statistics.median(r[measure] for r in results["this"][i])
+                base = statistics.median(r[measure] for r in results["baseline"][i])
+                print(f"{what}: this / baseline = {this / base:.3f} ({measure})")
     if args.check and "baseline" in indexes:
         from bench.scale import same_build
 
-        found = same_build.compare(str(indexes["baseline"]), str(indexes["this"]))
+        found = same_build.compare(str(indexes["baseline"]), str(indexes["this"]), files=True)
         problems = {name: problem for name, problem in found.items() if problem}
         print(f"same_build: {len(found) - len(problems)}/{len(found)} checks alike", problems or "")
 

@@ -4,6 +4,7 @@ the admission bound of webui/admission.py on the real app."""
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from urllib.parse import quote
 
@@ -41,6 +42,51 @@ def test_slow_and_idle_connections_cost_a_connection_not_the_service(seed_index)
         finally:
             for sock in held:
                 sock.close()
+
+
+class _Answers:
+    """Reads one connection's answers as they arrive, in a thread: `count` status lines."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock, self.received, self.count = sock, b"", 0
+        self.first = threading.Event()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        while data := self.sock.recv(65536):
+            self.received += data
+            self.count = self.received.count(b"HTTP/1.1 ")
+            if self.count:
+                self.first.set()
+
+
+def test_a_connection_asking_without_pause_does_not_hold_back_the_others(seed_index):
+    """One gevent worker; connection A sends 200 searches in one write (pipelined, each
+    answered while the next is already waiting); once A's first answer is back, B asks
+    once. B is answered after a few of A's, not after all 200 (decision 0058), and A
+    still gets its 200 answers."""
+    line = b"GET /api/search?q=children&per_page=1 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    with production(seed_index, extra=("-w", "1")) as (base, port):
+        first = socket.create_connection(("127.0.0.1", port), timeout=60)
+        second = socket.create_connection(("127.0.0.1", port), timeout=60)
+        try:
+            answers = _Answers(first)
+            first.sendall(line * 200)
+            assert answers.first.wait(60)
+            second.sendall(line.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+            reply = b""
+            while data := second.recv(65536):
+                reply += data
+            before_b = answers.count
+            first.shutdown(socket.SHUT_WR)
+            answers.thread.join(60)
+        finally:
+            first.close()
+            second.close()
+    assert reply.startswith(b"HTTP/1.1 200")
+    assert before_b < 20, f"B waited for {before_b} of A's 200 answers"
+    assert answers.received.count(b"HTTP/1.1 200") == 200
 
 
 def test_a_script_name_header_from_a_client_is_ignored(seed_index):

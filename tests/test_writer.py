@@ -1,6 +1,7 @@
 """indexer.index.writer.Writer writes byte-for-byte the segment files Whoosh's own
-SegmentWriter writes for the same documents, including when its posting pool spills sorted
-runs to disk (batched there) and when old segments are merged into it."""
+SegmentWriter writes for the same documents, whether its posting pool (postings gathered by
+term, indexer.index.posting_pool) spills runs to disk or not, and when old segments are
+merged into it (their postings sorted as Whoosh sorts them)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,6 +29,8 @@ def segment_files(folder: Path) -> dict[str, bytes]:
 
 
 def write(folder: Path, writer_class, reports: list[dict], spills: bool) -> dict[str, bytes]:
+    """The new segment's files: the reports added after an old segment with a deletion,
+    then merged with it; a pool of 1 MB spills runs to disk, one of 256 MB does not."""
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), make_schema())
     first = SegmentWriter(ix, compound=False)  # an old segment, with one document deleted
@@ -37,18 +40,19 @@ def write(folder: Path, writer_class, reports: list[dict], spills: bool) -> dict
     deleting = SegmentWriter(ix)
     deleting.delete_document(0)
     deleting.commit(merge=False)
-    writer = writer_class(ix, limitmb=1, compound=False)  # 1 MB: the pool spills runs
+    writer = writer_class(ix, limitmb=1 if spills else 256, compound=False)
     for report in reports[1:]:
         for doc in _documents_of(report):
             writer.add_document(**doc)
-    assert bool(writer.pool.runs) is spills
+    assert bool(getattr(writer.pool, "gathered_runs", None) or writer.pool.runs) is spills
     writer.commit(optimize=True)  # merges the old segment into the new one
     return segment_files(folder)
 
 
-def test_same_segment_files_as_whoosh(seed_reports, tmp_path):
-    mine = write(tmp_path / "mine", Writer, seed_reports, spills=True)
-    whoosh = write(tmp_path / "whoosh", SegmentWriter, seed_reports, spills=True)
+@pytest.mark.parametrize("spills", [True, False])
+def test_same_segment_files_as_whoosh(seed_reports, tmp_path, spills):
+    mine = write(tmp_path / "mine", Writer, seed_reports, spills=spills)
+    whoosh = write(tmp_path / "whoosh", SegmentWriter, seed_reports, spills=spills)
     assert "SEG.pst" in mine and "SEG._text_len.col" in mine
     assert mine.keys() == whoosh.keys()
     assert [name for name in mine if mine[name] != whoosh[name]] == []
@@ -59,3 +63,15 @@ def test_a_different_document_gives_different_files(seed_reports, tmp_path):
     mine = write(tmp_path / "mine", Writer, seed_reports[:-1], spills=True)
     whoosh = write(tmp_path / "whoosh", SegmentWriter, seed_reports, spills=True)
     assert mine["SEG.pst"] != whoosh["SEG.pst"]
+
+
+def test_documents_out_of_order_are_refused(seed_reports, tmp_path):
+    """The pool's premise (a term's postings arrive in docnum order) is checked."""
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    writer = Writer(ix)
+    try:
+        writer.pool.add_field("report_id", 5, [(b"a", 1, 1.0, b"")], 1.0)
+        with pytest.raises(ValueError, match="docnum order"):
+            writer.pool.add_field("report_id", 4, [(b"b", 1, 1.0, b"")], 1.0)
+    finally:
+        writer.cancel()

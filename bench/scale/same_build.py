@@ -9,19 +9,25 @@ single-writer one (`python -m indexer build DIR --workers 1`):
   equal score may come in either order (an index updated in place holds a changed report's
   passages after the others, where a full build holds them in path order, and equal scores
   are ordered by position): the hits above a page's lowest score are compared as a set
-  with their scores, and of those at the lowest score only how many there are.
+  with their scores, and of those at the lowest score only how many there are;
+- with `--files` (two full builds of the same files by different code), the same bytes in
+  every memory-mapped array of every segment (segments paired in the order of the table of
+  contents: their ids are random) and in every file of `columns/`.
 
-    python -m bench.scale.same_build INDEX_A INDEX_B [--ties]
+    python -m bench.scale.same_build INDEX_A INDEX_B [--ties] [--files]
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from bench.scale.exactness import whoosh_scores
 from bench.scale.queries import QUERIES
+from indexer.index import store
 from indexer.search.querying import plan_query
 from indexer.search.service import SearchIndex
 
@@ -40,9 +46,36 @@ def scores_by_chunk(generation, ids: dict[int, str], text: str) -> dict[str, flo
     return {ids[int(d)]: float(s) for d, s in zip(docs, scores)}
 
 
-def compare(index_a: str, index_b: str, ties: bool = False) -> dict[str, str | None]:
+def compare(index_a: str, index_b: str, ties: bool = False, files: bool = False
+            ) -> dict[str, str | None]:
     """Query name -> None when both indexes agree, else what differs (`ties`: hits of
-    equal score in any order)."""
+    equal score in any order; `files`: and the files of same_files)."""
+    found = same_files(index_a, index_b) if files else {}
+    return found | _answers(index_a, index_b, ties)
+
+
+def same_files(index_a: str, index_b: str) -> dict[str, str | None]:
+    """'files <part>' -> None when each file of the part has the same bytes in both."""
+    gens = [store.current_generation(index) for index in (index_a, index_b)]
+    segments = [[s.segment_id() for s in whoosh_index.open_dir(str(g / "whoosh"))._segments()]
+                for g in gens]
+    if len(segments[0]) != len(segments[1]):
+        return {"files (segments)": f"{len(segments[0])} and {len(segments[1])} segments"}
+    parts = [(f"mapped segment {n}", gens[0] / "mapped" / a, gens[1] / "mapped" / b)
+             for n, (a, b) in enumerate(zip(*segments))]
+    parts.append(("columns", gens[0] / "columns", gens[1] / "columns"))
+    return {f"files {name}": _folder_differences(a, b) for name, a, b in parts}
+
+
+def _folder_differences(a: Path, b: Path) -> str | None:
+    names = sorted(p.name for p in a.iterdir() if p.name != "segments.json")  # names ids
+    if names != sorted(p.name for p in b.iterdir() if p.name != "segments.json"):
+        return "different files"
+    unequal = [n for n in names if (a / n).read_bytes() != (b / n).read_bytes()]
+    return f"{len(unequal)} of {len(names)} files differ: {unequal}" if unequal else None
+
+
+def _answers(index_a: str, index_b: str, ties: bool) -> dict[str, str | None]:
     a, b = SearchIndex(index_a, deadline=None), SearchIndex(index_b, deadline=None)
     gen_a, gen_b = a.generation(), b.generation()
     ids_a, ids_b = chunk_ids(gen_a), chunk_ids(gen_b)
@@ -84,8 +117,10 @@ def main() -> None:
     parser.add_argument("first")
     parser.add_argument("second")
     parser.add_argument("--ties", action="store_true", help="hits of equal score in any order")
+    parser.add_argument("--files", action="store_true",
+                        help="and the same bytes in every mapped array and column")
     args = parser.parse_args()
-    results = compare(args.first, args.second, args.ties)
+    results = compare(args.first, args.second, args.ties, args.files)
     for name, problem in results.items():
         print(f"{'ok' if problem is None else 'DIFF':4s} {name} {problem or ''}")
     same = sum(p is None for p in results.values())

@@ -2,10 +2,9 @@
 writer, indexer.index.segments): Whoosh's SegmentWriter minus two per-posting costs that
 dominate big builds, with byte-for-byte the same segment files.
 
-- Sorted runs in batches. The posting pool spills sorted runs to disk when it passes its
-  memory limit; Whoosh pickles and unpickles every posting with its own `pickle.dump` /
-  `pickle.load` call (a third of a build's writer time at 10,000 passages). `_BatchedPool`
-  pickles lists of `RUN_BATCH` postings instead: the same postings, merged in the same order.
+- Postings gathered by term, not sorted. Whoosh's pool sorts one tuple a posting (spilling
+  sorted runs past its memory limit, then merging them); indexer.index.posting_pool gathers
+  each term's postings as documents are added, in the order Whoosh's sort gives them.
 - Deletions recorded, merges exact. `delete_document` records the segment and number of each
   passage it deletes (`deleted`, for indexer.index.live_stats); `add_reader` (merging a
   segment) gives the new segment the exact length total of the live passages it takes in,
@@ -18,31 +17,27 @@ dominate big builds, with byte-for-byte the same segment files.
   would: the default for a field that has no length column, None for a zero byte (Whoosh's
   reader returns None there too), else `byte_to_length(byte)`.
 
-Whoosh internals used (whoosh-reloaded 2.7.5, pinned): `SegmentWriter.pool` and
-`PostingPool` (its `_write_run` / `_read_run` / `_open_run` / `_remove_run` / `add`), the
+Whoosh internals used (whoosh-reloaded 2.7.5, pinned): `SegmentWriter.pool` (what its
+pool uses is listed in indexer.index.posting_pool), the
 per-document writer's `start_doc` / `add_field(fieldname, fieldobj, value, length)`, and
 `whoosh.codec.whoosh3`'s rule for length bytes (`length_to_byte`, only for lengths > 0).
 tests/test_parallel_build.py compares a build with this writer against plain Whoosh's.
 """
 from __future__ import annotations
 
-import pickle
-from itertools import islice
-
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 from indexer.index import bulk_analysis
 from indexer.index.live_stats import Deletions
-
-RUN_BATCH = 10_000  # postings per pickled list in a sorted run
+from indexer.index.posting_pool import GatheringPool
 
 
 class Writer(SegmentWriter):
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
-        self.pool = _BatchedPool(self._tempstorage, self.newsegment,
-                                 limitmb=kwargs.get("limitmb", 128))
+        self.pool = GatheringPool(self._tempstorage, self.newsegment,
+                                  limitmb=kwargs.get("limitmb", 128))
         self.perdocwriter = _LengthRecorder(self.perdocwriter)
         fields = list(self.schema.items())
         self._bulk = {name: bulk_analysis.for_field(field) for name, field in fields}
@@ -103,8 +98,7 @@ class Writer(SegmentWriter):
             if field.scorable:
                 length = sum(item[1] for item in items)
             if items:
-                self.pool.add_many(fieldname, [(fieldname, tbytes, docnum, weight * fieldboost,
-                                                vbytes) for tbytes, _, weight, vbytes in items])
+                self.pool.add_field(fieldname, docnum, items, fieldboost)
         customval = fields.get("_stored_%s" % fieldname, value)
         self.perdocwriter.add_field(fieldname, field, customval if field.stored else None,
                                     length)
@@ -119,7 +113,10 @@ class Writer(SegmentWriter):
         a report's title and a section's heading repeat on every chunk)."""
         chain = self._bulk[fieldname] if isinstance(value, str) else None
         if chain is None:
-            return list(field.index(value))
+            items = list(field.index(value))
+            if len({item[0] for item in items}) != len(items):  # the pool's premise
+                raise ValueError(f"field {fieldname!r} gave a term twice for one document")
+            return items
         last = self._last.get(fieldname)
         if last is None or last[0] != value:
             last = self._last[fieldname] = (value, chain.positions(value))
@@ -127,39 +124,6 @@ class Writer(SegmentWriter):
 
     def per_document_reader(self):
         return _RecordedLengths(super().per_document_reader(), self.perdocwriter.lengths)
-
-
-class _BatchedPool(PostingPool):
-    """Whoosh's posting pool with runs written as pickled lists of postings, and postings
-    added a field at a time (the same size estimate as PostingPool.add, so runs spill at
-    about the same points; where they spill does not change the merged, sorted postings)."""
-
-    def add_many(self, fieldname: str, items: list[tuple]) -> None:
-        self.fieldnames.add(fieldname)
-        self.currentsize += (len(items) * (150 + len(fieldname))
-                             + sum(2 * len(item[1]) + len(item[4] or b"") for item in items))
-        self.current.extend(items)
-        if self.currentsize > self.limit:
-            self.save()
-
-    def _write_run(self, f, items):
-        items = iter(items)
-        while batch := list(islice(items, RUN_BATCH)):
-            pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
-        f.close()
-
-    def _read_run(self, path):
-        f = self._open_run(path)
-        try:
-            while True:
-                try:
-                    batch = pickle.load(f)
-                except EOFError:
-                    return
-                yield from batch
-        finally:
-            f.close()
-            self._remove_run(path)
 
 
 class _LengthRecorder:
