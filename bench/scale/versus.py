@@ -125,6 +125,11 @@ def report(found: dict, first: str) -> None:
         cells += [f"{np.median(found[n]['per_query_cpu'][query]) * 1000:7.1f}"
                   for n in names]
         print(f"  {query:45s} " + " ".join(cells))
+    sums = {n: sum(float(np.median(c)) for c in found[n]["per_query_cpu"].values()) * 1000
+            for n in names}
+    print("sum of the per-query CPU medians (what a round of the mix costs; the load figure "
+          "follows it): " + ", ".join(f"{n} {ms:.1f} ms ({ms / sums[first]:.2f}x)"
+                                       for n, ms in sums.items()))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -33,6 +33,7 @@ from indexer.search.scored import best
 from indexer.search.whoosh_fallback import (log_fast_path_failure, whoosh_failures,
                                             whoosh_ranked, whoosh_scores)
 
+VISIBLE_KEPT = 16  # visible masks remembered per generation (one a set of hidden values)
 EMPTY_MESSAGE = ("the index is empty: add reports with "
                  "`python -m indexer build PATH ...` (see the README)")
 
@@ -103,10 +104,19 @@ class Answer(HybridMatching):
 
     def _visible(self, plan: QueryPlan, selected: dict) -> np.ndarray:
         """Live documents without the values hidden by default (boilerplate), whatever
-        the selected filters."""
-        visible = self.table.live.copy()
-        for name, values in hidden_values(selected, plan.asks_for_boilerplate).items():
-            visible &= ~self.table.mask_for(name, values)
+        the selected filters: read-only, remembered per generation and hidden values
+        (three passes over every document each time otherwise: ~0.7 ms at a million)."""
+        hidden = hidden_values(selected, plan.asks_for_boilerplate)
+        key = tuple((name, tuple(values)) for name, values in sorted(hidden.items()))
+        visible = self.g.visible.get(key)
+        if visible is None:
+            visible = self.table.live.copy()
+            for name, values in hidden.items():
+                visible &= ~self.table.mask_for(name, values)
+            visible.setflags(write=False)
+            if len(self.g.visible) >= VISIBLE_KEPT:
+                self.g.visible.clear()
+            self.g.visible[key] = visible
         return visible
 
     def _filtered(self, matched: np.ndarray, plan: QueryPlan, selected: dict) -> np.ndarray:

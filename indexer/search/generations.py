@@ -122,6 +122,7 @@ class Generation:
             self.ix.close()
             raise
         self.cache = TermCache()
+        self.visible: dict[tuple, np.ndarray] = {}  # hidden values -> visible mask (Answer)
         reader = self.ix.reader()
         # what deleted passages add to Whoosh's statistics, taken out (one copy, shared)
         self.corrections = live_stats.Corrections(live_stats.Deletions.read(path), reader)

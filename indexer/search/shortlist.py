@@ -22,6 +22,7 @@ import simsimd
 
 from indexer.index import vector_sketch, vectors
 from indexer.index.vector_sketch import Sketch
+from indexer.search import sign_match
 
 SAMPLED = 16  # rows sampled per row wanted, to guess how far the nearest reach
 CHUNK = 65536  # rows whose Hamming distances are summed at once
@@ -90,6 +91,7 @@ class Sketches:
 
     def __init__(self, sketches: list[Sketch]):
         self.sketches = sketches
+        self.signs = sign_match.SignRows([sketch.signs for sketch in sketches])
         self._summed: dict[frozenset, tuple] = {}
         self._deleted: np.ndarray | None = None
 
@@ -145,8 +147,13 @@ def approximate(parts, sketches: Sketches, size: int, query: np.ndarray, allowed
 def _shortlist(cosines: Cosines, sketches: Sketches, allowed: np.ndarray,
                wanted: int) -> np.ndarray:
     """Ascending docnums of every allowed row at most as far (in sign bits) as the
-    `wanted` nearest allowed rows are."""
+    `wanted` nearest allowed rows are: the rows within a sample's guess by faiss
+    (indexer.search.sign_match), else every row's distance counted."""
     query = vector_sketch.signs(cosines.codes)[:, 0]
+    found = sign_match.nearest(sketches.signs, [offset for offset, _ in cosines.parts],
+                               cosines.size, query, allowed, wanted, 64 * query.size)
+    if found is not None:
+        return found
     distances = np.zeros(cosines.size, np.uint16)
     for (offset, rows), sketch in zip(cosines.parts, sketches.sketches):
         _hamming(sketch.signs, query, distances[offset:offset + len(rows)])
