@@ -180,3 +180,22 @@ def test_a_quoted_phrase_keeps_its_stop_words_in_the_index(index):
     assert index.search(SearchRequest(query='"drift or delay"')).total == 0
     unquoted = index.search(SearchRequest(query="drift delay", per_page=50))
     assert unquoted.total >= exact.total
+
+
+def test_question_words_are_searched_but_not_marked_beside_other_words(seed_index):
+    """"what happens when children go missing": every word is searched (decision 0037), but
+    "what" and "when" are not marked while other words are; alone, they are marked."""
+    generation = SearchIndex(seed_index).generation()
+    plan = plan_query("what happens when children go missing", generation.schema)
+    searched = {leaf.text for leaf in leaves(plan.query) if isinstance(leaf, wq.Term)}
+    assert {"what", "when", "miss"} <= searched
+    assert "miss" in plan.highlighter.terms
+    assert not plan.highlighter.terms & {"what", "when"}
+    text = "When children go missing, what happens next is not recorded."
+    assert plan.highlighter.snippet(text) == (
+        "When <mark>children</mark> <mark>go</mark> <mark>missing</mark>, what "
+        "<mark>happens</mark> next is not recorded.")
+    alone = plan_query("what when", generation.schema).highlighter
+    assert alone.terms == {"what", "when"}
+    quoted = plan_query('what "drift and delay"', generation.schema).highlighter
+    assert quoted.terms == set() and quoted.exact == [["drift", "and", "delay"]]
