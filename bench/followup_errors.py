@@ -16,7 +16,11 @@ against what the truth lists, each passage with its report, section, heading pat
   sentence inside a paragraph on another point (every quote under half its passage), just
   under the threshold (within 0.10), far below it.
 
-    python -m bench.followup_errors --index DIR [--half dev|held-out] [--counts]
+With `--pairs`, the figures of bench/followup.py by the pair of templates (the
+recommendation's inspection type -> the types of the authority's later inspections): where
+the misses and the false positives lie by kind of report.
+
+    python -m bench.followup_errors --index DIR [--half dev|held-out] [--counts] [--pairs]
 """
 from __future__ import annotations
 
@@ -26,7 +30,8 @@ from collections import Counter
 
 import numpy as np
 
-from bench.followup import HALVES, Locator, half, norm, read_truth, truth_recommendations
+from bench.followup import (HALVES, Locator, after_method, half, measure, norm, read_truth,
+                            truth_recommendations)
 from indexer.answers import authority_history, followups
 from indexer.answers.followup_store import StoredVectors
 from indexer.index.vectors import passage_text
@@ -139,6 +144,36 @@ def errors(records, truth: dict, said: dict, vectors, which: str):
     return fps, misses
 
 
+def template_pair(records, groups: dict, report_id: str) -> str:
+    """"sif -> focused_visit+ilacs_standard": the report's inspection type and those of
+    its authority's later inspections."""
+    report = records[report_id]
+    after = dated(report).sort_key
+    later = sorted({(m.get("inspection_type") or "?") for m in groups[report["authority_key"]]
+                    if dated(m).sort_key > after})
+    return f"{report.get('inspection_type') or '?'} -> {'+'.join(later) or 'none'}"
+
+
+def by_pair(index, records, truth: dict, vectors, which: str) -> dict:
+    """template pair -> bench.followup.measure's figures over its truth recommendations."""
+    groups = authority_history.by_authority(records)
+    keys = sorted({rec["authority"] for rec in truth.values() if half(rec["authority"]) == which})
+    shown, listed = after_method(index, records, keys, vectors)
+    pairs: dict[str, dict] = {}
+    for where, rec in truth.items():
+        if half(rec["authority"]) == which:
+            pairs.setdefault(template_pair(records, groups, where[0]), {})[where] = rec
+    return {pair: measure(part, shown, listed, which) for pair, part in sorted(pairs.items())}
+
+
+def print_pairs(figures: dict) -> None:
+    print(f"{'template pair':<50} recs with-follow-up found shown shown-true "
+          f"not-mentioned-right")
+    for pair, f in figures.items():
+        print(f"{pair:<50} {f['recs']:>4} {f['with_later']:>4} {f['found']:>4} {f['shown']:>4} "
+              f"{f['shown_true']:>4} {f['none_right']:>3}/{f['none_truth']}")
+
+
 def path(section: dict) -> str:
     return " › ".join(list(section.get("path") or []) + [section.get("heading") or ""])
 
@@ -164,11 +199,16 @@ def main() -> None:
     parser.add_argument("--half", choices=HALVES, default="dev",
                         help="the half to list (tune on the development half only)")
     parser.add_argument("--counts", action="store_true", help="the counts by cause only")
+    parser.add_argument("--pairs", action="store_true", help="the figures by template pair")
     args = parser.parse_args()
     index = SearchIndex(args.index)
     records = index.records()
     rows, locate = read_truth(), Locator(records)
     truth, _ = truth_recommendations(rows, locate)
+    if args.pairs:
+        print_pairs(by_pair(index, records, truth, StoredVectors(index.generation_path()),
+                            args.half))
+        return
     fps, misses = errors(records, truth, quotes(rows, locate),
                          StoredVectors(index.generation_path()), args.half)
     if not args.counts:

@@ -46,3 +46,23 @@ def test_the_listing_agrees_with_the_figures(corpus_build):
     assert len(misses) == figures["with_later"] - figures["found"] > 0
     assert all(followup.half(m["truth"]["authority"]) == "dev" for m in misses)
     assert all(row["lost"] for m in misses for row in m["truth_rows"])
+
+
+def test_the_figures_by_template_pair_add_up_to_the_figures(corpus_build):
+    from indexer.answers.followup_store import StoredVectors
+    from indexer.search.service import SearchIndex
+    index = SearchIndex(corpus_build[0])
+    records = index.records()
+    truth, _ = followup.truth_recommendations(followup.read_truth(),
+                                              followup.Locator(records))
+    vectors = StoredVectors(index.generation_path())
+    keys = sorted({rec["authority"] for rec in truth.values()})
+    whole = followup.measure(truth, *followup.after_method(index, records, keys, vectors), "dev")
+    pairs = followup_errors.by_pair(index, records, truth, vectors, "dev")
+    assert pairs["jtai -> focused_visit+ilacs_standard"]["recs"] > 20
+    for figure in ("recs", "with_later", "found", "shown", "shown_true", "none_right"):
+        assert sum(f[figure] for f in pairs.values()) == whole[figure], figure
+    # Haringey's 2009 joint area review is followed by its 2017 JTAI, 2018 ILACS and 2019 visit
+    groups = followup_errors.authority_history.by_authority(records)
+    assert followup_errors.template_pair(records, groups, "haringey-joint-area-review-2009-07-03") \
+        == "joint_area_review -> focused_visit+ilacs_standard+jtai"

@@ -186,3 +186,26 @@ def test_the_re_ranking_on_arrays_is_the_re_ranking_candidate_by_candidate(corpu
                 compared += 1
                 shown += bool(fast)
     assert compared > 120 and shown > compared // 3, (compared, shown)
+
+
+def test_a_joint_finding_before_the_safeguarding_partnerships_is_for_council_and_partners(
+        corpus_build):
+    """Haringey's 2009 joint area review ("The council and its partners should ...") and
+    2017 JTAI came before the safeguarding partnerships (September 2019): "Council and
+    partners"; Blackpool's 2024 JTAI is for the safeguarding partnership."""
+    from webui import create_app
+    client = create_app({"OFSTED_INDEX": str(corpus_build[0]), "TESTING": True}).test_client()
+
+    def labels(key: str, report_id: str) -> list[str]:
+        data = client.get(f"/api/authorities/{key}").get_json()
+        [inspection] = [i for i in data["inspections"] if i["report_id"] == report_id]
+        return [r["addressee_label"] for r in inspection["recommendations"]
+                if r["addressee"] == "partnership"]
+
+    assert labels("haringey", "haringey-joint-area-review-2009-07-03") == [
+        "Council and partners"] * 2
+    assert set(labels("haringey", "haringey-jtai-2017-12-04")) == {"Council and partners"}
+    assert set(labels("blackpool", "blackpool-jtai-2024-11-18")) == {"Safeguarding partnership"}
+    page = client.get("/authorities/haringey").get_data(as_text=True)
+    assert "For: Council and partners</span> <a href=\"/reports/haringey-joint-area-review" in page
+    assert "For: Safeguarding partnership</span> <a href=\"/reports/haringey-joint-area" not in page

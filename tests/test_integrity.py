@@ -13,6 +13,7 @@ import indexer.__main__ as cli
 from bench.damage import KINDS, damage
 from indexer.index import integrity, store
 from indexer.index.build import build
+from indexer.search.intact import Chooser
 
 
 @pytest.fixture
@@ -168,3 +169,34 @@ def run_check(index) -> tuple[int, str]:
     with contextlib.redirect_stdout(out):
         code = cli.main(["check", "--index", str(index)])
     return code, out.getvalue()
+
+
+def test_a_server_does_not_check_again_the_files_it_checked_that_the_next_generation_links(
+        tmp_path, seeds_dir):
+    """A running server (indexer.search.intact.Chooser) that verified a generation trusts,
+    in the next one, the files that are still those very files (the report store's base,
+    hard-linked): damage a stat cannot see in one of them is not looked for again there,
+    as it is not in the generation the server already serves; a new server finds it, and
+    the running one still checks every file the build wrote anew."""
+    docs, index = tmp_path / "docs", tmp_path / "index"
+    shutil.copytree(seeds_dir, docs)
+    build([str(docs)], str(index), workers=1)
+    first = store.current_generation(index)
+    running = Chooser(str(index))
+    assert running.verdict(first).intact
+    seed = sorted(docs.glob("*.txt"))[0]
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    build([str(docs)], str(index), workers=1)
+    second = store.current_generation(index)
+    assert (second / "reports.sqlite").samefile(first / "reports.sqlite")
+    _scribble_keeping_identity(second / "reports.sqlite")
+    assert running.verdict(second).intact
+    assert [d.file for d in Chooser(str(index)).verdict(second).damage] == ["reports.sqlite"]
+
+    column = (second / "columns" / "year.npy").stat().st_ino
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nAnd another.\n", encoding="utf-8")
+    build([str(docs)], str(index), workers=1)
+    third = store.current_generation(index)
+    assert (third / "columns" / "year.npy").stat().st_ino != column  # written anew
+    _scribble_keeping_identity(third / "columns" / "year.npy")
+    assert "columns/year.npy" in {d.file for d in running.verdict(third).damage}

@@ -23,6 +23,9 @@ from indexer.index.vectors import embed_as_stored, passage_text
 from indexer.models import dated
 
 OPEN_STATUSES = ("still_a_concern", "not_mentioned")
+# Safeguarding partnerships replaced the LSCBs by 29 September 2019 (Working Together 2018):
+# a finding addressed to the partners jointly before then is the council's and its partners'
+PARTNERSHIPS_FROM = "2019-09-29"
 # The four-point scale drawn in the grade chart, best first; older names on the same step.
 GRADES = ("outstanding", "good", "requires improvement to be good", "inadequate")
 GRADE_STEP = {"requires improvement": "requires improvement to be good",
@@ -114,7 +117,8 @@ def history(reports: dict[str, dict], key: str, vectors=embed_as_stored,
             rec["later"] = followups.follow(rec, found[position], pool, after) if later else []
             position += later
         for rec in recs[number]:
-            rec.update(_standing(rec, number < len(items) - 1))
+            rec.update(_standing(rec, number < len(items) - 1),
+                       addressee_label=addressee_label(rec["addressee"], report))
         inspections.append(_inspection(report) | {"date": when(report),
                                                   "recommendations": recs[number],
                                                   "later_inspections": len(items) - number - 1})
@@ -126,7 +130,7 @@ def history(reports: dict[str, dict], key: str, vectors=embed_as_stored,
 
 
 def _standing(rec: dict, followed: bool) -> dict:
-    """A recommendation's addressee label and its standing: the status of its latest
+    """A recommendation's standing: the status of its latest
     follow-up (the one from the most recent inspection, best first among equals),
     `not_mentioned` when a later inspection exists but none speaks to it, None when no
     later inspection exists yet."""
@@ -134,9 +138,17 @@ def _standing(rec: dict, followed: bool) -> dict:
     if latest is not None:
         latest = next(l for l in rec["later"] if l["date"] == latest["date"])
     status = latest["status"] if latest else ("not_mentioned" if followed else None)
-    return {"addressee_label": ADDRESSEE_LABELS.get(rec["addressee"], rec["addressee"]),
-            "status": status, "status_label": STATUS_LABELS.get(status) if status else None,
+    return {"status": status, "status_label": STATUS_LABELS.get(status) if status else None,
             "latest": latest}
+
+
+def addressee_label(addressee: str, report: dict) -> str:
+    """Whom a recommendation is for, as the page says it: a joint finding for the partners
+    before PARTNERSHIPS_FROM (a joint area review, a 2016-19 JTAI) is "Council and
+    partners", not the safeguarding partnership of later years."""
+    if addressee == "partnership" and when(report) < PARTNERSHIPS_FROM:
+        return "Council and partners"
+    return ADDRESSEE_LABELS.get(addressee, addressee)
 
 
 def open_recommendations(inspections: list[dict]) -> list[dict]:
