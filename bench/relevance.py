@@ -232,6 +232,8 @@ def main() -> None:
                         help="also try hybrid weights, e.g. meaning=0.5,floor=0.4 or "
                              "short_sections=context+overview")
     parser.add_argument("--per-query", action="store_true", help="print every query's figures")
+    parser.add_argument("--split", choices=("dev", "test"),
+                        help="only the queries of this split (tune on dev; read test once)")
     args = parser.parse_args()
     runner = Runner(args.index)
     configs = [BASELINE, CURRENT, HYBRID]
@@ -247,6 +249,8 @@ def main() -> None:
         print(f"{written} passages to judge -> {args.pool}")
         return
     queries, judgments = load_queries(), load_judgments()
+    if args.split:
+        queries = [q for q in queries if q.get("split", "dev") == args.split]
     print(f"{len(queries)} queries, {sum(len(j) for j in judgments.values())} judgments")
     if args.per_query:
         _print_per_query(runner, configs, queries, judgments)
