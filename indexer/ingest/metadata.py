@@ -21,8 +21,9 @@ _WORD = (r"(?!(?:Team|Deputy|Her|His|Lead|HMI|Ofsted|Senior|Inspector\w*|and|Maj
 _NAME = (rf"(?-i:{_WORD}[A-Z][a-z]+[A-Za-z'\-]*(?:\s+[A-Z]\.?(?=\s))?"
          rf"(?:\s+{_WORD}(?:Mc|Mac|O')?[A-Z][A-Za-z'\-]+){{1,2}})")
 _HMI = r"(?:,?\s*(?:HMI\b|(?:Her|His) Majesty's Inspector\b(?!s|ate|\s+of\b)))"
+_LEAD_AFTER_NAME = r"(?:HMI,?\s+(?:Ofsted,?\s+)?|Ofsted,?\s+(?:HMI,?\s+)?)lead\s+inspector"
 _INSPECTOR_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
-    rf"({_NAME}),?\s+(?:HMI,?\s+(?:Ofsted,?\s+)?|Ofsted,?\s+(?:HMI,?\s+)?)lead\s+inspector",
+    rf"({_NAME}),?\s+{_LEAD_AFTER_NAME}",
     rf"(?<!Ofsted )(?<!CQC )(?<!HMI )\b(?:lead|reporting) inspector\s*:?\s*({_NAME})",
     rf"(?:inspectors?(?:\s+for\s+(?:this|the)\s+visit)?\s+were|carried out by|conducted by)"
     rf"\s+(?:(?:(?:Her|His) Majesty's Inspectors?|HMI|\(HMI\)|Social Care|two of)[,\s]*)*"
@@ -30,6 +31,8 @@ _INSPECTOR_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
     rf"Yours?\s+sincerely,?\s+(?:[^\n]*\n\s*){{0,3}}?({_NAME}){_HMI}",
     rf"(?m)^\s*({_NAME}){_HMI}\s*$",
 ))
+
+_LEAD_AFTER = re.compile(_LEAD_AFTER_NAME, re.IGNORECASE)
 
 
 def extract_metadata(blocks: list[Block], source: str) -> dict:
@@ -199,8 +202,12 @@ def _council_area(name: str, full: str) -> str:
 # ---- lead inspector ------------------------------------------------------------------
 
 def lead_inspector(full: str) -> str | None:
-    """The lead inspector's name, without "HMI"; patterns in order of trust."""
+    """The lead inspector's name, without "HMI"; patterns in order of trust. The first
+    (a name before "HMI lead inspector") is searched only where its end is found: every
+    match of it holds one, and its scan for names at every word is most of the cost."""
     for pattern in _INSPECTOR_PATTERNS:
+        if pattern is _INSPECTOR_PATTERNS[0] and not _LEAD_AFTER.search(full):
+            continue
         match = pattern.search(full)
         if match:
             return _collapse(match.group(1))
