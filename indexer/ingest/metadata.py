@@ -9,6 +9,7 @@ import re
 from indexer.ingest import clean, dates
 from indexer.domain.authorities import authority_key, resolve
 from indexer.domain import inspection_types as types
+from indexer.domain.taxonomy import SPACE_RUNS
 from indexer.models import Block
 
 HEAD_BLOCKS = 60  # blocks searched for the title, cover lines and dates
@@ -76,7 +77,7 @@ def _normalise(text: str) -> str:
 
 
 def _collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return SPACE_RUNS.sub(" ", text).strip()  # runs of white space as one space
 
 
 # ---- title, type and authority -------------------------------------------------------
