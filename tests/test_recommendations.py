@@ -122,3 +122,25 @@ def test_recommendations_of_a_stored_report():
     ]}
     assert [(r["passage_id"], r["addressee"], r["page"]) for r in recommendations(report)] \
         == [("p-2", "health", 9)]
+
+
+def test_health_needs_are_the_childrens_not_a_health_body_on_the_real_letters(corpus_dir):
+    from indexer.ingest.parse import parse_file
+    jtai = corpus_dir / "d2i-ofsted-jtai" / "inspection_reports"
+    found = {}
+    for folder, name in (("80524_milton keynes", "18 december 2019"),
+                         ("80441_bristol", "01 december 2017")):
+        report = parse_file(str(jtai / folder / f"joint area child protection inspection - "
+                                                 f"{name}.pdf")).to_dict()
+        found.update((r["text"][:40], r["addressee"]) for r in recommendations(report))
+    assert {start: found[start] for start in (
+        # "... to meet children's needs, including their emotional and mental health needs"
+        "The deep dive review of cases, therefore",
+        "Child in need and child protection plans",  # "... and health needs assessments"
+        # a health service named: still health
+        "Health and developmental checks complete",
+        "The capacity of school nurses affects th",
+    )} == {"The deep dive review of cases, therefore": "partnership",
+           "Child in need and child protection plans": "partnership",
+           "Health and developmental checks complete": "health",
+           "The capacity of school nurses affects th": "health"}

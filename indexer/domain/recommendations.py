@@ -44,10 +44,12 @@ _SHOULD = re.compile(r"(.{3,120}?)\b(?:should|must|needs? to|is required to)\b",
 _SUBJECT_END = re.compile(r"\b(?:should|must|needs? to|need to|have|has|is|are|do|does)\b",
                           re.IGNORECASE)
 # whom a recommendation's subject names, tried in order (the NHS trusts are health)
+# "health needs" are children's, not a health body's ("decisions to meet children's needs,
+# including their emotional and mental health needs, are timely": Milton Keynes 2019)
 _AGENCIES = (
     ("lscb", r"\b\w*scb\b|safeguarding children(?:'s)? board|\bthe board\b"),
     ("police", r"police|constabulary|\bmps\b|\bofficers\b"),
-    ("health", r"\bnhs\b|health|\bccgs?\b|\bicbs?\b|clinical commissioning|\bgps?\b|nurs|"
+    ("health", r"\bnhs\b|health(?! needs)|\bccgs?\b|\bicbs?\b|clinical commissioning|\bgps?\b|nurs|"
                r"midwi|camhs|hospital|paediatric|dentist"),
     ("trust", r"\btrust\b"),
     ("partnership", r"partners|partnership|agencies|multi-agency|\blscp\b|\blsp\b|\bmasa\b"),
