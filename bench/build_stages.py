@@ -4,7 +4,9 @@ function is wrapped with `time.process_time` in this process before the build st
 the workers inherit the wrappers. No profiler: the figures carry no per-call cost (cProfile
 overstates the Python-level parts several times over: decision 0051). Stages nest (the
 mapped arrays include the vectors, the vectors the embedding); the total is this process's
-and its children's CPU (`getrusage`). The follow-up precompute that `python -m indexer
+and its children's CPU (`getrusage`). Each stage's wall span (from the build's start, the
+first call's start to the last call's end in any process) shows where a core waits: two
+busy cores give CPU ~ 2 x wall. The follow-up precompute that `python -m indexer
 build` runs afterwards is not part of it (bench.scale.build_index's code path).
 
     python -m bench.build_stages CORPUS [--index DIR] [--workers 2]
@@ -40,6 +42,7 @@ STAGES = [
     (integrity, "record", "checksums", "checksums (parent)"),
 ]
 _spent: dict[str, float] = defaultdict(float)
+_spans: dict[str, tuple[float, float]] = {}  # stage -> (first start, last end), wall clock
 _LOG = {"path": None}
 
 
@@ -48,11 +51,13 @@ def _wrap(owner, name: str, stage: str) -> None:
 
     @functools.wraps(original)
     def timed(*args, **kwargs):
-        started = time.process_time()
+        started, begun = time.process_time(), time.time()
         try:
             return original(*args, **kwargs)
         finally:
             _spent[stage] += time.process_time() - started
+            first, _ = _spans.get(stage, (begun, 0.0))
+            _spans[stage] = (min(first, begun), time.time())
     setattr(owner, name, timed)
 
 
@@ -72,8 +77,10 @@ def _flushing(owner, name: str) -> None:
 def _flush() -> None:
     with open(_LOG["path"], "a", encoding="utf-8") as log:
         for stage, seconds in _spent.items():
-            log.write(f"{os.getpid()}\t{stage}\t{seconds:.4f}\n")
+            first, last = _spans[stage]
+            log.write(f"{os.getpid()}\t{stage}\t{seconds:.4f}\t{first:.3f}\t{last:.3f}\n")
     _spent.clear()
+    _spans.clear()
 
 
 def main() -> None:
@@ -91,7 +98,9 @@ def main() -> None:
     _flushing(parse_pool, "_parse_worker")
     own, children = (resource.getrusage(resource.RUSAGE_SELF),
                      resource.getrusage(resource.RUSAGE_CHILDREN))
+    begun = time.time()
     summary = build.build([args.corpus], index, workers=args.workers)
+    wall = time.time() - begun
     _flush()
     total = sum(getattr(resource.getrusage(who), f) - getattr(before, f)
                 for who, before in ((resource.RUSAGE_SELF, own),
@@ -99,17 +108,22 @@ def main() -> None:
                 for f in ("ru_utime", "ru_stime"))
     spent: dict[str, float] = defaultdict(float)
     processes: dict[str, set] = defaultdict(set)
+    spans: dict[str, tuple[float, float]] = {}
     with open(_LOG["path"], encoding="utf-8") as log:
         for line in log:
-            pid, stage, seconds = line.rstrip("\n").split("\t")
+            pid, stage, seconds, first, last = line.rstrip("\n").split("\t")
             spent[stage] += float(seconds)
             processes[stage].add(pid)
+            was = spans.get(stage, (float(first), float(last)))
+            spans[stage] = (min(was[0], float(first)), max(was[1], float(last)))
     print(f"{summary.chunks} passages, {args.workers} workers, index {index}")
-    print(f"CPU in all: {total:.1f} s (this process and its children)")
+    print(f"CPU in all: {total:.1f} s (this process and its children); wall {wall:.1f} s "
+          f"(CPU/wall {total / wall:.2f})")
     for _, _, stage, what in STAGES:
         if stage in spent:
+            first, last = (t - begun for t in spans[stage])
             print(f"{stage:18s} {spent[stage]:8.1f} s {spent[stage] / total * 100:5.1f}%  "
-                  f"({len(processes[stage])} processes) {what}")
+                  f"({len(processes[stage])} processes, wall {first:.1f}-{last:.1f} s) {what}")
     sys.stdout.flush()
 
 

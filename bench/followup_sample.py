@@ -9,7 +9,7 @@ clustered by report (a reader reads each later report once for several recommend
 within each pair, the earlier reports in a seeded order, up to CAP recommendations of each
 (seeded), until the pair's quota is met.
 
-    python -m bench.followup_sample --index DIR [--seed 13] [--keys]
+    python -m bench.followup_sample --index DIR [--seed 13] [--batch 1|2] [--keys]
 """
 from __future__ import annotations
 
@@ -33,6 +33,14 @@ PAIRS = {
     "jar->later": ("2009 joint area review -> later", 6),
     "jtai->later": ("JTAI -> later", 10),
     "focused_visit->ilacs": ("focused visit -> later reports including an ILACS", 8),
+}
+# the second batch (session 13, read after the first): the authorities the first left out,
+# and the pairs the first did not cover ("other": lac, sif -> focused visit, ilacs -> jtai)
+SECOND_BATCH = {
+    "sif->ilacs": PAIRS["sif->ilacs"][:1] + (6,),
+    "ilacs->focused_visit": PAIRS["ilacs->focused_visit"][:1] + (4,),
+    "focused_visit->ilacs": PAIRS["focused_visit->ilacs"][:1] + (6,),
+    "other": ("any other pair (2013 looked-after, SIF -> focused visit, ILACS -> JTAI, ...)", 8),
 }
 CAP = 4  # recommendations of one earlier report, at least
 
@@ -63,17 +71,19 @@ def recommendations(rows: list[dict], locate: Locator) -> dict:
     return recs
 
 
-def draw(records, recs: dict, seed: int) -> list[tuple[str, str]]:
-    """The sample: (report_id, passage_id) of the drawn recommendations, pair by pair."""
+def draw(records, recs: dict, seed: int, quotas: dict = PAIRS,
+         skip: frozenset = frozenset()) -> list[tuple[str, tuple[str, str]]]:
+    """The sample: (pair, (report_id, passage_id)) of the drawn recommendations, pair by pair
+    (a pair that is none of PAIRS counts as "other"), leaving out the authorities in `skip`."""
     groups = authority_history.by_authority(records)
     by_pair: dict[str, dict[str, list]] = {}
     for where in sorted(recs):
-        pair = pair_of(template_pair(records, groups, where[0]))
-        if pair:
+        pair = pair_of(template_pair(records, groups, where[0])) or "other"
+        if recs[where]["authority"] not in skip:
             by_pair.setdefault(pair, {}).setdefault(where[0], []).append(where)
     rng = random.Random(seed)
     sample = []
-    for pair, (_, quota) in PAIRS.items():
+    for pair, (_, quota) in quotas.items():
         reports = sorted(by_pair.get(pair, {}))
         rng.shuffle(reports)
         cap = max(CAP, math.ceil(quota / max(len(reports), 1)))
@@ -87,6 +97,16 @@ def draw(records, recs: dict, seed: int) -> list[tuple[str, str]]:
             if taken >= quota:
                 break
     return sample
+
+
+def batch(records, recs: dict, seed: int, number: int) -> list:
+    """Batch 1 (PAIRS' quotas over the development half) or batch 2 (SECOND_BATCH's over the
+    authorities batch 1 left out)."""
+    first = draw(records, recs, seed)
+    if number == 1:
+        return first
+    return draw(records, recs, seed, SECOND_BATCH,
+                frozenset(records[report]["authority_key"] for _, (report, _) in first))
 
 
 def later_reports(records, report_id: str) -> list[dict]:
@@ -115,9 +135,12 @@ def main() -> None:
     parser.add_argument("--index", required=True, help="a corpus index directory")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--keys", action="store_true", help="print report<TAB>passage only")
+    parser.add_argument("--batch", type=int, choices=(1, 2), default=1,
+                        help="2: SECOND_BATCH's quotas over the authorities batch 1 left out")
     args = parser.parse_args()
     records = SearchIndex(args.index).records()
-    sample = draw(records, recommendations(read_truth(), Locator(records)), args.seed)
+    sample = batch(records, recommendations(read_truth(), Locator(records)), args.seed,
+                   args.batch)
     if args.keys:
         for _, (report_id, passage_id) in sample:
             print(f"{report_id}\t{passage_id}")
@@ -125,7 +148,7 @@ def main() -> None:
     authorities = sorted({records[r]["authority_key"] for _, (r, _) in sample})
     print(f"sample: {len(sample)} recommendations of {len(authorities)} authorities "
           f"(seed {args.seed}): {', '.join(authorities)}")
-    for pair, (meaning, _) in PAIRS.items():
+    for pair, (meaning, _) in (PAIRS if args.batch == 1 else SECOND_BATCH).items():
         print(f"  {pair}: {sum(p == pair for p, _ in sample)} ({meaning})")
     for number, (pair, (report_id, passage_id)) in enumerate(sample, 1):
         record = records[report_id]

@@ -1,4 +1,6 @@
 """Cleaning: bullet glyphs, hyphenation, footnote markers, whitespace."""
+import re
+
 import pytest
 
 from indexer.ingest import clean
@@ -53,3 +55,22 @@ def test_join_hyphenated(left, right, vocab, joined):
 
 def test_join_lines_collapses_whitespace_and_keeps_curly_apostrophes():
     assert join_lines(["  children’s  services ", "are   good. "]) == "children’s services are good."
+
+
+# The patterns remove_footnote_markers and spaces used before they were written to scan
+# faster (decision 0051, "Update (session 13)"): the same text must come out.
+PLAIN_FOOTNOTE = re.compile(r"(?<=[a-z]{3})[1-9]\b(?![.,]?\d)|(?<=[?)])[1-9]\b")
+PLAIN_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f]+")
+EDGES = ["Board1 area2 improve?1 (see)2 in 2019 2.5 abc1.5 abc1,5 ab1 x)9 Abc1", "covid19 A1b",
+         "a \t b\u00a0\u00a0c  d \u2003e \u202f", " ", "\t", "  x", "x\u00a0", "", "a b c"]
+
+
+def test_footnotes_and_spaces_come_out_as_the_plain_patterns_give_them(seeds_dir):
+    lines = [line for path in sorted(seeds_dir.iterdir())
+             for line in path.read_text(encoding="utf-8").splitlines()] + EDGES
+    assert sum(len(PLAIN_FOOTNOTE.findall(line)) for line in lines) > 5
+    assert sum(bool(re.search("[\t\u00a0\u2000-\u200b\u202f]|  ", line)) for line in lines) > 5
+    assert ([clean.remove_footnote_markers(line) for line in lines]
+            == [PLAIN_FOOTNOTE.sub("", line) for line in lines])
+    assert [clean.spaces(line) for line in lines] == [PLAIN_SPACES.sub(" ", line).strip()
+                                                      for line in lines]

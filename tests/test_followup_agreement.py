@@ -54,11 +54,14 @@ def test_the_second_reader_against_the_first_on_the_corpus(corpus_build):
     from indexer.search.service import SearchIndex
     records = SearchIndex(corpus_build[0]).records()
     first, second, lost = agreement.read_readers(records, agreement.SECOND)
-    assert lost == [] and len(second) == 40 and set(first) == set(second)
+    assert lost == [] and len(second) == 64 and set(first) == set(second)
     assert {followup.half(rec["authority"]) for rec in second.values()} == {"dev"}
-    drawn = followup_sample.draw(records, followup_sample.recommendations(
-        followup.read_truth(), followup.Locator(records)), 13)
-    assert {where for _, where in drawn} == set(second)
+    keys = followup_sample.recommendations(followup.read_truth(), followup.Locator(records))
+    batch_1, batch_2 = (followup_sample.batch(records, keys, 13, n) for n in (1, 2))
+    assert (len(batch_1), len(batch_2)) == (40, 24)
+    assert {where for _, where in batch_1 + batch_2} == set(second)
+    authorities = [{second[w]["authority"] for _, w in b} for b in (batch_1, batch_2)]
+    assert len(authorities[0]) == 10 and not authorities[0] & authorities[1]
     assert all(set(rec) == {"authority", "quote"} for rec in followup_sample.recommendations(
         followup.read_truth(), followup.Locator(records)).values())
     self_score = agreement.score(first, *agreement.as_shown(first))
@@ -71,20 +74,20 @@ def test_the_second_reader_against_the_first_on_the_corpus(corpus_build):
     assert two["shown_true"] == one["shown_true"] == shared == sum(result["status"].values())
     assert two["shown"] == sum(len(rec["later"]) for rec in second.values())
     assert one["shown"] == sum(len(rec["later"]) for rec in first.values())
-    assert two["with_later"] + two["none_truth"] == one["with_later"] + one["none_truth"] == 40
+    assert two["with_later"] + two["none_truth"] == one["with_later"] + one["none_truth"] == 64
     both = sum(bool(first[k]["later"]) and bool(second[k]["later"]) for k in first)
-    assert result["kappa"][:2] == (both + two["none_right"], 40)
+    assert result["kappa"][:2] == (both + two["none_right"], 64)
     assert two["none_right"] == one["none_right"] and two["found"] <= both
-    assert len(agreement.exposed_keys(records, agreement.SECOND) & set(second)) == 10
+    assert len(agreement.exposed_keys(records, agreement.SECOND) & set(second)) == 21
 
 
 def test_the_repo_command_prints_every_comparison(corpus_build):
     out = subprocess.run([sys.executable, "-m", "bench.followup_agreement", "--index",
                           str(corpus_build[0]), "--exposed"], cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout
-    assert "40 recommendations of 10 authorities" in out
+    assert "64 recommendations of 16 authorities" in out
     assert "quotes found in no passage: 0" in out
-    assert "without the 10 exposed" in out
+    assert "without the 21 exposed" in out
     for name in ("second vs first", "first vs second", "engine vs first", "engine vs second",
                  "engine vs either", "Cohen's kappa"):
         assert out.count(name) == 2, name

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.ingest import dates
+from indexer.ingest import dates, metadata
 from indexer.domain.inspection_types import INSPECTION_TYPES, label_for
 from indexer.ingest.metadata import authority_key, extract_metadata
 from indexer.models import Block
@@ -288,3 +288,18 @@ def test_every_disagreement_is_known_and_still_true(agreement):
     stale = sorted(k for k in KNOWN_DISAGREEMENTS if k not in disagreements)
     assert unexplained == {}
     assert stale == []
+
+
+def test_the_lead_inspector_is_the_first_pattern_that_matches(seeds_dir):
+    """lead_inspector skips its first pattern where that pattern's end is not found: the
+    same answer as searching every pattern in turn, on each seed and on made-up lines."""
+    def every_pattern(full: str):
+        found = (p.search(full) for p in metadata._INSPECTOR_PATTERNS)
+        match = next((m for m in found if m), None)
+        return metadata._collapse(match.group(1)) if match else None
+    texts = [path.read_text(encoding="utf-8") for path in sorted(seeds_dir.iterdir())]
+    texts += ["Jane Smith HMI Lead inspector", "Jane Smith, Ofsted, HMI lead  inspector",
+              "Lead inspector: Jane Smith", "The lead inspector was away.", ""]
+    answers = [metadata.lead_inspector(text) for text in texts]
+    assert answers == [every_pattern(text) for text in texts]
+    assert answers[-5:-2] == ["Jane Smith", "Jane Smith", "Jane Smith"]

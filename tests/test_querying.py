@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from whoosh import query as wq
 
+from indexer.index.analysis import PART_MARK
 from indexer.models import SearchRequest
 from indexer.search.querying import plan_query
 from indexer.search.ranking import RANKING
@@ -76,9 +77,27 @@ def test_unknown_words_are_searched_with_their_correction():
 
 
 def test_words_that_analyse_to_several_terms_are_phrases():
-    plan = plan_query("s47 multi-agency", SCHEMA, expand=False)
+    plan = plan_query("s47 decision-making", SCHEMA, expand=False)
     assert [words for words, _ in text_phrases(plan.query)] == [["section", "47"],
-                                                                 ["multi", "agenc"]]
+                                                                 ["decis", "make"]]
+
+
+@pytest.mark.parametrize("expand", [True, False])
+def test_an_opaque_compound_is_also_searched_in_its_other_spelling(expand):
+    """Its parts are marked in the index: "multi-agency" is searched as the marked parts and
+    as the two words, "multi agency" as the two words and as the marked parts, whether or not
+    the vocabulary is expanded; neither is listed as an expansion (the same word)."""
+    glued = [PART_MARK + "multi", PART_MARK + "agenc"]
+    for query in ("multi-agency", "MultiAgency", "multi agency"):
+        plan = plan_query(f"{query} working", SCHEMA, expand=expand)
+        phrases = [words for words, _ in text_phrases(plan.query)]
+        assert glued in phrases, query
+        assert (["multi", "agenc"] in phrases
+                or {"multi", "agenc"} <= {leaf.text for leaf in leaves(plan.query)
+                                          if isinstance(leaf, wq.Term)}), query
+        assert plan.expansions == []
+    assert [leaf.text for leaf in leaves(plan_query("agency", SCHEMA).query)
+            if isinstance(leaf, wq.Term)] == ["agenc", "agenc"]  # text and heading
 
 
 def test_or_mode_matches_any_word(seed_index):

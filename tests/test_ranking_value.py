@@ -62,8 +62,8 @@ PINNED = {
         'derbyshire-sif-2013-11-19/p-786bcdbd04',
     ],
     'police sergeants seconded as multi-agency team managers': [
-        'derbyshire-sif-2013-11-19/p-efdb4ea9ee',
-        'derbyshire-sif-2013-11-19/p-42f6a8e592',
+        'derbyshire-sif-2013-11-19/p-42f6a8e592',  # "multi-agency": its marked parts are
+        'derbyshire-sif-2013-11-19/p-efdb4ea9ee',  # rarer than the plain words (0009)
         'derbyshire-sif-2013-11-19/p-eac83a53a8',
     ],
     'year:2009-2011 assessments': [
@@ -155,11 +155,14 @@ def sections(index: SearchIndex, query: str, limit: int = 50) -> list[str]:
 @pytest.mark.parametrize("fast_path", [True, False], ids=["fast evaluator", "whoosh"])
 @pytest.mark.parametrize("query, section", [
     ("management oversight", "findings"),  # matched by every word
-    (MOST_WORDS, "findings"),  # "most words": the boost acts inside the words-first order
+    # "most words": the boost acts inside the words-first order. The two matchers order its
+    # tie (five words each, findings and key_findings) differently: lift the one not first.
+    (MOST_WORDS, None),
 ])
 def test_a_section_boost_applies_after_whichever_matcher_ran(seed_index, fast_path, query,
                                                            section):
     plain = sections(SearchIndex(seed_index, fast_path=fast_path), query)
+    section = section or next(s for s in plain if s != plain[0])
     assert plain[0] != section and section in plain
     boosted = dataclasses.replace(RANKING, facet_boosts={"section": {section: 100.0}})
     ranked = sections(SearchIndex(seed_index, fast_path=fast_path, ranking=boosted), query)

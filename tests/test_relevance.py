@@ -19,19 +19,20 @@ from bench import relevance, scifact
 TOLERANCE = 0.01  # the issue's rule: a difference above 0.01 either way fails
 # bench/relevance.py over 102 judged queries, both modes in one run (0009-relevance.md;
 # the 21 of issue 10 in 0022; the 33 of issue 19 and the hybrid figures in 0037)
-PINNED_OFSTED = {"acronym": 0.9240, "adjacency": 0.8630, "authority_topic": 0.8393,
-                 "filtered": 0.8983, "misspelling": 0.9684, "overall": 0.7925, "phrase": 0.9840,
+# (opaque compounds, 0009 "Update (session 13)": adjacency, topic, acronym and renamed moved)
+PINNED_OFSTED = {"acronym": 0.9243, "adjacency": 0.9031, "authority_topic": 0.8393,
+                 "filtered": 0.8983, "misspelling": 0.9684, "overall": 0.7958, "phrase": 0.9840,
                  "phrase_stop": 0.8400, "question": 0.4001, "recommendation": 0.4062,
-                 "renamed": 0.8197, "topic": 0.9717}  # mode=words
-PINNED_OFSTED_HYBRID = {"acronym": 0.9691, "adjacency": 0.9623, "authority_topic": 0.8546,
-                        "filtered": 0.9253, "misspelling": 0.9785, "overall": 0.9185,
-                        "phrase": 0.9840, "phrase_stop": 0.8400, "question": 0.8017,
-                        "recommendation": 0.9504, "renamed": 0.8743, "topic": 0.9661}
-PINNED_OFSTED_RECALL = 0.687
-PINNED_OFSTED_MRR = 0.910
+                 "renamed": 0.8211, "topic": 0.9748}  # mode=words
+PINNED_OFSTED_HYBRID = {"acronym": 0.9694, "adjacency": 0.9694, "authority_topic": 0.8546,
+                        "filtered": 0.9253, "misspelling": 0.9785, "overall": 0.9186,
+                        "phrase": 0.9840, "phrase_stop": 0.8400, "question": 0.8025,
+                        "recommendation": 0.9504, "renamed": 0.8651, "topic": 0.9667}
+PINNED_OFSTED_RECALL = 0.685
+PINNED_OFSTED_MRR = 0.915
 # the baseline runs through SearchIndex too (Whoosh's default weights, no expansion, but the
 # engine's authority reading and most-words fallback; mode=words)
-PINNED_OFSTED_BASELINE = 0.7221
+PINNED_OFSTED_BASELINE = 0.7237
 PINNED_SCIFACT = {"ndcg@10": 0.6817, "recall@100": 0.9187}
 PINNED_SCIFACT_HYBRID = 0.6809  # mode=hybrid's fusion, weights from Ofsted dev + SciFact train
 

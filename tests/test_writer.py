@@ -28,9 +28,12 @@ def segment_files(folder: Path) -> dict[str, bytes]:
             for p in folder.iterdir() if segment in p.name}
 
 
-def write(folder: Path, writer_class, reports: list[dict], spills: bool) -> dict[str, bytes]:
+def write(folder: Path, writer_class, reports: list[dict], spills: bool,
+          merges: bool = True) -> dict[str, bytes]:
     """The new segment's files: the reports added after an old segment with a deletion,
-    then merged with it; a pool of 1 MB spills runs to disk, one of 256 MB does not."""
+    then merged with it (its postings come one at a time) or not (only gathered postings:
+    indexer.index.term_writer writes them); a pool of 1 MB spills runs to disk, one of
+    256 MB does not."""
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), make_schema())
     first = SegmentWriter(ix, compound=False)  # an old segment, with one document deleted
@@ -45,14 +48,17 @@ def write(folder: Path, writer_class, reports: list[dict], spills: bool) -> dict
         for doc in _documents_of(report):
             writer.add_document(**doc)
     assert bool(getattr(writer.pool, "gathered_runs", None) or writer.pool.runs) is spills
-    writer.commit(optimize=True)  # merges the old segment into the new one
+    # optimize: merges the old segment into the new one; merge=False: leaves it alone
+    writer.commit(optimize=True) if merges else writer.commit(merge=False)
     return segment_files(folder)
 
 
 @pytest.mark.parametrize("spills", [True, False])
-def test_same_segment_files_as_whoosh(seed_reports, tmp_path, spills):
-    mine = write(tmp_path / "mine", Writer, seed_reports, spills=spills)
-    whoosh = write(tmp_path / "whoosh", SegmentWriter, seed_reports, spills=spills)
+@pytest.mark.parametrize("merges", [True, False])
+def test_same_segment_files_as_whoosh(seed_reports, tmp_path, spills, merges):
+    mine = write(tmp_path / "mine", Writer, seed_reports, spills=spills, merges=merges)
+    whoosh = write(tmp_path / "whoosh", SegmentWriter, seed_reports, spills=spills,
+                   merges=merges)
     assert "SEG.pst" in mine and "SEG._text_len.col" in mine
     assert mine.keys() == whoosh.keys()
     assert [name for name in mine if mine[name] != whoosh[name]] == []

@@ -155,11 +155,19 @@ def strip_letterhead(text: str) -> str:
 OPENING_END = re.compile(r"^dear\b", re.IGNORECASE)  # a letter's address block ends here
 
 
+_GLUED_MARKER = re.compile(r"(?<=[a-z?:)])\d{1,2}$")  # a footnote marker glued to the end
+_NUMBERING = re.compile(r"^(section \d+:?|\d+\.)\s*", re.IGNORECASE)
+# Runs of white space, but a single plain space (as \s+ -> " " gives, without rewriting
+# every space: every line of a report is classified, paragraphs included)
+SPACE_RUNS = re.compile(r"[^\S ]\s*| \s+")
+
+
 def _normalise(heading: str) -> str:
     text = heading.replace("’", "'").strip()
-    text = re.sub(r"(?<=[a-z?:)])\d{1,2}$", "", text)  # glued footnote marker
-    text = re.sub(r"^(section \d+:?|\d+\.)\s*", "", text, flags=re.IGNORECASE)
-    return re.sub(r"\s+", " ", text).strip(" :?.")
+    if text[-1:].isdecimal():  # \d: a Unicode decimal digit (the marker's lookbehind scans)
+        text = _GLUED_MARKER.sub("", text)
+    text = _NUMBERING.sub("", text)
+    return SPACE_RUNS.sub(" ", text).strip(" :?.")
 
 
 # Part headings: a report in parts (SIF: the local authority, then the LSCB) prints them

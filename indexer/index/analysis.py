@@ -26,6 +26,9 @@ TOKEN_PATTERN = r"(?<!\w)[sS](?:\.\s?)?\d{1,3}[A-Za-z]?(?!\w)|\w+(?:[-‐‑'’
 COMPOUNDS_FILE = Path(__file__).parent / "data" / "compounds.toml"
 _HYPHEN = re.compile(r"[-‐‑]")
 _SECTION_REF = re.compile(r"s(?:\.\s?)?(\d{1,3}[a-z]?)")
+# Marks a part of an opaque compound ("·agency" in "multi-agency"): not a word character, so
+# no text or query word can hold it, and a search for "agency" never meets it.
+PART_MARK = "\u00b7"
 
 
 class FoldFilter(Filter):
@@ -54,6 +57,18 @@ def compound_data() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
         parts = tuple(entry.lower().split("-"))
         listed[stem("".join(parts))] = parts
     return frozenset(data["prefixes"]), listed
+
+
+@lru_cache(maxsize=1)
+def opaque_compounds() -> frozenset[str]:
+    """Stems of the joined opaque compounds of data/compounds.toml ("frontlin", "multiag")."""
+    data = tomllib.loads(COMPOUNDS_FILE.read_text(encoding="utf-8"))
+    return frozenset(stem(entry.lower().replace("-", "")) for entry in data["opaque"])
+
+
+def unmarked(term: str) -> str:
+    """A term without the part mark: "·agenc" -> "agenc"."""
+    return term.replace(PART_MARK, "")
 
 
 @lru_cache(maxsize=200_000)
@@ -89,7 +104,8 @@ def compound_forms(text: str, mode: str) -> tuple[str | None, list[tuple[str, in
     Index mode: the joined word plus the parts that are not stop words. Query mode: the
     parts only (searched as a phrase), or the joined word only when the word starts with a
     prefix ("co-ordinated") and is not listed. With fewer than two parts left after stop
-    words ("on-going"), the joined word only, in both modes.
+    words ("on-going"), the joined word only, in both modes. The parts of an opaque compound
+    carry PART_MARK in both modes.
     """
     parts = split_compound(text)
     if parts is None:
@@ -101,6 +117,8 @@ def compound_forms(text: str, mode: str) -> tuple[str | None, list[tuple[str, in
     if len(kept) < 2:
         return joined, []
     numeric = any(p[0].isdigit() for p in parts)
+    if not numeric and stem(joined) in opaque_compounds():
+        kept = [(PART_MARK + p, lo, hi) for p, lo, hi in kept]
     if mode == "query":
         prefixes, listed = compound_data()
         if parts[0][0] in prefixes and not numeric and stem(joined) not in listed:

@@ -14,7 +14,8 @@ memory limit the gathered terms are written as a run, sorted by term; runs are m
 term only, a term's postings taken from the runs in the order written (earlier runs hold
 earlier documents).
 
-Postings added one at a time (`add`: Whoosh's own path, used when a segment is merged in)
+`terms()` gives the same stream a term at a time (indexer.index.term_writer hands it to the
+codec so). Postings added one at a time (`add`: Whoosh's own path, used when a segment is merged in)
 go through Whoosh's pool as before, its sorted runs pickled `RUN_BATCH` postings to a list
 (Whoosh pickles each posting with its own call); `items()` merges both sorted streams.
 
@@ -124,16 +125,28 @@ class GatheringPool(PostingPool):
             f.close()
             self._remove_run(path)
 
-    def _gathered_items(self):
-        """Every gathered posting as Whoosh's tuple, in (field, term, docnum) order."""
+    def terms(self):
+        """Every posting, a term at a time in (field, term) order: (field, term bytes,
+        docnums, weights, values), each term once; None if some postings came one at a
+        time (Whoosh's `add`: then `items()` gives them all)."""
+        if self.current or self.runs:
+            return None
+        return self._gathered_terms()
+
+    def _gathered_terms(self):
         sources = [self._read_gathered(path) for path in self.gathered_runs]
         self.gathered_runs = []
         sources.append(self._sorted_terms())
         terms = sources[0] if len(sources) == 1 else _joined(merge(*sources, key=_TERM))
         record = self.recorder.term if self.recorder is not None else None
-        for fieldname, tbytes, docnums, weights, values in terms:
+        for term in terms:
             if record is not None:
-                record(fieldname, tbytes, docnums, weights, values)
+                record(*term)
+            yield term
+
+    def _gathered_items(self):
+        """Every gathered posting as Whoosh's tuple, in (field, term, docnum) order."""
+        for fieldname, tbytes, docnums, weights, values in self._gathered_terms():
             for docnum, weight, vbytes in zip(docnums, weights, values):
                 yield fieldname, tbytes, docnum, weight, vbytes
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from indexer.index import bulk_analysis
+from indexer.index import bulk_analysis, term_writer
 from indexer.index.live_stats import Deletions
 from indexer.index.posting_pool import GatheringPool
 
@@ -121,6 +121,17 @@ class Writer(SegmentWriter):
         if last is None or last[0] != value:
             last = self._last[fieldname] = (value, chain.positions(value))
         return bulk_analysis.word_values(last[1], field.format.field_boost)
+
+    def _flush_segment(self):
+        """Whoosh's flush, with the gathered postings given to the codec a term at a time
+        (indexer.index.term_writer) when none came one at a time."""
+        terms = self.pool.terms() if term_writer.fits(self.fieldwriter) else None
+        if terms is None:
+            return super()._flush_segment()
+        self.perdocwriter.close()
+        lengths = self.perdocwriter.lengths if self.codec.length_stats else None
+        term_writer.write(self.fieldwriter, self.schema, lengths, terms)
+        self.fieldwriter.close()
 
     def per_document_reader(self):
         return _RecordedLengths(super().per_document_reader(), self.perdocwriter.lengths)

@@ -26,8 +26,13 @@ SENTENCE_END = re.compile(r"[.!?:;][\"'’”)\]]*$")
 # A paragraph ending in ':' shorter than this introduces the list or heading after it.
 LEAD_IN_MAX_CHARS = 300
 
-_FOOTNOTE_RE = re.compile(r"(?<=[a-z]{3})[1-9]\b(?![.,]?\d)|(?<=[?)])[1-9]\b")
-_SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f]+")
+# A footnote digit: after three lowercase letters (not part of a number) or after ? or ).
+# The digit comes first and the lookbehinds check what stands before it, so the scan jumps
+# from digit to digit instead of trying both lookbehinds at every character.
+_FOOTNOTE_RE = re.compile(r"[1-9](?:(?<=[a-z]{3}[1-9])\b(?![.,]?\d)|(?<=[?)][1-9])\b)")
+# Runs of spaces that are not already one plain space (one plain space stays as it is).
+_SPACE = r"[ \t\u00a0\u2000-\u200b\u202f]"
+_SPACES_RE = re.compile(rf"[\t\u00a0\u2000-\u200b\u202f]{_SPACE}*| {_SPACE}+")
 
 # What no output may carry (issue 23). XML 1.0 forbids C0 controls but tab, line feed and
 # carriage return, the non-characters U+FFFE and U+FFFF and lone surrogates: an Atom feed

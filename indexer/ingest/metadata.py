@@ -9,6 +9,7 @@ import re
 from indexer.ingest import clean, dates
 from indexer.domain.authorities import authority_key, resolve
 from indexer.domain import inspection_types as types
+from indexer.domain.taxonomy import SPACE_RUNS
 from indexer.models import Block
 
 HEAD_BLOCKS = 60  # blocks searched for the title, cover lines and dates
@@ -21,8 +22,9 @@ _WORD = (r"(?!(?:Team|Deputy|Her|His|Lead|HMI|Ofsted|Senior|Inspector\w*|and|Maj
 _NAME = (rf"(?-i:{_WORD}[A-Z][a-z]+[A-Za-z'\-]*(?:\s+[A-Z]\.?(?=\s))?"
          rf"(?:\s+{_WORD}(?:Mc|Mac|O')?[A-Z][A-Za-z'\-]+){{1,2}})")
 _HMI = r"(?:,?\s*(?:HMI\b|(?:Her|His) Majesty's Inspector\b(?!s|ate|\s+of\b)))"
+_LEAD_AFTER_NAME = r"(?:HMI,?\s+(?:Ofsted,?\s+)?|Ofsted,?\s+(?:HMI,?\s+)?)lead\s+inspector"
 _INSPECTOR_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
-    rf"({_NAME}),?\s+(?:HMI,?\s+(?:Ofsted,?\s+)?|Ofsted,?\s+(?:HMI,?\s+)?)lead\s+inspector",
+    rf"({_NAME}),?\s+{_LEAD_AFTER_NAME}",
     rf"(?<!Ofsted )(?<!CQC )(?<!HMI )\b(?:lead|reporting) inspector\s*:?\s*({_NAME})",
     rf"(?:inspectors?(?:\s+for\s+(?:this|the)\s+visit)?\s+were|carried out by|conducted by)"
     rf"\s+(?:(?:(?:Her|His) Majesty's Inspectors?|HMI|\(HMI\)|Social Care|two of)[,\s]*)*"
@@ -30,6 +32,8 @@ _INSPECTOR_PATTERNS = tuple(re.compile(p, re.IGNORECASE) for p in (
     rf"Yours?\s+sincerely,?\s+(?:[^\n]*\n\s*){{0,3}}?({_NAME}){_HMI}",
     rf"(?m)^\s*({_NAME}){_HMI}\s*$",
 ))
+
+_LEAD_AFTER = re.compile(_LEAD_AFTER_NAME, re.IGNORECASE)
 
 
 def extract_metadata(blocks: list[Block], source: str) -> dict:
@@ -73,7 +77,7 @@ def _normalise(text: str) -> str:
 
 
 def _collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return SPACE_RUNS.sub(" ", text).strip()  # runs of white space as one space
 
 
 # ---- title, type and authority -------------------------------------------------------
@@ -199,8 +203,12 @@ def _council_area(name: str, full: str) -> str:
 # ---- lead inspector ------------------------------------------------------------------
 
 def lead_inspector(full: str) -> str | None:
-    """The lead inspector's name, without "HMI"; patterns in order of trust."""
+    """The lead inspector's name, without "HMI"; patterns in order of trust. The first
+    (a name before "HMI lead inspector") is searched only where its end is found: every
+    match of it holds one, and its scan for names at every word is most of the cost."""
     for pattern in _INSPECTOR_PATTERNS:
+        if pattern is _INSPECTOR_PATTERNS[0] and not _LEAD_AFTER.search(full):
+            continue
         match = pattern.search(full)
         if match:
             return _collapse(match.group(1))

@@ -12,6 +12,7 @@ from typing import Callable
 import numpy as np
 from whoosh import query as wq
 
+from indexer.search.compound_spellings import word_terms
 from indexer.search.querying import plain_word_runs
 from indexer.search.vocabulary import analyse, default_vocabulary
 
@@ -62,7 +63,7 @@ def _pairs(query: str, expand: bool) -> list[tuple[wq.Query, list[wq.Query]]] | 
                               for i in range(match.first, match.last + 1)})
         base = len(terms)
         terms += [(t, (base, owner[i]) if i in owner else None)
-                  for i, w in enumerate(words) for t in analyse(w)]
+                  for i, analysed in enumerate(word_terms(words)) for t in analysed]
     pairs = list(zip(terms, terms[1:]))
     if not pairs or len(pairs) > MAX_PAIRS:
         return None

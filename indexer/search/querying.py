@@ -20,11 +20,12 @@ from whoosh.qparser import (AndGroup, FieldAliasPlugin, MultifieldPlugin, OrGrou
 
 from indexer.errors import BadRequest
 from indexer.index.facet_registry import FACETS, by_query_name
+from indexer.search import compound_spellings
 from indexer.search.query_checks import check_query
 from indexer.search.ranking import RANKING, Ranking
 from indexer.search.highlight import Highlighter
 from indexer.domain.taxonomy import SECTION_LABELS
-from indexer.search.vocabulary import analyse, default_vocabulary
+from indexer.search.vocabulary import default_vocabulary
 
 SEARCH_FIELDS = ("text", "heading", "title")
 # "Quoted phrases" search these fields (every word as written) instead of text and heading.
@@ -112,6 +113,10 @@ def plan_query(text: str, schema, expand: bool = True, mode: str = "and",
     rewritten, expansions, corrected, meant = normalised, [], False, ""
     if expand:
         rewritten, expansions, corrected, meant = _expanded(normalised, runs, speller, ranking)
+    else:
+        rewritten = _edited(normalised, [
+            e for run in runs
+            for e in compound_spellings.edits(run, set(), ranking.expansion_boost)[0]])
     parsed = _parse(rewritten, schema, mode, ranking)
     query = parsed
     if expand and mode == "and":
@@ -192,6 +197,9 @@ def _expanded(text: str, runs, speller, ranking: Ranking) -> tuple[str, list[str
                                                        ranking.expansion_boost)))
                 expansions.extend(a for a in match.alternatives if a not in expansions)
             covered.update(range(match.first, match.last + 1))
+        spellings, spelled = compound_spellings.edits(run, covered, ranking.expansion_boost)
+        edits += spellings
+        covered |= spelled
         for i, (word, start, end) in enumerate(run):
             fix = None if i in covered or "corrections" not in ranking.expansions else (
                 _correction(word, speller))
@@ -228,7 +236,8 @@ def _correction(word: str, speller) -> str | None:
 def _with_proximity(parsed: wq.Query, runs, ranking: Ranking) -> wq.Query:
     """Rank passages where the plain words stand close together higher, without changing
     which passages match: AndMaybe(query, sloppy phrase of the words)."""
-    terms = [t for run in runs for word, _, _ in run for t in analyse(word)]
+    terms = [t for run in runs
+             for word in compound_spellings.word_terms([w for w, _, _ in run]) for t in word]
     if len(terms) < 2 or len(terms) > MAX_PROXIMITY_TERMS or ranking.proximity_boost <= 0:
         return parsed
     near = wq.Phrase("text", terms, slop=ranking.proximity_slop, boost=ranking.proximity_boost)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.index.analysis import make_analyzer
+from indexer.index.analysis import make_analyzer, unmarked
 
 VOCABULARY_FILE = Path(__file__).parents[1] / "domain" / "data" / "social_care_vocabulary.toml"
 MAX_ALTERNATIVES = 4  # other forms searched for one match, in the order of the file
@@ -23,6 +23,12 @@ _ANALYZER = make_analyzer()
 def analyse(text: str) -> tuple[str, ...]:
     """The terms a query word or form stands for (the same analysis as the index)."""
     return tuple(t.text for t in _ANALYZER(text, mode="query"))
+
+
+def _key(text: str) -> tuple[str, ...]:
+    """analyse() with the parts of opaque compounds unmarked: how the vocabulary compares
+    forms, so "multi-agency hub", "multiagency hub" and "multi agency hub" are one form."""
+    return tuple(unmarked(t) for t in analyse(text))
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,7 @@ class Vocabulary:
             entries.sort(key=lambda e: -len(e[0]))
 
     def _add(self, form: str, target) -> None:
-        terms = analyse(form)
+        terms = _key(form)
         if terms:
             self._by_first.setdefault(terms[0], []).append((terms, form, target))
 
@@ -72,7 +78,7 @@ class Vocabulary:
 
     def find(self, words: list[str]) -> list[Match]:
         """Vocabulary forms among consecutive plain words, longest match first, left to right."""
-        analysed = [analyse(w) for w in words]
+        analysed = [_key(w) for w in words]
         matches, i = [], 0
         while i < len(words):
             match = self._match_at(words, analysed, i)
@@ -92,7 +98,7 @@ class Vocabulary:
                 continue
             if isinstance(target, str):
                 return Match(i, last, section=target)
-            alternatives = self._alternatives(terms, target)
+            alternatives = self._alternatives(" ".join(words[i:last + 1]), target)
             if alternatives:
                 return Match(i, last, alternatives)
         return None
@@ -104,10 +110,12 @@ class Vocabulary:
         return raw in (form, form + "s")
 
     @staticmethod
-    def _alternatives(terms, concept: Concept) -> tuple[str, ...]:
+    def _alternatives(typed: str, concept: Concept) -> tuple[str, ...]:
         """The concept's other forms that could find something the matched words cannot
-        (never its one-way forms: a match on one of those expands to all the forms)."""
-        found = []
+        (never its one-way forms: a match on one of those expands to all the forms).
+        Compared as searched, opaque compound parts marked: "multi agency safeguarding hub"
+        does not find "multi-agency safeguarding hub", so that form is searched too."""
+        terms, found = analyse(typed), []
         for form in concept.forms:
             other = analyse(form)
             if other and other != terms and not _contains(other, terms):
