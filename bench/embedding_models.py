@@ -12,7 +12,6 @@ meaning part of hybrid ranking can add little when this figure is low (decision 
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
@@ -77,12 +76,7 @@ def main() -> None:
     parser.add_argument("--folder", action="append", default=[], type=Path,
                         help="a static model folder (model2vec layout); repeatable")
     args = parser.parse_args()
-    ids, texts = [], []
-    with (scifact.SCIFACT / "corpus.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            doc = json.loads(line)
-            ids.append(doc["_id"])
-            texts.append(f"{doc['title']}. {doc['text']}")
+    ids, texts = scifact.abstracts()
     models = [(f"{embedding.MODEL_NAME} (shipped)", embedding.embed)]
     models += [(str(folder), StaticFolder(folder)) for folder in args.folder]
     print(f"{'model':60} {'dim':>4} {'per CPU s':>9} {'train':>7} {'test':>7}   "

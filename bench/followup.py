@@ -118,12 +118,14 @@ def before_method(index, records, keys, _vectors):
     return shown, {where: None for where in shown}
 
 
-def measure(truth: dict, shown: dict, listed: dict, which: str) -> dict:
+def measure(truth: dict, shown: dict, listed: dict, which: str | None) -> dict:
+    """The counts behind every figure, over the recommendations of one half (`which`: "dev"
+    or "held-out") or of all of `truth` (None)."""
     f = dict.fromkeys(("recs", "listed", "addressee_right", "shown", "shown_true", "with_later",
                        "found", "none_truth", "none_right", "status_right"), 0)
     misses = []
     for where, rec in truth.items():
-        if half(rec["authority"]) != which:
+        if which is not None and half(rec["authority"]) != which:
             continue
         f["recs"] += 1
         f["listed"] += where in listed

@@ -28,7 +28,7 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-from bench.followup import (Locator, after_method, ratio, read_truth,
+from bench.followup import (Locator, after_method, measure, ratio, read_truth,
                             truth_recommendations)
 from indexer.answers.followup_store import StoredVectors
 from indexer.search.service import SearchIndex
@@ -55,24 +55,7 @@ def as_shown(recs: dict) -> tuple[dict, dict]:
 
 def score(truth: dict, shown: dict, listed: dict) -> dict:
     """bench.followup.measure's counts over every recommendation of `truth` (no half)."""
-    f = Counter()
-    for where, rec in truth.items():
-        f["recs"] += 1
-        f["listed"] += where in listed
-        f["addressee_right"] += listed.get(where) == rec["addressee"]
-        later = shown.get(where, [])
-        true = [row for row in later if (row["report_id"], row["passage_id"]) in rec["later"]]
-        f["shown"] += len(later)
-        f["shown_true"] += len(true)
-        f["status_right"] += sum(rec["later"][(r["report_id"], r["passage_id"])] == r["status"]
-                                 for r in true)
-        if rec["later"]:
-            f["with_later"] += 1
-            f["found"] += bool(true)
-        else:
-            f["none_truth"] += 1
-            f["none_right"] += not later
-    return f
+    return measure(truth, shown, listed, None)
 
 
 def kappa(first: dict, second: dict) -> tuple[int, int, float | None]:

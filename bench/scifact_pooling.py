@@ -18,7 +18,6 @@ weight only). Token frequencies come from three stated sources, never from the j
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -100,7 +99,7 @@ def main() -> None:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ix = scifact.build_index(tmp)
-        doc_ids, texts = _abstracts()
+        doc_ids, texts = scifact.abstracts()
         rows = {s: fusions.scored_queries(ix, (doc_ids, embedding.embed(texts)), s)
                 for s in ("train", "test")}
         with ix.searcher() as searcher:
@@ -135,16 +134,6 @@ def main() -> None:
         print(f"{name:32} {figures['train'][0]:13.4f} {figures['test'][0]:7.4f} "
               f"{chosen:8.2f} {figures['train'][1][chosen]:7.4f} "
               f"{figures['test'][1][chosen]:7.4f}", flush=True)
-
-
-def _abstracts() -> tuple[list[str], list[str]]:
-    ids, texts = [], []
-    with (scifact.SCIFACT / "corpus.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            doc = json.loads(line)
-            ids.append(doc["_id"])
-            texts.append(f"{doc['title']}. {doc['text']}")
-    return ids, texts
 
 
 def _first_component(vectors: np.ndarray) -> np.ndarray:
