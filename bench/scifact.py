@@ -115,12 +115,7 @@ def evaluate(ix, split: str = "test", config: Ranking = SCIFACT_RANKING) -> dict
 
 def embed_corpus(data: Path = SCIFACT) -> tuple[list[str], np.ndarray]:
     """(doc ids, their vectors): each abstract embedded as "title. text", as a passage is."""
-    ids, texts = [], []
-    with (data / "corpus.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            doc = json.loads(line)
-            ids.append(doc["_id"])
-            texts.append(f"{doc['title']}. {doc['text']}")
+    ids, texts = abstracts(data)
     return ids, embedding.embed(texts)
 
 
